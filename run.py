@@ -1,0 +1,98 @@
+"""Start the workshop server: `python run.py [--demo]`, then open the printed links.
+
+The server mode (eventlet by default) is chosen and monkey-patched here, first, before
+Flask is imported; nothing else in the project knows which one runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the command-line flags (each also settable as a WORKSHOP_* variable)."""
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description="Run live participatory workshops.")
+    parser.add_argument("--host", default=env("WORKSHOP_HOST", "0.0.0.0"))
+    parser.add_argument("--port", type=int, default=int(env("WORKSHOP_PORT", "5000")))
+    parser.add_argument("--data-dir", default=env("WORKSHOP_DATA_DIR"),
+                        help="folder for the SQLite file and the secret key (default: instance/)")
+    parser.add_argument("--database-url", default=env("WORKSHOP_DATABASE_URL"),
+                        help="e.g. postgresql+psycopg://user@host/db (default: SQLite)")
+    parser.add_argument("--message-queue", default=env("WORKSHOP_MESSAGE_QUEUE"),
+                        help="e.g. redis://127.0.0.1:6379/0, to run several processes")
+    parser.add_argument("--public-url", default=env("WORKSHOP_PUBLIC_URL"),
+                        help="the address phones use, when behind a proxy or on a fixed name")
+    parser.add_argument("--server-mode", default=env("WORKSHOP_SERVER_MODE", "eventlet"),
+                        choices=["eventlet", "gevent", "threading"])
+    parser.add_argument("--demo", action="store_true",
+                        help="create a demo workshop replaying the Maidstone review")
+    parser.add_argument("--access-log", action="store_true",
+                        help="log every request (this logs attendees' IP addresses)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the server and print where phones, the wall and the facilitator go."""
+    args = parse_args(argv)
+    if args.server_mode == "eventlet":
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif args.server_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from workshop import create_app, qr
+    from workshop.database_urls import normalise
+
+    overrides = {
+        "HOST": args.host,
+        "PORT": args.port,
+        "SERVER_MODE": args.server_mode,
+        "MESSAGE_QUEUE": args.message_queue,
+        "PUBLIC_URL": args.public_url,
+        "DATABASE_URL": normalise(args.database_url) if args.database_url else None,
+    }
+    if args.data_dir:
+        overrides["DATA_DIR"] = args.data_dir
+    app = create_app({k: v for k, v in overrides.items() if v is not None})
+    base = app.config["WORKSHOP_BASE_URL"]
+    print(f"\nWorkshop server on {base}  (home page: {base}/)")
+    if base.startswith("http://127.") or base.startswith("http://localhost"):
+        print("No network found: phones cannot reach this laptop until it joins Wi-Fi.")
+    else:
+        print("Phones must be on the same Wi-Fi; guest networks may keep them apart.")
+    if args.demo:
+        from workshop.demo import create_demo
+
+        demo = create_demo(app.extensions["workshop.service"])
+        join = f"{base}/w/{demo.code}"
+        print(f"\nDemo workshop {demo.code}: the Maidstone partnership review")
+        print(f"  Facilitator (keep private): {base}/w/{demo.code}/facilitate#token={demo.token}")
+        print(f"  Projector screen:           {base}/w/{demo.code}/screen")
+        print(f"  Phones join at:             {join}\n")
+        print(qr.terminal(join))
+    sys.stdout.flush()
+    socketio = app.extensions["workshop.socketio"]
+    options: dict[str, object] = {"host": args.host, "port": args.port}
+    if args.server_mode == "eventlet":
+        # eventlet stops accepting at 1,024 connections unless told otherwise.
+        options.update(max_size=10_000, log_output=args.access_log)
+    elif args.server_mode == "threading":
+        options.update(allow_unsafe_werkzeug=True)
+    else:
+        options.update(log_output=args.access_log)
+    socketio.run(app, **options)
+
+
+if __name__ == "__main__":
+    main()

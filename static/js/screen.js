@@ -1,0 +1,136 @@
+/* Projector screen: read-only, large, live. */
+(function () {
+  'use strict';
+  var $ = W.$, el = W.el, code = document.body.dataset.code, body = document.body;
+  var state = null, tally = null;
+  var timer = new W.Timer($('timer'));
+  var THEME = 'workshop.screen.theme';
+
+  /* Theme: button, the C key, ?theme=contrast; remembered in this browser. */
+  function theme(on, save) {
+    body.classList.toggle('hc', on);
+    $('theme').setAttribute('aria-pressed', on ? 'true' : 'false');
+    if (save) W.store.set(THEME, on ? 'contrast' : 'default');
+  }
+  var q = /[?&]theme=(\w+)/.exec(location.search);
+  theme(q ? q[1] === 'contrast' : W.store.get(THEME) === 'contrast', !!q);
+  $('theme').addEventListener('click', function () { theme(!body.classList.contains('hc'), true); });
+  document.addEventListener('keydown', function (e) {
+    if ((e.key === 'c' || e.key === 'C') && !e.ctrlKey && !e.metaKey && !e.altKey && !/INPUT|TEXTAREA|SELECT/.test(e.target.tagName)) {
+      theme(!body.classList.contains('hc'), true);
+    }
+  });
+
+  var sock = W.connect({code: code, role: 'screen'}, function () {
+    var p = {code: code};
+    if (state) p.version = state.version;
+    W.cmd(sock, 'watch_workshop', p, function (ack) { state = null; setState(ack.state); });
+  });
+  function setState(s) {
+    if (!s.tally) tally = null;
+    else if (!tally || s.tally.version >= tally.version) tally = s.tally;
+    state = s;
+    W.setClock(s.server_time);
+    timer.set(s.timer);
+    render();
+  }
+  sock.on('state_changed', function (s) { if (!state || s.version >= state.version) setState(s); });
+  sock.on('tally_changed', function (t) {
+    if (tally && t.version < tally.version) return;
+    tally = t;
+    if (state) render();
+  });
+  sock.on('attendance_changed', function (a) {
+    if (!state) return;
+    state.joined = a.joined;
+    state.by_group = a.by_group;
+    joined();
+  });
+  window.addEventListener('resize', function () { if (state) render(); });
+
+  function joined() {
+    $('s-joined').textContent = state.joined === 1 ? '1 person joined' : state.joined + ' people joined';
+  }
+  function row(r) {
+    var li = el('li', 's-item');
+    li.appendChild(el('span', 'rank'));
+    var main = el('div', 's-text');
+    main.appendChild(el('span', 'ptext'));
+    main.appendChild(el('span', 'also'));
+    li.appendChild(main);
+    var bar = el('div', 'bar');
+    bar.appendChild(el('span', 'fill'));
+    bar.setAttribute('aria-hidden', 'true');
+    li.appendChild(bar);
+    li.appendChild(el('span', 'pts'));
+    return li;
+  }
+  function upd(li, r) {
+    var c = li.children;
+    c[0].textContent = r.rank || '';
+    c[0].hidden = !r.rank;
+    c[1].children[0].textContent = r.p.text;
+    c[1].children[1].textContent = W.also(r.p);
+    c[1].children[1].hidden = !r.p.merged || !r.p.merged.length;
+    c[2].hidden = r.pts == null;
+    c[3].hidden = r.pts == null;
+    if (r.pts != null) {
+      c[2].children[0].style.width = (r.max ? Math.round(100 * r.pts / r.max) : 0) + '%';
+      c[3].textContent = r.pts;
+    }
+    li.classList.toggle('prio', !!r.rank && !r.max);
+  }
+
+  function render() {
+    var st = state.stage, props = state.proposals || [], shown = state.proposals_revealed;
+    var h = '', big = '', sub = '', rows = [], max = 0, totals = (tally && tally.totals) || {};
+    document.title = state.title + ' (screen)';
+    $('s-title').textContent = state.title;
+    $('s-stage').textContent = W.STAGES[st] || st;
+    joined();
+    if (st === 'lobby') { big = 'Scan the code to join'; sub = 'No account needed. Your name is optional and is never published.'; }
+    else if (st === 'propose' || st === 'group') {
+      if (shown && props.length) { h = st === 'propose' ? 'Ideas so far' : 'Grouping similar ideas'; rows = props.map(function (p) { return {p: p}; }); }
+      else {
+        big = state.proposal_count ? W.plural(state.proposal_count, 'idea', 'ideas') + ' so far' : 'No ideas yet';
+        sub = st === 'propose' ? 'Type your ideas on your phone.' : 'The facilitator is grouping similar ideas.';
+      }
+    } else if (st === 'vote') {
+      props.forEach(function (p) { max = Math.max(max, totals[p.id] || 0); });
+      h = W.plural(tally ? tally.votes : 0, 'dot', 'dots') + ' placed';
+      rows = props.map(function (p) { return {p: p, pts: totals[p.id] || 0, max: max}; });
+    } else if (st === 'results') {
+      if (state.results_revealed && tally) {
+        var m = W.byId(props);
+        h = 'Results';
+        tally.ranking.forEach(function (r) { max = Math.max(max, r.points); });
+        tally.ranking.forEach(function (r) {
+          if (m[r.proposal_id]) rows.push({p: m[r.proposal_id], rank: W.rankText(r), pts: r.points, max: max});
+        });
+      } else big = 'Results coming up';
+    } else {
+      rows = W.priorities(props).map(function (p) { return {p: p, rank: String(p.priority_rank)}; });
+      h = rows.length ? 'Our priorities' : '';
+      if (st === 'closed') { big = 'Thank you for taking part.'; }
+      else if (!rows.length) big = 'Priorities will appear here';
+    }
+    $('s-h').textContent = h;
+    $('s-h').hidden = !h;
+    $('s-big').textContent = big;
+    $('s-big').hidden = !big;
+    $('s-sub').textContent = sub;
+    $('s-sub').hidden = !sub;
+    var list = $('s-list');
+    W.sync(list, rows, function (r) { return st + r.p.id; }, row, upd);
+    fit(list, rows.length);
+  }
+
+  /* Step down text size and add columns until the list fits on the wall. */
+  function fit(list, n) {
+    var main = $('main'), d = n > 24 ? 2 : n > 10 ? 1 : 0;
+    for (; d <= 4; d++) {
+      list.className = 's-list d' + d;
+      if (main.scrollHeight <= main.clientHeight + 2) break;
+    }
+  }
+})();

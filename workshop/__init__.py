@@ -1,0 +1,55 @@
+"""A toolkit for running participatory workshops live: create_app builds the server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from . import config, net
+from .realtime import Realtime
+from .services import WorkshopService
+from .store import Store
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
+    settings = config.load(overrides)
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.update(
+        SECRET_KEY=settings["SECRET_KEY"],
+        MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
+        WORKSHOP_SETTINGS=settings,
+        WORKSHOP_BASE_URL=net.base_url(settings["PUBLIC_URL"], settings["PORT"]),
+    )
+    store = Store(settings["DATABASE_URL"])
+    base = app.config["WORKSHOP_BASE_URL"]
+    service = WorkshopService(store, join_url_for=lambda code: f"{base}/w/{code}")
+
+    origins = settings["CORS_ALLOWED_ORIGINS"]
+    socketio = SocketIO(
+        app,
+        async_mode=settings["SERVER_MODE"],
+        message_queue=settings["MESSAGE_QUEUE"],
+        # None keeps Engine.IO's same-origin check; a list or "*" widens it behind a proxy.
+        cors_allowed_origins=origins.split(",") if isinstance(origins, str) and origins != "*"
+        else origins,
+        # Larger than any valid command, so an oversized one gets an ack with a sentence.
+        max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
+        ping_interval=10,
+        ping_timeout=20,
+    )
+    realtime = Realtime(socketio, service, settings)
+    app.extensions["workshop.store"] = store
+    app.extensions["workshop.service"] = service
+    app.extensions["workshop.realtime"] = realtime
+    app.extensions["workshop.socketio"] = socketio
+
+    from . import views
+
+    app.register_blueprint(views.pages)
+    app.register_blueprint(views.api)
+    app.after_request(views.add_security_headers)
+    app.register_error_handler(Exception, views.handle_unexpected)
+    return app

@@ -1,0 +1,80 @@
+"""Settings: defaults < instance/config.py < WORKSHOP_* environment variables < test overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    # Where the SQLite file and the generated secret key live.
+    "DATA_DIR": str(PROJECT_ROOT / "instance"),
+    # None means sqlite:///<DATA_DIR>/workshop.sqlite3.
+    "DATABASE_URL": None,
+    # A Redis URL lets several server processes share broadcasts.
+    "MESSAGE_QUEUE": None,
+    # eventlet (shipped), gevent or threading: the only place the server mode is chosen.
+    "SERVER_MODE": "eventlet",
+    # The address phones use, e.g. https://workshops.example.org; None means this laptop's LAN IP.
+    "PUBLIC_URL": None,
+    "HOST": "0.0.0.0",
+    "PORT": 5000,
+    # Seconds between coalesced broadcasts; 0 sends them at once (tests use that).
+    "BROADCAST_INTERVAL": 0.1,
+    # Origins the Socket.IO server accepts besides its own; "*" for any.
+    "CORS_ALLOWED_ORIGINS": None,
+    # Per-connection flood control: a burst, then commands per second.
+    "RATE_BURST": 20,
+    "RATE_PER_SECOND": 5.0,
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "EXPORTS_DIR": str(PROJECT_ROOT / "exports"),
+    "SECRET_KEY": None,
+}
+
+INTEGER_KEYS = {"PORT", "RATE_BURST", "MAX_CONTENT_LENGTH"}
+FLOAT_KEYS = {"BROADCAST_INTERVAL", "RATE_PER_SECOND"}
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings with every layer applied in order."""
+    settings = dict(DEFAULTS)
+    data_dir = Path((overrides or {}).get("DATA_DIR") or os.environ.get("WORKSHOP_DATA_DIR")
+                    or settings["DATA_DIR"])
+    instance_config = data_dir / "config.py"
+    if instance_config.is_file():
+        namespace: dict[str, Any] = {}
+        exec(compile(instance_config.read_text(), str(instance_config), "exec"), namespace)
+        settings.update({k: v for k, v in namespace.items() if k in DEFAULTS})
+    for key in DEFAULTS:
+        value = os.environ.get(f"WORKSHOP_{key}")
+        if value is not None:
+            settings[key] = _convert(key, value)
+    settings.update(overrides or {})
+    data_dir = Path(settings["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{data_dir / 'workshop.sqlite3'}"
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = secret_key(data_dir)
+    return settings
+
+
+def _convert(key: str, value: str) -> Any:
+    if key in INTEGER_KEYS:
+        return int(value)
+    if key in FLOAT_KEYS:
+        return float(value)
+    return value or None
+
+
+def secret_key(data_dir: Path) -> str:
+    """Return this installation's secret key, making one (readable only by its owner) on first run."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

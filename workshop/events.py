@@ -1,0 +1,52 @@
+"""What changed, as small dataclasses the services return after a commit.
+
+Services never talk to clients. They return these signals, and the real-time edge
+turns them into the broadcasts named below (the wire contract in docs/protocol.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Broadcast names (server to client), past tense.
+STATE_CHANGED = "state_changed"
+TALLY_CHANGED = "tally_changed"
+ATTENDANCE_CHANGED = "attendance_changed"
+MY_STATE_CHANGED = "my_state_changed"
+BROADCASTS = (STATE_CHANGED, TALLY_CHANGED, ATTENDANCE_CHANGED, MY_STATE_CHANGED)
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """The workshop's snapshot changed: every audience needs a fresh one."""
+
+    workshop_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class TallyChanged:
+    """Votes were counted: screens (and phones once revealed) need the new totals."""
+
+    workshop_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class AttendanceChanged:
+    """Someone joined or changed group: screens need the new head count."""
+
+    workshop_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class PersonalChanged:
+    """These attendees' own dots or proposals changed: each needs a fresh `me`."""
+
+    workshop_id: int
+    code: str
+    participant_ids: tuple[int, ...]
+
+
+Event = StateChanged | TallyChanged | AttendanceChanged | PersonalChanged

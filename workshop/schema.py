@@ -1,0 +1,83 @@
+"""The current database schema as SQLAlchemy Core tables, for queries.
+
+The tables are created and upgraded by migrations.py; a test checks that the two agree.
+Times are integers in epoch milliseconds so SQLite and PostgreSQL store them alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Table, Text
+
+metadata = MetaData()
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("stage", Text, nullable=False),
+    Column("dots", Integer, nullable=False),
+    Column("max_per_proposal", Integer, nullable=False),
+    Column("groups_json", Text, nullable=False),
+    Column("proposals_revealed", Boolean, nullable=False),
+    Column("results_revealed", Boolean, nullable=False),
+    Column("timer_json", Text, nullable=False),
+    Column("token_hash", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("device_id", Text, nullable=False),
+    Column("name", Text),
+    Column("group_key", Text),
+    Column("joined_at", BigInteger, nullable=False),
+)
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("participant_id", Integer),
+    Column("text", Text, nullable=False),
+    Column("hidden", Boolean, nullable=False),
+    Column("merged_into", Integer),
+    Column("priority_rank", Integer),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# A vote is a ledger row: +points when a dot is placed, -points when it is taken back.
+# Tallies are sums, never a counter that is read, changed and written back.
+votes = Table(
+    "votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("participant_id", Integer, nullable=False),
+    Column("proposal_id", Integer, nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# The first answer to each (actor, request_id), so a retried command counts once.
+command_log = Table(
+    "command_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor", Text, nullable=False),
+    Column("request_id", Text, nullable=False),
+    Column("answer_json", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, nullable=False),
+)

@@ -1,0 +1,493 @@
+"""Use cases: load, apply a rule from the domain, save in one transaction, return events.
+
+Callers (the HTTP and socket edges) pass validated values and the identity bound to
+the connection; they broadcast the returned events after the commit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from .domain import planning, stages, timers
+from .domain.model import Group, Participant, Stage, Workshop
+from .domain.voting import DotBudget, counts_for, votable_target
+from .errors import Conflict, Forbidden, InvalidInput, LimitReached, NotFound
+from .events import AttendanceChanged, Event, PersonalChanged, StateChanged, TallyChanged
+from .snapshots import me as me_view
+from .snapshots import snapshot, tally
+from .store import Store, Tx
+from .tokens import hash_token, new_code, new_device_id, new_token, token_matches
+
+MAX_PROPOSALS_PER_ATTENDEE = 50
+UNKNOWN_WORKSHOP = "There is no workshop with that code: check the code on the screen and try again."
+
+
+def now_ms() -> int:
+    """Return the wall-clock time in epoch milliseconds."""
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Created:
+    """What the organiser needs after creating a workshop; the token is shown only once."""
+
+    code: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    """An attendee's seat in a workshop."""
+
+    workshop_id: int
+    participant_id: int
+    device_id: str
+    state: dict[str, Any]
+    me: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The ack for a command, and what changed because of it."""
+
+    ack: dict[str, Any]
+    events: list[Event]
+
+
+class WorkshopService:
+    """Every use case of the toolkit, over one Store."""
+
+    def __init__(
+        self,
+        store: Store,
+        join_url_for: Callable[[str], str],
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.store = store
+        self.join_url_for = join_url_for
+        self.clock = clock
+
+    # -- lookups ---------------------------------------------------------------
+
+    def _workshop(self, tx: Tx, code: str, for_update: bool = False) -> Workshop:
+        workshop = tx.find_workshop(code, for_update=for_update)
+        if workshop is None:
+            raise NotFound(UNKNOWN_WORKSHOP)
+        return workshop
+
+    def find_workshop(self, code: str) -> Workshop | None:
+        """Return the workshop with this code, or None."""
+        with self.store.transaction() as tx:
+            return tx.find_workshop(code)
+
+    def snapshot(self, code: str, audience: str) -> dict[str, Any]:
+        """Return the snapshot one audience may see."""
+        with self.store.transaction() as tx:
+            return self._snapshot(tx, self._workshop(tx, code), audience)
+
+    def snapshots(self, code: str) -> dict[str, dict[str, Any]]:
+        """Return every audience's snapshot from one consistent read."""
+        with self.store.transaction() as tx:
+            workshop = self._workshop(tx, code)
+            return {
+                audience: self._snapshot(tx, workshop, audience)
+                for audience in ("phone", "screen", "facilitator")
+            }
+
+    def _snapshot(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:
+        proposals = tx.proposals(workshop.id)
+        raw, position = tx.points_by_proposal(workshop.id)
+        return snapshot(
+            workshop, audience, proposals, raw, position, tx.attendance(workshop.id),
+            self.join_url_for(workshop.code), self.clock(),
+        )
+
+    def tally(self, code: str) -> tuple[dict[str, Any], bool]:
+        """Return the live tally and whether phones may see it."""
+        with self.store.transaction() as tx:
+            workshop = self._workshop(tx, code)
+            raw, position = tx.points_by_proposal(workshop.id)
+            return tally(raw, position, tx.proposals(workshop.id)), workshop.results_revealed
+
+    def attendance(self, code: str) -> dict[str, Any]:
+        """Return the head count, overall and per group."""
+        with self.store.transaction() as tx:
+            by_group = tx.attendance(self._workshop(tx, code).id)
+            return {"joined": sum(by_group.values()), "by_group": by_group}
+
+    def me(self, code: str, participant_id: int) -> dict[str, Any]:
+        """Return one attendee's own view."""
+        with self.store.transaction() as tx:
+            workshop = self._workshop(tx, code)
+            return self._me(tx, workshop, tx.lock_participant(participant_id))
+
+    def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
+        return me_view(
+            participant, workshop, tx.proposals(workshop.id),
+            tx.points_of(participant.id), tx.my_proposals(participant.id),
+        )
+
+    # -- organiser -------------------------------------------------------------
+
+    def create_workshop(
+        self, title: str, dots: int, max_per_proposal: int, groups: list[str]
+    ) -> Created:
+        """Create a workshop in the lobby and return its code and facilitator token."""
+        if max_per_proposal > dots:
+            raise InvalidInput(
+                "The most dots on one proposal cannot be more than the dots per attendee."
+            )
+        token = new_token()
+        with self.store.transaction() as tx:
+            code = new_code()
+            while tx.code_exists(code):
+                code = new_code()
+            workshop = Workshop(
+                id=0, code=code, title=title, stage=Stage.LOBBY, dots=dots,
+                max_per_proposal=max_per_proposal,
+                groups=[Group(f"g{i}", label) for i, label in enumerate(groups, start=1)],
+            )
+            tx.insert_workshop(workshop, hash_token(token), self.clock())
+        return Created(code, token)
+
+    def check_facilitator(self, code: str, token: str) -> int:
+        """Return the workshop id if the token is this workshop's, or refuse."""
+        with self.store.transaction() as tx:
+            workshop = tx.find_workshop(code)
+            if workshop is None or not token_matches(token, tx.token_hash(workshop.id)):
+                raise Forbidden(
+                    "That facilitator link is not valid for this workshop: "
+                    "use the link you were given when you created it."
+                )
+            return workshop.id
+
+    # -- attendees -------------------------------------------------------------
+
+    def find_participant(self, code: str, device_id: str) -> Participant | None:
+        """Return the attendee who joined from this device, or None."""
+        with self.store.transaction() as tx:
+            workshop = tx.find_workshop(code)
+            return tx.find_participant(workshop.id, device_id) if workshop else None
+
+    def join(
+        self,
+        code: str,
+        device_id: str | None,
+        name: str | None = None,
+        group: str | None = None,
+    ) -> tuple[Joined, list[Event]]:
+        """Seat an attendee; the same device rejoins as the same attendee.
+
+        `name` and `group` of None keep what the attendee gave before; "" clears them.
+        """
+        device_id = device_id or new_device_id()
+        try:
+            return self._join(code, device_id, name, group)
+        except IntegrityError:
+            # Two tabs of one phone joined at the same instant: the other one won.
+            return self._join(code, device_id, name, group)
+
+    def _join(
+        self, code: str, device_id: str, name: str | None, group: str | None
+    ) -> tuple[Joined, list[Event]]:
+        with self.store.transaction() as tx:
+            workshop = self._workshop(tx, code)
+            if group and group not in workshop.group_keys():
+                raise InvalidInput(
+                    "That group is not one of this workshop's groups: "
+                    "pick one from the list or skip the question."
+                )
+            participant = tx.find_participant(workshop.id, device_id, for_update=True)
+            events: list[Event] = []
+            if participant is None:
+                pid = tx.insert_participant(
+                    workshop.id, device_id, name or None, group or None, self.clock()
+                )
+                participant = Participant(pid, device_id, name or None, group or None)
+                events.append(AttendanceChanged(workshop.id, code))
+            else:
+                new_name = participant.name if name is None else (name or None)
+                new_group = participant.group if group is None else (group or None)
+                if (new_name, new_group) != (participant.name, participant.group):
+                    tx.update_participant(participant.id, new_name, new_group)
+                    if new_group != participant.group:
+                        events.append(AttendanceChanged(workshop.id, code))
+                    participant = Participant(participant.id, device_id, new_name, new_group)
+            joined = Joined(
+                workshop.id, participant.id, device_id,
+                self._snapshot(tx, workshop, "phone"), self._me(tx, workshop, participant),
+            )
+            return joined, events
+
+    def _once(
+        self, actor: str, request_id: str, command: Callable[[Tx], Answer]
+    ) -> Answer:
+        """Run command in one transaction unless this request was already answered."""
+        for _attempt in range(2):
+            try:
+                with self.store.transaction() as tx:
+                    previous = tx.find_answer(actor, request_id)
+                    if previous is not None:
+                        return Answer(previous, [])
+                    answer = command(tx)
+                    tx.record_answer(actor, request_id, answer.ack, self.clock())
+                    return answer
+            except IntegrityError:
+                continue  # the same request won a race on another connection: replay it
+        raise Conflict("That request was already handled: refresh to see the result.")
+
+    def submit_proposal(
+        self, code: str, participant_id: int, text: str, request_id: str
+    ) -> Answer:
+        """Add an attendee's proposal while the workshop collects them."""
+
+        def command(tx: Tx) -> Answer:
+            workshop = self._workshop(tx, code)
+            stages.require_proposals_open(workshop.stage)
+            tx.lock_participant(participant_id)
+            if tx.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
+                raise LimitReached(
+                    f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
+                    "one person can: talk to the facilitator to add more."
+                )
+            proposal_id = tx.insert_proposal(workshop.id, participant_id, text, self.clock())
+            tx.bump_version(workshop.id)
+            return Answer(
+                {"ok": True, "proposal_id": proposal_id},
+                [StateChanged(workshop.id, code), TallyChanged(workshop.id, code),
+                 PersonalChanged(workshop.id, code, (participant_id,))],
+            )
+
+        return self._once(f"p:{participant_id}", request_id, command)
+
+    def cast_vote(
+        self, code: str, participant_id: int, proposal_id: int, points: int, request_id: str
+    ) -> Answer:
+        """Place dots on a proposal, within the attendee's budget, as one ledger row."""
+
+        def command(tx: Tx) -> Answer:
+            workshop = self._workshop(tx, code)
+            stages.require_voting_open(workshop.stage)
+            tx.lock_participant(participant_id)  # two tabs of one attendee queue here
+            proposals = tx.proposals(workshop.id)
+            target = votable_target(proposal_id, proposals)
+            budget = DotBudget.from_votes(
+                workshop.dots, workshop.max_per_proposal, tx.points_of(participant_id), proposals
+            )
+            budget.check_cast(target, points)
+            tx.insert_vote(workshop.id, participant_id, target, points, self.clock())
+            return Answer(
+                {"ok": True, "dots_left": budget.left - points},
+                [TallyChanged(workshop.id, code),
+                 PersonalChanged(workshop.id, code, (participant_id,))],
+            )
+
+        return self._once(f"p:{participant_id}", request_id, command)
+
+    def retract_vote(
+        self, code: str, participant_id: int, proposal_id: int, points: int, request_id: str
+    ) -> Answer:
+        """Take dots back from a proposal, as ledger rows of negative points."""
+
+        def command(tx: Tx) -> Answer:
+            workshop = self._workshop(tx, code)
+            stages.require_voting_open(workshop.stage)
+            tx.lock_participant(participant_id)
+            proposals = tx.proposals(workshop.id)
+            target = votable_target(proposal_id, proposals)
+            raw = tx.points_of(participant_id)
+            budget = DotBudget.from_votes(
+                workshop.dots, workshop.max_per_proposal, raw, proposals
+            )
+            budget.check_retract(target, points)
+            # Take dots back from the rows they were cast on (the survivor first, then
+            # what was merged into it), so an unmerge later never leaves a negative.
+            sources = sorted(
+                (pid for pid, n in raw.items() if n > 0 and counts_for(pid, proposals) == target),
+                key=lambda pid: (pid != target, pid),
+            )
+            remaining = points
+            for source in sources:
+                taken = min(remaining, raw[source])
+                tx.insert_vote(workshop.id, participant_id, source, -taken, self.clock())
+                remaining -= taken
+                if remaining == 0:
+                    break
+            return Answer(
+                {"ok": True, "dots_left": budget.left + points},
+                [TallyChanged(workshop.id, code),
+                 PersonalChanged(workshop.id, code, (participant_id,))],
+            )
+
+        return self._once(f"p:{participant_id}", request_id, command)
+
+    # -- facilitator -----------------------------------------------------------
+
+    def _facilitator_change(
+        self, code: str, change: Callable[[Tx, Workshop], list[Event]]
+    ) -> Answer:
+        with self.store.transaction() as tx:
+            workshop = self._workshop(tx, code, for_update=True)
+            events = change(tx, workshop)
+            return Answer({"ok": True}, [StateChanged(workshop.id, code), *events])
+
+    def change_stage(self, code: str, stage: Stage) -> Answer:
+        """Move the workshop to any stage, forward or back; nothing is lost."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            workshop.stage = stage
+            if stages.reveals_proposals(stage):
+                workshop.proposals_revealed = True
+            tx.save_workshop(workshop)
+            return [TallyChanged(workshop.id, code)]
+
+        answer = self._facilitator_change(code, change)
+        return Answer({"ok": True, "stage": stage.value}, answer.events)
+
+    def reveal_proposals(self, code: str, revealed: bool) -> Answer:
+        """Show or hide the proposal list on the wall and the phones."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            workshop.proposals_revealed = revealed
+            tx.save_workshop(workshop)
+            return []
+
+        return self._facilitator_change(code, change)
+
+    def reveal_results(self, code: str, revealed: bool) -> Answer:
+        """Show or hide the results on the phones."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            workshop.results_revealed = revealed
+            tx.save_workshop(workshop)
+            return [TallyChanged(workshop.id, code)]
+
+        return self._facilitator_change(code, change)
+
+    def _touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
+        """Return the personal updates owed to authors and voters of these proposals."""
+        affected = tx.participants_touching(workshop.id, proposal_ids)
+        if not affected:
+            return []
+        return [PersonalChanged(workshop.id, workshop.code, tuple(sorted(affected)))]
+
+    def hide_proposal(self, code: str, proposal_id: int, hidden: bool) -> Answer:
+        """Hide a proposal from every screen and phone at once, or show it again."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            proposals = tx.proposals(workshop.id)
+            if proposal_id not in proposals:
+                raise NotFound("That proposal does not exist in this workshop.")
+            tx.update_proposal(proposal_id, hidden=hidden, priority_rank=None)
+            tx.bump_version(workshop.id)
+            family = {proposal_id} | _descendants(proposal_id, proposals)
+            return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]
+
+        return self._facilitator_change(code, change)
+
+    def edit_proposal(self, code: str, proposal_id: int, text: str) -> Answer:
+        """Change a proposal's wording (for example to remove personal details)."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            stages.require_not_closed(workshop.stage)
+            if proposal_id not in tx.proposals(workshop.id):
+                raise NotFound("That proposal does not exist in this workshop.")
+            tx.update_proposal(proposal_id, text=text)
+            tx.bump_version(workshop.id)
+            return self._touched_by(tx, workshop, {proposal_id})
+
+        return self._facilitator_change(code, change)
+
+    def merge_proposals(self, code: str, survivor_id: int, absorbed_id: int) -> Answer:
+        """Merge a duplicate into a survivor, which keeps the dots of both."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            stages.require_not_closed(workshop.stage)
+            proposals = tx.proposals(workshop.id)
+            planning.check_merge(survivor_id, absorbed_id, proposals)
+            tx.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
+            tx.bump_version(workshop.id)
+            family = {absorbed_id} | _descendants(absorbed_id, proposals)
+            return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]
+
+        return self._facilitator_change(code, change)
+
+    def unmerge_proposal(self, code: str, proposal_id: int) -> Answer:
+        """Undo a merge: the proposal stands alone again with the dots cast on it."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            stages.require_not_closed(workshop.stage)
+            proposals = tx.proposals(workshop.id)
+            if proposal_id not in proposals:
+                raise NotFound("That proposal does not exist in this workshop.")
+            if proposals[proposal_id].merged_into is None:
+                raise Conflict("That proposal is not merged into another one.")
+            tx.update_proposal(proposal_id, merged_into=None)
+            tx.bump_version(workshop.id)
+            family = {proposal_id} | _descendants(proposal_id, proposals)
+            return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]
+
+        return self._facilitator_change(code, change)
+
+    def add_proposal(self, code: str, text: str, request_id: str) -> Answer:
+        """Add a proposal on someone's behalf (a sticky note, a spoken idea), in any open stage."""
+
+        def command(tx: Tx) -> Answer:
+            workshop = self._workshop(tx, code, for_update=True)
+            stages.require_not_closed(workshop.stage)
+            proposal_id = tx.insert_proposal(workshop.id, None, text, self.clock())
+            tx.bump_version(workshop.id)
+            return Answer(
+                {"ok": True, "proposal_id": proposal_id},
+                [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
+            )
+
+        return self._once(f"f:{code}", request_id, command)
+
+    def set_timer(self, code: str, action: str, seconds: int = 0) -> Answer:
+        """Start, pause, resume or cancel the countdown on the wall and the phones."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            now = self.clock()
+            if action == "start":
+                workshop.timer = timers.start(now, seconds)
+            elif action == "pause":
+                workshop.timer = timers.pause(workshop.timer, now)
+            elif action == "resume":
+                workshop.timer = timers.resume(workshop.timer, now)
+            else:
+                workshop.timer = timers.cancel(workshop.timer)
+            tx.save_workshop(workshop)
+            return []
+
+        return self._facilitator_change(code, change)
+
+    def set_priorities(self, code: str, proposal_ids: list[int]) -> Answer:
+        """Mark proposals as the workshop's priorities, in rank order."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            planning.check_priorities(proposal_ids, tx.proposals(workshop.id))
+            tx.clear_priorities(workshop.id)
+            for rank_number, proposal_id in enumerate(proposal_ids, start=1):
+                tx.update_proposal(proposal_id, priority_rank=rank_number)
+            tx.bump_version(workshop.id)
+            return []
+
+        return self._facilitator_change(code, change)
+
+
+def _descendants(proposal_id: int, proposals: dict[int, Any]) -> set[int]:
+    """Return every proposal merged, directly or not, into proposal_id."""
+    children = planning.merged_children(proposals)
+    found: set[int] = set()
+    stack = list(children.get(proposal_id, []))
+    while stack:
+        child = stack.pop()
+        found.add(child)
+        stack.extend(children.get(child, []))
+    return found

@@ -1,0 +1,237 @@
+"""HTTP pages and the JSON API: validate, call one use case, answer; never leak an exception."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+
+from . import export, qr
+from . import validation as valid
+from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
+from .services import UNKNOWN_WORKSHOP, WorkshopService
+
+log = logging.getLogger(__name__)
+pages = Blueprint("pages", __name__)
+api = Blueprint("api", __name__, url_prefix="/api")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def service() -> WorkshopService:
+    """Return the app's use cases."""
+    return current_app.extensions["workshop.service"]  # type: ignore[no-any-return]
+
+
+def base_url() -> str:
+    """Return the address phones use to reach this server."""
+    return current_app.config["WORKSHOP_BASE_URL"]  # type: ignore[no-any-return]
+
+
+def links(code: str, token: str | None = None) -> dict[str, str]:
+    """Return the join, screen and (with a token) facilitator addresses of a workshop."""
+    found = {
+        "join_url": f"{base_url()}/w/{code}",
+        "screen_url": f"{base_url()}/w/{code}/screen",
+    }
+    if token is not None:
+        found["facilitator_url"] = f"{base_url()}/w/{code}/facilitate#token={token}"
+    return found
+
+
+def add_security_headers(response: Response) -> Response:
+    """Forbid inline script, framing and content sniffing on every response."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def error_response(error: WorkshopError) -> tuple[Response, int]:
+    """Return the one JSON error shape with the error's HTTP status."""
+    return jsonify(error.as_dict()), error.http_status
+
+
+def handle_http_exception(error: HTTPException) -> Any:
+    """Answer API clients with JSON and people with a page, in sentences."""
+    sentences = {
+        404: "There is nothing at this address: check the link and try again.",
+        405: "This address does not accept that kind of request.",
+        413: "That request is too large: send less than 256 KB.",
+    }
+    sentence = sentences.get(error.code or 500, "That request could not be handled.")
+    if request.path.startswith("/api/"):
+        return jsonify({"ok": False, "error": sentence, "reason": "invalid"}), error.code
+    return render_template("message.html", title="Not found", message=sentence), error.code
+
+
+def handle_unexpected(error: Exception) -> Any:
+    """Log the failure and answer with a sentence, never a stack trace."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("request failed")
+    sentence = "Something went wrong on our side: please try again in a moment."
+    if request.path.startswith("/api/"):
+        return jsonify({"ok": False, "error": sentence, "reason": "server_error"}), 500
+    return render_template("message.html", title="Sorry", message=sentence), 500
+
+
+# -- pages ---------------------------------------------------------------------
+
+
+@pages.get("/healthz")
+def healthz() -> Any:
+    """Say the server is up."""
+    return jsonify({"ok": True})
+
+
+@pages.get("/")
+def home() -> Any:
+    """Offer to create a workshop or join one by code."""
+    return render_template("home.html", error=request.args.get("error"))
+
+
+@pages.get("/join")
+def join_by_code() -> Any:
+    """Send a typed join code to its phone page, or back home with a sentence."""
+    try:
+        code = valid.code(request.args.get("code", ""))
+        if service().find_workshop(code) is None:
+            raise NotFound(UNKNOWN_WORKSHOP)
+    except WorkshopError as error:
+        return redirect(url_for("pages.home", error=error.message), code=303)
+    return redirect(url_for("pages.phone", code=code), code=303)
+
+
+def _page_workshop(code: str) -> dict[str, Any]:
+    try:
+        normal = valid.code(code)
+    except InvalidInput:
+        raise NotFound(UNKNOWN_WORKSHOP) from None
+    workshop = service().find_workshop(normal)
+    if workshop is None:
+        raise NotFound(UNKNOWN_WORKSHOP)
+    return {
+        "code": workshop.code,
+        "title": workshop.title,
+        "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
+        "qr_url": url_for("pages.qr_svg", code=workshop.code),
+        **links(workshop.code),
+    }
+
+
+def _render(template: str, code: str) -> Any:
+    try:
+        return render_template(template, workshop=_page_workshop(code))
+    except NotFound as error:
+        return render_template("message.html", title="Not found", message=error.message), 404
+
+
+@pages.get("/w/<code>")
+def phone(code: str) -> Any:
+    """Serve the phone page that the QR code opens."""
+    return _render("phone.html", code)
+
+
+@pages.get("/w/<code>/screen")
+def screen(code: str) -> Any:
+    """Serve the projector page."""
+    return _render("screen.html", code)
+
+
+@pages.get("/w/<code>/facilitate")
+def facilitate(code: str) -> Any:
+    """Serve the facilitator console; the token travels in the URL fragment, not here."""
+    return _render("facilitator.html", code)
+
+
+@pages.get("/w/<code>/qr.svg")
+def qr_svg(code: str) -> Any:
+    """Return the join QR code as SVG."""
+    try:
+        workshop = _page_workshop(code)
+    except NotFound as error:
+        return error_response(error)
+    response = Response(qr.svg(workshop["join_url"]), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# -- JSON API ------------------------------------------------------------------
+
+
+@api.post("/workshops")
+def create_workshop() -> Any:
+    """Create a workshop; the answer holds the facilitator token, shown only this once."""
+    try:
+        data = valid.payload_dict(request.get_json(silent=True))
+        title = valid.clean_text(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
+        dots = valid.integer(data.get("dots", 5), "number of dots per attendee", 1, 20)
+        most = valid.integer(
+            data.get("max_per_proposal", min(3, dots)),
+            "most dots on one proposal", 1, 20,
+        )
+        groups = valid.group_labels(data.get("groups"))
+        created = service().create_workshop(title, dots, most, groups)
+    except WorkshopError as error:
+        return error_response(error)
+    body = {
+        "ok": True,
+        "code": created.code,
+        **links(created.code, created.token),
+        "facilitator_token": created.token,
+    }
+    return jsonify(body), 201
+
+
+@api.get("/workshops/<code>")
+def get_workshop(code: str) -> Any:
+    """Return the public (projector) snapshot."""
+    try:
+        return jsonify(service().snapshot(valid.code(code), "screen"))
+    except InvalidInput:
+        return error_response(NotFound(UNKNOWN_WORKSHOP))
+    except WorkshopError as error:
+        return error_response(error)
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Forbidden(
+            "This needs the facilitator token: send it as 'Authorization: Bearer <token>'."
+        )
+    return token.strip()[:200]
+
+
+@api.get("/workshops/<code>/plan.md")
+def plan_markdown(code: str) -> Any:
+    """Return the Markdown summary of the workshop so far, to the facilitator only."""
+    try:
+        normal = valid.code(code)
+        service().check_facilitator(normal, _bearer_token())
+        text = export.summary(service().snapshot(normal, "facilitator"))
+    except InvalidInput:
+        return error_response(NotFound(UNKNOWN_WORKSHOP))
+    except WorkshopError as error:
+        return error_response(error)
+    response = Response(text, mimetype="text/markdown")
+    response.headers["Content-Disposition"] = f'attachment; filename="{normal}-plan.md"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
