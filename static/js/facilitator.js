@@ -219,14 +219,17 @@
     b[1].setAttribute('aria-label', (p.hidden ? 'Show again: ' : 'Hide from everyone: ') + name);
     b[2].setAttribute('aria-label', 'Merge: ' + name);
     var mg = li.querySelector('.merge'), sel = mg.querySelector('select'), keep = sel.value;
-    mg.hidden = !!p.hidden;
-    sel.textContent = '';
-    sel.appendChild(el('option', null, 'Choose a proposal')).value = '';
-    visible.forEach(function (o) {
-      if (o.id !== p.id) sel.appendChild(el('option', null, W.short(o.text, 70))).value = String(o.id);
-    });
-    sel.value = keep;
-    if (sel.value !== keep) sel.value = '';
+    var others = visible.filter(function (o) { return o.id !== p.id; });
+    var sig = others.map(function (o) { return o.id + ':' + o.text; }).join('\n');
+    mg.hidden = !!p.hidden || !others.length;
+    if (sel._sig !== sig) { /* rebuild only when the choices change, so an open list is not disturbed */
+      sel._sig = sig;
+      sel.textContent = '';
+      sel.appendChild(el('option', null, 'Choose a proposal')).value = '';
+      others.forEach(function (o) { sel.appendChild(el('option', null, W.short(o.text, 70))).value = String(o.id); });
+      sel.value = keep;
+      if (sel.value !== keep) sel.value = '';
+    }
     W.sync(li.querySelector('.merged'), p.merged || [], function (c) { return c.id; }, function (c) {
       var row = el('li');
       row.appendChild(el('span', 'ptext'));
@@ -240,6 +243,11 @@
     });
   }
 
+  function toggle(b, on) {
+    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    b.querySelector('.state').textContent = on ? 'On' : 'Off';
+  }
+
   function render() {
     stageBar();
     var st = state.stage, props = state.proposals || [];
@@ -250,8 +258,8 @@
     $('back').disabled = !near(-1);
     $('next').disabled = !near(1);
     $('next').textContent = near(1) ? 'Next: ' + W.STAGES[near(1)] : 'Next';
-    $('t-props').setAttribute('aria-pressed', state.proposals_revealed ? 'true' : 'false');
-    $('t-results').setAttribute('aria-pressed', state.results_revealed ? 'true' : 'false');
+    toggle($('t-props'), state.proposals_revealed);
+    toggle($('t-results'), state.results_revealed);
     var ts = state.timer.status;
     $('t-pause').textContent = ts === 'paused' ? 'Resume' : 'Pause';
     $('t-pause').disabled = ts === 'idle';

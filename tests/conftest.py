@@ -1,0 +1,116 @@
+"""Fixtures: a fresh app on a temporary SQLite file, HTTP and Socket.IO test clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from workshop import create_app
+from workshop.services import WorkshopService
+
+BASE_URL = "http://testserver"
+
+
+def make_app(data_dir: Path, **overrides: Any) -> Flask:
+    """Build an app the way tests need it: threading, broadcasts sent at once."""
+    settings = {
+        "DATA_DIR": str(data_dir),
+        "SERVER_MODE": "threading",
+        "BROADCAST_INTERVAL": 0,
+        "PUBLIC_URL": BASE_URL,
+        "EXPORTS_DIR": str(data_dir / "exports"),
+        "RATE_BURST": 1000,
+        **overrides,
+    }
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """Return an app on its own SQLite file."""
+    application = make_app(tmp_path)
+    yield application
+    application.extensions["workshop.store"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return an HTTP test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def service(app: Flask) -> WorkshopService:
+    """Return the app's use cases."""
+    return app.extensions["workshop.service"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def workshop(client: FlaskClient) -> dict[str, Any]:
+    """Create a workshop with three stakeholder groups and return the creation answer."""
+    answer = client.post(
+        "/api/workshops",
+        json={
+            "title": "Partnership review",
+            "dots": 5,
+            "max_per_proposal": 3,
+            "groups": ["People using the service", "Partner staff", "Community organisations"],
+        },
+    )
+    assert answer.status_code == 201
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def connect(app: Flask, client: FlaskClient) -> Callable[..., Any]:
+    """Return a factory of Socket.IO test clients (pass auth=... to bind on connect)."""
+    socketio = app.extensions["workshop.socketio"]
+    made = []
+
+    def factory(auth: dict[str, Any] | None = None) -> Any:
+        test_client = socketio.test_client(app, flask_test_client=client, auth=auth)
+        made.append(test_client)
+        return test_client
+
+    yield factory
+    for test_client in made:
+        if test_client.is_connected():
+            test_client.disconnect()
+
+
+def names(received: list[dict[str, Any]]) -> list[str]:
+    """Return the event names a test client received, in order."""
+    return [message["name"] for message in received]
+
+
+def last(received: list[dict[str, Any]], name: str) -> Any:
+    """Return the payload of the last event of that name."""
+    payloads = [m["args"][0] for m in received if m["name"] == name]
+    assert payloads, f"no {name} among {names(received)}"
+    return payloads[-1]
+
+
+def postgres_url() -> str:
+    """Return the test PostgreSQL URL; skip locally without one, fail in CI."""
+    url = os.environ.get("WORKSHOP_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set WORKSHOP_TEST_POSTGRES_URL: the PostgreSQL tests cannot run.")
+        pytest.skip("set WORKSHOP_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    return url
+
+
+def redis_url() -> str:
+    """Return the test Redis URL; skip locally without one, fail in CI."""
+    url = os.environ.get("WORKSHOP_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set WORKSHOP_TEST_REDIS_URL: the Redis tests cannot run.")
+        pytest.skip("set WORKSHOP_TEST_REDIS_URL to run the Redis tests")
+    return url

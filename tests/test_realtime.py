@@ -1,0 +1,385 @@
+"""Socket.IO edge: several clients per test, asserting exactly what each one receives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.conftest import last, make_app, names
+
+Connect = Callable[..., Any]
+
+
+def ack(client: Any, command: str, payload: Any = None) -> dict[str, Any]:
+    """Send a command and return its acknowledgement."""
+    answer = client.emit(command, payload, callback=True)
+    assert isinstance(answer, dict), f"{command} was not acknowledged"
+    return answer
+
+
+class Room:
+    """A workshop with a facilitator, a projector and two phones, all connected."""
+
+    def __init__(self, connect: Connect, workshop: dict[str, Any]) -> None:
+        self.code = workshop["code"]
+        self.token = workshop["facilitator_token"]
+        self.facilitator = connect()
+        assert ack(self.facilitator, "facilitate_workshop", {"code": self.code, "token": self.token})["ok"]
+        self.screen = connect()
+        assert ack(self.screen, "watch_workshop", {"code": self.code})["ok"]
+        self.phones = []
+        self.joins = []
+        for index, group in enumerate(["g1", "g2"]):
+            phone = connect()
+            joined = ack(
+                phone, "join_workshop",
+                {"code": self.code, "device_id": f"phone-device-{index:06d}", "group": group},
+            )
+            assert joined["ok"], joined
+            self.phones.append(phone)
+            self.joins.append(joined)
+
+    def stage(self, stage: str) -> None:
+        assert ack(self.facilitator, "change_stage", {"stage": stage}) == {"ok": True, "stage": stage}
+
+    def propose(self, phone: int, text: str) -> int:
+        answer = ack(self.phones[phone], "submit_proposal", {"text": text, "request_id": "r-" + text.replace(" ", "-")})
+        assert answer["ok"], answer
+        return int(answer["proposal_id"])
+
+    def clear(self) -> None:
+        for client in [self.facilitator, self.screen, *self.phones]:
+            client.get_received()
+
+
+@pytest.fixture
+def room(connect: Connect, workshop: dict[str, Any]) -> Room:
+    return Room(connect, workshop)
+
+
+@pytest.fixture
+def voting(room: Room) -> tuple[Room, list[int]]:
+    """The room in the vote stage with three proposals."""
+    room.stage("propose")
+    ids = [room.propose(0, "Community focus"), room.propose(1, "Communication"), room.propose(0, "Training")]
+    room.stage("vote")
+    room.clear()
+    return room, ids
+
+
+def test_a_vote_reaches_screen_and_facilitator_but_no_other_phone_or_workshop(
+    voting: tuple[Room, list[int]], connect: Connect, client: Any
+) -> None:
+    room, ids = voting
+    other = client.post("/api/workshops", json={"title": "Elsewhere"}).get_json()
+    outsider = connect()
+    assert ack(outsider, "join_workshop", {"code": other["code"]})["ok"]
+    outsider.get_received()
+
+    answer = ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "v1"})
+
+    assert answer["ok"] and answer["dots_left"] == 4
+    assert answer["me"]["my_votes"] == {str(ids[0]): 1}
+    screen_tally = last(room.screen.get_received(), "tally_changed")
+    assert screen_tally["totals"][str(ids[0])] == 1 and screen_tally["votes"] == 1
+    assert last(room.facilitator.get_received(), "tally_changed")["votes"] == 1
+    assert room.phones[1].get_received() == []  # no tally before results, no one else's dots
+    assert outsider.get_received() == []
+
+
+def test_results_reach_phones_only_once_revealed(voting: tuple[Room, list[int]]) -> None:
+    room, ids = voting
+    ack(room.phones[0], "cast_vote", {"proposal_id": ids[1], "points": 2, "request_id": "v1"})
+    assert "tally_changed" not in names(room.phones[1].get_received())
+    assert ack(room.facilitator, "reveal_results", {"revealed": True}) == {"ok": True}
+    state = last(room.phones[1].get_received(), "state_changed")
+    assert state["tally"]["totals"][str(ids[1])] == 2
+    ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "v2"})
+    assert last(room.phones[1].get_received(), "tally_changed")["votes"] == 3
+
+
+def test_a_retried_vote_counts_once(voting: tuple[Room, list[int]], service: Any) -> None:
+    room, ids = voting
+    first = ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "same"})
+    again = ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "same"})
+    assert first["dots_left"] == again["dots_left"] == 4
+    tally, _ = service.tally(room.code)
+    assert tally["totals"][str(ids[0])] == 1
+
+
+def test_hiding_removes_a_proposal_from_every_screen_and_its_authors_phone(
+    voting: tuple[Room, list[int]],
+) -> None:
+    room, ids = voting
+    ack(room.phones[1], "cast_vote", {"proposal_id": ids[0], "points": 2, "request_id": "v1"})
+    room.clear()
+
+    assert ack(room.facilitator, "hide_proposal", {"proposal_id": ids[0], "hidden": True}) == {"ok": True}
+
+    for client in (room.screen, *room.phones):
+        state = last(client.get_received(), "state_changed")
+        assert ids[0] not in [p["id"] for p in state["proposals"]]
+        assert "Community focus" not in str(state)
+    fac = last(room.facilitator.get_received(), "state_changed")
+    assert [p["hidden"] for p in fac["proposals"] if p["id"] == ids[0]] == [True]
+
+
+def test_hiding_updates_the_author_and_the_voters_own_view(voting: tuple[Room, list[int]]) -> None:
+    room, ids = voting
+    ack(room.phones[1], "cast_vote", {"proposal_id": ids[0], "points": 2, "request_id": "v1"})
+    room.clear()
+    ack(room.facilitator, "hide_proposal", {"proposal_id": ids[0], "hidden": True})
+    author = last(room.phones[0].get_received(), "my_state_changed")
+    assert [p["text"] for p in author["my_proposals"]] == ["Training"]
+    voter = last(room.phones[1].get_received(), "my_state_changed")
+    assert voter["dots_left"] == 5 and voter["my_votes"] == {}
+
+
+def test_merge_keeps_both_proposals_dots_and_is_shown(voting: tuple[Room, list[int]]) -> None:
+    room, ids = voting
+    ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "points": 2, "request_id": "a"})
+    ack(room.phones[1], "cast_vote", {"proposal_id": ids[2], "points": 3, "request_id": "b"})
+    room.clear()
+    assert ack(room.facilitator, "merge_proposals", {"survivor_id": ids[0], "absorbed_id": ids[2]}) == {"ok": True}
+    state = last(room.screen.get_received(), "state_changed")
+    survivor = next(p for p in state["proposals"] if p["id"] == ids[0])
+    assert survivor["merged"] == [{"id": ids[2], "text": "Training"}]
+    assert state["tally"]["totals"][str(ids[0])] == 5
+    assert str(ids[2]) not in state["tally"]["totals"]
+    moved = last(room.phones[1].get_received(), "my_state_changed")
+    assert moved["my_votes"] == {str(ids[0]): 3}
+
+
+def test_a_new_join_sends_no_roster_to_phones(room: Room, connect: Connect) -> None:
+    room.clear()
+    newcomer = connect()
+    assert ack(newcomer, "join_workshop", {"code": room.code})["ok"]
+    assert [p.get_received() for p in room.phones] == [[], []]
+    assert last(room.screen.get_received(), "attendance_changed")["joined"] == 3
+
+
+def test_rejoining_with_the_same_device_is_the_same_attendee(room: Room, connect: Connect) -> None:
+    again = connect()
+    answer = ack(again, "join_workshop", {"code": room.code, "device_id": "phone-device-000000"})
+    assert answer["participant_id"] == room.joins[0]["participant_id"]
+    assert answer["me"]["group"] == "g1"
+
+
+def test_a_reconnecting_phone_is_bound_by_its_auth_before_any_command(
+    voting: tuple[Room, list[int]], connect: Connect
+) -> None:
+    room, ids = voting
+    ack(room.phones[0], "cast_vote", {"proposal_id": ids[1], "request_id": "before"})
+    room.phones[0].disconnect()
+    back = connect(auth={"code": room.code, "device_id": "phone-device-000000"})
+    answer = ack(back, "cast_vote", {"proposal_id": ids[1], "request_id": "after"})
+    assert answer["ok"] and answer["dots_left"] == 3
+
+
+def test_a_screen_and_facilitator_rebind_from_auth(room: Room, connect: Connect) -> None:
+    screen = connect(auth={"code": room.code, "role": "screen"})
+    facilitator = connect(auth={"code": room.code, "token": room.token})
+    impostor = connect(auth={"code": room.code, "token": "wrong"})
+    assert ack(facilitator, "change_stage", {"stage": "propose"})["ok"]
+    assert last(screen.get_received(), "state_changed")["stage"] == "propose"
+    refused = ack(impostor, "change_stage", {"stage": "lobby"})
+    assert refused["reason"] == "forbidden"
+
+
+def test_another_workshops_token_does_not_open_this_console(
+    room: Room, client: Any, connect: Connect
+) -> None:
+    other = client.post("/api/workshops", json={"title": "Other"}).get_json()
+    intruder = connect()
+    answer = ack(intruder, "facilitate_workshop", {"code": room.code, "token": other["facilitator_token"]})
+    assert answer == {
+        "ok": False,
+        "error": "That facilitator link is not valid for this workshop: "
+        "use the link you were given when you created it.",
+        "reason": "forbidden",
+    }
+
+
+FACILITATOR_COMMANDS = [
+    ("change_stage", {"stage": "vote"}),
+    ("reveal_proposals", {"revealed": True}),
+    ("reveal_results", {"revealed": True}),
+    ("hide_proposal", {"proposal_id": 1, "hidden": True}),
+    ("edit_proposal", {"proposal_id": 1, "text": "x"}),
+    ("merge_proposals", {"survivor_id": 1, "absorbed_id": 2}),
+    ("unmerge_proposal", {"proposal_id": 1}),
+    ("add_proposal", {"text": "x", "request_id": "r"}),
+    ("start_timer", {"seconds": 60}),
+    ("pause_timer", {}),
+    ("resume_timer", {}),
+    ("cancel_timer", {}),
+    ("set_priorities", {"proposal_ids": [1]}),
+]
+
+
+@pytest.mark.parametrize(("command", "payload"), FACILITATOR_COMMANDS)
+def test_phones_and_screens_cannot_facilitate(
+    room: Room, service: Any, command: str, payload: dict[str, Any]
+) -> None:
+    before = service.snapshot(room.code, "facilitator")["version"]
+    for client in (room.phones[0], room.screen):
+        answer = ack(client, command, payload)
+        assert answer["error"] == (
+            "Only the facilitator can do that: open the facilitator link to steer the workshop."
+        )
+    assert service.snapshot(room.code, "facilitator")["version"] == before
+
+
+HUGE = "x" * 100_000
+BAD_ATTENDEE_INPUT = [
+    ("join_workshop", None, "The request was not understood: send a JSON object."),
+    ("join_workshop", ["code"], "The request was not understood: send a JSON object."),
+    ("join_workshop", {}, "Type the six-character join code shown on the screen."),
+    ("join_workshop", {"code": 123456}, "Type the six-character join code shown on the screen."),
+    ("join_workshop", {"code": HUGE}, "Type the six-character join code shown on the screen."),
+    ("join_workshop", {"code": "ABC"},
+     "That is not a join code: it has six letters and numbers, as shown on the screen."),
+    ("join_workshop", {"code": "ZZZZZZ"},
+     "There is no workshop with that code: check the code on the screen and try again."),
+    ("join_workshop", {"code": "{code}", "device_id": "short"},
+     "This phone's id is not valid: reload the page to get a new one."),
+    ("join_workshop", {"code": "{code}", "name": HUGE},
+     "The name is too long: keep it under 40 characters (it has 100000)."),
+    ("join_workshop", {"code": "{code}", "group": "g9"},
+     "That group is not one of this workshop's groups: pick one from the list or skip the question."),
+    ("watch_workshop", {"code": ["x"]}, "Type the six-character join code shown on the screen."),
+    ("facilitate_workshop", {"code": "{code}"},
+     "Open the facilitator link you were given to steer this workshop."),
+    ("submit_proposal", {"text": HUGE, "request_id": "r"},
+     "The proposal is too long: keep it under 500 characters (it has 100000)."),
+    ("submit_proposal", {"text": "   ", "request_id": "r"},
+     "The proposal is empty: write something first."),
+    ("submit_proposal", {"text": 5, "request_id": "r"}, "The proposal must be text."),
+    ("submit_proposal", {"text": "ok"},
+     "Each command needs a request_id of 1 to 64 letters, digits or -_.: characters."),
+    ("submit_proposal", {"text": "ok", "request_id": HUGE},
+     "Each command needs a request_id of 1 to 64 letters, digits or -_.: characters."),
+    ("cast_vote", {"proposal_id": "1", "request_id": "r"},
+     "The proposal_id must be the number of a proposal."),
+    ("cast_vote", {"proposal_id": True, "request_id": "r"},
+     "The proposal_id must be the number of a proposal."),
+    ("cast_vote", {"proposal_id": 1, "points": 0, "request_id": "r"},
+     "The number of dots must be between 1 and 20."),
+    ("cast_vote", {"proposal_id": 1, "points": 1.5, "request_id": "r"},
+     "The number of dots must be a whole number."),
+    ("cast_vote", {"proposal_id": 10**12, "request_id": "r"},
+     "The proposal_id must be the number of a proposal."),
+]
+
+
+@pytest.mark.parametrize(("command", "payload", "sentence"), BAD_ATTENDEE_INPUT)
+def test_bad_attendee_input_gets_a_sentence_and_changes_nothing(
+    room: Room, service: Any, command: str, payload: Any, sentence: str
+) -> None:
+    if isinstance(payload, dict):
+        payload = {k: (v.replace("{code}", room.code) if isinstance(v, str) and len(v) < 10 else v)
+                   for k, v in payload.items()}
+    before = service.snapshot(room.code, "facilitator")
+    answer = ack(room.phones[0], command, payload)
+    assert answer["ok"] is False
+    assert answer["error"] == sentence
+    after = service.snapshot(room.code, "facilitator")
+    assert after["version"] == before["version"] and after["joined"] == before["joined"]
+    assert after["proposals"] == before["proposals"]
+
+
+def test_commands_before_joining_are_refused_with_a_sentence(room: Room, connect: Connect) -> None:
+    stranger = connect()
+    answer = ack(stranger, "submit_proposal", {"text": "hello", "request_id": "r"})
+    assert answer["error"] == (
+        "Join the workshop first: scan the code on the screen or type it on the home page."
+    )
+    assert ack(stranger, "cast_vote", {"proposal_id": 1, "request_id": "r"})["reason"] == "forbidden"
+
+
+def test_wrong_stage_and_empty_budget_are_refused_in_words(voting: tuple[Room, list[int]]) -> None:
+    room, ids = voting
+    late = ack(room.phones[0], "submit_proposal", {"text": "late idea", "request_id": "late"})
+    assert late["error"] == "Proposals are closed: the workshop has moved on to voting."
+    for index, proposal in enumerate([ids[0], ids[0], ids[1], ids[1], ids[2]]):
+        assert ack(room.phones[0], "cast_vote", {"proposal_id": proposal, "request_id": f"d{index}"})["ok"]
+    empty = ack(room.phones[0], "cast_vote", {"proposal_id": ids[2], "request_id": "d9"})
+    assert empty["error"] == "You have no dots left: take one back from another proposal first."
+    room.stage("results")
+    closed = ack(room.phones[0], "retract_vote", {"proposal_id": ids[2], "request_id": "x"})
+    assert closed["error"] == "Voting has closed: the results are being shared."
+
+
+def test_a_flooding_phone_is_slowed_with_a_sentence(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RATE_BURST=3, RATE_PER_SECOND=0.001)
+    socketio = app.extensions["workshop.socketio"]
+    phone = socketio.test_client(app)
+    answers = [ack(phone, "watch_workshop", {"code": "ZZZZZZ"}) for _ in range(5)]
+    assert [a.get("reason") for a in answers] == ["not_found"] * 3 + ["rate_limited"] * 2
+    assert answers[-1]["error"] == "You are sending too fast: wait a moment and try again."
+    phone.disconnect()
+
+
+def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
+    # A long interval keeps the ticker asleep, so the test decides when the tick happens.
+    app = make_app(tmp_path, BROADCAST_INTERVAL=3600)
+    socketio = app.extensions["workshop.socketio"]
+    http = app.test_client()
+    made = http.post("/api/workshops", json={"title": "Busy", "dots": 20, "max_per_proposal": 20})
+    code, token = made.get_json()["code"], made.get_json()["facilitator_token"]
+    facilitator = socketio.test_client(app, flask_test_client=http)
+    ack(facilitator, "facilitate_workshop", {"code": code, "token": token})
+    ack(facilitator, "change_stage", {"stage": "propose"})
+    ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
+    ack(facilitator, "change_stage", {"stage": "vote"})
+    screen = socketio.test_client(app, flask_test_client=http)
+    ack(screen, "watch_workshop", {"code": code})
+    phone = socketio.test_client(app, flask_test_client=http)
+    ack(phone, "join_workshop", {"code": code})
+    app.extensions["workshop.realtime"].flush()
+    screen.get_received()
+
+    for index in range(20):
+        assert ack(phone, "cast_vote", {"proposal_id": 1, "request_id": f"v{index}"})["ok"]
+    assert screen.get_received() == []  # nothing per vote
+
+    app.extensions["workshop.realtime"].flush()
+    received = screen.get_received()
+    assert names(received) == ["tally_changed"]
+    assert received[0]["args"][0]["votes"] == 20
+    for test_client in (facilitator, screen, phone):
+        test_client.disconnect()
+
+
+def test_timer_commands_reach_the_wall(room: Room) -> None:
+    room.clear()
+    assert ack(room.facilitator, "start_timer", {"seconds": 120}) == {"ok": True}
+    timer = last(room.screen.get_received(), "state_changed")["timer"]
+    assert timer["status"] == "running" and timer["duration_ms"] == 120_000
+    assert ack(room.facilitator, "pause_timer", {})["ok"]
+    paused = last(room.phones[0].get_received(), "state_changed")["timer"]
+    assert paused["status"] == "paused" and 0 < paused["remaining_ms"] <= 120_000
+    assert ack(room.facilitator, "resume_timer", {})["ok"]
+    assert ack(room.facilitator, "cancel_timer", {})["ok"]
+    assert last(room.screen.get_received(), "state_changed")["timer"]["status"] == "idle"
+    again = ack(room.facilitator, "cancel_timer", {})
+    assert again["error"] == "There is no timer to cancel."
+
+
+def test_a_handler_that_crashes_still_answers_in_words(room: Room, app: Flask, monkeypatch: Any) -> None:
+    service = app.extensions["workshop.service"]
+
+    def explode(*_args: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(service, "snapshot", explode)
+    answer = ack(room.screen, "watch_workshop", {"code": room.code})
+    assert answer == {
+        "ok": False,
+        "error": "Something went wrong on our side: please try again in a moment.",
+        "reason": "server_error",
+    }
