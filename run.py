@@ -18,20 +18,39 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run live participatory workshops.")
     parser.add_argument("--host", default=env("WORKSHOP_HOST", "0.0.0.0"))
     parser.add_argument("--port", type=int, default=int(env("WORKSHOP_PORT", "5000")))
-    parser.add_argument("--data-dir", default=env("WORKSHOP_DATA_DIR"),
-                        help="folder for the SQLite file and the secret key (default: instance/)")
-    parser.add_argument("--database-url", default=env("WORKSHOP_DATABASE_URL"),
-                        help="e.g. postgresql+psycopg://user@host/db (default: SQLite)")
-    parser.add_argument("--message-queue", default=env("WORKSHOP_MESSAGE_QUEUE"),
-                        help="e.g. redis://127.0.0.1:6379/0, to run several processes")
-    parser.add_argument("--public-url", default=env("WORKSHOP_PUBLIC_URL"),
-                        help="the address phones use, when behind a proxy or on a fixed name")
-    parser.add_argument("--server-mode", default=env("WORKSHOP_SERVER_MODE", "eventlet"),
-                        choices=["eventlet", "gevent", "threading"])
-    parser.add_argument("--demo", action="store_true",
-                        help="create a demo workshop replaying the Maidstone review")
-    parser.add_argument("--access-log", action="store_true",
-                        help="log every request (this logs attendees' IP addresses)")
+    parser.add_argument(
+        "--data-dir",
+        default=env("WORKSHOP_DATA_DIR"),
+        help="folder for the SQLite file and the secret key (default: instance/)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=env("WORKSHOP_DATABASE_URL"),
+        help="e.g. postgresql+psycopg://user@host/db (default: SQLite)",
+    )
+    parser.add_argument(
+        "--message-queue",
+        default=env("WORKSHOP_MESSAGE_QUEUE"),
+        help="e.g. redis://127.0.0.1:6379/0, to run several processes",
+    )
+    parser.add_argument(
+        "--public-url",
+        default=env("WORKSHOP_PUBLIC_URL"),
+        help="the address phones use, when behind a proxy or on a fixed name",
+    )
+    parser.add_argument(
+        "--server-mode",
+        default=env("WORKSHOP_SERVER_MODE", "eventlet"),
+        choices=["eventlet", "gevent", "threading"],
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="create a demo workshop replaying the Maidstone review"
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (this logs attendees' IP addresses)",
+    )
     return parser.parse_args(argv)
 
 

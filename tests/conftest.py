@@ -114,3 +114,34 @@ def redis_url() -> str:
             pytest.fail("CI must set WORKSHOP_TEST_REDIS_URL: the Redis tests cannot run.")
         pytest.skip("set WORKSHOP_TEST_REDIS_URL to run the Redis tests")
     return url
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Print the output of any real server a failing test started."""
+    outcome = yield
+    report = outcome.get_result()
+    servers = getattr(item, "started_servers", [])
+    if report.failed and servers:
+        for server in servers:
+            report.sections.append((f"server on port {server.port}", server.output()))
+
+
+@pytest.fixture
+def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Return a function that starts run.py; every server started is stopped afterwards."""
+    from tests.servers import Server
+
+    started: list[Server] = []
+    request.node.started_servers = started  # type: ignore[attr-defined]
+
+    def start(
+        *extra: str, data_dir: Path | None = None, port: int | None = None, **env: str
+    ) -> Server:
+        server = Server(data_dir or tmp_path / "data", port, *extra, **env).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -28,7 +28,9 @@ class Room:
         self.code = workshop["code"]
         self.token = workshop["facilitator_token"]
         self.facilitator = connect()
-        assert ack(self.facilitator, "facilitate_workshop", {"code": self.code, "token": self.token})["ok"]
+        assert ack(
+            self.facilitator, "facilitate_workshop", {"code": self.code, "token": self.token}
+        )["ok"]
         self.screen = connect()
         assert ack(self.screen, "watch_workshop", {"code": self.code})["ok"]
         self.phones = []
@@ -36,7 +38,8 @@ class Room:
         for index, group in enumerate(["g1", "g2"]):
             phone = connect()
             joined = ack(
-                phone, "join_workshop",
+                phone,
+                "join_workshop",
                 {"code": self.code, "device_id": f"phone-device-{index:06d}", "group": group},
             )
             assert joined["ok"], joined
@@ -44,10 +47,17 @@ class Room:
             self.joins.append(joined)
 
     def stage(self, stage: str) -> None:
-        assert ack(self.facilitator, "change_stage", {"stage": stage}) == {"ok": True, "stage": stage}
+        assert ack(self.facilitator, "change_stage", {"stage": stage}) == {
+            "ok": True,
+            "stage": stage,
+        }
 
     def propose(self, phone: int, text: str) -> int:
-        answer = ack(self.phones[phone], "submit_proposal", {"text": text, "request_id": "r-" + text.replace(" ", "-")})
+        answer = ack(
+            self.phones[phone],
+            "submit_proposal",
+            {"text": text, "request_id": "r-" + text.replace(" ", "-")},
+        )
         assert answer["ok"], answer
         return int(answer["proposal_id"])
 
@@ -65,7 +75,11 @@ def room(connect: Connect, workshop: dict[str, Any]) -> Room:
 def voting(room: Room) -> tuple[Room, list[int]]:
     """The room in the vote stage with three proposals."""
     room.stage("propose")
-    ids = [room.propose(0, "Community focus"), room.propose(1, "Communication"), room.propose(0, "Training")]
+    ids = [
+        room.propose(0, "Community focus"),
+        room.propose(1, "Communication"),
+        room.propose(0, "Training"),
+    ]
     room.stage("vote")
     room.clear()
     return room, ids
@@ -118,7 +132,9 @@ def test_hiding_removes_a_proposal_from_every_screen_and_its_authors_phone(
     ack(room.phones[1], "cast_vote", {"proposal_id": ids[0], "points": 2, "request_id": "v1"})
     room.clear()
 
-    assert ack(room.facilitator, "hide_proposal", {"proposal_id": ids[0], "hidden": True}) == {"ok": True}
+    assert ack(room.facilitator, "hide_proposal", {"proposal_id": ids[0], "hidden": True}) == {
+        "ok": True
+    }
 
     for client in (room.screen, *room.phones):
         state = last(client.get_received(), "state_changed")
@@ -144,7 +160,9 @@ def test_merge_keeps_both_proposals_dots_and_is_shown(voting: tuple[Room, list[i
     ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "points": 2, "request_id": "a"})
     ack(room.phones[1], "cast_vote", {"proposal_id": ids[2], "points": 3, "request_id": "b"})
     room.clear()
-    assert ack(room.facilitator, "merge_proposals", {"survivor_id": ids[0], "absorbed_id": ids[2]}) == {"ok": True}
+    assert ack(
+        room.facilitator, "merge_proposals", {"survivor_id": ids[0], "absorbed_id": ids[2]}
+    ) == {"ok": True}
     state = last(room.screen.get_received(), "state_changed")
     survivor = next(p for p in state["proposals"] if p["id"] == ids[0])
     assert survivor["merged"] == [{"id": ids[2], "text": "Training"}]
@@ -195,7 +213,9 @@ def test_another_workshops_token_does_not_open_this_console(
 ) -> None:
     other = client.post("/api/workshops", json={"title": "Other"}).get_json()
     intruder = connect()
-    answer = ack(intruder, "facilitate_workshop", {"code": room.code, "token": other["facilitator_token"]})
+    answer = ack(
+        intruder, "facilitate_workshop", {"code": room.code, "token": other["facilitator_token"]}
+    )
     assert answer == {
         "ok": False,
         "error": "That facilitator link is not valid for this workshop: "
@@ -241,38 +261,84 @@ BAD_ATTENDEE_INPUT = [
     ("join_workshop", {}, "Type the six-character join code shown on the screen."),
     ("join_workshop", {"code": 123456}, "Type the six-character join code shown on the screen."),
     ("join_workshop", {"code": HUGE}, "Type the six-character join code shown on the screen."),
-    ("join_workshop", {"code": "ABC"},
-     "That is not a join code: it has six letters and numbers, as shown on the screen."),
-    ("join_workshop", {"code": "ZZZZZZ"},
-     "There is no workshop with that code: check the code on the screen and try again."),
-    ("join_workshop", {"code": "{code}", "device_id": "short"},
-     "This phone's id is not valid: reload the page to get a new one."),
-    ("join_workshop", {"code": "{code}", "name": HUGE},
-     "The name is too long: keep it under 40 characters (it has 100000)."),
-    ("join_workshop", {"code": "{code}", "group": "g9"},
-     "That group is not one of this workshop's groups: pick one from the list or skip the question."),
+    (
+        "join_workshop",
+        {"code": "ABC"},
+        "That is not a join code: it has six letters and numbers, as shown on the screen.",
+    ),
+    (
+        "join_workshop",
+        {"code": "ZZZZZZ"},
+        "There is no workshop with that code: check the code on the screen and try again.",
+    ),
+    (
+        "join_workshop",
+        {"code": "{code}", "device_id": "short"},
+        "This phone's id is not valid: reload the page to get a new one.",
+    ),
+    (
+        "join_workshop",
+        {"code": "{code}", "name": HUGE},
+        "The name is too long: keep it under 40 characters (it has 100000).",
+    ),
+    (
+        "join_workshop",
+        {"code": "{code}", "group": "g9"},
+        "That group is not one of this workshop's groups: "
+        "pick one from the list or skip the question.",
+    ),
     ("watch_workshop", {"code": ["x"]}, "Type the six-character join code shown on the screen."),
-    ("facilitate_workshop", {"code": "{code}"},
-     "Open the facilitator link you were given to steer this workshop."),
-    ("submit_proposal", {"text": HUGE, "request_id": "r"},
-     "The proposal is too long: keep it under 500 characters (it has 100000)."),
-    ("submit_proposal", {"text": "   ", "request_id": "r"},
-     "The proposal is empty: write something first."),
+    (
+        "facilitate_workshop",
+        {"code": "{code}"},
+        "Open the facilitator link you were given to steer this workshop.",
+    ),
+    (
+        "submit_proposal",
+        {"text": HUGE, "request_id": "r"},
+        "The proposal is too long: keep it under 500 characters (it has 100000).",
+    ),
+    (
+        "submit_proposal",
+        {"text": "   ", "request_id": "r"},
+        "The proposal is empty: write something first.",
+    ),
     ("submit_proposal", {"text": 5, "request_id": "r"}, "The proposal must be text."),
-    ("submit_proposal", {"text": "ok"},
-     "Each command needs a request_id of 1 to 64 letters, digits or -_.: characters."),
-    ("submit_proposal", {"text": "ok", "request_id": HUGE},
-     "Each command needs a request_id of 1 to 64 letters, digits or -_.: characters."),
-    ("cast_vote", {"proposal_id": "1", "request_id": "r"},
-     "The proposal_id must be the number of a proposal."),
-    ("cast_vote", {"proposal_id": True, "request_id": "r"},
-     "The proposal_id must be the number of a proposal."),
-    ("cast_vote", {"proposal_id": 1, "points": 0, "request_id": "r"},
-     "The number of dots must be between 1 and 20."),
-    ("cast_vote", {"proposal_id": 1, "points": 1.5, "request_id": "r"},
-     "The number of dots must be a whole number."),
-    ("cast_vote", {"proposal_id": 10**12, "request_id": "r"},
-     "The proposal_id must be the number of a proposal."),
+    (
+        "submit_proposal",
+        {"text": "ok"},
+        "Each command needs a request_id of 1 to 64 letters, digits or -_.: characters.",
+    ),
+    (
+        "submit_proposal",
+        {"text": "ok", "request_id": HUGE},
+        "Each command needs a request_id of 1 to 64 letters, digits or -_.: characters.",
+    ),
+    (
+        "cast_vote",
+        {"proposal_id": "1", "request_id": "r"},
+        "The proposal_id must be the number of a proposal.",
+    ),
+    (
+        "cast_vote",
+        {"proposal_id": True, "request_id": "r"},
+        "The proposal_id must be the number of a proposal.",
+    ),
+    (
+        "cast_vote",
+        {"proposal_id": 1, "points": 0, "request_id": "r"},
+        "The number of dots must be between 1 and 20.",
+    ),
+    (
+        "cast_vote",
+        {"proposal_id": 1, "points": 1.5, "request_id": "r"},
+        "The number of dots must be a whole number.",
+    ),
+    (
+        "cast_vote",
+        {"proposal_id": 10**12, "request_id": "r"},
+        "The proposal_id must be the number of a proposal.",
+    ),
 ]
 
 
@@ -281,8 +347,10 @@ def test_bad_attendee_input_gets_a_sentence_and_changes_nothing(
     room: Room, service: Any, command: str, payload: Any, sentence: str
 ) -> None:
     if isinstance(payload, dict):
-        payload = {k: (v.replace("{code}", room.code) if isinstance(v, str) and len(v) < 10 else v)
-                   for k, v in payload.items()}
+        payload = {
+            k: (v.replace("{code}", room.code) if isinstance(v, str) and len(v) < 10 else v)
+            for k, v in payload.items()
+        }
     before = service.snapshot(room.code, "facilitator")
     answer = ack(room.phones[0], command, payload)
     assert answer["ok"] is False
@@ -298,7 +366,9 @@ def test_commands_before_joining_are_refused_with_a_sentence(room: Room, connect
     assert answer["error"] == (
         "Join the workshop first: scan the code on the screen or type it on the home page."
     )
-    assert ack(stranger, "cast_vote", {"proposal_id": 1, "request_id": "r"})["reason"] == "forbidden"
+    assert (
+        ack(stranger, "cast_vote", {"proposal_id": 1, "request_id": "r"})["reason"] == "forbidden"
+    )
 
 
 def test_wrong_stage_and_empty_budget_are_refused_in_words(voting: tuple[Room, list[int]]) -> None:
@@ -306,7 +376,9 @@ def test_wrong_stage_and_empty_budget_are_refused_in_words(voting: tuple[Room, l
     late = ack(room.phones[0], "submit_proposal", {"text": "late idea", "request_id": "late"})
     assert late["error"] == "Proposals are closed: the workshop has moved on to voting."
     for index, proposal in enumerate([ids[0], ids[0], ids[1], ids[1], ids[2]]):
-        assert ack(room.phones[0], "cast_vote", {"proposal_id": proposal, "request_id": f"d{index}"})["ok"]
+        assert ack(
+            room.phones[0], "cast_vote", {"proposal_id": proposal, "request_id": f"d{index}"}
+        )["ok"]
     empty = ack(room.phones[0], "cast_vote", {"proposal_id": ids[2], "request_id": "d9"})
     assert empty["error"] == "You have no dots left: take one back from another proposal first."
     room.stage("results")
@@ -370,7 +442,9 @@ def test_timer_commands_reach_the_wall(room: Room) -> None:
     assert again["error"] == "There is no timer to cancel."
 
 
-def test_a_handler_that_crashes_still_answers_in_words(room: Room, app: Flask, monkeypatch: Any) -> None:
+def test_a_handler_that_crashes_still_answers_in_words(
+    room: Room, app: Flask, monkeypatch: Any
+) -> None:
     service = app.extensions["workshop.service"]
 
     def explode(*_args: Any) -> None:

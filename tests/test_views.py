@@ -22,7 +22,10 @@ def test_creating_a_workshop_returns_every_link_and_a_token(client: FlaskClient)
     code = body["code"]
     assert body["join_url"] == f"http://testserver/w/{code}"
     assert body["screen_url"] == f"http://testserver/w/{code}/screen"
-    assert body["facilitator_url"] == f"http://testserver/w/{code}/facilitate#token={body['facilitator_token']}"
+    assert (
+        body["facilitator_url"]
+        == f"http://testserver/w/{code}/facilitate#token={body['facilitator_token']}"
+    )
     assert len(body["facilitator_token"]) >= 40
     snapshot = client.get(f"/api/workshops/{code}").get_json()
     assert (snapshot["title"], snapshot["dots"], snapshot["max_per_proposal"]) == ("Review", 4, 3)
@@ -37,10 +40,15 @@ BAD_CREATIONS = [
     ({"title": "x" * 121}, "The title is too long: keep it under 120 characters (it has 121)."),
     ({"title": "T", "dots": "5"}, "The number of dots per attendee must be a whole number."),
     ({"title": "T", "dots": 0}, "The number of dots per attendee must be between 1 and 20."),
-    ({"title": "T", "dots": 3, "max_per_proposal": 4},
-     "The most dots on one proposal cannot be more than the dots per attendee."),
+    (
+        {"title": "T", "dots": 3, "max_per_proposal": 4},
+        "The most dots on one proposal cannot be more than the dots per attendee.",
+    ),
     ({"title": "T", "groups": "staff"}, "Groups must be a list of names."),
-    ({"title": "T", "groups": ["Staff", "staff"]}, "Each stakeholder group must have a different name."),
+    (
+        {"title": "T", "groups": ["Staff", "staff"]},
+        "Each stakeholder group must have a different name.",
+    ),
     ({"title": "T", "groups": [str(i) for i in range(9)]}, "Use at most 8 stakeholder groups."),
 ]
 
@@ -53,8 +61,10 @@ def test_bad_creations_are_refused_with_a_sentence(
     assert answer.status_code == 400
     assert answer.get_json() == {"ok": False, "error": sentence, "reason": "invalid"}
     with service.store.transaction() as tx:
-        assert not tx.code_exists("ANY") and tx.conn.exec_driver_sql(
-            "SELECT COUNT(*) FROM workshops").scalar() == 0
+        assert (
+            not tx.code_exists("ANY")
+            and tx.conn.exec_driver_sql("SELECT COUNT(*) FROM workshops").scalar() == 0
+        )
 
 
 def test_a_huge_body_is_refused_in_words(client: FlaskClient) -> None:
@@ -76,17 +86,23 @@ def test_join_by_code_redirects_or_explains(client: FlaskClient, workshop: dict[
     found = client.get(f"/join?code={workshop['code'].lower()}")
     assert found.status_code == 303 and found.headers["Location"].endswith(f"/w/{workshop['code']}")
     missing = client.get("/join?code=ZZZZZZ")
-    assert missing.status_code == 303 and "error=There+is+no+workshop" in missing.headers["Location"]
+    assert (
+        missing.status_code == 303 and "error=There+is+no+workshop" in missing.headers["Location"]
+    )
 
 
 def test_qr_code_is_an_svg(client: FlaskClient, workshop: dict[str, Any]) -> None:
     answer = client.get(f"/w/{workshop['code']}/qr.svg")
     assert answer.status_code == 200 and answer.mimetype == "image/svg+xml"
-    assert answer.get_data(as_text=True).lstrip().startswith("<?xml") and "<path" in answer.get_data(as_text=True)
+    assert answer.get_data(as_text=True).lstrip().startswith(
+        "<?xml"
+    ) and "<path" in answer.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/w/{code}", "/w/{code}/screen", "/w/{code}/facilitate"])
-def test_every_page_forbids_inline_script(client: FlaskClient, workshop: dict[str, Any], path: str) -> None:
+def test_every_page_forbids_inline_script(
+    client: FlaskClient, workshop: dict[str, Any], path: str
+) -> None:
     answer = client.get(path.format(code=workshop["code"]))
     assert answer.status_code == 200
     policy = answer.headers["Content-Security-Policy"]
@@ -109,9 +125,12 @@ def test_the_plan_needs_the_facilitator_token(
 ) -> None:
     code = workshop["code"]
     other = client.post("/api/workshops", json={"title": "Other"}).get_json()
-    for headers in ({}, {"Authorization": "Bearer nope"},
-                    {"Authorization": f"Bearer {other['facilitator_token']}"},
-                    {"Authorization": workshop["facilitator_token"]}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": f"Bearer {other['facilitator_token']}"},
+        {"Authorization": workshop["facilitator_token"]},
+    ):
         answer = client.get(f"/api/workshops/{code}/plan.md", headers=headers)
         assert answer.status_code == 401 and answer.get_json()["reason"] == "forbidden"
     service.change_stage(code, Stage.PROPOSE)

@@ -33,7 +33,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         async_mode=settings["SERVER_MODE"],
         message_queue=settings["MESSAGE_QUEUE"],
         # None keeps Engine.IO's same-origin check; a list or "*" widens it behind a proxy.
-        cors_allowed_origins=origins.split(",") if isinstance(origins, str) and origins != "*"
+        cors_allowed_origins=origins.split(",")
+        if isinstance(origins, str) and origins != "*"
         else origins,
         # Larger than any valid command, so an oversized one gets an ack with a sentence.
         max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],

@@ -20,8 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument("--data-dir")
     export_cmd.add_argument("--database-url")
     args = parser.parse_args(argv)
-    overrides = {k: v for k, v in {
-        "DATA_DIR": args.data_dir, "DATABASE_URL": args.database_url}.items() if v}
+    overrides = {
+        k: v for k, v in {"DATA_DIR": args.data_dir, "DATABASE_URL": args.database_url}.items() if v
+    }
     settings = config.load(overrides)
     service = WorkshopService(Store(settings["DATABASE_URL"]), join_url_for=lambda c: f"/w/{c}")
     try:

@@ -41,8 +41,11 @@ FLOAT_KEYS = {"BROADCAST_INTERVAL", "RATE_PER_SECOND"}
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the settings with every layer applied in order."""
     settings = dict(DEFAULTS)
-    data_dir = Path((overrides or {}).get("DATA_DIR") or os.environ.get("WORKSHOP_DATA_DIR")
-                    or settings["DATA_DIR"])
+    data_dir = Path(
+        (overrides or {}).get("DATA_DIR")
+        or os.environ.get("WORKSHOP_DATA_DIR")
+        or settings["DATA_DIR"]
+    )
     instance_config = data_dir / "config.py"
     if instance_config.is_file():
         namespace: dict[str, Any] = {}
@@ -71,7 +74,7 @@ def _convert(key: str, value: str) -> Any:
 
 
 def secret_key(data_dir: Path) -> str:
-    """Return this installation's secret key, making one (readable only by its owner) on first run."""
+    """Return this installation's secret key, made on first run and readable by its owner only."""
     path = data_dir / "secret_key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -7,5 +7,5 @@ def normalise(url: str) -> str:
     """Return url with PostgreSQL pointed at psycopg 3 (the driver we install)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

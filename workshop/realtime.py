@@ -82,14 +82,28 @@ class Realtime:
         socketio.on_event("connect", self.on_connect)
         socketio.on_event("disconnect", self.on_disconnect)
         for name in (
-            "join_workshop", "watch_workshop", "facilitate_workshop",
-            "submit_proposal", "cast_vote", "retract_vote",
+            "join_workshop",
+            "watch_workshop",
+            "facilitate_workshop",
+            "submit_proposal",
+            "cast_vote",
+            "retract_vote",
         ):
             self._register(name, getattr(self, name))
         for name in (
-            "change_stage", "reveal_proposals", "reveal_results", "hide_proposal",
-            "edit_proposal", "merge_proposals", "unmerge_proposal", "add_proposal",
-            "start_timer", "pause_timer", "resume_timer", "cancel_timer", "set_priorities",
+            "change_stage",
+            "reveal_proposals",
+            "reveal_results",
+            "hide_proposal",
+            "edit_proposal",
+            "merge_proposals",
+            "unmerge_proposal",
+            "add_proposal",
+            "start_timer",
+            "pause_timer",
+            "resume_timer",
+            "cancel_timer",
+            "set_priorities",
         ):
             self._register(name, self._as_facilitator(getattr(self, name)))
 
@@ -288,7 +302,9 @@ class Realtime:
         # The voting tab learns its new dots from the ack; its other tabs from this emit.
         mine = self.service.me(me.code, me.participant_id)  # type: ignore[arg-type]
         self.socketio.emit(
-            MY_STATE_CHANGED, mine, to=personal_room(me.code, me.participant_id),  # type: ignore[arg-type]
+            MY_STATE_CHANGED,
+            mine,
+            to=personal_room(me.code, me.participant_id),  # type: ignore[arg-type]
             skip_sid=request.sid,  # type: ignore[attr-defined]
         )
         if self.interval <= 0:
@@ -370,5 +386,3 @@ class Realtime:
         """Mark proposals as the workshop's priorities, in rank order."""
         ids = valid.proposal_ids(data.get("proposal_ids"))
         return self._answer(self.service.set_priorities(f.code, ids))
-
-

@@ -24,7 +24,9 @@ from .store import Store, Tx
 from .tokens import hash_token, new_code, new_device_id, new_token, token_matches
 
 MAX_PROPOSALS_PER_ATTENDEE = 50
-UNKNOWN_WORKSHOP = "There is no workshop with that code: check the code on the screen and try again."
+UNKNOWN_WORKSHOP = (
+    "There is no workshop with that code: check the code on the screen and try again."
+)
 
 
 def now_ms() -> int:
@@ -103,8 +105,14 @@ class WorkshopService:
         proposals = tx.proposals(workshop.id)
         raw, position = tx.points_by_proposal(workshop.id)
         return snapshot(
-            workshop, audience, proposals, raw, position, tx.attendance(workshop.id),
-            self.join_url_for(workshop.code), self.clock(),
+            workshop,
+            audience,
+            proposals,
+            raw,
+            position,
+            tx.attendance(workshop.id),
+            self.join_url_for(workshop.code),
+            self.clock(),
         )
 
     def tally(self, code: str) -> tuple[dict[str, Any], bool]:
@@ -128,8 +136,11 @@ class WorkshopService:
 
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
         return me_view(
-            participant, workshop, tx.proposals(workshop.id),
-            tx.points_of(participant.id), tx.my_proposals(participant.id),
+            participant,
+            workshop,
+            tx.proposals(workshop.id),
+            tx.points_of(participant.id),
+            tx.my_proposals(participant.id),
         )
 
     # -- organiser -------------------------------------------------------------
@@ -148,7 +159,11 @@ class WorkshopService:
             while tx.code_exists(code):
                 code = new_code()
             workshop = Workshop(
-                id=0, code=code, title=title, stage=Stage.LOBBY, dots=dots,
+                id=0,
+                code=code,
+                title=title,
+                stage=Stage.LOBBY,
+                dots=dots,
                 max_per_proposal=max_per_proposal,
                 groups=[Group(f"g{i}", label) for i, label in enumerate(groups, start=1)],
             )
@@ -219,14 +234,15 @@ class WorkshopService:
                         events.append(AttendanceChanged(workshop.id, code))
                     participant = Participant(participant.id, device_id, new_name, new_group)
             joined = Joined(
-                workshop.id, participant.id, device_id,
-                self._snapshot(tx, workshop, "phone"), self._me(tx, workshop, participant),
+                workshop.id,
+                participant.id,
+                device_id,
+                self._snapshot(tx, workshop, "phone"),
+                self._me(tx, workshop, participant),
             )
             return joined, events
 
-    def _once(
-        self, actor: str, request_id: str, command: Callable[[Tx], Answer]
-    ) -> Answer:
+    def _once(self, actor: str, request_id: str, command: Callable[[Tx], Answer]) -> Answer:
         """Run command in one transaction unless this request was already answered."""
         for _attempt in range(2):
             try:
@@ -241,9 +257,7 @@ class WorkshopService:
                 continue  # the same request won a race on another connection: replay it
         raise Conflict("That request was already handled: refresh to see the result.")
 
-    def submit_proposal(
-        self, code: str, participant_id: int, text: str, request_id: str
-    ) -> Answer:
+    def submit_proposal(self, code: str, participant_id: int, text: str, request_id: str) -> Answer:
         """Add an attendee's proposal while the workshop collects them."""
 
         def command(tx: Tx) -> Answer:
@@ -259,8 +273,11 @@ class WorkshopService:
             tx.bump_version(workshop.id)
             return Answer(
                 {"ok": True, "proposal_id": proposal_id},
-                [StateChanged(workshop.id, code), TallyChanged(workshop.id, code),
-                 PersonalChanged(workshop.id, code, (participant_id,))],
+                [
+                    StateChanged(workshop.id, code),
+                    TallyChanged(workshop.id, code),
+                    PersonalChanged(workshop.id, code, (participant_id,)),
+                ],
             )
 
         return self._once(f"p:{participant_id}", request_id, command)
@@ -283,8 +300,10 @@ class WorkshopService:
             tx.insert_vote(workshop.id, participant_id, target, points, self.clock())
             return Answer(
                 {"ok": True, "dots_left": budget.left - points},
-                [TallyChanged(workshop.id, code),
-                 PersonalChanged(workshop.id, code, (participant_id,))],
+                [
+                    TallyChanged(workshop.id, code),
+                    PersonalChanged(workshop.id, code, (participant_id,)),
+                ],
             )
 
         return self._once(f"p:{participant_id}", request_id, command)
@@ -301,9 +320,7 @@ class WorkshopService:
             proposals = tx.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
             raw = tx.points_of(participant_id)
-            budget = DotBudget.from_votes(
-                workshop.dots, workshop.max_per_proposal, raw, proposals
-            )
+            budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, raw, proposals)
             budget.check_retract(target, points)
             # Take dots back from the rows they were cast on (the survivor first, then
             # what was merged into it), so an unmerge later never leaves a negative.
@@ -320,8 +337,10 @@ class WorkshopService:
                     break
             return Answer(
                 {"ok": True, "dots_left": budget.left + points},
-                [TallyChanged(workshop.id, code),
-                 PersonalChanged(workshop.id, code, (participant_id,))],
+                [
+                    TallyChanged(workshop.id, code),
+                    PersonalChanged(workshop.id, code, (participant_id,)),
+                ],
             )
 
         return self._once(f"p:{participant_id}", request_id, command)

@@ -12,7 +12,9 @@ from .domain.voting import DotBudget, counts_for, fold_totals, rank
 AUDIENCES = ("phone", "screen", "facilitator")
 
 
-def tally(raw: Mapping[int, int], position: int, proposals: Mapping[int, Proposal]) -> dict[str, Any]:
+def tally(
+    raw: Mapping[int, int], position: int, proposals: Mapping[int, Proposal]
+) -> dict[str, Any]:
     """Return the tally as broadcast: totals per visible survivor, ranking and vote count."""
     totals = fold_totals(raw, proposals)
     return {

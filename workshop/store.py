@@ -42,9 +42,9 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """Yield a Tx; everything done through it commits together or not at all."""
-        with self._lock if self._lock is not None else nullcontext():
-            with self.engine.begin() as conn:
-                yield Tx(conn)
+        lock = self._lock if self._lock is not None else nullcontext()
+        with lock, self.engine.begin() as conn:
+            yield Tx(conn)
 
     def close(self) -> None:
         """Release the connections."""
@@ -215,8 +215,12 @@ class Tx:
         )
         return {
             row.id: Proposal(
-                row.id, row.text, row.participant_id, bool(row.hidden),
-                row.merged_into, row.priority_rank,
+                row.id,
+                row.text,
+                row.participant_id,
+                bool(row.hidden),
+                row.merged_into,
+                row.priority_rank,
             )
             for row in rows
         }

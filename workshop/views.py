@@ -184,7 +184,9 @@ def create_workshop() -> Any:
         dots = valid.integer(data.get("dots", 5), "number of dots per attendee", 1, 20)
         most = valid.integer(
             data.get("max_per_proposal", min(3, dots)),
-            "most dots on one proposal", 1, 20,
+            "most dots on one proposal",
+            1,
+            20,
         )
         groups = valid.group_labels(data.get("groups"))
         created = service().create_workshop(title, dots, most, groups)

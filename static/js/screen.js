@@ -79,6 +79,7 @@
       c[3].textContent = r.pts;
     }
     li.classList.toggle('prio', !!r.rank && !r.max);
+    li.classList.toggle('nopts', r.pts == null);
   }
 
   function render() {
@@ -102,7 +103,7 @@
     } else if (st === 'results') {
       if (state.results_revealed && tally) {
         var m = W.byId(props);
-        h = 'Results';
+        h = W.plural(tally.votes, 'dot', 'dots') + ' placed';
         tally.ranking.forEach(function (r) { max = Math.max(max, r.points); });
         tally.ranking.forEach(function (r) {
           if (m[r.proposal_id]) rows.push({p: m[r.proposal_id], rank: W.rankText(r), pts: r.points, max: max});

@@ -25,9 +25,7 @@ def require_proposals_open(stage: Stage) -> None:
         raise WrongStage("Proposals have not opened yet: wait for the facilitator to start.")
     if stage is Stage.CLOSED:
         raise WrongStage(CLOSED_SENTENCE)
-    raise WrongStage(
-        f"Proposals are closed: the workshop has moved on to {stage.label.lower()}."
-    )
+    raise WrongStage(f"Proposals are closed: the workshop has moved on to {stage.label.lower()}.")
 
 
 def require_voting_open(stage: Stage) -> None:
@@ -44,9 +42,7 @@ def require_voting_open(stage: Stage) -> None:
 def require_not_closed(stage: Stage) -> None:
     """Refuse a facilitator edit while the workshop is closed."""
     if stage is Stage.CLOSED:
-        raise WrongStage(
-            "This workshop is closed: move it back to an earlier stage to change it."
-        )
+        raise WrongStage("This workshop is closed: move it back to an earlier stage to change it.")
 
 
 def reveals_proposals(stage: Stage) -> bool:

@@ -35,9 +35,7 @@ def counts_for(proposal_id: int, proposals: Mapping[int, Proposal]) -> int | Non
     return survivor
 
 
-def fold_totals(
-    raw: Mapping[int, int], proposals: Mapping[int, Proposal]
-) -> dict[int, int]:
+def fold_totals(raw: Mapping[int, int], proposals: Mapping[int, Proposal]) -> dict[int, int]:
     """Fold points cast per proposal into points per visible survivor (zero for none)."""
     totals = {p.id: 0 for p in proposals.values() if counts_for(p.id, proposals) == p.id}
     for proposal_id, points in raw.items():
@@ -78,9 +76,7 @@ def rank(totals: Mapping[int, int]) -> list[RankedRow]:
         counts[points] = counts.get(points, 0) + 1
     rows: list[RankedRow] = []
     for index, (proposal_id, points) in enumerate(ordered):
-        shared_rank = (
-            rows[-1].rank if rows and rows[-1].points == points else index + 1
-        )
+        shared_rank = rows[-1].rank if rows and rows[-1].points == points else index + 1
         rows.append(RankedRow(proposal_id, points, shared_rank, counts[points] > 1))
     return rows
 
@@ -126,9 +122,7 @@ class DotBudget:
                 raise NoDotsLeft(
                     "You have no dots left: take one back from another proposal first."
                 )
-            raise NoDotsLeft(
-                f"You only have {self.left} dot{'s' if self.left != 1 else ''} left."
-            )
+            raise NoDotsLeft(f"You only have {self.left} dot{'s' if self.left != 1 else ''} left.")
         if self.by_proposal.get(target, 0) + points > self.max_per_proposal:
             raise LimitReached(
                 f"You can put at most {self.max_per_proposal} "
