@@ -145,3 +145,24 @@ def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def fresh_postgres() -> Iterator[str]:
+    """Return the URL of a brand-new PostgreSQL database, dropped afterwards."""
+    import uuid
+
+    import sqlalchemy
+
+    from workshop.database_urls import normalise
+
+    base = normalise(postgres_url())
+    name = f"workshop_test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()

@@ -143,7 +143,7 @@
   function item(p) {
     var id = p.id, li = el('li', 'fp'), head = el('p', 'fp-head');
     head.appendChild(el('span', 'pts'));
-    head.appendChild(el('span', 'prio'));
+    head.appendChild(el('span', 'pbadge'));
     head.appendChild(el('span', 'tag', 'Hidden from everyone'));
     li.appendChild(head);
     li.appendChild(el('p', 'ptext'));

@@ -78,7 +78,7 @@
       c[2].children[0].style.width = (r.max ? Math.round(100 * r.pts / r.max) : 0) + '%';
       c[3].textContent = r.pts;
     }
-    li.classList.toggle('prio', !!r.rank && !r.max);
+    li.classList.toggle('s-prio', !!r.rank && !r.max);
     li.classList.toggle('nopts', r.pts == null);
   }
 
