@@ -145,3 +145,21 @@ def test_the_plan_needs_the_facilitator_token(
     assert answer.status_code == 200 and answer.mimetype == "text/markdown"
     assert "# Partnership review" in text and "A stronger community focus" in text
     assert "Personal details" not in text
+
+
+def test_pages_and_scripts_are_gzipped_for_clients_that_accept_it(
+    client: FlaskClient, workshop: dict[str, Any]
+) -> None:
+    import gzip
+
+    with client.get("/static/vendor/socket.io.min.js") as plain:
+        plain_body = plain.get_data()
+        assert "Content-Encoding" not in plain.headers
+    with client.get(
+        "/static/vendor/socket.io.min.js", headers={"Accept-Encoding": "gzip, br"}
+    ) as zipped:
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.get_data()) == plain_body
+        assert len(zipped.get_data()) < len(plain_body) / 2
+    page = client.get(f"/w/{workshop['code']}", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in page.headers["Vary"]

@@ -47,10 +47,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    from . import views
+    from . import compression, views
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)
     app.after_request(views.add_security_headers)
+    app.after_request(compression.gzip_response)
     app.register_error_handler(Exception, views.handle_unexpected)
     return app

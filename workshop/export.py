@@ -25,8 +25,9 @@ def summary(state: dict[str, Any]) -> str:
     totals = {int(k): v for k, v in tally["totals"].items()}
     lines = [f"# {escape(state['title'])}", ""]
     lines.append(
-        f"Workshop {state['code']}: {state['joined']} people took part, "
-        f"{len(proposals)} proposals, {tally['votes']} dots placed."
+        f"Workshop {state['code']}: {_count(state['joined'], 'person', 'people')} took part, "
+        f"{_count(len(proposals), 'proposal', 'proposals')}, "
+        f"{_count(tally['votes'], 'dot', 'dots')} placed."
     )
     lines.append("")
     priorities = sorted(
@@ -37,7 +38,9 @@ def summary(state: dict[str, Any]) -> str:
     if priorities:
         for p in priorities:
             dots = totals.get(p["id"], 0)
-            lines.append(f"{p['priority_rank']}. {escape(p['text'])} ({_dots(dots)})")
+            lines.append(
+                f"{p['priority_rank']}. {escape(p['text'])} ({_count(dots, 'dot', 'dots')})"
+            )
     else:
         lines.append("No priorities have been chosen yet.")
     lines += ["", "## All proposals", "", "| Rank | Proposal | Dots |", "|---:|---|---:|"]
@@ -55,5 +58,5 @@ def summary(state: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _dots(n: int) -> str:
-    return f"{n} dot" if n == 1 else f"{n} dots"
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

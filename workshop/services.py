@@ -132,7 +132,7 @@ class WorkshopService:
         """Return one attendee's own view."""
         with self.store.transaction() as tx:
             workshop = self._workshop(tx, code)
-            return self._me(tx, workshop, tx.lock_participant(participant_id))
+            return self._me(tx, workshop, tx.get_participant(participant_id))
 
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
         return me_view(

@@ -167,6 +167,13 @@ class Tx:
         row = self.conn.execute(query).first()
         return Participant(row.id, row.device_id, row.name, row.group_key) if row else None
 
+    def get_participant(self, participant_id: int) -> Participant:
+        """Load an attendee by id."""
+        row = self.conn.execute(
+            select(participants).where(participants.c.id == participant_id)
+        ).one()
+        return Participant(row.id, row.device_id, row.name, row.group_key)
+
     def lock_participant(self, participant_id: int) -> Participant:
         """Load an attendee and hold their row until commit, serialising their votes."""
         row = self.conn.execute(

@@ -8,7 +8,7 @@
   var state = null, me = null, tally = null, joined = !!W.store.get(joinKey), editing = false, idea = null;
   var timer = new W.Timer($('timer'));
   var sock = W.connect({code: code, device_id: device}, function () {
-    if (joined) join(null); else render();
+    if (joined) join(false); else render();
   });
   W.onOnline = function () { if (state) render(); };
 
@@ -33,12 +33,11 @@
     if (state) render();
   });
 
-  /* form: the welcome form's choices, or null to rejoin as before */
+  /* form: true to send the welcome form's choices, false to rejoin as before */
   function join(form) {
-    var p = {code: code, device_id: device};
+    var p = {code: code, device_id: device}, g = document.querySelector('input[name=group]:checked');
     if (state) p.version = state.version;
-    if (form) { p.name = $('name').value.trim(); p.group = form; }
-    if (form) $('join-btn').disabled = true;
+    if (form) { p.name = $('name').value.trim(); p.group = g ? g.value : ''; $('join-btn').disabled = true; }
     W.cmd(sock, 'join_workshop', p, function (ack) {
       joined = true;
       W.store.set(joinKey, '1');
@@ -58,8 +57,7 @@
 
   $('join-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var g = document.querySelector('input[name=group]:checked');
-    join(g ? g.value : '');
+    join(true);
   });
   $('change').addEventListener('click', function () {
     editing = true;
@@ -180,7 +178,7 @@
     var list = [], ranks = [];
     $('stage-h').textContent = W.STAGES[st] || st;
     var g = (state.groups || []).filter(function (x) { return x.key === me.group; })[0];
-    $('who').textContent = 'You joined' + (me.name ? ' as ' + me.name : '') + (g ? ' (' + g.label + ')' : '') + '.';
+    $('who').textContent = 'You joined' + (me.name ? ' as ' + me.name : ' without a name') + (g ? ', ' + g.label : '') + '.';
     var count = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
     if (st === 'lobby') lead = "You're in. The facilitator will start soon.";
     else if (st === 'propose') { lead = 'Share as many ideas as you like.'; if (shown) { list = props; h3 = "Everyone's ideas"; } else lead += ' ' + count; }
@@ -192,7 +190,7 @@
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
           return {k: 'r' + r.proposal_id, rank: W.rankText(r), tied: r.tied, text: m[r.proposal_id].text, pts: W.points(r.points)};
         });
-        h3 = 'Results';
+        h3 = 'Most dots first';
       } else lead = 'Results will appear when the facilitator reveals them.';
     } else {
       lead = st === 'plan' ? 'The group is turning these priorities into actions.' : 'Thank you for taking part.';
@@ -206,7 +204,7 @@
     $('dots').hidden = !voting;
     if (voting) {
       $('dots-text').textContent = dotsText();
-      $('dotrow').textContent = new Array(me.dots_left + 1).join('● ') + new Array(state.dots - me.dots_left + 1).join('○ ');
+      $('dotrow').textContent = new Array(me.dots_left + 1).join('● ') + new Array(Math.max(0, state.dots - me.dots_left) + 1).join('○ ');
     }
     $('propose-form').hidden = st !== 'propose';
     W.able($('idea-btn'), W.online);
