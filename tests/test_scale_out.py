@@ -26,12 +26,16 @@ def test_a_phone_on_one_process_and_a_projector_on_another_see_the_same_tally(
 
     facilitator = Recorder(second, {"code": code, "token": token})
     facilitator.ack("change_stage", {"stage": "propose"})
-    proposal = facilitator.ack("add_proposal", {"text": "Bridges", "request_id": "a"})["proposal_id"]
+    proposal = facilitator.ack("add_proposal", {"text": "Bridges", "request_id": "a"})[
+        "proposal_id"
+    ]
     screen = Recorder(second, {"code": code, "role": "screen"})
     phones = [Recorder(first) for _ in range(4)]
     try:
         for index, phone in enumerate(phones):
-            assert phone.ack("join_workshop", {"code": code, "device_id": f"scale-out-{index:08d}"})["ok"]
+            assert phone.ack(
+                "join_workshop", {"code": code, "device_id": f"scale-out-{index:08d}"}
+            )["ok"]
         facilitator.ack("change_stage", {"stage": "vote"})
         # The stage change made on the second process reaches phones on the first.
         phones[0].wait_for(lambda e, d: e == "state_changed" and d["stage"] == "vote")
