@@ -297,9 +297,9 @@ class WorkshopService:
                 workshop.dots, workshop.max_per_proposal, tx.points_of(participant_id), proposals
             )
             budget.check_cast(target, points)
-            tx.insert_vote(workshop.id, participant_id, target, points, self.clock())
+            vote_id = tx.insert_vote(workshop.id, participant_id, target, points, self.clock())
             return Answer(
-                {"ok": True, "dots_left": budget.left - points},
+                {"ok": True, "dots_left": budget.left - points, "vote_id": vote_id},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),

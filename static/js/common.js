@@ -1,152 +1,145 @@
-/* Shared helpers: connection, ids, messages, timer, list rendering. */
+/* Shared: connection, ids, messages, live region, timer, list rendering. */
 'use strict';
 var W = (function () {
-  var d = document, skew = 0, everOn = false, pending = [], aTimer;
-  var DROPPED = 'Not sent: your connection dropped. Check your Wi-Fi and try again.';
-  var STAGES = {lobby: 'Welcome', propose: 'Share your ideas', group: 'Grouping ideas', vote: 'Voting',
-    results: 'Results', plan: 'Action planning', closed: 'Closed'};
-
+  var d = document, skew = 0, everOn = false, said = [], aTimer, retryFn = null;
   function $(id) { return d.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = d.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function rand(n) {
-    var b = new Uint8Array(n || 12), s = '';
-    crypto.getRandomValues(b);
-    for (var i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
-  var store = {
-    get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
-    set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+  var W = {
+    $: $, online: false, onOnline: null,
+    DROPPED: 'Not sent: your connection dropped. Check your Wi-Fi and try again.',
+    STAGES: {lobby: 'Welcome', propose: 'Share your ideas', group: 'Grouping ideas', vote: 'Voting',
+      results: 'Results', plan: 'Action planning', closed: 'Closed'},
+    el: function (tag, cls, text) {
+      var e = d.createElement(tag);
+      if (cls) e.className = cls;
+      if (text != null) e.textContent = text;
+      return e;
+    },
+    rand: function (n) { /* random base64url id */
+      var b = crypto.getRandomValues(new Uint8Array(n || 12));
+      return btoa(String.fromCharCode.apply(null, b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    },
+    store: {
+      get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+      set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+    },
+    plural: function (n, one, many) { return n + ' ' + (n === 1 ? one : many); },
+    short: function (t, n) { n = n || 60; return t.length > n ? t.slice(0, n - 1) + '…' : t; },
+    points: function (n) { return W.plural(n, 'point', 'points'); },
+    rankText: function (r) { return (r.tied ? '=' : '') + r.rank; },
+    byId: function (list) { var m = {}; list.forEach(function (p) { m[p.id] = p; }); return m; },
+    also: function (p) { return p.merged && p.merged.length ? 'also: ' + p.merged.map(function (c) { return c.text; }).join('; ') : ''; },
+    priorities: function (list) {
+      return list.filter(function (p) { return p.priority_rank && !p.hidden; })
+        .sort(function (a, b) { return a.priority_rank - b.priority_rank; });
+    },
+    /* Unavailable buttons stay focusable (aria-disabled) so nobody loses their place. */
+    able: function (b, on) { if (on) b.removeAttribute('aria-disabled'); else b.setAttribute('aria-disabled', 'true'); },
+    off: function (b) { return b.getAttribute('aria-disabled') === 'true'; },
+    setClock: function (serverTime) { if (serverTime) skew = serverTime - Date.now(); }
   };
-  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
-  function short(t, n) { n = n || 60; return t.length > n ? t.slice(0, n - 1) + '…' : t; }
 
-  /* Polite live region: messages close together are read as one. */
-  function announce(text) {
-    var r = $('announce');
-    pending.push(text);
-    r.textContent = '';
+  /* Polite live region; messages close together are read as one. */
+  W.announce = function (text) {
+    said.push(text);
+    $('announce').textContent = '';
     clearTimeout(aTimer);
-    aTimer = setTimeout(function () { r.textContent = pending.join(' '); pending = []; }, 150);
-  }
-
-  var retryFn = null;
-  function showMsg(text, retry) {
+    aTimer = setTimeout(function () { $('announce').textContent = said.join(' '); said = []; }, 150);
+  };
+  W.showMsg = function (text, retry) {
     $('msg-text').textContent = text;
     retryFn = retry || null;
     $('msg-retry').hidden = !retry;
     $('msg').hidden = false;
-    announce(text);
-  }
-  function hideMsg() { $('msg').hidden = true; retryFn = null; }
-  $('msg-close').addEventListener('click', hideMsg);
-  $('msg-retry').addEventListener('click', function () { var f = retryFn; hideMsg(); if (f) f(); });
-
-  var api = {$: $, el: el, rand: rand, store: store, plural: plural, short: short, announce: announce,
-    showMsg: showMsg, hideMsg: hideMsg, STAGES: STAGES, DROPPED: DROPPED, online: false, onOnline: null};
+    W.announce(text);
+  };
+  W.hideMsg = function () { $('msg').hidden = true; retryFn = null; };
+  $('msg-close').addEventListener('click', W.hideMsg);
+  $('msg-retry').addEventListener('click', function () { var f = retryFn; W.hideMsg(); if (f) f(); });
 
   function setOnline(v) {
     var b = $('banner');
-    api.online = v;
-    b.textContent = everOn ? 'Reconnecting… Check your Wi-Fi. Buttons work again once you are back.' : 'Connecting…';
+    W.online = v;
+    b.textContent = everOn ? 'Reconnecting… Check your Wi-Fi.' : 'Connecting…';
     b.hidden = v;
     d.body.classList.toggle('offline', !v);
-    if (everOn) announce(v ? 'Connected again.' : 'Connection lost. Reconnecting…');
+    if (everOn) W.announce(v ? 'Connected again.' : 'Connection lost. Reconnecting…');
     if (v) everOn = true;
-    if (api.onOnline) api.onOnline(v);
+    if (W.onOnline) W.onOnline(v);
   }
-
-  /* Connect, and call onConnect on every (re)connection to rejoin. */
-  api.connect = function (auth, onConnect) {
+  /* onConnect runs on every (re)connection, to send the join command again. */
+  W.connect = function (auth, onConnect) {
     var s = io({auth: auth});
     setOnline(false);
     s.on('connect', function () { setOnline(true); onConnect(); });
     s.on('disconnect', function (why) {
-      if (api.online) setOnline(false);
+      if (W.online) setOnline(false);
       if (why === 'io server disconnect') s.connect();
     });
     return s;
   };
-
-  /* Send a command; errors are shown and announced. Retrying resends the same payload
-     (so the same request_id), which the server counts once. */
-  api.cmd = function (sock, name, payload, onOk, onFail) {
+  /* Send a command. Errors are shown and announced; "Try again" resends the same
+     payload (same request_id), which the server counts once. */
+  W.cmd = function (sock, name, payload, onOk, onFail) {
     sock.timeout(10000).emit(name, payload, function (err, ack) {
       if (!err && ack && ack.ok !== false) {
-        if (!$('msg').hidden) hideMsg();
+        if (!$('msg').hidden) W.hideMsg();
         if (onOk) onOk(ack);
         return;
       }
-      var again = function () { api.cmd(sock, name, payload, onOk, onFail); };
-      if (err) showMsg(DROPPED, again);
-      else showMsg((ack && ack.error) || 'Something went wrong. Please try again.',
+      var again = function () { W.cmd(sock, name, payload, onOk, onFail); };
+      if (err) W.showMsg(W.DROPPED, again);
+      else W.showMsg((ack && ack.error) || 'Something went wrong. Please try again.',
         ack && /rate_limited|server_error/.test(ack.reason) ? again : null);
       if (onFail) onFail(ack, !!err);
     });
   };
 
-  api.setClock = function (serverTime) { if (serverTime) skew = serverTime - Date.now(); };
-
   function fmt(ms) {
-    var s = Math.max(0, Math.ceil(ms / 1000)), m = Math.floor(s / 60);
-    s = s % 60;
-    return m + ':' + (s < 10 ? '0' : '') + s;
+    var s = Math.max(0, Math.ceil(ms / 1000));
+    return Math.floor(s / 60) + ':' + (s % 60 < 10 ? '0' : '') + s % 60;
   }
-
   function say(ms) {
-    var s = Math.max(0, Math.round(ms / 1000)), m = Math.floor(s / 60);
-    s = s % 60;
-    return [m ? plural(m, 'minute', 'minutes') : '', s ? plural(s, 'second', 'seconds') : ''].join(' ').trim();
+    var s = Math.round(ms / 1000), m = Math.floor(s / 60);
+    s %= 60;
+    return ((m ? W.plural(m, 'minute', 'minutes') : '') + ' ' + (s ? W.plural(s, 'second', 'seconds') : '')).trim();
   }
-
-  /* Countdown in node (.t-time, .t-label); announces "1 minute left" and "Time is up". */
-  api.Timer = function (node, keepIdle) {
-    var t = null, last = null, seen = false;
-    var time = node.querySelector('.t-time'), label = node.querySelector('.t-label');
-    function left() {
-      if (!t) return 0;
-      if (t.status === 'running') return t.ends_at - (Date.now() + skew);
-      return t.remaining_ms || 0;
-    }
+  /* Countdown into node (.t-time, .t-label), corrected for clock skew; announces
+     changes, "1 minute left" and "Time is up". */
+  W.Timer = function (node, keepIdle) {
+    var t = null, last = null, seen = false, time = node.querySelector('.t-time'), label = node.querySelector('.t-label');
     function tick() {
-      var on = t && (t.status === 'running' || t.status === 'paused');
+      var on = t && (t.status === 'running' || t.status === 'paused'), run = on && t.status === 'running';
       node.hidden = !on && !keepIdle;
-      node.classList.toggle('run', !!on && t.status === 'running');
+      node.classList.toggle('run', !!run);
       if (!on) { time.textContent = keepIdle ? 'Not running' : ''; label.textContent = ''; last = null; return; }
-      var ms = left();
+      var ms = run ? t.ends_at - Date.now() - skew : t.remaining_ms || 0;
       time.textContent = fmt(ms);
       node.classList.toggle('low', ms <= 60000);
-      label.textContent = t.status === 'paused' ? 'Paused' : ms <= 0 ? 'Time is up' : 'left';
-      if (t.status === 'running' && last !== null) {
-        if (last > 60000 && ms <= 60000 && ms > 0) announce('1 minute left.');
-        if (last > 0 && ms <= 0) announce('Time is up.');
+      label.textContent = !run ? 'Paused' : ms <= 0 ? 'Time is up' : 'left';
+      if (run && last !== null) {
+        if (last > 60000 && ms <= 60000 && ms > 0) W.announce('1 minute left.');
+        if (last > 0 && ms <= 0) W.announce('Time is up.');
       }
-      last = ms;
+      last = run ? ms : null;
     }
     setInterval(tick, 250);
-    this.set = function (timer) {
-      var was = t ? t.status : null, now = timer ? timer.status : 'idle';
-      if (seen && was !== now) {
-        if (now === 'running') announce(was === 'paused' ? 'Timer resumed.' : 'Timer started: ' + say(timer.duration_ms || timer.ends_at - Date.now() - skew) + '.');
-        else if (now === 'paused') announce('Timer paused.');
+    this.set = function (n) {
+      var was = t ? t.status : 'idle', now = n ? n.status : 'idle';
+      if (seen && (was !== now || (now === 'running' && Math.abs(t.ends_at - n.ends_at) > 1500))) {
+        if (now === 'running') W.announce(was === 'paused' ? 'Timer resumed.' : 'Timer started: ' + say(n.duration_ms || n.ends_at - Date.now() - skew) + '.');
+        else if (now === 'paused') W.announce('Timer paused.');
       }
       if (now !== 'running') last = null;
       seen = true;
-      t = timer;
+      t = n;
       tick();
     };
   };
 
-  /* Keyed list update: reuses nodes (keeping focus), removes stale ones, orders the rest. */
-  api.sync = function (box, items, key, make, update) {
-    var old = {}, k, i, prev = null;
-    for (i = box.children.length - 1; i >= 0; i--) old[box.children[i].dataset.key] = box.children[i];
-    var keep = {};
+  /* Keyed list update: reuses nodes (so focus stays), drops stale ones, keeps order. */
+  W.sync = function (box, items, key, make, update) {
+    var old = {}, keep = {}, prev = null, k, i;
+    for (i = 0; i < box.children.length; i++) old[box.children[i].dataset.key] = box.children[i];
     items.forEach(function (it) { keep[key(it)] = 1; });
     for (k in old) if (!keep[k]) { box.removeChild(old[k]); delete old[k]; }
     items.forEach(function (it, n) {
@@ -158,28 +151,5 @@ var W = (function () {
       prev = node;
     });
   };
-
-  /* Button that stays focusable when unavailable (aria-disabled), so keyboard and
-     screen-reader users keep their place. */
-  api.able = function (btn, on) {
-    if (on) btn.removeAttribute('aria-disabled'); else btn.setAttribute('aria-disabled', 'true');
-  };
-  api.off = function (btn) { return btn.getAttribute('aria-disabled') === 'true'; };
-
-  /* Rank label: "=2" for a tie. */
-  api.rankText = function (row) { return (row.tied ? '=' : '') + row.rank; };
-  api.points = function (n) { return plural(n, 'point', 'points'); };
-  api.byId = function (list) {
-    var m = {};
-    (list || []).forEach(function (p) { m[p.id] = p; });
-    return m;
-  };
-  api.also = function (p) {
-    return p.merged && p.merged.length ? 'also: ' + p.merged.map(function (c) { return c.text; }).join('; ') : '';
-  };
-  api.priorities = function (list) {
-    return (list || []).filter(function (p) { return p.priority_rank && !p.hidden; })
-      .sort(function (a, b) { return a.priority_rank - b.priority_rank; });
-  };
-  return api;
+  return W;
 })();

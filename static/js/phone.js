@@ -6,10 +6,8 @@
   var device = W.store.get(devKey);
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(device || '')) { device = W.rand(16); W.store.set(devKey, device); }
   var state = null, me = null, tally = null, joined = !!W.store.get(joinKey), editing = false, idea = null;
-  var timer = new W.Timer($('timer'));
-  var sock = W.connect({code: code, device_id: device}, function () {
-    if (joined) join(false); else render();
-  });
+  var timer = new W.Timer($('timer')), ta = $('idea'), joinBtn = $('join-btn');
+  var sock = W.connect({code: code, device_id: device}, function () { if (joined) join(false); else render(); });
   W.onOnline = function () { if (state) render(); };
 
   function setState(s) {
@@ -21,44 +19,29 @@
     timer.set(s.timer);
     if (before && before !== s.stage) W.announce('Now: ' + W.STAGES[s.stage] + '.');
   }
-  sock.on('state_changed', function (s) {
-    if (state && s.version < state.version) return;
-    setState(s);
-    render();
-  });
+  sock.on('state_changed', function (s) { if (!state || s.version >= state.version) { setState(s); render(); } });
   sock.on('my_state_changed', function (m) { me = m; if (state) render(); });
-  sock.on('tally_changed', function (t) {
-    if (tally && t.version < tally.version) return;
-    tally = t;
-    if (state) render();
-  });
+  sock.on('tally_changed', function (t) { if (!tally || t.version >= tally.version) { tally = t; if (state) render(); } });
 
-  /* form: true to send the welcome form's choices, false to rejoin as before */
+  /* form: send the welcome form's name and group (true), or rejoin as before (false) */
   function join(form) {
     var p = {code: code, device_id: device}, g = document.querySelector('input[name=group]:checked');
     if (state) p.version = state.version;
-    if (form) { p.name = $('name').value.trim(); p.group = g ? g.value : ''; $('join-btn').disabled = true; }
+    if (form) { p.name = $('name').value.trim(); p.group = g ? g.value : ''; joinBtn.disabled = true; }
     W.cmd(sock, 'join_workshop', p, function (ack) {
       joined = true;
       W.store.set(joinKey, '1');
-      if (ack.device_id && ack.device_id !== device) { device = ack.device_id; W.store.set(devKey, device); }
+      if (ack.device_id && ack.device_id !== device) W.store.set(devKey, device = ack.device_id);
       me = ack.me;
       state = null;
       setState(ack.state);
-      $('join-btn').disabled = false;
-      if (form) {
-        editing = false;
-        render();
-        W.announce(p.name || p.group ? 'Saved. You are in.' : 'You are in.');
-        $('stage-h').focus();
-      } else render();
-    }, function () { $('join-btn').disabled = false; if (!state) render(); });
+      joinBtn.disabled = false;
+      if (form) editing = false;
+      render();
+      if (form) { W.announce("You're in."); $('stage-h').focus(); }
+    }, function () { joinBtn.disabled = false; });
   }
-
-  $('join-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    join(true);
-  });
+  $('join-form').addEventListener('submit', function (e) { e.preventDefault(); join(true); });
   $('change').addEventListener('click', function () {
     editing = true;
     $('name').value = (me && me.name) || '';
@@ -69,54 +52,45 @@
   });
   $('join-cancel').addEventListener('click', function () { editing = false; render(); $('change').focus(); });
 
-  /* Proposals */
-  var ta = $('idea');
-  function count() {
-    var n = 500 - ta.value.length;
-    $('idea-count').textContent = W.plural(n, 'character', 'characters') + ' left';
-  }
+  function count() { $('idea-count').textContent = W.plural(500 - ta.value.length, 'character', 'characters') + ' left'; }
   ta.addEventListener('input', function () { count(); $('idea-ok').textContent = ''; });
   $('propose-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var text = ta.value.trim();
+    var text = ta.value.trim(), btn = $('idea-btn');
     if (!text) { W.showMsg('Type your idea first, then press Submit.'); ta.focus(); return; }
     if (!W.online) { W.showMsg(W.DROPPED); return; }
-    if (!idea || idea.text !== text) idea = {text: text, request_id: W.rand()};
-    var btn = $('idea-btn');
+    if (!idea || idea.text !== text) idea = {text: text, request_id: W.rand()}; /* same id when retried */
     btn.disabled = true;
     W.cmd(sock, 'submit_proposal', idea, function (ack) {
       btn.disabled = false;
       idea = null;
       if (ta.value.trim() === text) ta.value = '';
       count();
-      if (me && !me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) {
-        me.my_proposals.push({id: ack.proposal_id, text: text});
-      }
+      if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: text});
       $('idea-ok').textContent = 'Thank you. Your idea was sent.';
       W.announce('Thank you. Your idea was sent.');
       render();
     }, function () { btn.disabled = false; });
   });
 
-  /* Votes */
+  function dotsText() { return 'You have ' + me.dots_left + ' of ' + state.dots + ' dots left'; }
   function vote(id, add) {
-    var p = {proposal_id: id, points: 1, request_id: W.rand()};
-    W.cmd(sock, add ? 'cast_vote' : 'retract_vote', p, function (ack) {
+    W.cmd(sock, add ? 'cast_vote' : 'retract_vote', {proposal_id: id, points: 1, request_id: W.rand()}, function (ack) {
       if (ack.me) me = ack.me;
-      else {
-        me.dots_left = ack.dots_left;
-        me.my_votes[id] = Math.max(0, (me.my_votes[id] || 0) + (add ? 1 : -1));
-      }
+      else { me.dots_left = ack.dots_left; me.my_votes[id] = Math.max(0, (me.my_votes[id] || 0) + (add ? 1 : -1)); }
       render();
       W.announce((add ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.');
     });
   }
-  function dotsText() { return 'You have ' + me.dots_left + ' of ' + state.dots + ' dots left'; }
+  function plain() { var li = el('li', 'card'); li.appendChild(el('p', 'ptext')); li.appendChild(el('p', 'also')); return li; }
+  function fill(li, p) {
+    var a = li.children[1];
+    li.children[0].textContent = p.text;
+    a.textContent = W.also(p);
+    a.hidden = !a.textContent;
+  }
   function card(p) {
-    var li = el('li', 'card'), row = el('div', 'vrow');
-    li.appendChild(el('p', 'ptext'));
-    li.appendChild(el('p', 'also'));
-    var minus = el('button', 'btn s', '− Take back'), plus = el('button', 'btn', '+ Add a dot');
+    var li = plain(), row = el('div', 'vrow'), minus = el('button', 'btn s', '− Take back'), plus = el('button', 'btn', '+ Add a dot');
     minus.type = plus.type = 'button';
     row.appendChild(minus);
     row.appendChild(el('span', 'mine'));
@@ -128,21 +102,14 @@
     });
     plus.addEventListener('click', function () {
       if (!W.off(plus)) return vote(p.id, true);
-      var n = me.my_votes[p.id] || 0;
       W.showMsg(!W.online ? W.DROPPED : me.dots_left <= 0 ? 'You have no dots left. Take one back from another idea to move it.'
-        : 'You can put at most ' + state.max_per_proposal + ' dots on one idea. You have ' + n + ' here.');
+        : 'You can put at most ' + state.max_per_proposal + ' dots on one idea.');
     });
     return li;
   }
-  function fillText(li, p) {
-    li.querySelector('.ptext').textContent = p.text;
-    var a = li.querySelector('.also'), t = W.also(p);
-    a.textContent = t;
-    a.hidden = !t;
-  }
   function updCard(li, p) {
-    fillText(li, p);
     var n = me.my_votes[p.id] || 0, b = li.querySelectorAll('button'), name = W.short(p.text);
+    fill(li, p);
     li.querySelector('.mine').textContent = 'Your dots: ' + n;
     li.classList.toggle('voted', n > 0);
     b[0].setAttribute('aria-label', 'Take back a dot from: ' + name);
@@ -150,7 +117,6 @@
     W.able(b[0], W.online && n > 0);
     W.able(b[1], W.online && me.dots_left > 0 && n < state.max_per_proposal);
   }
-  function plain(p) { var li = el('li', 'card'); li.appendChild(el('p', 'ptext')); li.appendChild(el('p', 'also')); return li; }
   function rankRow() {
     var li = el('li', 'rrow');
     li.appendChild(el('span', 'rank'));
@@ -159,11 +125,11 @@
     return li;
   }
   function updRank(li, r) {
-    var s = li.children;
-    s[0].textContent = r.rank;
-    s[0].setAttribute('aria-label', (r.tied ? 'Joint ' : '') + 'rank ' + r.rank.replace('=', ''));
-    s[1].textContent = r.text;
-    s[2].textContent = r.pts;
+    var c = li.children;
+    c[0].textContent = r.rank;
+    c[0].setAttribute('aria-label', (r.tied ? 'Joint rank ' : 'Rank ') + r.rank.replace('=', ''));
+    c[1].textContent = r.text;
+    c[2].textContent = r.pts;
   }
 
   function render() {
@@ -171,26 +137,25 @@
     $('welcome').hidden = !welcome;
     $('stage').hidden = welcome;
     $('join-cancel').hidden = !editing;
-    $('join-btn').textContent = editing ? 'Save' : 'Join';
+    joinBtn.textContent = editing ? 'Save' : 'Join';
     $('welcome-h').textContent = editing ? 'Change name or group' : 'Welcome';
     if (welcome || !state || !me) return;
-    var st = state.stage, props = state.proposals || [], shown = state.proposals_revealed, lead = '', h3 = '';
-    var list = [], ranks = [];
+    var st = state.stage, props = state.proposals, shown = state.proposals_revealed, voting = st === 'vote';
+    var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), count = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
+    var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
     $('stage-h').textContent = W.STAGES[st] || st;
-    var g = (state.groups || []).filter(function (x) { return x.key === me.group; })[0];
     $('who').textContent = 'You joined' + (me.name ? ' as ' + me.name : ' without a name') + (g ? ', ' + g.label : '') + '.';
-    var count = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
     if (st === 'lobby') lead = "You're in. The facilitator will start soon.";
-    else if (st === 'propose') { lead = 'Share as many ideas as you like.'; if (shown) { list = props; h3 = "Everyone's ideas"; } else lead += ' ' + count; }
-    else if (st === 'group') { lead = 'The facilitator is grouping similar ideas.'; if (shown) { list = props; h3 = 'Ideas'; } else lead += ' ' + count; }
-    else if (st === 'vote') { lead = 'Add dots to the ideas that matter most to you.'; list = props; h3 = 'Ideas'; }
+    else if (st === 'propose' || st === 'group') {
+      lead = st === 'group' ? 'The facilitator is grouping similar ideas.' : 'Share as many ideas as you like.';
+      if (shown) { list = props; h3 = 'All ideas'; } else lead += ' ' + count;
+    } else if (voting) { lead = 'Add dots to the ideas that matter most to you.'; list = props; h3 = 'Ideas'; }
     else if (st === 'results') {
       if (tally) {
-        var m = W.byId(props);
+        h3 = 'Most dots first';
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
           return {k: 'r' + r.proposal_id, rank: W.rankText(r), tied: r.tied, text: m[r.proposal_id].text, pts: W.points(r.points)};
         });
-        h3 = 'Most dots first';
       } else lead = 'Results will appear when the facilitator reveals them.';
     } else {
       lead = st === 'plan' ? 'The group is turning these priorities into actions.' : 'Thank you for taking part.';
@@ -199,8 +164,6 @@
     }
     $('lead').textContent = lead;
     $('lead').hidden = !lead;
-
-    var voting = st === 'vote';
     $('dots').hidden = !voting;
     if (voting) {
       $('dots-text').textContent = dotsText();
@@ -209,13 +172,11 @@
     $('propose-form').hidden = st !== 'propose';
     W.able($('idea-btn'), W.online);
     $('mine').hidden = st !== 'propose' || !me.my_proposals.length;
-    W.sync($('mine-list'), me.my_proposals, function (p) { return p.id; },
-      function () { return el('li', 'card mine-card'); }, function (li, p) { li.textContent = p.text; });
-
+    W.sync($('mine-list'), me.my_proposals, function (p) { return p.id; }, function () { return el('li', 'card'); },
+      function (li, p) { li.textContent = p.text; });
     $('all').hidden = !h3;
     $('all-h').textContent = h3;
-    W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain,
-      voting ? updCard : fillText);
+    W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
     W.sync($('rank'), ranks, function (r) { return r.k; }, rankRow, updRank);
   }
   count();
