@@ -96,24 +96,24 @@ def last(received: list[dict[str, Any]], name: str) -> Any:
     return payloads[-1]
 
 
-def postgres_url() -> str:
-    """Return the test PostgreSQL URL; skip locally without one, fail in CI."""
-    url = os.environ.get("WORKSHOP_TEST_POSTGRES_URL")
+def service_url(variable: str, what: str) -> str:
+    """Return a test service's URL from the environment; skip locally without one, fail in CI."""
+    url = os.environ.get(variable)
     if not url:
         if os.environ.get("CI"):
-            pytest.fail("CI must set WORKSHOP_TEST_POSTGRES_URL: the PostgreSQL tests cannot run.")
-        pytest.skip("set WORKSHOP_TEST_POSTGRES_URL to run the PostgreSQL tests")
+            pytest.fail(f"CI must set {variable}: the {what} tests cannot run.")
+        pytest.skip(f"set {variable} to run the {what} tests")
     return url
+
+
+def postgres_url() -> str:
+    """Return the test PostgreSQL URL."""
+    return service_url("WORKSHOP_TEST_POSTGRES_URL", "PostgreSQL")
 
 
 def redis_url() -> str:
-    """Return the test Redis URL; skip locally without one, fail in CI."""
-    url = os.environ.get("WORKSHOP_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set WORKSHOP_TEST_REDIS_URL: the Redis tests cannot run.")
-        pytest.skip("set WORKSHOP_TEST_REDIS_URL to run the Redis tests")
-    return url
+    """Return the test Redis URL."""
+    return service_url("WORKSHOP_TEST_REDIS_URL", "Redis")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -162,6 +162,19 @@ def test_summary_lists_priorities_then_every_visible_proposal_with_ties_marked()
     ])
 
 
+def test_summary_counts_one_of_each_in_the_singular() -> None:
+    one = state(joined=1)
+    one["proposals"] = [one["proposals"][1]]
+    one["tally"] = {
+        "version": 1, "votes": 1, "totals": {"5": 1},
+        "ranking": [{"proposal_id": 5, "points": 1, "rank": 1, "tied": False}],
+    }
+    text = summary(one)
+    assert "Workshop K7P2QX: 1 person took part, 1 proposal, 1 dot placed." in text
+    assert "2. Better communication (1 dot)" in text
+    assert "| 1 | Better communication | 1 |" in text
+
+
 def test_summary_leaves_out_hidden_proposals_even_with_a_stale_ranking() -> None:
     stale = state()
     stale["tally"]["ranking"].append({"proposal_id": 7, "points": 9, "rank": 1, "tied": False})

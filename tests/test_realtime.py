@@ -457,3 +457,16 @@ def test_a_handler_that_crashes_still_answers_in_words(
         "error": "Something went wrong on our side: please try again in a moment.",
         "reason": "server_error",
     }
+
+
+def test_the_socket_server_accepts_only_its_own_origin_unless_configured(tmp_path: Path) -> None:
+    from workshop import config
+
+    assert config.allowed_origins(None) is None  # Engine.IO's same-origin check stays on
+    assert config.allowed_origins("https://a.org, https://b.org") == [
+        "https://a.org",
+        "https://b.org",
+    ]
+    app = make_app(tmp_path, CORS_ALLOWED_ORIGINS="https://workshops.example.org")
+    server = app.extensions["workshop.socketio"].server
+    assert server.eio.cors_allowed_origins == ["https://workshops.example.org"]

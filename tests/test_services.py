@@ -23,7 +23,7 @@ from workshop.errors import (
     WrongStage,
 )
 from workshop.events import AttendanceChanged
-from workshop.services import UNKNOWN_WORKSHOP, WorkshopService
+from workshop.services import UNKNOWN_WORKSHOP, Answer, WorkshopService
 
 CLOSED_EDIT = "This workshop is closed: move it back to an earlier stage to change it."
 NO_DOTS = "You have no dots left: take one back from another proposal first."
@@ -44,6 +44,12 @@ def refused(
         call(*args)
     assert type(caught.value) is error
     assert caught.value.message == sentence
+
+
+def dots_left(answer: Answer) -> int:
+    """Return the dots_left of an accepted vote or retraction."""
+    assert answer.ack["ok"] is True, answer.ack
+    return int(answer.ack["dots_left"])
 
 
 def totals(service: WorkshopService, code: str) -> dict[str, int]:
@@ -194,7 +200,8 @@ def test_votes_are_accepted_only_in_vote(
 def test_a_proposal_is_accepted_in_propose(service: WorkshopService) -> None:
     code, people, _ = workshop_with_proposals(service, [], stage=Stage.PROPOSE)
     answer = service.submit_proposal(code, people[1], "Peer mentors", "idea-1")
-    assert answer.ack == {"ok": True, "proposal_id": answer.ack["proposal_id"]}
+    assert answer.ack["ok"] is True
+    assert isinstance(answer.ack["proposal_id"], int)
     me = service.me(code, people[1])
     assert me["my_proposals"] == [
         {"id": answer.ack["proposal_id"], "text": "Peer mentors", "merged_into": None},
@@ -257,11 +264,25 @@ def test_cast_vote_spends_dots_and_counts_them(
     service: WorkshopService, voting: tuple[str, list[int], list[int]]
 ) -> None:
     code, people, ids = voting
-    assert service.cast_vote(code, people[0], ids[0], 2, "v1").ack == {"ok": True, "dots_left": 3}
-    assert service.cast_vote(code, people[1], ids[0], 1, "v1").ack == {"ok": True, "dots_left": 4}
+    assert dots_left(service.cast_vote(code, people[0], ids[0], 2, "v1")) == 3
+    assert dots_left(service.cast_vote(code, people[1], ids[0], 1, "v1")) == 4
     assert totals(service, code) == {str(ids[0]): 3, str(ids[1]): 0, str(ids[2]): 0}
     me = service.me(code, people[0])
     assert (me["dots_left"], me["my_votes"]) == (3, {str(ids[0]): 2})
+
+
+def test_a_vote_id_tells_which_tally_includes_the_vote(
+    service: WorkshopService, voting: tuple[str, list[int], list[int]]
+) -> None:
+    code, people, ids = voting
+    first = service.cast_vote(code, people[0], ids[0], 1, "v1")
+    assert service.tally(code)[0]["version"] >= first.ack["vote_id"]
+    second = service.cast_vote(code, people[1], ids[1], 1, "v1")
+    assert second.ack["vote_id"] > first.ack["vote_id"]
+    assert service.tally(code)[0]["version"] >= second.ack["vote_id"]
+    assert service.cast_vote(code, people[0], ids[0], 1, "v1").ack["vote_id"] == first.ack[
+        "vote_id"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -304,7 +325,8 @@ def test_the_same_request_id_counts_once(
     first = service.cast_vote(code, people[0], ids[1], 1, "tap-1")
     tally_after_first = service.tally(code)[0]
     replay = service.cast_vote(code, people[0], ids[1], 1, "tap-1")
-    assert replay.ack == first.ack == {"ok": True, "dots_left": 4}
+    assert replay.ack == first.ack
+    assert dots_left(first) == 4
     assert replay.events == []
     assert service.tally(code)[0] == tally_after_first
     assert service.me(code, people[0])["dots_left"] == 4
@@ -342,7 +364,7 @@ def test_retract_gives_dots_back(
     code, people, ids = voting
     service.cast_vote(code, people[0], ids[0], 3, "v1")
     answer = service.retract_vote(code, people[0], ids[0], 2, "r1")
-    assert answer.ack == {"ok": True, "dots_left": 4}
+    assert dots_left(answer) == 4
     assert totals(service, code)[str(ids[0])] == 1
     assert service.me(code, people[0])["my_votes"] == {str(ids[0]): 1}
     assert service.retract_vote(code, people[0], ids[0], 2, "r1").ack == answer.ack  # replay
@@ -402,7 +424,7 @@ def test_hiding_a_proposal_removes_it_everywhere_but_the_facilitator_console(
     assert [r["proposal_id"] for r in facilitator["tally"]["ranking"]] == [ids[1], ids[2]]
     refused(NotFound, GONE, service.cast_vote, code, people[2], ids[0], 1, "v3")
     # The freed dots can be placed elsewhere.
-    assert service.cast_vote(code, voter, ids[2], 3, "v4").ack == {"ok": True, "dots_left": 1}
+    assert dots_left(service.cast_vote(code, voter, ids[2], 3, "v4")) == 1
 
 
 def test_unhiding_restores_the_proposal_and_its_dots(
@@ -487,7 +509,7 @@ def test_retract_after_an_unhide_reports_the_dots_really_left(
     answer = service.retract_vote(code, voter, ids[2], 1, "r1")
     # 7 dots still count, so none is free: the phone must not be told one is.
     assert service.me(code, voter)["dots_left"] == 0
-    assert answer.ack == {"ok": True, "dots_left": 0}
+    assert dots_left(answer) == 0
 
 
 # -- merging -------------------------------------------------------------------------
@@ -565,7 +587,7 @@ def test_retract_after_a_merge_then_unmerge_never_leaves_a_negative(
     service.cast_vote(code, people[0], absorbed, 2, "v2")
     service.merge_proposals(code, survivor, absorbed)
     answer = service.retract_vote(code, people[0], survivor, taken_back, "r1")
-    assert answer.ack == {"ok": True, "dots_left": 2 + taken_back}
+    assert dots_left(answer) == 2 + taken_back
     assert totals(service, code)[str(survivor)] == 3 - taken_back
 
     service.unmerge_proposal(code, absorbed)
@@ -788,9 +810,9 @@ def test_everything_acknowledged_survives_a_restart(tmp_path: Path) -> None:
         assert [m["dots_left"] for m in me_before] == [2, 4, 5]
         # Replays are still recognised after the restart.
         again.change_stage(code, Stage.VOTE)
-        assert again.cast_vote(code, people[0], ids[0], 3, "v1").ack == {
-            "ok": True, "dots_left": 2,
-        }
+        replay = again.cast_vote(code, people[0], ids[0], 3, "v1")
+        assert replay.events == []
+        assert dots_left(replay) == 2
         assert again.tally(code)[0]["totals"][str(ids[0])] == 3
     finally:
         second.extensions["workshop.store"].close()

@@ -27,15 +27,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     base = app.config["WORKSHOP_BASE_URL"]
     service = WorkshopService(store, join_url_for=lambda code: f"{base}/w/{code}")
 
-    origins = settings["CORS_ALLOWED_ORIGINS"]
     socketio = SocketIO(
         app,
         async_mode=settings["SERVER_MODE"],
         message_queue=settings["MESSAGE_QUEUE"],
-        # None keeps Engine.IO's same-origin check; a list or "*" widens it behind a proxy.
-        cors_allowed_origins=origins.split(",")
-        if isinstance(origins, str) and origins != "*"
-        else origins,
+        cors_allowed_origins=config.allowed_origins(settings["CORS_ALLOWED_ORIGINS"]),
         # Larger than any valid command, so an oversized one gets an ack with a sentence.
         max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
         ping_interval=10,

@@ -73,6 +73,13 @@ def _convert(key: str, value: str) -> Any:
     return value or None
 
 
+def allowed_origins(setting: str | list[str] | None) -> str | list[str] | None:
+    """Return the origins Socket.IO accepts: None keeps its same-origin check."""
+    if setting is None or setting == "*" or isinstance(setting, list):
+        return setting
+    return [origin.strip() for origin in setting.split(",") if origin.strip()]
+
+
 def secret_key(data_dir: Path) -> str:
     """Return this installation's secret key, made on first run and readable by its owner only."""
     path = data_dir / "secret_key"

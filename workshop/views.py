@@ -77,7 +77,8 @@ def handle_http_exception(error: HTTPException) -> Any:
     sentence = sentences.get(error.code or 500, "That request could not be handled.")
     if request.path.startswith("/api/"):
         return jsonify({"ok": False, "error": sentence, "reason": "invalid"}), error.code
-    return render_template("message.html", title="Not found", message=sentence), error.code
+    title = "Not found" if error.code == 404 else "Sorry"
+    return render_template("message.html", title=title, message=sentence), error.code
 
 
 def handle_unexpected(error: Exception) -> Any:

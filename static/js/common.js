@@ -1,10 +1,12 @@
-/* Shared: connection, ids, messages, live region, timer, list rendering. */
+/* Shared by every page: connection, ids, messages, live region, timer, lists. */
 'use strict';
 var W = (function () {
   var d = document, skew = 0, everOn = false, said = [], aTimer, retryFn = null;
   function $(id) { return d.getElementById(id); }
   var W = {
     $: $, online: false, onOnline: null,
+    txt: function (id, t) { $(id).textContent = t; },
+    show: function (id, on) { $(id).hidden = !on; },
     DROPPED: 'Not sent: your connection dropped. Check your Wi-Fi and try again.',
     STAGES: {lobby: 'Welcome', propose: 'Share your ideas', group: 'Grouping ideas', vote: 'Voting',
       results: 'Results', plan: 'Action planning', closed: 'Closed'},
@@ -14,13 +16,13 @@ var W = (function () {
       if (text != null) e.textContent = text;
       return e;
     },
-    rand: function (n) { /* random base64url id */
+    rand: function (n) {
       var b = crypto.getRandomValues(new Uint8Array(n || 12));
       return btoa(String.fromCharCode.apply(null, b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     },
     store: {
       get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
-      set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+      set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* ignore */ } }
     },
     plural: function (n, one, many) { return n + ' ' + (n === 1 ? one : many); },
     short: function (t, n) { n = n || 60; return t.length > n ? t.slice(0, n - 1) + '…' : t; },
@@ -32,13 +34,13 @@ var W = (function () {
       return list.filter(function (p) { return p.priority_rank && !p.hidden; })
         .sort(function (a, b) { return a.priority_rank - b.priority_rank; });
     },
-    /* Unavailable buttons stay focusable (aria-disabled) so nobody loses their place. */
+    /* aria-disabled keeps the button focusable */
     able: function (b, on) { if (on) b.removeAttribute('aria-disabled'); else b.setAttribute('aria-disabled', 'true'); },
     off: function (b) { return b.getAttribute('aria-disabled') === 'true'; },
     setClock: function (serverTime) { if (serverTime) skew = serverTime - Date.now(); }
   };
 
-  /* Polite live region; messages close together are read as one. */
+  /* messages close together are read as one */
   W.announce = function (text) {
     said.push(text);
     $('announce').textContent = '';
@@ -66,7 +68,7 @@ var W = (function () {
     if (v) everOn = true;
     if (W.onOnline) W.onOnline(v);
   }
-  /* onConnect runs on every (re)connection, to send the join command again. */
+  /* onConnect runs on every (re)connection to rejoin */
   W.connect = function (auth, onConnect) {
     var s = io({auth: auth});
     setOnline(false);
@@ -77,8 +79,7 @@ var W = (function () {
     });
     return s;
   };
-  /* Send a command. Errors are shown and announced; "Try again" resends the same
-     payload (same request_id), which the server counts once. */
+  /* "Try again" resends the same payload, so the same request_id */
   W.cmd = function (sock, name, payload, onOk, onFail) {
     sock.timeout(10000).emit(name, payload, function (err, ack) {
       if (!err && ack && ack.ok !== false) {
@@ -103,8 +104,7 @@ var W = (function () {
     s %= 60;
     return ((m ? W.plural(m, 'minute', 'minutes') : '') + ' ' + (s ? W.plural(s, 'second', 'seconds') : '')).trim();
   }
-  /* Countdown into node (.t-time, .t-label), corrected for clock skew; announces
-     changes, "1 minute left" and "Time is up". */
+  /* countdown corrected for clock skew, with spoken milestones */
   W.Timer = function (node, keepIdle) {
     var t = null, last = null, seen = false, time = node.querySelector('.t-time'), label = node.querySelector('.t-label');
     function tick() {
@@ -136,7 +136,7 @@ var W = (function () {
     };
   };
 
-  /* Keyed list update: reuses nodes (so focus stays), drops stale ones, keeps order. */
+  /* keyed list update: reuses nodes so focus stays */
   W.sync = function (box, items, key, make, update) {
     var old = {}, keep = {}, prev = null, k, i;
     for (i = 0; i < box.children.length; i++) old[box.children[i].dataset.key] = box.children[i];

@@ -10,14 +10,18 @@
     if (history.replaceState) history.replaceState(null, '', location.pathname + location.search);
   }
   if (!token) { $('no-token').hidden = false; return; }
-  $('console').hidden = false;
 
-  var state = null, tally = null, adding = null, editing = {};
+  var state = null, tally = null, adding = null;
   var timer = new W.Timer($('timer'), true);
   var sock = W.connect({code: code, token: token}, function () {
     var p = {code: code, token: token};
     if (state) p.version = state.version;
-    W.cmd(sock, 'facilitate_workshop', p, function (ack) { state = null; setState(ack.state); });
+    W.cmd(sock, 'facilitate_workshop', p, function (ack) {
+      state = null;
+      $('console').hidden = false;
+      $('no-token').hidden = true;
+      setState(ack.state);
+    }, function (ack) { if (ack && ack.reason === 'forbidden' && !state) $('no-token').hidden = false; });
   });
   W.onOnline = function () { if (state) render(); };
   function setState(s) {
@@ -173,13 +177,12 @@
     li.appendChild(acts);
     li.appendChild(el('ul', 'merged'));
     edit.addEventListener('click', function () {
-      editing[id] = true;
       ta.value = li._p.text;
       ed.hidden = false;
       acts.hidden = true;
       ta.focus();
     });
-    function close() { delete editing[id]; ed.hidden = true; acts.hidden = false; edit.focus(); }
+    function close() { ed.hidden = true; acts.hidden = false; edit.focus(); }
     cancel.addEventListener('click', close);
     save.addEventListener('click', function () {
       var text = ta.value.trim();
@@ -260,6 +263,7 @@
     $('next').textContent = near(1) ? 'Next: ' + W.STAGES[near(1)] : 'Next';
     toggle($('t-props'), state.proposals_revealed);
     toggle($('t-results'), state.results_revealed);
+    $('vis-warn').hidden = !(state.results_revealed && !state.proposals_revealed);
     var ts = state.timer.status;
     $('t-pause').textContent = ts === 'paused' ? 'Resume' : 'Pause';
     $('t-pause').disabled = ts === 'idle';

@@ -1,7 +1,7 @@
 /* Attendee phone: join, propose, vote, follow the session. */
 (function () {
   'use strict';
-  var $ = W.$, el = W.el, code = document.body.dataset.code;
+  var $ = W.$, el = W.el, txt = W.txt, show = W.show, code = document.body.dataset.code;
   var devKey = 'workshop.device.' + code, joinKey = 'workshop.joined.' + code;
   var device = W.store.get(devKey);
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(device || '')) { device = W.rand(16); W.store.set(devKey, device); }
@@ -52,8 +52,8 @@
   });
   $('join-cancel').addEventListener('click', function () { editing = false; render(); $('change').focus(); });
 
-  function count() { $('idea-count').textContent = W.plural(500 - ta.value.length, 'character', 'characters') + ' left'; }
-  ta.addEventListener('input', function () { count(); $('idea-ok').textContent = ''; });
+  function count() { txt('idea-count', W.plural(500 - ta.value.length, 'character', 'characters') + ' left'); }
+  ta.addEventListener('input', function () { count(); txt('idea-ok', ''); });
   $('propose-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var text = ta.value.trim(), btn = $('idea-btn');
@@ -67,7 +67,7 @@
       if (ta.value.trim() === text) ta.value = '';
       count();
       if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: text});
-      $('idea-ok').textContent = 'Thank you. Your idea was sent.';
+      txt('idea-ok', 'Thank you. Your idea was sent.');
       W.announce('Thank you. Your idea was sent.');
       render();
     }, function () { btn.disabled = false; });
@@ -127,55 +127,56 @@
   function updRank(li, r) {
     var c = li.children;
     c[0].textContent = r.rank;
-    c[0].setAttribute('aria-label', (r.tied ? 'Joint rank ' : 'Rank ') + r.rank.replace('=', ''));
     c[1].textContent = r.text;
     c[2].textContent = r.pts;
   }
 
   function render() {
     var welcome = !joined || editing;
-    $('welcome').hidden = !welcome;
-    $('stage').hidden = welcome;
-    $('join-cancel').hidden = !editing;
+    show('welcome', welcome);
+    show('stage', !welcome);
+    show('join-cancel', editing);
     joinBtn.textContent = editing ? 'Save' : 'Join';
-    $('welcome-h').textContent = editing ? 'Change name or group' : 'Welcome';
+    txt('welcome-h', editing ? 'Change name or group' : 'Welcome');
     if (welcome || !state || !me) return;
     var st = state.stage, props = state.proposals, shown = state.proposals_revealed, voting = st === 'vote';
-    var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), count = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
+    var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
     var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
-    $('stage-h').textContent = W.STAGES[st] || st;
-    $('who').textContent = 'You joined' + (me.name ? ' as ' + me.name : ' without a name') + (g ? ', ' + g.label : '') + '.';
+    txt('stage-h', W.STAGES[st] || st);
+    txt('who', 'You joined' + (me.name ? ' as ' + me.name : ' without a name') + (g ? ', ' + g.label : '') + '.');
     if (st === 'lobby') lead = "You're in. The facilitator will start soon.";
     else if (st === 'propose' || st === 'group') {
       lead = st === 'group' ? 'The facilitator is grouping similar ideas.' : 'Share as many ideas as you like.';
-      if (shown) { list = props; h3 = 'All ideas'; } else lead += ' ' + count;
-    } else if (voting) { lead = 'Add dots to the ideas that matter most to you.'; list = props; h3 = 'Ideas'; }
+      if (shown) { list = props; h3 = 'All ideas'; } else lead += ' ' + so;
+    } else if (voting) { lead = props.length ? 'Add dots to the ideas that matter most to you.' : 'There are no ideas to vote on yet.'; list = props; h3 = 'Ideas'; }
     else if (st === 'results') {
       if (tally) {
         h3 = 'Most dots first';
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
-          return {k: 'r' + r.proposal_id, rank: W.rankText(r), tied: r.tied, text: m[r.proposal_id].text, pts: W.points(r.points)};
+          if (r.tied) lead = '"=" means a tie.';
+          return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text, pts: W.points(r.points)};
         });
-      } else lead = 'Results will appear when the facilitator reveals them.';
+      }
+      if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
     } else {
       lead = st === 'plan' ? 'The group is turning these priorities into actions.' : 'Thank you for taking part.';
       ranks = W.priorities(props).map(function (p) { return {k: 'p' + p.id, rank: String(p.priority_rank), text: p.text, pts: ''}; });
       if (ranks.length) h3 = 'Priorities';
     }
-    $('lead').textContent = lead;
-    $('lead').hidden = !lead;
-    $('dots').hidden = !voting;
+    txt('lead', lead);
+    show('lead', lead);
+    show('dots', voting);
     if (voting) {
-      $('dots-text').textContent = dotsText();
+      txt('dots-text', dotsText());
       $('dotrow').textContent = new Array(me.dots_left + 1).join('● ') + new Array(Math.max(0, state.dots - me.dots_left) + 1).join('○ ');
     }
-    $('propose-form').hidden = st !== 'propose';
+    show('propose-form', st === 'propose');
     W.able($('idea-btn'), W.online);
-    $('mine').hidden = st !== 'propose' || !me.my_proposals.length;
+    show('mine', st === 'propose' && me.my_proposals.length);
     W.sync($('mine-list'), me.my_proposals, function (p) { return p.id; }, function () { return el('li', 'card'); },
       function (li, p) { li.textContent = p.text; });
-    $('all').hidden = !h3;
-    $('all-h').textContent = h3;
+    show('all', h3);
+    txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
     W.sync($('rank'), ranks, function (r) { return r.k; }, rankRow, updRank);
   }

@@ -100,6 +100,7 @@
       props.forEach(function (p) { max = Math.max(max, totals[p.id] || 0); });
       h = W.plural(tally ? tally.votes : 0, 'dot', 'dots') + ' placed';
       rows = props.map(function (p) { return {p: p, pts: totals[p.id] || 0, max: max}; });
+      if (!rows.length) big = 'No ideas yet';
     } else if (st === 'results') {
       if (state.results_revealed && tally) {
         var m = W.byId(props);
@@ -108,11 +109,12 @@
         tally.ranking.forEach(function (r) {
           if (m[r.proposal_id]) rows.push({p: m[r.proposal_id], rank: W.rankText(r), pts: r.points, max: max});
         });
-      } else big = 'Results coming up';
+      }
+      if (!rows.length) { h = ''; big = 'Results coming up'; }
     } else {
       rows = W.priorities(props).map(function (p) { return {p: p, rank: String(p.priority_rank)}; });
       h = rows.length ? 'Our priorities' : '';
-      if (st === 'closed') { big = 'Thank you for taking part.'; }
+      if (st === 'closed') { if (rows.length) sub = 'Thank you for taking part.'; else big = 'Thank you for taking part.'; }
       else if (!rows.length) big = 'Priorities will appear here';
     }
     $('s-h').textContent = h;
