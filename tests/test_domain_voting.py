@@ -400,3 +400,14 @@ def test_left_is_never_negative(dots: int, by_proposal: dict[int, int]) -> None:
     budget = DotBudget(dots, dots, by_proposal)
     assert budget.left == max(0, dots - sum(by_proposal.values()))
     assert budget.left >= 0
+
+
+def test_a_vote_merged_through_a_hidden_proposal_counts_for_nothing() -> None:
+    proposals = {
+        1: Proposal(1, "a", merged_into=2),
+        2: Proposal(2, "b", hidden=True, merged_into=3),
+        3: Proposal(3, "c"),
+    }
+    assert counts_for(1, proposals) is None
+    assert counts_for(3, proposals) == 3
+    assert fold_totals({1: 2, 3: 1}, proposals) == {3: 1}

@@ -470,3 +470,14 @@ def test_the_socket_server_accepts_only_its_own_origin_unless_configured(tmp_pat
     app = make_app(tmp_path, CORS_ALLOWED_ORIGINS="https://workshops.example.org")
     server = app.extensions["workshop.socketio"].server
     assert server.eio.cors_allowed_origins == ["https://workshops.example.org"]
+
+
+def test_revealing_results_also_reveals_the_proposals_they_rank(
+    voting: tuple[Room, list[int]],
+) -> None:
+    room, ids = voting
+    assert ack(room.facilitator, "reveal_proposals", {"revealed": False})["ok"]
+    assert ack(room.facilitator, "reveal_results", {"revealed": True})["ok"]
+    state = last(room.phones[1].get_received(), "state_changed")
+    assert state["proposals_revealed"] is True
+    assert {p["id"] for p in state["proposals"]} == set(ids)

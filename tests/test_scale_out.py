@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import redis_url
 from tests.servers import Server
-from tests.test_server import Recorder, create
+from tests.test_server import Recorder, create, tally_with
 
 
 @pytest.mark.postgres
@@ -45,7 +45,8 @@ def test_a_phone_on_one_process_and_a_projector_on_another_see_the_same_tally(
                 answer = phone.ack("cast_vote", {"proposal_id": proposal, "request_id": f"d{dot}"})
                 assert answer["ok"], answer
                 acked += 1
-        tally = screen.wait_for(lambda e, d: e == "tally_changed" and d["votes"] == acked)
+        seen = screen.wait_for(tally_with(acked))
+        tally = seen.get("tally", seen)
         assert tally["totals"][str(proposal)] == acked == 12
     finally:
         for client in (facilitator, screen, *phones):

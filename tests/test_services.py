@@ -475,11 +475,6 @@ def test_hiding_clears_a_priority(
     assert entry(state, ids[1])["priority_rank"] == 2
 
 
-@pytest.mark.xfail(
-    reason="BUG: services.hide_proposal clears priority_rank even when showing a proposal "
-    "that is already visible, so a repeated 'show' wipes a chosen priority.",
-    strict=True,
-)
 def test_showing_a_visible_proposal_keeps_its_priority(
     service: WorkshopService, voting: tuple[str, list[int], list[int]]
 ) -> None:
@@ -490,11 +485,6 @@ def test_showing_a_visible_proposal_keeps_its_priority(
     assert [entry(state, pid)["priority_rank"] for pid in ids[:2]] == [2, 1]
 
 
-@pytest.mark.xfail(
-    reason="BUG: services.retract_vote acks dots_left = budget.left + points, which is too "
-    "many when more dots count than the budget (after an unhide).",
-    strict=True,
-)
 def test_retract_after_an_unhide_reports_the_dots_really_left(
     service: WorkshopService, voting: tuple[str, list[int], list[int]]
 ) -> None:

@@ -196,7 +196,7 @@ class Realtime:
         """Send each dirty workshop's broadcasts once, to the rooms allowed to see them."""
         for code, dirty in self.coalescer.take().items():
             emit = self.socketio.emit
-            if dirty.state:
+            if dirty.state:  # a snapshot carries the tally and head count too
                 for audience, state in self.service.snapshots(code).items():
                     emit(STATE_CHANGED, state, to=room(code, audience))
             elif dirty.tally:

@@ -335,8 +335,10 @@ class WorkshopService:
                 remaining -= taken
                 if remaining == 0:
                     break
+            # Not budget.left + points: after an unhide more dots may count than the budget.
+            dots_left = max(0, workshop.dots - (budget.used - points))
             return Answer(
-                {"ok": True, "dots_left": budget.left + points},
+                {"ok": True, "dots_left": dots_left},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),
@@ -383,6 +385,8 @@ class WorkshopService:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             workshop.results_revealed = revealed
+            if revealed:  # results without the proposals' words would mean nothing
+                workshop.proposals_revealed = True
             tx.save_workshop(workshop)
             return [TallyChanged(workshop.id, code)]
 
@@ -402,7 +406,10 @@ class WorkshopService:
             proposals = tx.proposals(workshop.id)
             if proposal_id not in proposals:
                 raise NotFound("That proposal does not exist in this workshop.")
-            tx.update_proposal(proposal_id, hidden=hidden, priority_rank=None)
+            if hidden:  # a hidden proposal cannot stay a priority; showing one keeps its rank
+                tx.update_proposal(proposal_id, hidden=True, priority_rank=None)
+            else:
+                tx.update_proposal(proposal_id, hidden=False)
             tx.bump_version(workshop.id)
             family = {proposal_id} | _descendants(proposal_id, proposals)
             return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]

@@ -40,11 +40,12 @@ def _proposal_entry(
     stack = list(children.get(proposal.id, []))
     while stack:  # a survivor lists everything merged into it, however deep
         child = proposals[stack.pop(0)]
-        if facilitator or not child.hidden:
-            item: dict[str, Any] = {"id": child.id, "text": child.text}
-            if facilitator:
-                item["hidden"] = child.hidden
-            merged.append(item)
+        if child.hidden and not facilitator:
+            continue  # what was merged into a hidden proposal is hidden with it
+        item: dict[str, Any] = {"id": child.id, "text": child.text}
+        if facilitator:
+            item["hidden"] = child.hidden
+        merged.append(item)
         stack.extend(children.get(child.id, []))
     entry["merged"] = merged
     if facilitator:

@@ -24,15 +24,20 @@ def survivor_of(proposal_id: int, proposals: Mapping[int, Proposal]) -> int:
 def counts_for(proposal_id: int, proposals: Mapping[int, Proposal]) -> int | None:
     """Return the survivor a vote on proposal_id counts for, or None if it counts for nothing.
 
-    A vote stops counting while the proposal it was cast on, or its survivor, is hidden.
+    A vote stops counting while the proposal it was cast on, or any proposal it was
+    merged into on the way to its survivor, is hidden.
     """
-    proposal = proposals.get(proposal_id)
-    if proposal is None or proposal.hidden:
-        return None
-    survivor = survivor_of(proposal_id, proposals)
-    if proposals[survivor].hidden:
-        return None
-    return survivor
+    seen: set[int] = set()
+    current = proposal_id
+    while current not in seen:
+        proposal = proposals.get(current)
+        if proposal is None or proposal.hidden:
+            return None
+        if proposal.merged_into is None:
+            return current
+        seen.add(current)
+        current = proposal.merged_into
+    return None  # a cycle is impossible through the services; count nothing rather than spin
 
 
 def fold_totals(raw: Mapping[int, int], proposals: Mapping[int, Proposal]) -> dict[int, int]:
