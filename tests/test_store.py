@@ -22,7 +22,16 @@ from workshop.errors import LimitReached, NoDotsLeft, WorkshopError
 from workshop.services import WorkshopService
 from workshop.store import Store
 
-TABLES = ("workshops", "participants", "proposals", "votes", "command_log", "schema_version")
+TABLES = (
+    "workshops",
+    "participants",
+    "proposals",
+    "votes",
+    "command_log",
+    "schema_version",
+    "actions",
+    "volunteers",
+)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."
 
@@ -123,26 +132,51 @@ def test_upgrading_twice_is_a_no_op(open_store: Callable[[], Store]) -> None:
 # Rows to put in each table an older schema has, in an order foreign keys accept.
 OLD_ROWS: dict[str, dict[str, Any]] = {
     "workshops": {
-        "id": 1, "code": "K7P2QX", "title": "Partnership review", "stage": "vote", "dots": 5,
-        "max_per_proposal": 3, "groups_json": "[]", "proposals_revealed": True,
-        "results_revealed": False, "timer_json": '{"status": "idle", "duration_ms": 0, '
-        '"ends_at": null, "remaining_ms": null}', "token_hash": "0" * 64, "version": 3,
+        "id": 1,
+        "code": "K7P2QX",
+        "title": "Partnership review",
+        "stage": "vote",
+        "dots": 5,
+        "max_per_proposal": 3,
+        "groups_json": "[]",
+        "proposals_revealed": True,
+        "results_revealed": False,
+        "timer_json": '{"status": "idle", "duration_ms": 0, "ends_at": null, "remaining_ms": null}',
+        "token_hash": "0" * 64,
+        "version": 3,
         "created_at": 1,
     },
     "participants": {
-        "id": 1, "workshop_id": 1, "device_id": "device-000000000001", "name": "Sam",
-        "group_key": None, "joined_at": 2,
+        "id": 1,
+        "workshop_id": 1,
+        "device_id": "device-000000000001",
+        "name": "Sam",
+        "group_key": None,
+        "joined_at": 2,
     },
     "proposals": {
-        "id": 1, "workshop_id": 1, "participant_id": 1, "text": "A stronger community focus",
-        "hidden": False, "merged_into": None, "priority_rank": 1, "created_at": 3,
+        "id": 1,
+        "workshop_id": 1,
+        "participant_id": 1,
+        "text": "A stronger community focus",
+        "hidden": False,
+        "merged_into": None,
+        "priority_rank": 1,
+        "created_at": 3,
     },
     "votes": {
-        "id": 1, "workshop_id": 1, "participant_id": 1, "proposal_id": 1, "points": 2,
+        "id": 1,
+        "workshop_id": 1,
+        "participant_id": 1,
+        "proposal_id": 1,
+        "points": 2,
         "created_at": 4,
     },
     "command_log": {
-        "id": 1, "actor": "p:1", "request_id": "v1", "answer_json": '{"ok": true}',
+        "id": 1,
+        "actor": "p:1",
+        "request_id": "v1",
+        "answer_json": '{"ok": true}',
         "created_at": 5,
     },
 }
@@ -159,8 +193,10 @@ def insert_old_rows(conn: Connection) -> int:
             continue
         columns = [c["name"] for c in inspect(conn).get_columns(table) if c["name"] in row]
         conn.execute(
-            text(f"INSERT INTO {table} ({', '.join(columns)}) "
-                 f"VALUES ({', '.join(':' + c for c in columns)})"),
+            text(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(':' + c for c in columns)})"
+            ),
             {c: row[c] for c in columns},
         )
         added += 1
@@ -306,8 +342,12 @@ def test_the_app_store_is_sqlite_in_wal_mode(app: Flask) -> None:
     [
         ([(0, 3), (1, 2)], (2, 1), NoDotsLeft, NO_DOTS),
         ([(0, 3), (1, 1)], (2, 2), NoDotsLeft, "You only have 1 dot left."),
-        ([(0, 2)], (0, 2), LimitReached,
-         "You can put at most 3 dots on one proposal: spread the rest across others."),
+        (
+            [(0, 2)],
+            (0, 2),
+            LimitReached,
+            "You can put at most 3 dots on one proposal: spread the rest across others.",
+        ),
     ],
 )
 def test_the_budget_holds_and_a_refusal_writes_nothing(
@@ -375,12 +415,16 @@ def test_one_attendee_casting_from_many_threads_never_overspends(
     assert dots == 5 < THREADS
     rounds = 0
     for person in people:
-        outcomes = run_together([
-            (lambda pid=pid, n=n, person=person: any_service.cast_vote(
-                code, person, pid, 1, f"dot-{n}"
-            ))
-            for n, pid in enumerate(ids)
-        ])
+        outcomes = run_together(
+            [
+                (
+                    lambda pid=pid, n=n, person=person: any_service.cast_vote(
+                        code, person, pid, 1, f"dot-{n}"
+                    )
+                )
+                for n, pid in enumerate(ids)
+            ]
+        )
         accepted = [o for o in outcomes if not isinstance(o, Exception)]
         refusals = [o for o in outcomes if isinstance(o, Exception)]
         assert all(isinstance(o, NoDotsLeft) and o.message == NO_DOTS for o in refusals), refusals
@@ -398,6 +442,7 @@ def test_the_same_request_from_many_threads_counts_once(any_service: WorkshopSer
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two"], attendees=ROUNDS)
     rounds = 0
     for person in people:
+
         def tap(person: int = person) -> Any:
             return any_service.cast_vote(code, person, ids[0], 1, "the-only-tap")
 
@@ -413,10 +458,12 @@ def test_the_same_request_from_many_threads_counts_once(any_service: WorkshopSer
 
 def test_the_stage_guard_holds_under_concurrency(any_service: WorkshopService) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One"], stage=Stage.RESULTS)
-    outcomes = run_together([
-        (lambda n=n: any_service.cast_vote(code, people[n % 3], ids[0], 1, f"late-{n}"))
-        for n in range(THREADS)
-    ])
+    outcomes = run_together(
+        [
+            (lambda n=n: any_service.cast_vote(code, people[n % 3], ids[0], 1, f"late-{n}"))
+            for n in range(THREADS)
+        ]
+    )
     assert [getattr(o, "message", o) for o in outcomes] == [
         "Voting has closed: the results are being shared.",
     ] * THREADS

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import config, net
+from . import config, export, net
+from .plans import PlanDocuments, PlanService
 from .realtime import Realtime
 from .services import WorkshopService
 from .store import Store
@@ -37,7 +39,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         ping_interval=10,
         ping_timeout=20,
     )
-    realtime = Realtime(socketio, service, settings)
+    plans = PlanService(service)
+    documents = PlanDocuments(service)
+
+    def export_closed(code: str) -> None:
+        export.write_exports(
+            Path(settings["EXPORTS_DIR"]), documents.workshop(code), documents.series(code)
+        )
+
+    realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
+    app.extensions["workshop.plans"] = plans
+    app.extensions["workshop.documents"] = documents
     app.extensions["workshop.store"] = store
     app.extensions["workshop.service"] = service
     app.extensions["workshop.realtime"] = realtime

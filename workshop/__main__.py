@@ -1,22 +1,40 @@
-"""Command line: `python -m workshop export CODE` prints a workshop's Markdown summary."""
+"""Command line: `python -m workshop export CODE [--format md|csv|json]` prints a plan."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from . import config, export, validation
 from .errors import WorkshopError
+from .plans import PlanDocuments
 from .services import WorkshopService
 from .store import Store
+
+
+def render(documents: PlanDocuments, code: str, fmt: str) -> str:
+    """Return the plan of a workshop (of its series, for md and csv) in the format asked."""
+    series = documents.series(code)
+    if fmt == "json":
+        return (
+            json.dumps(documents.workshop(code), indent=2, ensure_ascii=False, sort_keys=True)
+            + "\n"
+        )
+    if fmt == "csv":
+        return export.csv_rows(series["workshops"])
+    if len(series["workshops"]) > 1:
+        return export.series_markdown(series)
+    return export.markdown(series["workshops"][0])
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command and return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m workshop")
     commands = parser.add_subparsers(dest="command", required=True)
-    export_cmd = commands.add_parser("export", help="print a workshop's Markdown summary")
+    export_cmd = commands.add_parser("export", help="print a workshop's action plan")
     export_cmd.add_argument("code")
+    export_cmd.add_argument("--format", choices=["md", "csv", "json"], default="md")
     export_cmd.add_argument("--data-dir")
     export_cmd.add_argument("--database-url")
     args = parser.parse_args(argv)
@@ -24,13 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         k: v for k, v in {"DATA_DIR": args.data_dir, "DATABASE_URL": args.database_url}.items() if v
     }
     settings = config.load(overrides)
-    service = WorkshopService(Store(settings["DATABASE_URL"]), join_url_for=lambda c: f"/w/{c}")
+    store = Store(settings["DATABASE_URL"])
+    documents = PlanDocuments(WorkshopService(store, join_url_for=lambda c: f"/w/{c}"))
     try:
-        state = service.snapshot(validation.code(args.code), "facilitator")
+        text = render(documents, validation.code(args.code), args.format)
     except WorkshopError as error:
         print(error.message, file=sys.stderr)
         return 1
-    sys.stdout.write(export.summary(state))
+    finally:
+        store.close()
+    sys.stdout.write(text)
     return 0
 
 

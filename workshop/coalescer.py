@@ -43,6 +43,7 @@ class Coalescer:
                     dirty.attendance = True
                 elif isinstance(event, PersonalChanged):
                     dirty.people.update(event.participant_ids)
+                # WorkshopClosed is not a broadcast: the real-time edge handles it itself.
 
     def take(self) -> dict[str, Dirty]:
         """Return everything marked since the last take, and start afresh."""

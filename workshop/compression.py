@@ -8,8 +8,14 @@ from functools import lru_cache
 from flask import Response, request
 
 COMPRESSIBLE = {
-    "text/html", "text/css", "text/javascript", "application/javascript",
-    "application/json", "image/svg+xml", "text/markdown", "text/plain",
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+    "text/markdown",
+    "text/plain",
 }
 SMALLEST = 512  # below this the gzip header costs more than it saves
 

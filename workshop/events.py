@@ -49,4 +49,12 @@ class PersonalChanged:
     participant_ids: tuple[int, ...]
 
 
-Event = StateChanged | TallyChanged | AttendanceChanged | PersonalChanged
+@dataclass(frozen=True)
+class WorkshopClosed:
+    """The workshop closed: its plan is exported to the exports folder."""
+
+    workshop_id: int
+    code: str
+
+
+Event = StateChanged | TallyChanged | AttendanceChanged | PersonalChanged | WorkshopClosed

@@ -87,7 +87,50 @@ def v1_first_schema(conn: Connection) -> None:
     )
 
 
-STEPS: list[Step] = [v1_first_schema]
+def v2_action_plans(conn: Connection) -> None:
+    """Add places, dates and series to workshops, carried support, actions and volunteers."""
+    _run(
+        conn,
+        """
+        ALTER TABLE workshops ADD COLUMN place TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshops ADD COLUMN held_on TEXT;
+        ALTER TABLE workshops ADD COLUMN series_root_id INTEGER REFERENCES workshops (id);
+        ALTER TABLE workshops ADD COLUMN follows_id INTEGER REFERENCES workshops (id);
+        ALTER TABLE workshops ADD COLUMN plan_public BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE workshops ADD COLUMN updated_at BIGINT;
+        ALTER TABLE proposals ADD COLUMN origin_id INTEGER REFERENCES proposals (id);
+        ALTER TABLE proposals ADD COLUMN carried_points INTEGER;
+        CREATE TABLE actions (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            priority_id INTEGER NOT NULL REFERENCES proposals (id),
+            text TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            due_on TEXT,
+            partners TEXT NOT NULL,
+            resources TEXT NOT NULL,
+            success TEXT NOT NULL,
+            status TEXT NOT NULL,
+            participant_id INTEGER REFERENCES participants (id),
+            carried_from INTEGER REFERENCES actions (id),
+            merged_into INTEGER REFERENCES actions (id),
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX actions_by_workshop ON actions (workshop_id);
+        CREATE TABLE volunteers (
+            id {pk},
+            action_id INTEGER NOT NULL REFERENCES actions (id),
+            participant_id INTEGER NOT NULL REFERENCES participants (id),
+            show_name BOOLEAN NOT NULL,
+            created_at BIGINT NOT NULL,
+            UNIQUE (action_id, participant_id)
+        );
+        CREATE INDEX workshops_by_series ON workshops (series_root_id)
+        """,
+    )
+
+
+STEPS: list[Step] = [v1_first_schema, v2_action_plans]
 
 
 def current_version(conn: Connection) -> int:

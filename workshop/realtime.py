@@ -28,7 +28,9 @@ from .events import (
     TALLY_CHANGED,
     Event,
     PersonalChanged,
+    WorkshopClosed,
 )
+from .plans import PlanService
 from .ratelimit import TokenBucket
 from .services import Answer, WorkshopService
 
@@ -68,9 +70,18 @@ class Binding:
 class Realtime:
     """The socket handlers of one app, with their connections and broadcaster."""
 
-    def __init__(self, socketio: SocketIO, service: WorkshopService, settings: dict[str, Any]):
+    def __init__(
+        self,
+        socketio: SocketIO,
+        service: WorkshopService,
+        plans: PlanService,
+        settings: dict[str, Any],
+        on_closed: Callable[[str], None] | None = None,
+    ):
         self.socketio = socketio
         self.service = service
+        self.plans = plans
+        self.on_closed = on_closed
         self.interval = float(settings["BROADCAST_INTERVAL"])
         self.burst = int(settings["RATE_BURST"])
         self.per_second = float(settings["RATE_PER_SECOND"])
@@ -88,6 +99,8 @@ class Realtime:
             "submit_proposal",
             "cast_vote",
             "retract_vote",
+            "suggest_action",
+            "volunteer",
         ):
             self._register(name, getattr(self, name))
         for name in (
@@ -104,6 +117,10 @@ class Realtime:
             "resume_timer",
             "cancel_timer",
             "set_priorities",
+            "add_action",
+            "edit_action",
+            "merge_actions",
+            "set_details",
         ):
             self._register(name, self._as_facilitator(getattr(self, name)))
 
@@ -169,6 +186,10 @@ class Realtime:
         """Queue events for the next broadcast (or send them now when not coalescing)."""
         if not events:
             return
+        for event in events:
+            if isinstance(event, WorkshopClosed) and self.on_closed is not None:
+                # Writing files is slow next to a vote: do it off the command's path.
+                self.socketio.start_background_task(self._export_quietly, event.code)
         self.coalescer.mark(events)
         if self.interval <= 0:
             self.flush()
@@ -176,6 +197,12 @@ class Realtime:
     def _answer(self, answer: Answer) -> dict[str, Any]:
         self.publish(answer.events)
         return answer.ack
+
+    def _export_quietly(self, code: str) -> None:
+        try:
+            self.on_closed(code)  # type: ignore[misc]
+        except Exception:
+            log.exception("exporting a closed workshop failed")
 
     # -- broadcasting ----------------------------------------------------------
 
@@ -386,3 +413,53 @@ class Realtime:
         """Mark proposals as the workshop's priorities, in rank order."""
         ids = valid.proposal_ids(data.get("proposal_ids"))
         return self._answer(self.service.set_priorities(f.code, ids))
+
+    # -- action planning -------------------------------------------------------
+
+    def suggest_action(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An attendee suggests an action for a priority; the wall shows the plan growing."""
+        me = self._attendee()
+        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id")
+        text = valid.clean_text(data.get("text"), "action", valid.MAX_ACTION_LENGTH)
+        request_id = valid.request_id(data.get("request_id"))
+        pid: int = me.participant_id  # type: ignore[assignment]
+        return self._answer(self.plans.suggest_action(me.code, pid, priority_id, text, request_id))
+
+    def volunteer(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An attendee offers (or withdraws) help; the name shows only if they choose."""
+        me = self._attendee()
+        action_id = valid.proposal_id(data.get("action_id"), "action_id")
+        helping = valid.boolean(data.get("helping"), "helping")
+        show_name = valid.boolean(data.get("show_name", False), "show_name")
+        request_id = valid.request_id(data.get("request_id"))
+        pid: int = me.participant_id  # type: ignore[assignment]
+        return self._answer(
+            self.plans.volunteer(me.code, pid, action_id, helping, show_name, request_id)
+        )
+
+    def add_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
+        """Add an action under a priority."""
+        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id")
+        fields = valid.action_fields(data, text_required=True)
+        request_id = valid.request_id(data.get("request_id"))
+        return self._answer(self.plans.add_action(f.code, priority_id, fields, request_id))
+
+    def edit_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
+        """Change an action's fields or status."""
+        action_id = valid.proposal_id(data.get("action_id"), "action_id")
+        fields = valid.action_fields(data, text_required=False)
+        return self._answer(self.plans.edit_action(f.code, action_id, fields))
+
+    def merge_actions(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
+        """Merge a duplicate action into a survivor."""
+        survivor = valid.proposal_id(data.get("survivor_id"), "survivor_id")
+        absorbed = valid.proposal_id(data.get("absorbed_id"), "absorbed_id")
+        return self._answer(self.plans.merge_actions(f.code, survivor, absorbed))
+
+    def set_details(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
+        """Record the place and date, and whether the plan is public."""
+        place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
+        held_on = valid.due_date(data.get("held_on"), "meeting date")
+        public = data.get("plan_public")
+        plan_public = None if public is None else valid.boolean(public, "plan_public")
+        return self._answer(self.plans.set_details(f.code, place, held_on, plan_public))

@@ -26,6 +26,12 @@ workshops = Table(
     Column("token_hash", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("held_on", Text),
+    Column("series_root_id", Integer),
+    Column("follows_id", Integer),
+    Column("plan_public", Boolean, nullable=False),
+    Column("updated_at", BigInteger),
 )
 
 participants = Table(
@@ -50,6 +56,8 @@ proposals = Table(
     Column("merged_into", Integer),
     Column("priority_rank", Integer),
     Column("created_at", BigInteger, nullable=False),
+    Column("origin_id", Integer),
+    Column("carried_points", Integer),
 )
 
 # A vote is a ledger row: +points when a dot is placed, -points when it is taken back.
@@ -73,6 +81,35 @@ command_log = Table(
     Column("actor", Text, nullable=False),
     Column("request_id", Text, nullable=False),
     Column("answer_json", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("priority_id", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("due_on", Text),
+    Column("partners", Text, nullable=False),
+    Column("resources", Text, nullable=False),
+    Column("success", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("participant_id", Integer),
+    Column("carried_from", Integer),
+    Column("merged_into", Integer),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+volunteers = Table(
+    "volunteers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, nullable=False),
+    Column("participant_id", Integer, nullable=False),
+    Column("show_name", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +18,16 @@ from .domain import planning, stages, timers
 from .domain.model import Group, Participant, Stage, Workshop
 from .domain.voting import DotBudget, counts_for, votable_target
 from .errors import Conflict, Forbidden, InvalidInput, LimitReached, NotFound
-from .events import AttendanceChanged, Event, PersonalChanged, StateChanged, TallyChanged
+from .events import (
+    AttendanceChanged,
+    Event,
+    PersonalChanged,
+    StateChanged,
+    TallyChanged,
+    WorkshopClosed,
+)
+from .snapshots import Loaded, snapshot, tally
 from .snapshots import me as me_view
-from .snapshots import snapshot, tally
 from .store import Store, Tx
 from .tokens import hash_token, new_code, new_device_id, new_token, token_matches
 
@@ -69,14 +77,17 @@ class WorkshopService:
         store: Store,
         join_url_for: Callable[[str], str],
         clock: Callable[[], int] = now_ms,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.store = store
         self.join_url_for = join_url_for
         self.clock = clock
+        self.today = today
 
     # -- lookups ---------------------------------------------------------------
 
-    def _workshop(self, tx: Tx, code: str, for_update: bool = False) -> Workshop:
+    def workshop_in(self, tx: Tx, code: str, for_update: bool = False) -> Workshop:
+        """Return the workshop with this code inside tx, or refuse with a sentence."""
         workshop = tx.find_workshop(code, for_update=for_update)
         if workshop is None:
             raise NotFound(UNKNOWN_WORKSHOP)
@@ -90,48 +101,72 @@ class WorkshopService:
     def snapshot(self, code: str, audience: str) -> dict[str, Any]:
         """Return the snapshot one audience may see."""
         with self.store.transaction() as tx:
-            return self._snapshot(tx, self._workshop(tx, code), audience)
+            return self._snapshot(tx, self.workshop_in(tx, code), audience)
 
     def snapshots(self, code: str) -> dict[str, dict[str, Any]]:
         """Return every audience's snapshot from one consistent read."""
         with self.store.transaction() as tx:
-            workshop = self._workshop(tx, code)
+            loaded = self._load(tx, self.workshop_in(tx, code))
             return {
-                audience: self._snapshot(tx, workshop, audience)
+                audience: self._render(loaded, audience)
                 for audience in ("phone", "screen", "facilitator")
             }
 
-    def _snapshot(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:
-        proposals = tx.proposals(workshop.id)
+    def _load(self, tx: Tx, workshop: Workshop) -> Loaded:
         raw, position = tx.points_by_proposal(workshop.id)
-        return snapshot(
+        actions = tx.actions(workshop.id)
+        helpers = {
+            pid for action in actions.values() for pid, show in action.volunteers.items() if show
+        }
+        return Loaded(
             workshop,
-            audience,
-            proposals,
+            tx.proposals(workshop.id),
             raw,
             position,
             tx.attendance(workshop.id),
-            self.join_url_for(workshop.code),
-            self.clock(),
+            actions,
+            tx.first_names(helpers),
+            self._series(tx, workshop),
+        )
+
+    def _series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
+        root_id = workshop.series_root_id or workshop.id
+        members = tx.series_members(root_id)
+        if len(members) < 2:
+            return None
+        root = members[0]
+        follows = tx.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
+        return {
+            "root_code": root.code,
+            "series_url": f"/s/{root.code}",
+            "follows_code": follows.code if follows else None,
+        }
+
+    def _snapshot(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:
+        return self._render(self._load(tx, workshop), audience)
+
+    def _render(self, loaded: Loaded, audience: str) -> dict[str, Any]:
+        return snapshot(
+            loaded, audience, self.join_url_for(loaded.workshop.code), self.clock(), self.today()
         )
 
     def tally(self, code: str) -> tuple[dict[str, Any], bool]:
         """Return the live tally and whether phones may see it."""
         with self.store.transaction() as tx:
-            workshop = self._workshop(tx, code)
+            workshop = self.workshop_in(tx, code)
             raw, position = tx.points_by_proposal(workshop.id)
             return tally(raw, position, tx.proposals(workshop.id)), workshop.results_revealed
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""
         with self.store.transaction() as tx:
-            by_group = tx.attendance(self._workshop(tx, code).id)
+            by_group = tx.attendance(self.workshop_in(tx, code).id)
             return {"joined": sum(by_group.values()), "by_group": by_group}
 
     def me(self, code: str, participant_id: int) -> dict[str, Any]:
         """Return one attendee's own view."""
         with self.store.transaction() as tx:
-            workshop = self._workshop(tx, code)
+            workshop = self.workshop_in(tx, code)
             return self._me(tx, workshop, tx.get_participant(participant_id))
 
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
@@ -141,12 +176,19 @@ class WorkshopService:
             tx.proposals(workshop.id),
             tx.points_of(participant.id),
             tx.my_proposals(participant.id),
+            tx.actions(workshop.id),
         )
 
     # -- organiser -------------------------------------------------------------
 
     def create_workshop(
-        self, title: str, dots: int, max_per_proposal: int, groups: list[str]
+        self,
+        title: str,
+        dots: int,
+        max_per_proposal: int,
+        groups: list[str],
+        place: str = "",
+        held_on: date | None = None,
     ) -> Created:
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
@@ -166,6 +208,8 @@ class WorkshopService:
                 dots=dots,
                 max_per_proposal=max_per_proposal,
                 groups=[Group(f"g{i}", label) for i, label in enumerate(groups, start=1)],
+                place=place,
+                held_on=held_on,
             )
             tx.insert_workshop(workshop, hash_token(token), self.clock())
         return Created(code, token)
@@ -211,7 +255,7 @@ class WorkshopService:
         self, code: str, device_id: str, name: str | None, group: str | None
     ) -> tuple[Joined, list[Event]]:
         with self.store.transaction() as tx:
-            workshop = self._workshop(tx, code)
+            workshop = self.workshop_in(tx, code)
             if group and group not in workshop.group_keys():
                 raise InvalidInput(
                     "That group is not one of this workshop's groups: "
@@ -242,7 +286,7 @@ class WorkshopService:
             )
             return joined, events
 
-    def _once(self, actor: str, request_id: str, command: Callable[[Tx], Answer]) -> Answer:
+    def once(self, actor: str, request_id: str, command: Callable[[Tx], Answer]) -> Answer:
         """Run command in one transaction unless this request was already answered."""
         for _attempt in range(2):
             try:
@@ -261,7 +305,7 @@ class WorkshopService:
         """Add an attendee's proposal while the workshop collects them."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self._workshop(tx, code)
+            workshop = self.workshop_in(tx, code)
             stages.require_proposals_open(workshop.stage)
             tx.lock_participant(participant_id)
             if tx.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
@@ -270,7 +314,7 @@ class WorkshopService:
                     "one person can: talk to the facilitator to add more."
                 )
             proposal_id = tx.insert_proposal(workshop.id, participant_id, text, self.clock())
-            tx.bump_version(workshop.id)
+            tx.bump_version(workshop.id, self.clock())
             return Answer(
                 {"ok": True, "proposal_id": proposal_id},
                 [
@@ -280,7 +324,7 @@ class WorkshopService:
                 ],
             )
 
-        return self._once(f"p:{participant_id}", request_id, command)
+        return self.once(f"p:{participant_id}", request_id, command)
 
     def cast_vote(
         self, code: str, participant_id: int, proposal_id: int, points: int, request_id: str
@@ -288,7 +332,7 @@ class WorkshopService:
         """Place dots on a proposal, within the attendee's budget, as one ledger row."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self._workshop(tx, code)
+            workshop = self.workshop_in(tx, code)
             stages.require_voting_open(workshop.stage)
             tx.lock_participant(participant_id)  # two tabs of one attendee queue here
             proposals = tx.proposals(workshop.id)
@@ -306,7 +350,7 @@ class WorkshopService:
                 ],
             )
 
-        return self._once(f"p:{participant_id}", request_id, command)
+        return self.once(f"p:{participant_id}", request_id, command)
 
     def retract_vote(
         self, code: str, participant_id: int, proposal_id: int, points: int, request_id: str
@@ -314,7 +358,7 @@ class WorkshopService:
         """Take dots back from a proposal, as ledger rows of negative points."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self._workshop(tx, code)
+            workshop = self.workshop_in(tx, code)
             stages.require_voting_open(workshop.stage)
             tx.lock_participant(participant_id)
             proposals = tx.proposals(workshop.id)
@@ -345,15 +389,16 @@ class WorkshopService:
                 ],
             )
 
-        return self._once(f"p:{participant_id}", request_id, command)
+        return self.once(f"p:{participant_id}", request_id, command)
 
     # -- facilitator -----------------------------------------------------------
 
-    def _facilitator_change(
+    def facilitator_change(
         self, code: str, change: Callable[[Tx, Workshop], list[Event]]
     ) -> Answer:
+        """Apply a facilitator's change to the locked workshop in one transaction."""
         with self.store.transaction() as tx:
-            workshop = self._workshop(tx, code, for_update=True)
+            workshop = self.workshop_in(tx, code, for_update=True)
             events = change(tx, workshop)
             return Answer({"ok": True}, [StateChanged(workshop.id, code), *events])
 
@@ -364,10 +409,11 @@ class WorkshopService:
             workshop.stage = stage
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True
-            tx.save_workshop(workshop)
-            return [TallyChanged(workshop.id, code)]
+            tx.save_workshop(workshop, self.clock())
+            closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
+            return [TallyChanged(workshop.id, code), *closed]
 
-        answer = self._facilitator_change(code, change)
+        answer = self.facilitator_change(code, change)
         return Answer({"ok": True, "stage": stage.value}, answer.events)
 
     def reveal_proposals(self, code: str, revealed: bool) -> Answer:
@@ -375,10 +421,10 @@ class WorkshopService:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             workshop.proposals_revealed = revealed
-            tx.save_workshop(workshop)
+            tx.save_workshop(workshop, self.clock())
             return []
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
     def reveal_results(self, code: str, revealed: bool) -> Answer:
         """Show or hide the results on the phones."""
@@ -387,12 +433,12 @@ class WorkshopService:
             workshop.results_revealed = revealed
             if revealed:  # results without the proposals' words would mean nothing
                 workshop.proposals_revealed = True
-            tx.save_workshop(workshop)
+            tx.save_workshop(workshop, self.clock())
             return [TallyChanged(workshop.id, code)]
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
-    def _touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
+    def touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
         """Return the personal updates owed to authors and voters of these proposals."""
         affected = tx.participants_touching(workshop.id, proposal_ids)
         if not affected:
@@ -410,11 +456,11 @@ class WorkshopService:
                 tx.update_proposal(proposal_id, hidden=True, priority_rank=None)
             else:
                 tx.update_proposal(proposal_id, hidden=False)
-            tx.bump_version(workshop.id)
+            tx.bump_version(workshop.id, self.clock())
             family = {proposal_id} | _descendants(proposal_id, proposals)
-            return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]
+            return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
     def edit_proposal(self, code: str, proposal_id: int, text: str) -> Answer:
         """Change a proposal's wording (for example to remove personal details)."""
@@ -424,10 +470,10 @@ class WorkshopService:
             if proposal_id not in tx.proposals(workshop.id):
                 raise NotFound("That proposal does not exist in this workshop.")
             tx.update_proposal(proposal_id, text=text)
-            tx.bump_version(workshop.id)
-            return self._touched_by(tx, workshop, {proposal_id})
+            tx.bump_version(workshop.id, self.clock())
+            return self.touched_by(tx, workshop, {proposal_id})
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
     def merge_proposals(self, code: str, survivor_id: int, absorbed_id: int) -> Answer:
         """Merge a duplicate into a survivor, which keeps the dots of both."""
@@ -437,11 +483,11 @@ class WorkshopService:
             proposals = tx.proposals(workshop.id)
             planning.check_merge(survivor_id, absorbed_id, proposals)
             tx.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
-            tx.bump_version(workshop.id)
+            tx.bump_version(workshop.id, self.clock())
             family = {absorbed_id} | _descendants(absorbed_id, proposals)
-            return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]
+            return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
     def unmerge_proposal(self, code: str, proposal_id: int) -> Answer:
         """Undo a merge: the proposal stands alone again with the dots cast on it."""
@@ -454,26 +500,26 @@ class WorkshopService:
             if proposals[proposal_id].merged_into is None:
                 raise Conflict("That proposal is not merged into another one.")
             tx.update_proposal(proposal_id, merged_into=None)
-            tx.bump_version(workshop.id)
+            tx.bump_version(workshop.id, self.clock())
             family = {proposal_id} | _descendants(proposal_id, proposals)
-            return [TallyChanged(workshop.id, code), *self._touched_by(tx, workshop, family)]
+            return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
     def add_proposal(self, code: str, text: str, request_id: str) -> Answer:
         """Add a proposal on someone's behalf (a sticky note, a spoken idea), in any open stage."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self._workshop(tx, code, for_update=True)
+            workshop = self.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
             proposal_id = tx.insert_proposal(workshop.id, None, text, self.clock())
-            tx.bump_version(workshop.id)
+            tx.bump_version(workshop.id, self.clock())
             return Answer(
                 {"ok": True, "proposal_id": proposal_id},
                 [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
             )
 
-        return self._once(f"f:{code}", request_id, command)
+        return self.once(f"f:{code}", request_id, command)
 
     def set_timer(self, code: str, action: str, seconds: int = 0) -> Answer:
         """Start, pause, resume or cancel the countdown on the wall and the phones."""
@@ -488,10 +534,10 @@ class WorkshopService:
                 workshop.timer = timers.resume(workshop.timer, now)
             else:
                 workshop.timer = timers.cancel(workshop.timer)
-            tx.save_workshop(workshop)
+            tx.save_workshop(workshop, self.clock())
             return []
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
     def set_priorities(self, code: str, proposal_ids: list[int]) -> Answer:
         """Mark proposals as the workshop's priorities, in rank order."""
@@ -501,10 +547,10 @@ class WorkshopService:
             tx.clear_priorities(workshop.id)
             for rank_number, proposal_id in enumerate(proposal_ids, start=1):
                 tx.update_proposal(proposal_id, priority_rank=rank_number)
-            tx.bump_version(workshop.id)
+            tx.bump_version(workshop.id, self.clock())
             return []
 
-        return self._facilitator_change(code, change)
+        return self.facilitator_change(code, change)
 
 
 def _descendants(proposal_id: int, proposals: dict[int, Any]) -> set[int]:

@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, func, insert, select, update
@@ -14,8 +15,9 @@ from sqlalchemy.pool import StaticPool
 
 from . import migrations
 from .database_urls import normalise
+from .domain.actions import Action, ActionStatus
 from .domain.model import Group, Participant, Proposal, Stage, Timer, Workshop
-from .schema import command_log, participants, proposals, votes, workshops
+from .schema import actions, command_log, participants, proposals, volunteers, votes, workshops
 
 
 class Store:
@@ -80,7 +82,24 @@ def _workshop(row: Any) -> Workshop:
         results_revealed=bool(row.results_revealed),
         timer=Timer(**json.loads(row.timer_json)),
         version=row.version,
+        place=row.place,
+        held_on=date.fromisoformat(row.held_on) if row.held_on else None,
+        series_root_id=row.series_root_id,
+        follows_id=row.follows_id,
+        plan_public=bool(row.plan_public),
     )
+
+
+def _action_values(action: Action) -> dict[str, Any]:
+    return {
+        "text": action.text,
+        "owner": action.owner,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "partners": action.partners,
+        "resources": action.resources,
+        "success": action.success,
+        "status": action.status.value,
+    }
 
 
 class Tx:
@@ -107,6 +126,11 @@ class Tx:
                 token_hash=token_hash,
                 version=1,
                 created_at=now_ms,
+                place=workshop.place,
+                held_on=workshop.held_on.isoformat() if workshop.held_on else None,
+                series_root_id=workshop.series_root_id,
+                follows_id=workshop.follows_id,
+                plan_public=workshop.plan_public,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -129,7 +153,7 @@ class Tx:
         query = select(workshops.c.token_hash).where(workshops.c.id == workshop_id)
         return str(self.conn.execute(query).scalar_one())
 
-    def save_workshop(self, workshop: Workshop) -> None:
+    def save_workshop(self, workshop: Workshop, now_ms: int) -> None:
         """Write the workshop's settings back and bump its version."""
         self.conn.execute(
             update(workshops)
@@ -140,18 +164,34 @@ class Tx:
                 proposals_revealed=workshop.proposals_revealed,
                 results_revealed=workshop.results_revealed,
                 timer_json=json.dumps(workshop.timer.as_dict()),
+                place=workshop.place,
+                held_on=workshop.held_on.isoformat() if workshop.held_on else None,
+                plan_public=workshop.plan_public,
                 version=workshops.c.version + 1,
+                updated_at=now_ms,
             )
         )
         workshop.version += 1
 
-    def bump_version(self, workshop_id: int) -> None:
+    def bump_version(self, workshop_id: int, now_ms: int) -> None:
         """Mark the workshop as changed so clients know their snapshot is old."""
         self.conn.execute(
             update(workshops)
             .where(workshops.c.id == workshop_id)
-            .values(version=workshops.c.version + 1)
+            .values(version=workshops.c.version + 1, updated_at=now_ms)
         )
+
+    def last_change(self, workshop_id: int) -> int:
+        """Return when the workshop last changed, votes included (epoch ms)."""
+        changed = self.conn.execute(
+            select(workshops.c.updated_at, workshops.c.created_at).where(
+                workshops.c.id == workshop_id
+            )
+        ).one()
+        last_vote = self.conn.execute(
+            select(func.max(votes.c.created_at)).where(votes.c.workshop_id == workshop_id)
+        ).scalar()
+        return max(int(changed.updated_at or changed.created_at), int(last_vote or 0))
 
     # -- participants ----------------------------------------------------------
 
@@ -228,6 +268,8 @@ class Tx:
                 bool(row.hidden),
                 row.merged_into,
                 row.priority_rank,
+                row.carried_points,
+                row.origin_id,
             )
             for row in rows
         }
@@ -238,9 +280,9 @@ class Tx:
         return int(self.conn.execute(query).scalar_one())
 
     def insert_proposal(
-        self, workshop_id: int, participant_id: int | None, text: str, now_ms: int
+        self, workshop_id: int, participant_id: int | None, text: str, now_ms: int, **extra: Any
     ) -> int:
-        """Insert a proposal and return its id."""
+        """Insert a proposal (extra: priority_rank, carried_points, origin_id); return its id."""
         result = self.conn.execute(
             insert(proposals).values(
                 workshop_id=workshop_id,
@@ -248,6 +290,7 @@ class Tx:
                 text=text,
                 hidden=False,
                 created_at=now_ms,
+                **extra,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -324,6 +367,149 @@ class Tx:
             )
         ).scalars()
         return {int(pid) for pid in [*voters, *authors]}
+
+    def points_by_group(self, workshop_id: int) -> dict[int, dict[str, int]]:
+        """Return raw points per proposal per attendee group key ('' for no group)."""
+        rows = self.conn.execute(
+            select(votes.c.proposal_id, participants.c.group_key, func.sum(votes.c.points))
+            .join(participants, participants.c.id == votes.c.participant_id)
+            .where(votes.c.workshop_id == workshop_id)
+            .group_by(votes.c.proposal_id, participants.c.group_key)
+        )
+        found: dict[int, dict[str, int]] = {}
+        for proposal_id, group_key, points in rows:
+            found.setdefault(int(proposal_id), {})[group_key or ""] = int(points)
+        return found
+
+    # -- series ----------------------------------------------------------------
+
+    def find_workshop_by_id(self, workshop_id: int) -> Workshop | None:
+        """Return the workshop with this id, or None."""
+        row = self.conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
+        return _workshop(row) if row else None
+
+    def set_series(self, workshop_id: int, root_id: int, follows_id: int) -> None:
+        """Record that a workshop follows another in a series."""
+        self.conn.execute(
+            update(workshops)
+            .where(workshops.c.id == workshop_id)
+            .values(series_root_id=root_id, follows_id=follows_id)
+        )
+
+    def series_members(self, root_id: int) -> list[Workshop]:
+        """Return the series' first workshop and every follow-up, in the order created."""
+        rows = self.conn.execute(
+            select(workshops)
+            .where((workshops.c.id == root_id) | (workshops.c.series_root_id == root_id))
+            .order_by(workshops.c.id)
+        )
+        return [_workshop(row) for row in rows]
+
+    # -- actions ---------------------------------------------------------------
+
+    def actions(self, workshop_id: int) -> dict[int, Action]:
+        """Return every action of the workshop with its volunteers, by id in creation order."""
+        rows = self.conn.execute(
+            select(actions).where(actions.c.workshop_id == workshop_id).order_by(actions.c.id)
+        )
+        found = {
+            row.id: Action(
+                id=row.id,
+                priority_id=row.priority_id,
+                text=row.text,
+                owner=row.owner,
+                due_on=date.fromisoformat(row.due_on) if row.due_on else None,
+                partners=row.partners,
+                resources=row.resources,
+                success=row.success,
+                status=ActionStatus(row.status),
+                participant_id=row.participant_id,
+                carried_from=row.carried_from,
+                merged_into=row.merged_into,
+            )
+            for row in rows
+        }
+        if found:
+            helpers = self.conn.execute(
+                select(volunteers.c.action_id, volunteers.c.participant_id, volunteers.c.show_name)
+                .where(volunteers.c.action_id.in_(list(found)))
+                .order_by(volunteers.c.id)
+            )
+            for action_id, participant_id, show_name in helpers:
+                found[action_id].volunteers[participant_id] = bool(show_name)
+        return found
+
+    def insert_action(self, workshop_id: int, action: Action, now_ms: int) -> int:
+        """Insert an action and return its id."""
+        result = self.conn.execute(
+            insert(actions).values(
+                workshop_id=workshop_id,
+                created_at=now_ms,
+                **_action_values(action),
+                priority_id=action.priority_id,
+                participant_id=action.participant_id,
+                carried_from=action.carried_from,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def save_action(self, action: Action) -> None:
+        """Write back an action's fields, status and merge."""
+        self.conn.execute(
+            update(actions)
+            .where(actions.c.id == action.id)
+            .values(**_action_values(action), merged_into=action.merged_into)
+        )
+
+    def set_volunteer(
+        self, action_id: int, participant_id: int, helping: bool, show_name: bool, now_ms: int
+    ) -> None:
+        """Record, change or withdraw an attendee's offer to help with an action."""
+        self.conn.execute(
+            volunteers.delete().where(
+                volunteers.c.action_id == action_id, volunteers.c.participant_id == participant_id
+            )
+        )
+        if helping:
+            self.conn.execute(
+                insert(volunteers).values(
+                    action_id=action_id,
+                    participant_id=participant_id,
+                    show_name=show_name,
+                    created_at=now_ms,
+                )
+            )
+
+    def move_volunteers(self, from_action: int, to_action: int) -> None:
+        """Move offers of help to a survivor action, once per attendee."""
+        already = set(
+            self.conn.execute(
+                select(volunteers.c.participant_id).where(volunteers.c.action_id == to_action)
+            ).scalars()
+        )
+        moving = self.conn.execute(
+            select(volunteers.c.id, volunteers.c.participant_id).where(
+                volunteers.c.action_id == from_action
+            )
+        ).all()
+        for row_id, participant_id in moving:
+            if participant_id in already:
+                self.conn.execute(volunteers.delete().where(volunteers.c.id == row_id))
+            else:
+                self.conn.execute(
+                    update(volunteers).where(volunteers.c.id == row_id).values(action_id=to_action)
+                )
+
+    def first_names(self, participant_ids: set[int]) -> dict[int, str | None]:
+        """Return the optional names of these attendees."""
+        if not participant_ids:
+            return {}
+        rows = self.conn.execute(
+            select(participants.c.id, participants.c.name).where(
+                participants.c.id.in_(sorted(participant_ids))
+            )
+        )
+        return {int(pid): name for pid, name in rows}
 
     # -- idempotency -----------------------------------------------------------
 

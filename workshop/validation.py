@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Any
 
+from .domain.actions import parse_date, parse_status
 from .errors import InvalidInput
+from .plans import ActionFields
 from .tokens import CODE_PATTERN, DEVICE_ID_PATTERN, normalise_code
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -16,6 +19,9 @@ MAX_NAME_LENGTH = 40
 MAX_GROUP_LENGTH = 60
 MAX_GROUPS = 8
 MAX_ID = 2**31 - 1
+MAX_ACTION_LENGTH = 300
+MAX_ACTION_FIELD_LENGTH = 200
+MAX_PLACE_LENGTH = 80
 
 
 def payload_dict(payload: Any) -> dict[str, Any]:
@@ -126,3 +132,35 @@ def proposal_ids(value: Any) -> list[int]:
     if not isinstance(value, list) or len(value) > 100:
         raise InvalidInput("proposal_ids must be a list of proposal numbers.")
     return [proposal_id(v) for v in value]
+
+
+def due_date(value: Any, what: str = "due date") -> date | bool | None:
+    """Return False when missing (unchanged), None for "" (clear), or the date."""
+    if value is None:
+        return False
+    if not isinstance(value, str) or len(value) > 20:
+        raise InvalidInput(f"Write the {what} as year-month-day, for example 2026-06-30.")
+    return parse_date(value.strip(), what)
+
+
+def action_fields(data: dict[str, Any], text_required: bool) -> ActionFields:
+    """Return the action fields present in a payload, each checked."""
+    text = data.get("text")
+    if text_required or text is not None:
+        text = clean_text(text, "action", MAX_ACTION_LENGTH)
+    extras = {
+        name: optional_label(data.get(name), label, MAX_ACTION_FIELD_LENGTH)
+        for name, label in (
+            ("owner", "owner"),
+            ("partners", "partners"),
+            ("resources", "resources"),
+            ("success", "description of success"),
+        )
+    }
+    status = data.get("status")
+    return ActionFields(
+        text=text,
+        due_on=due_date(data.get("due_on")),
+        status=parse_status(status) if status is not None else None,
+        **extras,
+    )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+import markdown
 from flask import (
     Blueprint,
     Response,
@@ -19,8 +23,11 @@ from werkzeug.exceptions import HTTPException
 
 from . import export, qr
 from . import validation as valid
+from .domain.actions import long_date_label
+from .domain.model import Stage
 from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
-from .services import UNKNOWN_WORKSHOP, WorkshopService
+from .plans import PlanDocuments, PlanService, import_document
+from .services import UNKNOWN_WORKSHOP, Created, WorkshopService
 
 log = logging.getLogger(__name__)
 pages = Blueprint("pages", __name__)
@@ -145,7 +152,13 @@ def _render(template: str, code: str) -> Any:
 
 @pages.get("/w/<code>")
 def phone(code: str) -> Any:
-    """Serve the phone page that the QR code opens."""
+    """Serve the phone page that the QR code opens; after closing, the published plan."""
+    try:
+        workshop = service().find_workshop(valid.code(code))
+    except InvalidInput:
+        workshop = None
+    if workshop is not None and workshop.stage is Stage.CLOSED and workshop.plan_public:
+        return _plan_page(workshop)
     return _render("phone.html", code)
 
 
@@ -190,16 +203,19 @@ def create_workshop() -> Any:
             20,
         )
         groups = valid.group_labels(data.get("groups"))
-        created = service().create_workshop(title, dots, most, groups)
+        place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
+        held_on = valid.due_date(data.get("held_on"), "meeting date")
+        created = service().create_workshop(
+            title,
+            dots,
+            most,
+            groups,
+            place or "",
+            held_on or None,  # type: ignore[arg-type]
+        )
     except WorkshopError as error:
         return error_response(error)
-    body = {
-        "ok": True,
-        "code": created.code,
-        **links(created.code, created.token),
-        "facilitator_token": created.token,
-    }
-    return jsonify(body), 201
+    return _created(created)
 
 
 @api.get("/workshops/<code>")
@@ -223,18 +239,192 @@ def _bearer_token() -> str:
     return token.strip()[:200]
 
 
-@api.get("/workshops/<code>/plan.md")
-def plan_markdown(code: str) -> Any:
-    """Return the Markdown summary of the workshop so far, to the facilitator only."""
+def _facilitator_code(code: str) -> str:
+    """Return the normalised code if the request carries this workshop's token, or refuse."""
     try:
         normal = valid.code(code)
-        service().check_facilitator(normal, _bearer_token())
-        text = export.summary(service().snapshot(normal, "facilitator"))
     except InvalidInput:
-        return error_response(NotFound(UNKNOWN_WORKSHOP))
-    except WorkshopError as error:
-        return error_response(error)
-    response = Response(text, mimetype="text/markdown")
-    response.headers["Content-Disposition"] = f'attachment; filename="{normal}-plan.md"'
+        raise NotFound(UNKNOWN_WORKSHOP) from None
+    service().check_facilitator(normal, _bearer_token())
+    return normal
+
+
+def documents() -> PlanDocuments:
+    """Return the app's plan documents reader."""
+    return current_app.extensions["workshop.documents"]  # type: ignore[no-any-return]
+
+
+def plans() -> PlanService:
+    """Return the app's action-planning use cases."""
+    return current_app.extensions["workshop.plans"]  # type: ignore[no-any-return]
+
+
+def plan_text(code: str) -> str:
+    """Return the Markdown plan: of the whole series when the workshop is in one."""
+    series = documents().series(code)
+    if len(series["workshops"]) > 1:
+        return export.series_markdown(series)
+    return export.markdown(series["workshops"][0])
+
+
+def _download(body: str, mimetype: str, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@api.get("/workshops/<code>/plan.md")
+def plan_markdown(code: str) -> Any:
+    """Return the Markdown action plan, to the facilitator only."""
+    try:
+        normal = _facilitator_code(code)
+        return _download(plan_text(normal), "text/markdown", f"{normal}-plan.md")
+    except WorkshopError as error:
+        return error_response(error)
+
+
+@api.get("/workshops/<code>/plan.csv")
+def plan_csv(code: str) -> Any:
+    """Return one CSV row per action (every meeting of the series), to the facilitator only."""
+    try:
+        normal = _facilitator_code(code)
+        rows = export.csv_rows(documents().series(normal)["workshops"])
+        return _download(rows, "text/csv", f"{normal}-plan.csv")
+    except WorkshopError as error:
+        return error_response(error)
+
+
+@api.get("/workshops/<code>/plan.json")
+def plan_json(code: str) -> Any:
+    """Return the whole workshop as JSON for archiving and re-import, to the facilitator only."""
+    try:
+        normal = _facilitator_code(code)
+        body = json.dumps(
+            documents().workshop(normal), indent=2, ensure_ascii=False, sort_keys=True
+        )
+        return _download(body + "\n", "application/json", f"{normal}-plan.json")
+    except WorkshopError as error:
+        return error_response(error)
+
+
+@api.post("/workshops/<code>/export")
+def write_exports(code: str) -> Any:
+    """Write the plan files into the exports folder now."""
+    try:
+        normal = _facilitator_code(code)
+        folder = Path(current_app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
+        files = export.write_exports(
+            folder, documents().workshop(normal), documents().series(normal)
+        )
+    except WorkshopError as error:
+        return error_response(error)
+    return jsonify({"ok": True, "files": files})
+
+
+def _created(created: Created) -> Any:
+    body = {
+        "ok": True,
+        "code": created.code,
+        **links(created.code, created.token),
+        "facilitator_token": created.token,
+    }
+    return jsonify(body), 201
+
+
+@api.post("/workshops/<code>/follow-ups")
+def create_follow_up(code: str) -> Any:
+    """Create a follow-up meeting that carries the priorities and open actions across."""
+    try:
+        normal = _facilitator_code(code)
+        data = valid.payload_dict(request.get_json(silent=True))
+        title = valid.optional_label(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
+        place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
+        held_on = valid.due_date(data.get("held_on"), "meeting date")
+        created = plans().create_follow_up(
+            normal,
+            _bearer_token(),
+            title or None,
+            place or "",
+            held_on if held_on is not False else None,  # type: ignore[arg-type]
+        )
+    except WorkshopError as error:
+        return error_response(error)
+    return _created(created)
+
+
+@api.post("/workshops/import")
+def import_workshop() -> Any:
+    """Recreate a workshop from a plan.json export."""
+    try:
+        created = import_document(service(), request.get_json(silent=True))
+    except WorkshopError as error:
+        return error_response(error)
+    return _created(created)
+
+
+def _plan_html(markdown_text: str) -> str:
+    body = (
+        markdown_text.split("\n---\n", 1)[1] if markdown_text.startswith("---\n") else markdown_text
+    )
+    return markdown.markdown(body, extensions=["tables", "fenced_code"])
+
+
+@pages.get("/w/<code>/plan")
+def public_plan(code: str) -> Any:
+    """Show the published plan ("you said, we did") to anyone with the link."""
+    try:
+        workshop = plans().require_public(valid.code(code))
+    except InvalidInput:
+        return _message(NotFound(UNKNOWN_WORKSHOP))
+    except WorkshopError as error:
+        return _message(error)
+    return _plan_page(workshop)
+
+
+def _plan_page(workshop: Any) -> Any:
+    context = {
+        "code": workshop.code,
+        "title": workshop.title,
+        "place": workshop.place,
+        "held_on_label": long_date_label(workshop.held_on),
+    }
+    markdown_text = export.markdown(documents().workshop(workshop.code))
+    return render_template("plan.html", workshop=context, plan_html=_plan_html(markdown_text))
+
+
+@pages.get("/s/<code>")
+def series_page(code: str) -> Any:
+    """Show a series: its meetings and every town's actions rolled up (public plans only)."""
+    try:
+        normal = valid.code(code)
+        series = documents().series(normal)
+        root = plans().require_public(series["root_code"])
+    except InvalidInput:
+        return _message(NotFound(UNKNOWN_WORKSHOP))
+    except WorkshopError as error:
+        return _message(error)
+    public = [d for d in series["workshops"] if plans().is_public(d["workshop"]["code"])]
+    shown = {**series, "workshops": public}
+    meetings = [
+        {
+            "code": d["workshop"]["code"],
+            "title": d["workshop"]["title"],
+            "place": d["workshop"]["place"],
+            "held_on_label": long_date_label(
+                date.fromisoformat(d["workshop"]["held_on"]) if d["workshop"]["held_on"] else None
+            ),
+            "plan_url": url_for("pages.public_plan", code=d["workshop"]["code"]),
+        }
+        for d in public
+    ]
+    return render_template(
+        "series.html",
+        series={"title": root.title, "workshops": meetings},
+        plan_html=_plan_html(export.series_markdown(shown)),
+    )
+
+
+def _message(error: WorkshopError) -> Any:
+    title = "Not found" if error.http_status == 404 else "Not published"
+    return render_template("message.html", title=title, message=error.message), error.http_status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -76,6 +77,11 @@ class Workshop:
     results_revealed: bool = False
     timer: Timer = field(default_factory=Timer)
     version: int = 1
+    place: str = ""
+    held_on: date | None = None
+    series_root_id: int | None = None
+    follows_id: int | None = None
+    plan_public: bool = False
 
     def group_keys(self) -> set[str]:
         """Return the keys attendees may pick."""
@@ -92,6 +98,8 @@ class Proposal:
     hidden: bool = False
     merged_into: int | None = None
     priority_rank: int | None = None
+    carried_points: int | None = None
+    origin_id: int | None = None
 
 
 @dataclass

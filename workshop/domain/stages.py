@@ -48,3 +48,12 @@ def require_not_closed(stage: Stage) -> None:
 def reveals_proposals(stage: Stage) -> bool:
     """Say whether entering this stage must show the proposals (people vote on what they see)."""
     return stage is Stage.VOTE
+
+
+def require_planning_open(stage: Stage) -> None:
+    """Refuse an attendee's action or offer of help unless the workshop is planning."""
+    if stage is Stage.PLAN:
+        return
+    if stage is Stage.CLOSED:
+        raise WrongStage(CLOSED_SENTENCE)
+    raise WrongStage("Action planning has not started yet: wait for the facilitator.")
