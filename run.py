@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     """Start the server and print where phones, the wall and the facilitator go."""
     args = parse_args(argv)
     if args.server_mode == "eventlet":
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
+        # eventlet announces its bug-fix-only status on import; the README says so once.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()
@@ -93,13 +94,21 @@ def main(argv: list[str] | None = None) -> None:
     if args.demo:
         from workshop.demo import create_demo
 
-        demo = create_demo(app.extensions["workshop.service"])
-        join = f"{base}/w/{demo.code}"
-        print(f"\nDemo workshop {demo.code}: the Maidstone partnership review")
-        print(f"  Facilitator (keep private): {base}/w/{demo.code}/facilitate#token={demo.token}")
-        print(f"  Projector screen:           {base}/w/{demo.code}/screen")
-        print(f"  Phones join at:             {join}\n")
-        print(qr.terminal(join))
+        demo = create_demo(app.extensions["workshop.service"], app.extensions["workshop.plans"])
+        review, live = demo.review, demo.follow_ups[-1]
+        print(f"\nDemo workshop {review.code}: the Maidstone partnership review (results)")
+        print(
+            f"  Facilitator (keep private): {base}/w/{review.code}/facilitate#token={review.token}"
+        )
+        print(f"  Projector screen:           {base}/w/{review.code}/screen")
+        print(f"  Phones join at:             {base}/w/{review.code}")
+        print(f"\nDemo workshop {live.code}: action planning in Maidstone (live), after")
+        print("  the follow-ups in Gravesend and Tonbridge")
+        print(f"  Facilitator (keep private): {base}/w/{live.code}/facilitate#token={live.token}")
+        print(f"  Projector screen:           {base}/w/{live.code}/screen")
+        print(f"  Phones join at:             {base}/w/{live.code}")
+        print(f"  The series and its plan:    {base}/s/{review.code}\n")
+        print(qr.terminal(f"{base}/w/{review.code}"))
     sys.stdout.flush()
     socketio = app.extensions["workshop.socketio"]
     options: dict[str, object] = {"host": args.host, "port": args.port}

@@ -87,7 +87,9 @@ def test_escaped_text_stays_in_its_table_cell(text: str) -> None:
 
 
 def test_escape_puts_text_on_one_line() -> None:
-    assert escape("first line\n\n# second   line\t") == "first line \\# second line"
+    # Joined onto one line, a "#" is no longer at a line start, so it needs no escape.
+    assert escape("first line\n\n# second   line\t") == "first line # second line"
+    assert escape("# heading") == "\\# heading" and escape("two-year review") == "two-year review"
     rendered, shown, _ = render(escape("one\n\n- two"))
     assert shown == "one - two"
     assert "<ul" not in rendered

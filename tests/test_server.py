@@ -79,13 +79,31 @@ def test_demo_prints_its_links_and_replays_the_maidstone_review(
     assert f"Phones join at:             {server.url}/w/{code}" in output
     with urllib.request.urlopen(f"{server.url}/api/workshops/{code}", timeout=5) as answer:
         state = json.loads(answer.read())
-    assert state["stage"] == "vote" and state["joined"] >= 20
+    assert state["stage"] == "results" and state["joined"] >= 20
     assert len(state["groups"]) == 3 and state["proposal_count"] >= 15
     assert any(p["merged"] for p in state["proposals"])
     leaders = [row["proposal_id"] for row in state["tally"]["ranking"][:5]]
     texts = {p["id"]: p["text"] for p in state["proposals"]}
     assert any("beyond the three hub towns" in texts[pid] for pid in leaders)
     assert state["tally"]["votes"] == 24 * 5
+    assert sorted(p["priority_rank"] for p in state["proposals"] if p["priority_rank"]) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+    # The series continues in Gravesend, Tonbridge and Maidstone, the last one planning live.
+    live = re.search(r"Demo workshop ([A-Z0-9]{6}): action planning in Maidstone", output)
+    assert live is not None
+    with urllib.request.urlopen(f"{server.url}/api/workshops/{live.group(1)}", timeout=5) as answer:
+        town = json.loads(answer.read())
+    assert (town["stage"], town["place"], town["held_on"]) == ("plan", "Maidstone", "2025-04-25")
+    assert len(town["actions"]) >= 7 and town["series"]["root_code"] == code
+    with urllib.request.urlopen(f"{server.url}/s/{code}", timeout=5) as page:
+        series_html = page.read().decode()
+    for town_heading in ("Gravesend, Tuesday 15 April 2025", "Tonbridge, Wednesday 23 April 2025"):
+        assert town_heading in series_html
 
 
 def test_votes_reach_the_projector_through_the_coalescing_broadcaster(

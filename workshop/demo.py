@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import date
 
+from .domain.actions import ActionStatus
 from .domain.model import Stage
+from .plans import ActionFields, PlanService
 from .services import Created, WorkshopService
 
 TITLE = "West Kent recovery partnership: two-year review"
@@ -41,10 +45,17 @@ ATTENDEES = [1] * 10 + [2] * 8 + [3] * 6  # ten service users, eight staff, six 
 NAMES = ["Sam", "", "Jo", "", "Alex", "Chris", "", "Pat", "", "Lee", "Dee", "Mo"]
 
 
-def create_demo(service: WorkshopService, seed: int = 5) -> Created:
-    """Create the demo workshop, voting under way, and return its code and token."""
+def create_review(service: WorkshopService, seed: int = 5) -> tuple[Created, list[int]]:
+    """Create the review meeting with votes cast; return it and the five priorities' ids."""
     rng = random.Random(seed)
-    created = service.create_workshop(TITLE, dots=5, max_per_proposal=3, groups=GROUPS)
+    created = service.create_workshop(
+        TITLE,
+        dots=5,
+        max_per_proposal=3,
+        groups=GROUPS,
+        place="Maidstone",
+        held_on=date(2025, 3, 5),
+    )
     code = created.code
     people = []
     for index, group in enumerate(ATTENDEES):
@@ -71,4 +82,181 @@ def create_demo(service: WorkshopService, seed: int = 5) -> Created:
                     break
                 except Exception:  # over the per-proposal limit: pick again
                     continue
-    return created
+    return created, ids[:5]
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo series: the review and its three town meetings, oldest first."""
+
+    review: Created
+    follow_ups: list[Created]
+
+
+# (priority number, action, owner, due, partners, status) per town meeting, and what
+# each meeting changed in the open actions it inherited (text -> new status).
+TOWNS = [
+    (
+        "Gravesend",
+        date(2025, 4, 15),
+        [
+            (
+                1,
+                "Monthly outreach sessions in Swanley and Dartford",
+                "Recovery service, Gravesend hub",
+                date(2025, 7, 31),
+                "Dartford Borough Council; Swanley library",
+                "agreed",
+            ),
+            (
+                2,
+                "A quarterly forum of the partners and community organisations",
+                "Partnership manager",
+                date(2025, 6, 30),
+                "Kent Council for Voluntary Services",
+                "agreed",
+            ),
+            (
+                3,
+                "A plain-English leaflet and a monthly newsletter",
+                "Communications lead, NHS trust",
+                date(2025, 5, 31),
+                "Service user council",
+                "in_progress",
+            ),
+            (
+                4,
+                "Service users on the interview panel for new staff",
+                "HR, social-welfare charity",
+                date(2025, 9, 1),
+                "",
+                "agreed",
+            ),
+            (
+                5,
+                "A peer-mentor training course with ten places",
+                "Training team, research charity",
+                date(2025, 9, 30),
+                "North Kent College",
+                "proposed",
+            ),
+        ],
+        {},
+    ),
+    (
+        "Tonbridge",
+        date(2025, 4, 23),
+        [
+            (
+                1,
+                "A weekly drop-in at Tonbridge library",
+                "Recovery service, Tonbridge hub",
+                date(2025, 6, 2),
+                "Tonbridge library; Citizens Advice",
+                "agreed",
+            ),
+            (
+                5,
+                "Volunteer placements with local employers",
+                "Employment adviser",
+                date(2025, 10, 31),
+                "Tonbridge Chamber of Commerce",
+                "agreed",
+            ),
+        ],
+        {"A plain-English leaflet and a monthly newsletter": "done"},
+    ),
+    (
+        "Maidstone",
+        date(2025, 4, 25),
+        [
+            (
+                1,
+                "A recovery walk and community day in Mote Park",
+                "Service user council",
+                date(2025, 8, 16),
+                "Maidstone Borough Council; Mote Park rangers",
+                "proposed",
+            ),
+            (
+                3,
+                "Stories of recovery on local radio",
+                "Communications lead, NHS trust",
+                date(2025, 7, 1),
+                "KMFM; Maidstone Community Radio",
+                "proposed",
+            ),
+        ],
+        {"Service users on the interview panel for new staff": "in_progress"},
+    ),
+]
+
+
+def create_demo(service: WorkshopService, plans: PlanService) -> Demo:
+    """Create the Maidstone review and its follow-ups in Gravesend, Tonbridge and Maidstone.
+
+    The review sits in its results with the five priorities marked; Gravesend and
+    Tonbridge are closed with published plans; the Maidstone follow-up is planning live.
+    """
+    review, priorities = create_review(service)
+    service.reveal_results(review.code, True)
+    service.change_stage(review.code, Stage.RESULTS)
+    service.set_priorities(review.code, priorities)
+    plans.set_details(review.code, None, False, True)
+    follow_ups = []
+    previous = review
+    for number, (town, held_on, actions, changes) in enumerate(TOWNS):
+        meeting = plans.create_follow_up(
+            previous.code, previous.token, f"Action planning in {town}", town, held_on
+        )
+        follow_ups.append(meeting)
+        _plan_meeting(service, plans, meeting, number, actions, changes)
+        previous = meeting
+    return Demo(review, follow_ups)
+
+
+def _plan_meeting(
+    service: WorkshopService,
+    plans: PlanService,
+    meeting: Created,
+    number: int,
+    actions: list[tuple[int, str, str, date, str, str]],
+    changes: dict[str, str],
+) -> None:
+    code = meeting.code
+    people = [
+        service.join(
+            code,
+            f"demo-{number}-{i:04d}",
+            NAMES[i % len(NAMES)] or None,
+            f"g{ATTENDEES[i * 5 % len(ATTENDEES)]}",
+        )[0].participant_id
+        for i in range(9)
+    ]
+    service.change_stage(code, Stage.PLAN)
+    state = service.snapshot(code, "facilitator")
+    by_rank = {p["priority_rank"]: p["id"] for p in state["proposals"] if p["priority_rank"]}
+    for action in state["actions"]:
+        if action["text"] in changes:
+            fields = ActionFields(status=ActionStatus(changes[action["text"]]))
+            plans.edit_action(code, action["id"], fields)
+    for index, (rank, text, owner, due, partners, status) in enumerate(actions):
+        if status == "proposed":  # an attendee's suggestion from a phone
+            answer = plans.suggest_action(code, people[index], by_rank[rank], text, f"s{index}")
+            plans.edit_action(
+                code,
+                answer.ack["action_id"],
+                ActionFields(owner=owner, due_on=due, partners=partners),
+            )
+        else:
+            fields = ActionFields(
+                text=text, owner=owner, due_on=due, partners=partners, status=ActionStatus(status)
+            )
+            answer = plans.add_action(code, by_rank[rank], fields, f"a{index}")
+        for helper in people[index : index + 2]:
+            plans.volunteer(
+                code, helper, answer.ack["action_id"], True, helper == people[0], f"h{index}"
+            )
+    if number < len(TOWNS) - 1:
+        plans.set_details(code, None, False, True)
+        service.change_stage(code, Stage.CLOSED)

@@ -22,17 +22,25 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .domain.actions import ActionStatus, date_label, long_date_label
 
-# Punctuation that both CommonMark and Python-Markdown honour a backslash before...
-_BACKSLASHED = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
-# ...and the rest, which become entities (a table cell is split on a raw "|" only).
+# Punctuation that acts anywhere in a line (emphasis, code, links, HTML, table cells).
+# Links need "]" and "(" together, so escaping the brackets is enough for both.
+_INLINE = re.compile(r"([\\`*_\[\]])")
+# ...and these become entities: Python-Markdown ignores a backslash before them.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;"}
+# What starts a block (heading, list, quote, rule) when it opens a line.
+_BLOCK_START = re.compile(r"^(#|[-+]|\d+[.)])")
 
 
 def escape(text: str) -> str:
-    """Return text that Markdown renders as exactly what the person typed, on one line."""
+    """Return text that Markdown renders as exactly what the person typed, on one line.
+
+    Only what Markdown would act on is escaped, so the Markdown stays readable:
+    "two-year review" stays as it is, "# heading" at the start becomes "\\# heading".
+    """
     one_line = " ".join(text.split())
-    backslashed = _BACKSLASHED.sub(r"\\\1", one_line)
-    return "".join(_ENTITIES.get(ch, ch) for ch in backslashed)
+    escaped = _INLINE.sub(r"\\\1", one_line)
+    escaped = _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+    return "".join(_ENTITIES.get(ch, ch) for ch in escaped)
 
 
 BAR_WIDTH = 30
@@ -147,6 +155,8 @@ def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False
 
 
 def _actions_by_priority(document: dict[str, Any], as_of: date, level: str) -> list[str]:
+    if not document["actions"]:
+        return ["No actions were agreed at this meeting.", ""]
     lines: list[str] = []
     for p in _priorities(document):
         lines += [f"{level} {p['priority_rank']}. {escape(p['text'])}", ""]
