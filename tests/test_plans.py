@@ -445,3 +445,16 @@ def test_the_command_line_exports_every_format(tmp_path: Path) -> None:
         cwd=Path(__file__).parent.parent,
     )
     assert missing.returncode == 1 and "There is no workshop with that code" in missing.stderr
+
+
+def test_a_published_review_shows_the_status_later_meetings_gave_its_actions(
+    client: FlaskClient, kit: Kit
+) -> None:
+    created, first, _second = series_of_three(kit)
+    for code in (created.code, first.code):
+        kit.plans.set_details(code, None, False, True)
+        kit.core.change_stage(code, Stage.CLOSED)
+    html = client.get(f"/w/{created.code}").get_data(as_text=True)
+    # The review's own copy of the leaflet action is "In progress"; Gravesend marked it done.
+    assert "<td>A leaflet</td>\n<td>Comms</td>\n<td>–</td>\n<td>–</td>\n<td>Done</td>" in html
+    assert "Tonbridge" not in html  # not published yet

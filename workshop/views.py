@@ -389,8 +389,27 @@ def _plan_page(workshop: Any) -> Any:
         "place": workshop.place,
         "held_on_label": long_date_label(workshop.held_on),
     }
-    markdown_text = export.markdown(documents().workshop(workshop.code))
-    return render_template("plan.html", workshop=context, plan_html=_plan_html(markdown_text))
+    return render_template(
+        "plan.html", workshop=context, plan_html=_plan_html(public_plan_text(workshop.code))
+    )
+
+
+def public_plan_text(code: str) -> str:
+    """Return the Markdown a published page shows.
+
+    A meeting in a series shows the series as published so far, so an action agreed
+    at the review shows the status later meetings gave it; unpublished meetings are
+    left out.
+    """
+    series = documents().series(code)
+    shown = [
+        d
+        for d in series["workshops"]
+        if d["workshop"]["code"] == code or plans().is_public(d["workshop"]["code"])
+    ]
+    if len(shown) > 1:
+        return export.series_markdown({**series, "workshops": shown})
+    return export.markdown(documents().workshop(code))
 
 
 @pages.get("/s/<code>")
