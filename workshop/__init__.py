@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 
 from . import config, export, net
 from .plans import PlanDocuments, PlanService
+from .privacy import PrivacyService
 from .realtime import Realtime
 from .services import WorkshopService
 from .store import Store
@@ -48,6 +49,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         )
 
     realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
+    privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
+    if settings["RETENTION_DAYS"] is not None:
+        privacy.apply_retention(int(settings["RETENTION_DAYS"]))
+        realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
+    app.extensions["workshop.privacy"] = privacy
     app.extensions["workshop.plans"] = plans
     app.extensions["workshop.documents"] = documents
     app.extensions["workshop.store"] = store

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import config, export, validation
 from .errors import WorkshopError
 from .plans import PlanDocuments
+from .privacy import PrivacyService
 from .services import WorkshopService
 from .store import Store
 
@@ -37,13 +39,25 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument("--format", choices=["md", "csv", "json"], default="md")
     export_cmd.add_argument("--data-dir")
     export_cmd.add_argument("--database-url")
+    purge_cmd = commands.add_parser(
+        "purge", help="erase attendee data of workshops closed more than DAYS days ago"
+    )
+    purge_cmd.add_argument("--days", type=int, required=True)
+    purge_cmd.add_argument("--data-dir")
+    purge_cmd.add_argument("--database-url")
     args = parser.parse_args(argv)
     overrides = {
         k: v for k, v in {"DATA_DIR": args.data_dir, "DATABASE_URL": args.database_url}.items() if v
     }
     settings = config.load(overrides)
     store = Store(settings["DATABASE_URL"])
-    documents = PlanDocuments(WorkshopService(store, join_url_for=lambda c: f"/w/{c}"))
+    core = WorkshopService(store, join_url_for=lambda c: f"/w/{c}")
+    if args.command == "purge":
+        erased = PrivacyService(core, Path(settings["EXPORTS_DIR"])).apply_retention(args.days)
+        store.close()
+        print(f"Erased the attendee data of {erased} closed workshop(s).")
+        return 0
+    documents = PlanDocuments(core)
     try:
         text = render(documents, validation.code(args.code), args.format)
     except WorkshopError as error:

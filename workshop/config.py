@@ -32,9 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "EXPORTS_DIR": str(PROJECT_ROOT / "exports"),
     "SECRET_KEY": None,
+    # Days after closing when attendees' names, device ids and request logs are erased
+    # (the plan and its numbers stay); None keeps them until the workshop is deleted.
+    "RETENTION_DAYS": None,
 }
 
-INTEGER_KEYS = {"PORT", "RATE_BURST", "MAX_CONTENT_LENGTH"}
+INTEGER_KEYS = {"PORT", "RATE_BURST", "MAX_CONTENT_LENGTH", "RETENTION_DAYS"}
 FLOAT_KEYS = {"BROADCAST_INTERVAL", "RATE_PER_SECOND"}
 
 

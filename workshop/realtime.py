@@ -90,6 +90,7 @@ class Realtime:
         self.buckets: dict[str, TokenBucket] = {}
         self.commands: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self._ticker_started = False
+        self._hourly: list[Callable[[], object]] = []
         socketio.on_event("connect", self.on_connect)
         socketio.on_event("disconnect", self.on_disconnect)
         for name in (
@@ -211,13 +212,23 @@ class Realtime:
             self._ticker_started = True
             self.socketio.start_background_task(self._tick_forever)
 
+    def every_hour(self, job: Callable[[], object]) -> None:
+        """Run job about once an hour on the broadcaster's task (retention, for example)."""
+        self._hourly.append(job)
+
     def _tick_forever(self) -> None:
+        ticks_per_hour = max(1, int(3600 / self.interval))
+        tick = 0
         while True:
             self.socketio.sleep(self.interval)
+            tick += 1
             try:
                 self.flush()
+                if tick % ticks_per_hour == 0:
+                    for job in self._hourly:
+                        job()
             except Exception:  # keep ticking: one bad flush must not silence the room
-                log.exception("broadcast flush failed")
+                log.exception("broadcast flush or hourly job failed")
 
     def flush(self) -> None:
         """Send each dirty workshop's broadcasts once, to the rooms allowed to see them."""

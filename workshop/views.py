@@ -27,6 +27,7 @@ from .domain.actions import long_date_label
 from .domain.model import Stage
 from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
 from .plans import PlanDocuments, PlanService, import_document
+from .privacy import PrivacyService
 from .services import UNKNOWN_WORKSHOP, Created, WorkshopService
 
 log = logging.getLogger(__name__)
@@ -351,6 +352,34 @@ def create_follow_up(code: str) -> Any:
     except WorkshopError as error:
         return error_response(error)
     return _created(created)
+
+
+def privacy() -> PrivacyService:
+    """Return the app's privacy use cases."""
+    return current_app.extensions["workshop.privacy"]  # type: ignore[no-any-return]
+
+
+@api.delete("/workshops/<code>")
+def delete_workshop(code: str) -> Any:
+    """Delete a workshop and all its data (and its exported files), for its facilitator."""
+    try:
+        normal = _facilitator_code(code)
+        privacy().delete_workshop(normal, _bearer_token())
+    except WorkshopError as error:
+        return error_response(error)
+    return jsonify({"ok": True})
+
+
+@api.post("/workshops/<code>/token")
+def rotate_token(code: str) -> Any:
+    """Replace the facilitator token; the answer holds the new one, shown only this once."""
+    try:
+        normal = _facilitator_code(code)
+        fresh = privacy().rotate_token(normal, _bearer_token())
+    except WorkshopError as error:
+        return error_response(error)
+    url = links(normal, fresh)["facilitator_url"]
+    return jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url})
 
 
 @api.post("/workshops/import")
