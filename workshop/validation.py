@@ -101,7 +101,7 @@ def proposal_id(value: Any, what: str = "proposal_id") -> int:
 def boolean(value: Any, what: str) -> bool:
     """Return a true/false flag, or refuse."""
     if not isinstance(value, bool):
-        raise InvalidInput(f"'{what}' must be true or false.")
+        raise InvalidInput(f"The {what} setting must be true or false.")
     return value
 
 
@@ -130,7 +130,7 @@ def group_labels(value: Any) -> list[str]:
 def proposal_ids(value: Any) -> list[int]:
     """Return a list of proposal ids, or refuse."""
     if not isinstance(value, list) or len(value) > 100:
-        raise InvalidInput("proposal_ids must be a list of proposal numbers.")
+        raise InvalidInput("The priorities must be a list of proposal numbers.")
     return [proposal_id(v) for v in value]
 
 
