@@ -248,3 +248,21 @@ def test_every_json_endpoint_survives_malformed_bodies(
 
     fuzz()
     assert client.get(f"/api/workshops/{workshop['code']}").status_code == 200
+
+
+def test_a_full_workshop_refuses_new_devices_but_not_returning_ones(
+    service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workshop import services
+    from workshop.errors import LimitReached
+
+    monkeypatch.setattr(services, "MAX_ATTENDEES_PER_WORKSHOP", 2)
+    created = service.create_workshop("Small room", 5, 3, [])
+    for n in range(2):
+        service.join(created.code, f"full-room-device-{n:04d}")
+    with pytest.raises(LimitReached) as full:
+        service.join(created.code, "full-room-device-9999")
+    assert full.value.message == "This workshop is full: 2 people have joined. Ask the facilitator."
+    again, _ = service.join(created.code, "full-room-device-0001")
+    assert again.me["participant_id"] > 0
+    assert service.attendance(created.code)["joined"] == 2

@@ -481,3 +481,25 @@ def test_revealing_results_also_reveals_the_proposals_they_rank(
     state = last(room.phones[1].get_received(), "state_changed")
     assert state["proposals_revealed"] is True
     assert {p["id"] for p in state["proposals"]} == set(ids)
+
+
+def test_an_attendees_tabs_share_one_flood_allowance(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RATE_BURST=4, RATE_PER_SECOND=0.001)
+    socketio = app.extensions["workshop.socketio"]
+    http = app.test_client()
+    code = http.post("/api/workshops", json={"title": "Flood"}).get_json()["code"]
+    device = "flooding-device-0001"
+    tabs = [socketio.test_client(app, flask_test_client=http) for _ in range(3)]
+    answers = [ack(tab, "join_workshop", {"code": code, "device_id": device}) for tab in tabs]
+    assert [a["ok"] for a in answers] == [True, True, True]  # each tab's first command
+    # Bound now, the three tabs draw on the attendee's one bucket of 4: the other 5 of 9
+    # are refused. (With a bucket per connection, each tab would still have 3 left.)
+    spam = [
+        ack(tabs[i % 3], "submit_proposal", {"text": "spam", "request_id": f"s{i}"})
+        for i in range(9)
+    ]
+    assert sum(a.get("reason") == "rate_limited" for a in spam) == 5
+    service = app.extensions["workshop.service"]
+    assert service.snapshot(code, "facilitator")["proposal_count"] == 0  # wrong stage anyway
+    for tab in tabs:
+        tab.disconnect()

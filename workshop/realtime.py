@@ -144,10 +144,16 @@ class Realtime:
         self.socketio.on_event(name, handler)
 
     def _bucket(self) -> TokenBucket:
+        # An attendee's tabs and reconnections share one bucket: opening more
+        # connections must not buy more commands.
         sid = request.sid  # type: ignore[attr-defined]
-        bucket = self.buckets.get(sid)
+        binding = self.bindings.get(sid)
+        key = sid
+        if binding is not None and binding.participant_id is not None:
+            key = f"{binding.code}:p:{binding.participant_id}"
+        bucket = self.buckets.get(key)
         if bucket is None:
-            bucket = self.buckets[sid] = TokenBucket(self.burst, self.per_second)
+            bucket = self.buckets[key] = TokenBucket(self.burst, self.per_second)
         return bucket
 
     def _binding(self) -> Binding | None:

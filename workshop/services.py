@@ -32,6 +32,7 @@ from .store import Store, Tx
 from .tokens import hash_token, new_code, new_device_id, new_token, token_matches
 
 MAX_PROPOSALS_PER_ATTENDEE = 50
+MAX_ATTENDEES_PER_WORKSHOP = 5000
 UNKNOWN_WORKSHOP = (
     "There is no workshop with that code: check the code on the screen and try again."
 )
@@ -263,6 +264,13 @@ class WorkshopService:
                 )
             participant = tx.find_participant(workshop.id, device_id, for_update=True)
             events: list[Event] = []
+            if participant is None and sum(tx.attendance(workshop.id).values()) >= (
+                MAX_ATTENDEES_PER_WORKSHOP
+            ):
+                raise LimitReached(
+                    f"This workshop is full: {MAX_ATTENDEES_PER_WORKSHOP} people have joined. "
+                    "Ask the facilitator."
+                )
             if participant is None:
                 pid = tx.insert_participant(
                     workshop.id, device_id, name or None, group or None, self.clock()
