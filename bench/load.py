@@ -45,17 +45,39 @@ async def client(url: str, auth: dict | None = None) -> socketio.AsyncClient:
     return sio
 
 
-async def run(url: str, phones: int, workload: str, server_pid: int) -> dict:
+async def flood(url: str, code: str, proposal: int, stop: asyncio.Event) -> dict:
+    """One phone sending commands as fast as it can until told to stop."""
+    sio = await client(url)
+    await sio.call("join_workshop", {"code": code, "device_id": "bench-flooder-000001"})
+    sent = refused = counted = 0
+    while not stop.is_set():
+        answer = await sio.call("cast_vote", {"proposal_id": proposal, "request_id": f"f{sent}"})
+        sent += 1
+        refused += answer.get("reason") == "rate_limited"
+        counted += bool(answer.get("ok"))
+    await sio.disconnect()
+    return {"sent": sent, "rate_limited": refused, "counted": counted}
+
+
+async def run(url: str, phones: int, workload: str, server_pid: int, flooding: bool) -> dict:
     async with aiohttp.ClientSession() as http:
-        made = await (await http.post(f"{url}/api/workshops", json={
-            "title": "Bench", "dots": 3, "max_per_proposal": 1 if workload == "w2" else 3,
-        })).json()
+        made = await (
+            await http.post(
+                f"{url}/api/workshops",
+                json={
+                    "title": "Bench",
+                    "dots": 3,
+                    "max_per_proposal": 1 if workload == "w2" else 3,
+                },
+            )
+        ).json()
     code, token = made["code"], made["facilitator_token"]
     facilitator = await client(url, {"code": code, "token": token})
     await facilitator.call("change_stage", {"stage": "propose"})
     proposals = [
         (await facilitator.call("add_proposal", {"text": f"Idea {i}", "request_id": f"a{i}"}))[
-            "proposal_id"]
+            "proposal_id"
+        ]
         for i in range(10)
     ]
     await facilitator.call("change_stage", {"stage": "vote"})
@@ -70,8 +92,9 @@ async def run(url: str, phones: int, workload: str, server_pid: int) -> dict:
     async def seat(index: int) -> socketio.AsyncClient:
         start = time.perf_counter()
         sio = await client(url)
-        answer = await sio.call("join_workshop", {"code": code, "device_id": f"bench-{index:010d}"},
-                                timeout=60)
+        answer = await sio.call(
+            "join_workshop", {"code": code, "device_id": f"bench-{index:010d}"}, timeout=60
+        )
         assert answer["ok"], answer
         join_times.append(time.perf_counter() - start)
         return sio
@@ -86,8 +109,9 @@ async def run(url: str, phones: int, workload: str, server_pid: int) -> dict:
     async def vote(sio: socketio.AsyncClient, index: int, delay: float, proposal: int, n: int):
         await asyncio.sleep(delay)
         start = time.perf_counter()
-        answer = await sio.call("cast_vote", {"proposal_id": proposal, "request_id": f"v{n}"},
-                                timeout=60)
+        answer = await sio.call(
+            "cast_vote", {"proposal_id": proposal, "request_id": f"v{n}"}, timeout=60
+        )
         if answer.get("ok"):
             sent.append((start, answer["vote_id"]))
         else:
@@ -103,10 +127,14 @@ async def run(url: str, phones: int, workload: str, server_pid: int) -> dict:
         else:  # w3: everyone at the same moment
             plan = [(0.0, rng.choice(proposals))]
         tasks += [vote(sio, index, delay, p, n) for n, (delay, p) in enumerate(plan)]
+    stop = asyncio.Event()
+    flooder = asyncio.create_task(flood(url, code, proposals[0], stop)) if flooding else None
     cpu_before = psutil.Process(server_pid).cpu_times()
     vote_start = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*tasks), RUN_LIMIT_SECONDS)
     vote_seconds = time.perf_counter() - vote_start
+    stop.set()
+    flood_report = await flooder if flooder else None
     await asyncio.sleep(0.5)  # let the last coalesced tally arrive
 
     latencies = []
@@ -127,7 +155,9 @@ async def run(url: str, phones: int, workload: str, server_pid: int) -> dict:
         "votes_acked": len(sent),
         "votes_refused": len(failures),
         "final_tally": state["tally"]["votes"],
-        "tally_exact": state["tally"]["votes"] == len(sent),
+        "tally_exact": state["tally"]["votes"]
+        == len(sent) + (flood_report["counted"] if flood_report else 0),
+        "flood": flood_report,
         "votes_per_s": round(len(sent) / vote_seconds, 1),
         "latency_ms": {
             "p50": round(percentile(latencies, 0.5), 1),
@@ -138,7 +168,8 @@ async def run(url: str, phones: int, workload: str, server_pid: int) -> dict:
         },
         "tally_broadcasts_seen": len(seen),
         "server_cpu_s_voting": round(
-            (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system), 2),
+            (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system), 2
+        ),
     }
 
 
@@ -147,20 +178,26 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--workload", choices=["w1", "w2", "w3"], default="w2")
     parser.add_argument("--server-mode", default="eventlet")
+    parser.add_argument(
+        "--flood", action="store_true", help="add one phone sending commands as fast as it can"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
         os.sched_setaffinity(0, {1})
     with tempfile.TemporaryDirectory() as data:
-        server = Server(Path(data), free_port(), "--server-mode", args.server_mode,
-                        WORKSHOP_RATE_BURST="1000")
+        # Production settings: the shipped rate limits apply to every phone.
+        server = Server(Path(data), free_port(), "--server-mode", args.server_mode)
         server.start()
         if os.cpu_count() and os.cpu_count() > 1:
             os.sched_setaffinity(server.process.pid, {0})  # type: ignore[union-attr]
         peak = 0
         try:
-            result = asyncio.run(asyncio.wait_for(
-                run(server.url, args.phones, args.workload, server.process.pid),  # type: ignore[union-attr]
-                RUN_LIMIT_SECONDS * 2))
+            result = asyncio.run(
+                asyncio.wait_for(
+                    run(server.url, args.phones, args.workload, server.process.pid, args.flood),  # type: ignore[union-attr]
+                    RUN_LIMIT_SECONDS * 2,
+                )
+            )
             peak = psutil.Process(server.process.pid).memory_info().rss  # type: ignore[union-attr]
         finally:
             server.stop()
