@@ -238,7 +238,26 @@ FACILITATOR_COMMANDS = [
     ("resume_timer", {}),
     ("cancel_timer", {}),
     ("set_priorities", {"proposal_ids": [1]}),
+    ("add_action", {"priority_id": 1, "text": "x", "request_id": "r"}),
+    ("edit_action", {"action_id": 1, "status": "done"}),
+    ("merge_actions", {"survivor_id": 1, "absorbed_id": 2}),
+    ("set_details", {"plan_public": True}),
 ]
+ATTENDEE_COMMANDS = {
+    "join_workshop",
+    "watch_workshop",
+    "facilitate_workshop",
+    "submit_proposal",
+    "cast_vote",
+    "retract_vote",
+    "suggest_action",
+    "volunteer",
+}
+
+
+def test_the_table_of_facilitator_commands_is_complete(app: Flask) -> None:
+    every = set(app.extensions["workshop.realtime"].commands)
+    assert every - ATTENDEE_COMMANDS == {name for name, _ in FACILITATOR_COMMANDS}
 
 
 @pytest.mark.parametrize(("command", "payload"), FACILITATOR_COMMANDS)
@@ -503,3 +522,30 @@ def test_an_attendees_tabs_share_one_flood_allowance(tmp_path: Path) -> None:
     assert service.snapshot(code, "facilitator")["proposal_count"] == 0  # wrong stage anyway
     for tab in tabs:
         tab.disconnect()
+
+
+def test_ids_from_another_workshop_are_refused_and_change_nothing(
+    voting: tuple[Room, list[int]], connect: Connect, client: Any, service: Any
+) -> None:
+    room, ids = voting
+    other = client.post("/api/workshops", json={"title": "Elsewhere"}).get_json()
+    intruder_console = connect()
+    ack(
+        intruder_console,
+        "facilitate_workshop",
+        {"code": other["code"], "token": other["facilitator_token"]},
+    )
+    before = service.snapshot(room.code, "facilitator")
+    for command, payload in (
+        ("hide_proposal", {"proposal_id": ids[0], "hidden": True}),
+        ("edit_proposal", {"proposal_id": ids[0], "text": "defaced"}),
+        ("merge_proposals", {"survivor_id": ids[0], "absorbed_id": ids[1]}),
+        ("set_priorities", {"proposal_ids": [ids[0]]}),
+    ):
+        answer = ack(intruder_console, command, payload)
+        assert answer["reason"] == "not_found", (command, answer)
+    stranger = connect()
+    ack(stranger, "join_workshop", {"code": other["code"]})
+    assert ack(stranger, "cast_vote", {"proposal_id": ids[0], "request_id": "x"})["ok"] is False
+    after = service.snapshot(room.code, "facilitator")
+    assert after["proposals"] == before["proposals"] and after["tally"] == before["tally"]
