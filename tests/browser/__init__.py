@@ -1,0 +1,1 @@
+"""Real-browser tests: headless Chromium against the real server (run.py)."""
