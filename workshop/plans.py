@@ -15,7 +15,7 @@ from .errors import Forbidden, LimitReached, NotFound
 from .events import Event, PersonalChanged, StateChanged
 from .services import Answer, Created, WorkshopService
 from .store import Tx
-from .tokens import hash_token, new_code, new_token
+from .tokens import hash_token, new_token
 
 MAX_ACTIONS_PER_WORKSHOP = 500
 MAX_SUGGESTIONS_PER_ATTENDEE = 30
@@ -222,7 +222,7 @@ class PlanService:
             source = self.core.workshop_in(tx, code)
             new = Workshop(
                 id=0,
-                code=new_code(),
+                code=tx.unused_code(),
                 title=title or source.title,
                 stage=Stage.LOBBY,
                 dots=source.dots,
@@ -232,8 +232,6 @@ class PlanService:
                 place=place,
                 held_on=held_on,
             )
-            while tx.code_exists(new.code):
-                new.code = new_code()
             now = self.core.clock()
             new.id = tx.insert_workshop(new, hash_token(new_token_value), now)
             tx.set_series(new.id, source.series_root_id or source.id, source.id)
@@ -418,9 +416,7 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
     )
     token = new_token()
     with core.store.transaction() as tx:
-        code = new_code()
-        while tx.code_exists(code):
-            code = new_code()
+        code = tx.unused_code()
         workshop = Workshop(
             id=0,
             code=code,

@@ -6,7 +6,13 @@ Times are integers in epoch milliseconds so SQLite and PostgreSQL store them ali
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from typing import Any
+
 from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, Table, Text
+
+from .domain.model import Group, Stage, Timer, Workshop
 
 metadata = MetaData()
 
@@ -118,3 +124,25 @@ schema_version = Table(
     metadata,
     Column("version", Integer, nullable=False),
 )
+
+
+def workshop_from_row(row: Any) -> Workshop:
+    """Return the Workshop a database row describes."""
+    return Workshop(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        stage=Stage(row.stage),
+        dots=row.dots,
+        max_per_proposal=row.max_per_proposal,
+        groups=[Group(**g) for g in json.loads(row.groups_json)],
+        proposals_revealed=bool(row.proposals_revealed),
+        results_revealed=bool(row.results_revealed),
+        timer=Timer(**json.loads(row.timer_json)),
+        version=row.version,
+        place=row.place,
+        held_on=date.fromisoformat(row.held_on) if row.held_on else None,
+        series_root_id=row.series_root_id,
+        follows_id=row.follows_id,
+        plan_public=bool(row.plan_public),
+    )

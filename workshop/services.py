@@ -29,7 +29,7 @@ from .events import (
 from .snapshots import Loaded, snapshot, tally
 from .snapshots import me as me_view
 from .store import Store, Tx
-from .tokens import hash_token, new_code, new_device_id, new_token, token_matches
+from .tokens import hash_token, new_device_id, new_token, token_matches
 
 MAX_PROPOSALS_PER_ATTENDEE = 50
 MAX_ATTENDEES_PER_WORKSHOP = 5000
@@ -198,9 +198,7 @@ class WorkshopService:
             )
         token = new_token()
         with self.store.transaction() as tx:
-            code = new_code()
-            while tx.code_exists(code):
-                code = new_code()
+            code = tx.unused_code()
             workshop = Workshop(
                 id=0,
                 code=code,

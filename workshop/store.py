@@ -6,7 +6,6 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, func, insert, select, update
@@ -15,9 +14,11 @@ from sqlalchemy.pool import StaticPool
 
 from . import migrations
 from .database_urls import normalise
-from .domain.actions import Action, ActionStatus
-from .domain.model import Group, Participant, Proposal, Stage, Timer, Workshop
-from .schema import actions, command_log, participants, proposals, volunteers, votes, workshops
+from .domain.model import Participant, Proposal, Workshop
+from .plan_queries import PlanQueries
+from .privacy_queries import PrivacyQueries
+from .schema import command_log, participants, proposals, votes, workshop_from_row, workshops
+from .tokens import new_code
 
 
 class Store:
@@ -74,44 +75,18 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _workshop(row: Any) -> Workshop:
-    return Workshop(
-        id=row.id,
-        code=row.code,
-        title=row.title,
-        stage=Stage(row.stage),
-        dots=row.dots,
-        max_per_proposal=row.max_per_proposal,
-        groups=[Group(**g) for g in json.loads(row.groups_json)],
-        proposals_revealed=bool(row.proposals_revealed),
-        results_revealed=bool(row.results_revealed),
-        timer=Timer(**json.loads(row.timer_json)),
-        version=row.version,
-        place=row.place,
-        held_on=date.fromisoformat(row.held_on) if row.held_on else None,
-        series_root_id=row.series_root_id,
-        follows_id=row.follows_id,
-        plan_public=bool(row.plan_public),
-    )
-
-
-def _action_values(action: Action) -> dict[str, Any]:
-    return {
-        "text": action.text,
-        "owner": action.owner,
-        "due_on": action.due_on.isoformat() if action.due_on else None,
-        "partners": action.partners,
-        "resources": action.resources,
-        "success": action.success,
-        "status": action.status.value,
-    }
-
-
-class Tx:
+class Tx(PlanQueries, PrivacyQueries):
     """One open transaction: the only way services read and write."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def unused_code(self) -> str:
+        """Return a random workshop code no workshop has yet."""
+        code = new_code()
+        while self.code_exists(code):
+            code = new_code()
+        return code
 
     # -- workshops -------------------------------------------------------------
 
@@ -151,102 +126,7 @@ class Tx:
         if for_update:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
-        return _workshop(row) if row else None
-
-    def set_token_hash(self, workshop_id: int, token_hash: str) -> None:
-        """Replace the stored hash of the facilitator token."""
-        self.conn.execute(
-            update(workshops).where(workshops.c.id == workshop_id).values(token_hash=token_hash)
-        )
-
-    def delete_workshop(self, workshop_id: int) -> None:
-        """Delete a workshop and everything in it, children before parents."""
-        people = select(participants.c.id).where(participants.c.workshop_id == workshop_id)
-        action_ids = select(actions.c.id).where(actions.c.workshop_id == workshop_id)
-        self._erase_commands(workshop_id)
-        self.conn.execute(volunteers.delete().where(volunteers.c.action_id.in_(action_ids)))
-        self.conn.execute(
-            update(actions)
-            .where(actions.c.workshop_id == workshop_id)
-            .values(carried_from=None, merged_into=None)
-        )
-        # Later meetings keep their copies of this meeting's actions and priorities.
-        self.conn.execute(
-            update(actions).where(actions.c.carried_from.in_(action_ids)).values(carried_from=None)
-        )
-        own = select(proposals.c.id).where(proposals.c.workshop_id == workshop_id)
-        self.conn.execute(
-            update(proposals).where(proposals.c.origin_id.in_(own)).values(origin_id=None)
-        )
-        self.conn.execute(actions.delete().where(actions.c.workshop_id == workshop_id))
-        self.conn.execute(votes.delete().where(votes.c.workshop_id == workshop_id))
-        self.conn.execute(
-            update(proposals).where(proposals.c.workshop_id == workshop_id).values(merged_into=None)
-        )
-        self.conn.execute(proposals.delete().where(proposals.c.workshop_id == workshop_id))
-        self.conn.execute(participants.delete().where(participants.c.id.in_(people)))
-        self.conn.execute(
-            update(workshops).where(workshops.c.follows_id == workshop_id).values(follows_id=None)
-        )
-        self.conn.execute(
-            update(workshops)
-            .where(workshops.c.series_root_id == workshop_id)
-            .values(series_root_id=None)
-        )
-        self.conn.execute(workshops.delete().where(workshops.c.id == workshop_id))
-
-    def _erase_commands(self, workshop_id: int) -> None:
-        people = (
-            self.conn.execute(
-                select(participants.c.id).where(participants.c.workshop_id == workshop_id)
-            )
-            .scalars()
-            .all()
-        )
-        code = self.conn.execute(
-            select(workshops.c.code).where(workshops.c.id == workshop_id)
-        ).scalar_one()
-        actors = [f"p:{pid}" for pid in people] + [f"f:{code}"]
-        for start in range(0, len(actors), 500):
-            self.conn.execute(
-                command_log.delete().where(command_log.c.actor.in_(actors[start : start + 500]))
-            )
-
-    def erase_attendees(self, workshop_id: int) -> int:
-        """Forget who took part (names, device ids, request logs); keep the plan's numbers."""
-        self._erase_commands(workshop_id)
-        found = (
-            self.conn.execute(
-                select(participants.c.id).where(
-                    participants.c.workshop_id == workshop_id,
-                    ~participants.c.device_id.startswith("erased-"),
-                )
-            )
-            .scalars()
-            .all()
-        )
-        for pid in found:
-            self.conn.execute(
-                update(participants)
-                .where(participants.c.id == pid)
-                .values(name=None, device_id=f"erased-{pid}")
-            )
-        action_ids = select(actions.c.id).where(actions.c.workshop_id == workshop_id)
-        self.conn.execute(
-            update(volunteers).where(volunteers.c.action_id.in_(action_ids)).values(show_name=False)
-        )
-        return len(found)
-
-    def closed_before(self, cutoff_ms: int) -> list[int]:
-        """Return the ids of workshops closed (and unchanged) since before the cutoff."""
-        return list(
-            self.conn.execute(
-                select(workshops.c.id).where(
-                    workshops.c.stage == "closed",
-                    func.coalesce(workshops.c.updated_at, workshops.c.created_at) < cutoff_ms,
-                )
-            ).scalars()
-        )
+        return workshop_from_row(row) if row else None
 
     def token_hash(self, workshop_id: int) -> str:
         """Return the stored hash of the facilitator token."""
@@ -467,149 +347,6 @@ class Tx:
             )
         ).scalars()
         return {int(pid) for pid in [*voters, *authors]}
-
-    def points_by_group(self, workshop_id: int) -> dict[int, dict[str, int]]:
-        """Return raw points per proposal per attendee group key ('' for no group)."""
-        rows = self.conn.execute(
-            select(votes.c.proposal_id, participants.c.group_key, func.sum(votes.c.points))
-            .join(participants, participants.c.id == votes.c.participant_id)
-            .where(votes.c.workshop_id == workshop_id)
-            .group_by(votes.c.proposal_id, participants.c.group_key)
-        )
-        found: dict[int, dict[str, int]] = {}
-        for proposal_id, group_key, points in rows:
-            found.setdefault(int(proposal_id), {})[group_key or ""] = int(points)
-        return found
-
-    # -- series ----------------------------------------------------------------
-
-    def find_workshop_by_id(self, workshop_id: int) -> Workshop | None:
-        """Return the workshop with this id, or None."""
-        row = self.conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
-        return _workshop(row) if row else None
-
-    def set_series(self, workshop_id: int, root_id: int, follows_id: int) -> None:
-        """Record that a workshop follows another in a series."""
-        self.conn.execute(
-            update(workshops)
-            .where(workshops.c.id == workshop_id)
-            .values(series_root_id=root_id, follows_id=follows_id)
-        )
-
-    def series_members(self, root_id: int) -> list[Workshop]:
-        """Return the series' first workshop and every follow-up, in the order created."""
-        rows = self.conn.execute(
-            select(workshops)
-            .where((workshops.c.id == root_id) | (workshops.c.series_root_id == root_id))
-            .order_by(workshops.c.id)
-        )
-        return [_workshop(row) for row in rows]
-
-    # -- actions ---------------------------------------------------------------
-
-    def actions(self, workshop_id: int) -> dict[int, Action]:
-        """Return every action of the workshop with its volunteers, by id in creation order."""
-        rows = self.conn.execute(
-            select(actions).where(actions.c.workshop_id == workshop_id).order_by(actions.c.id)
-        )
-        found = {
-            row.id: Action(
-                id=row.id,
-                priority_id=row.priority_id,
-                text=row.text,
-                owner=row.owner,
-                due_on=date.fromisoformat(row.due_on) if row.due_on else None,
-                partners=row.partners,
-                resources=row.resources,
-                success=row.success,
-                status=ActionStatus(row.status),
-                participant_id=row.participant_id,
-                carried_from=row.carried_from,
-                merged_into=row.merged_into,
-            )
-            for row in rows
-        }
-        if found:
-            helpers = self.conn.execute(
-                select(volunteers.c.action_id, volunteers.c.participant_id, volunteers.c.show_name)
-                .where(volunteers.c.action_id.in_(list(found)))
-                .order_by(volunteers.c.id)
-            )
-            for action_id, participant_id, show_name in helpers:
-                found[action_id].volunteers[participant_id] = bool(show_name)
-        return found
-
-    def insert_action(self, workshop_id: int, action: Action, now_ms: int) -> int:
-        """Insert an action and return its id."""
-        result = self.conn.execute(
-            insert(actions).values(
-                workshop_id=workshop_id,
-                created_at=now_ms,
-                **_action_values(action),
-                priority_id=action.priority_id,
-                participant_id=action.participant_id,
-                carried_from=action.carried_from,
-            )
-        )
-        return int(result.inserted_primary_key[0])
-
-    def save_action(self, action: Action) -> None:
-        """Write back an action's fields, status and merge."""
-        self.conn.execute(
-            update(actions)
-            .where(actions.c.id == action.id)
-            .values(**_action_values(action), merged_into=action.merged_into)
-        )
-
-    def set_volunteer(
-        self, action_id: int, participant_id: int, helping: bool, show_name: bool, now_ms: int
-    ) -> None:
-        """Record, change or withdraw an attendee's offer to help with an action."""
-        self.conn.execute(
-            volunteers.delete().where(
-                volunteers.c.action_id == action_id, volunteers.c.participant_id == participant_id
-            )
-        )
-        if helping:
-            self.conn.execute(
-                insert(volunteers).values(
-                    action_id=action_id,
-                    participant_id=participant_id,
-                    show_name=show_name,
-                    created_at=now_ms,
-                )
-            )
-
-    def move_volunteers(self, from_action: int, to_action: int) -> None:
-        """Move offers of help to a survivor action, once per attendee."""
-        already = set(
-            self.conn.execute(
-                select(volunteers.c.participant_id).where(volunteers.c.action_id == to_action)
-            ).scalars()
-        )
-        moving = self.conn.execute(
-            select(volunteers.c.id, volunteers.c.participant_id).where(
-                volunteers.c.action_id == from_action
-            )
-        ).all()
-        for row_id, participant_id in moving:
-            if participant_id in already:
-                self.conn.execute(volunteers.delete().where(volunteers.c.id == row_id))
-            else:
-                self.conn.execute(
-                    update(volunteers).where(volunteers.c.id == row_id).values(action_id=to_action)
-                )
-
-    def first_names(self, participant_ids: set[int]) -> dict[int, str | None]:
-        """Return the optional names of these attendees."""
-        if not participant_ids:
-            return {}
-        rows = self.conn.execute(
-            select(participants.c.id, participants.c.name).where(
-                participants.c.id.in_(sorted(participant_ids))
-            )
-        )
-        return {int(pid): name for pid, name in rows}
 
     # -- idempotency -----------------------------------------------------------
 
