@@ -7,6 +7,7 @@ turns them into the broadcasts named below (the wire contract in docs/protocol.m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # Broadcast names (server to client), past tense.
 STATE_CHANGED = "state_changed"
@@ -58,3 +59,11 @@ class WorkshopClosed:
 
 
 Event = StateChanged | TallyChanged | AttendanceChanged | PersonalChanged | WorkshopClosed
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The ack for a command, and what changed because of it."""
+
+    ack: dict[str, Any]
+    events: list[Event]

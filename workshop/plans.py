@@ -12,8 +12,8 @@ from .domain.model import Group, Stage, Workshop
 from .domain.planning import merged_children
 from .domain.voting import counts_for, fold_totals, rank
 from .errors import Forbidden, LimitReached, NotFound
-from .events import Event, PersonalChanged, StateChanged
-from .services import Answer, Created, WorkshopService
+from .events import Answer, Event, PersonalChanged, StateChanged
+from .services import Created, WorkshopService
 from .store import Tx
 from .tokens import hash_token, new_token
 

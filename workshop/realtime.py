@@ -26,13 +26,14 @@ from .events import (
     MY_STATE_CHANGED,
     STATE_CHANGED,
     TALLY_CHANGED,
+    Answer,
     Event,
     PersonalChanged,
     WorkshopClosed,
 )
 from .plans import PlanService
 from .ratelimit import TokenBucket
-from .services import Answer, WorkshopService
+from .services import WorkshopService
 
 log = logging.getLogger(__name__)
 

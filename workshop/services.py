@@ -14,18 +14,19 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from .domain import planning, stages, timers
+from .domain import stages
 from .domain.model import Group, Participant, Stage, Workshop
 from .domain.voting import DotBudget, counts_for, votable_target
 from .errors import Conflict, Forbidden, InvalidInput, LimitReached, NotFound
 from .events import (
+    Answer,
     AttendanceChanged,
     Event,
     PersonalChanged,
     StateChanged,
     TallyChanged,
-    WorkshopClosed,
 )
+from .facilitation import Facilitation
 from .snapshots import Loaded, snapshot, tally
 from .snapshots import me as me_view
 from .store import Store, Tx
@@ -62,16 +63,8 @@ class Joined:
     me: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Answer:
-    """The ack for a command, and what changed because of it."""
-
-    ack: dict[str, Any]
-    events: list[Event]
-
-
-class WorkshopService:
-    """Every use case of the toolkit, over one Store."""
+class WorkshopService(Facilitation):
+    """The use cases of running a workshop, over one Store (facilitation.py adds the console's)."""
 
     def __init__(
         self,
@@ -396,176 +389,3 @@ class WorkshopService:
             )
 
         return self.once(f"p:{participant_id}", request_id, command)
-
-    # -- facilitator -----------------------------------------------------------
-
-    def facilitator_change(
-        self, code: str, change: Callable[[Tx, Workshop], list[Event]]
-    ) -> Answer:
-        """Apply a facilitator's change to the locked workshop in one transaction."""
-        with self.store.transaction() as tx:
-            workshop = self.workshop_in(tx, code, for_update=True)
-            events = change(tx, workshop)
-            return Answer({"ok": True}, [StateChanged(workshop.id, code), *events])
-
-    def change_stage(self, code: str, stage: Stage) -> Answer:
-        """Move the workshop to any stage, forward or back; nothing is lost."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            workshop.stage = stage
-            if stages.reveals_proposals(stage):
-                workshop.proposals_revealed = True
-            tx.save_workshop(workshop, self.clock())
-            closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
-            return [TallyChanged(workshop.id, code), *closed]
-
-        answer = self.facilitator_change(code, change)
-        return Answer({"ok": True, "stage": stage.value}, answer.events)
-
-    def reveal_proposals(self, code: str, revealed: bool) -> Answer:
-        """Show or hide the proposal list on the wall and the phones."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            workshop.proposals_revealed = revealed
-            tx.save_workshop(workshop, self.clock())
-            return []
-
-        return self.facilitator_change(code, change)
-
-    def reveal_results(self, code: str, revealed: bool) -> Answer:
-        """Show or hide the results on the phones."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            workshop.results_revealed = revealed
-            if revealed:  # results without the proposals' words would mean nothing
-                workshop.proposals_revealed = True
-            tx.save_workshop(workshop, self.clock())
-            return [TallyChanged(workshop.id, code)]
-
-        return self.facilitator_change(code, change)
-
-    def touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
-        """Return the personal updates owed to authors and voters of these proposals."""
-        affected = tx.participants_touching(workshop.id, proposal_ids)
-        if not affected:
-            return []
-        return [PersonalChanged(workshop.id, workshop.code, tuple(sorted(affected)))]
-
-    def hide_proposal(self, code: str, proposal_id: int, hidden: bool) -> Answer:
-        """Hide a proposal from every screen and phone at once, or show it again."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            proposals = tx.proposals(workshop.id)
-            if proposal_id not in proposals:
-                raise NotFound("That proposal does not exist in this workshop.")
-            if hidden:  # a hidden proposal cannot stay a priority; showing one keeps its rank
-                tx.update_proposal(proposal_id, hidden=True, priority_rank=None)
-            else:
-                tx.update_proposal(proposal_id, hidden=False)
-            tx.bump_version(workshop.id, self.clock())
-            family = {proposal_id} | _descendants(proposal_id, proposals)
-            return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
-
-        return self.facilitator_change(code, change)
-
-    def edit_proposal(self, code: str, proposal_id: int, text: str) -> Answer:
-        """Change a proposal's wording (for example to remove personal details)."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            stages.require_not_closed(workshop.stage)
-            if proposal_id not in tx.proposals(workshop.id):
-                raise NotFound("That proposal does not exist in this workshop.")
-            tx.update_proposal(proposal_id, text=text)
-            tx.bump_version(workshop.id, self.clock())
-            return self.touched_by(tx, workshop, {proposal_id})
-
-        return self.facilitator_change(code, change)
-
-    def merge_proposals(self, code: str, survivor_id: int, absorbed_id: int) -> Answer:
-        """Merge a duplicate into a survivor, which keeps the dots of both."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            stages.require_not_closed(workshop.stage)
-            proposals = tx.proposals(workshop.id)
-            planning.check_merge(survivor_id, absorbed_id, proposals)
-            tx.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
-            tx.bump_version(workshop.id, self.clock())
-            family = {absorbed_id} | _descendants(absorbed_id, proposals)
-            return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
-
-        return self.facilitator_change(code, change)
-
-    def unmerge_proposal(self, code: str, proposal_id: int) -> Answer:
-        """Undo a merge: the proposal stands alone again with the dots cast on it."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            stages.require_not_closed(workshop.stage)
-            proposals = tx.proposals(workshop.id)
-            if proposal_id not in proposals:
-                raise NotFound("That proposal does not exist in this workshop.")
-            if proposals[proposal_id].merged_into is None:
-                raise Conflict("That proposal is not merged into another one.")
-            tx.update_proposal(proposal_id, merged_into=None)
-            tx.bump_version(workshop.id, self.clock())
-            family = {proposal_id} | _descendants(proposal_id, proposals)
-            return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
-
-        return self.facilitator_change(code, change)
-
-    def add_proposal(self, code: str, text: str, request_id: str) -> Answer:
-        """Add a proposal on someone's behalf (a sticky note, a spoken idea), in any open stage."""
-
-        def command(tx: Tx) -> Answer:
-            workshop = self.workshop_in(tx, code, for_update=True)
-            stages.require_not_closed(workshop.stage)
-            proposal_id = tx.insert_proposal(workshop.id, None, text, self.clock())
-            tx.bump_version(workshop.id, self.clock())
-            return Answer(
-                {"ok": True, "proposal_id": proposal_id},
-                [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
-            )
-
-        return self.once(f"f:{code}", request_id, command)
-
-    def set_timer(self, code: str, action: str, seconds: int = 0) -> Answer:
-        """Start, pause, resume or cancel the countdown on the wall and the phones."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            now = self.clock()
-            if action == "start":
-                workshop.timer = timers.start(now, seconds)
-            elif action == "pause":
-                workshop.timer = timers.pause(workshop.timer, now)
-            elif action == "resume":
-                workshop.timer = timers.resume(workshop.timer, now)
-            else:
-                workshop.timer = timers.cancel(workshop.timer)
-            tx.save_workshop(workshop, self.clock())
-            return []
-
-        return self.facilitator_change(code, change)
-
-    def set_priorities(self, code: str, proposal_ids: list[int]) -> Answer:
-        """Mark proposals as the workshop's priorities, in rank order."""
-
-        def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            planning.check_priorities(proposal_ids, tx.proposals(workshop.id))
-            tx.clear_priorities(workshop.id)
-            for rank_number, proposal_id in enumerate(proposal_ids, start=1):
-                tx.update_proposal(proposal_id, priority_rank=rank_number)
-            tx.bump_version(workshop.id, self.clock())
-            return []
-
-        return self.facilitator_change(code, change)
-
-
-def _descendants(proposal_id: int, proposals: dict[int, Any]) -> set[int]:
-    """Return every proposal merged, directly or not, into proposal_id."""
-    children = planning.merged_children(proposals)
-    found: set[int] = set()
-    stack = list(children.get(proposal_id, []))
-    while stack:
-        child = stack.pop()
-        found.add(child)
-        stack.extend(children.get(child, []))
-    return found
