@@ -18,10 +18,11 @@ from flask.testing import FlaskClient
 
 from tests.conftest import make_app
 from workshop import export
+from workshop.documents import PlanDocuments
 from workshop.domain.actions import ActionStatus
 from workshop.domain.model import Stage
 from workshop.errors import InvalidInput, NotFound, WrongStage
-from workshop.plans import ActionFields, PlanDocuments, PlanService
+from workshop.plans import ActionFields, PlanService
 from workshop.services import WorkshopService
 from workshop.validation import action_fields
 

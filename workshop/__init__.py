@@ -9,7 +9,8 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from . import config, export, net
-from .plans import PlanDocuments, PlanService
+from .documents import PlanDocuments
+from .plans import PlanService
 from .privacy import PrivacyService
 from .realtime import Realtime
 from .services import WorkshopService

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from . import config, export, validation
+from .documents import PlanDocuments
 from .errors import WorkshopError
-from .plans import PlanDocuments
 from .privacy import PrivacyService
 from .services import WorkshopService
 from .store import Store

@@ -24,10 +24,11 @@ from werkzeug.exceptions import HTTPException
 
 from . import export, qr
 from . import validation as valid
+from .documents import PlanDocuments, import_document
 from .domain.actions import long_date_label
 from .domain.model import Stage
 from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
-from .plans import PlanDocuments, PlanService, import_document
+from .plans import PlanService
 from .privacy import PrivacyService
 from .services import UNKNOWN_WORKSHOP, Created, WorkshopService
 

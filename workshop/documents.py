@@ -1,0 +1,206 @@
+"""A workshop (or its series) as one plain document for exports, and its re-import."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .domain.actions import Action, ActionStatus
+from .domain.model import Group, Stage, Workshop
+from .domain.planning import merged_children
+from .domain.voting import counts_for, fold_totals, rank
+from .services import Created, WorkshopService
+from .store import Tx
+from .tokens import hash_token, new_token
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PlanDocuments:
+    """Read a workshop (or its whole series) as one plain document for exports."""
+
+    def __init__(self, core: WorkshopService) -> None:
+        self.core = core
+
+    def workshop(self, code: str) -> dict[str, Any]:
+        """Return one workshop's plan document: no names, no device ids, no hidden text."""
+        with self.core.store.transaction() as tx:
+            return self._document(tx, self.core.workshop_in(tx, code))
+
+    def series(self, code: str) -> dict[str, Any]:
+        """Return the document of every workshop in the series, oldest first."""
+        with self.core.store.transaction() as tx:
+            workshop = self.core.workshop_in(tx, code)
+            members = tx.series_members(workshop.series_root_id or workshop.id)
+            documents = [self._document(tx, member) for member in members]
+        return {
+            "format": "workshop-series/1",
+            "generated_at": max(d["generated_at"] for d in documents),
+            "root_code": documents[0]["workshop"]["code"],
+            "title": documents[0]["workshop"]["title"],
+            "workshops": documents,
+        }
+
+    def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
+        proposals = tx.proposals(workshop.id)
+        raw, _ = tx.points_by_proposal(workshop.id)
+        totals = fold_totals(raw, proposals)
+        by_group: dict[int, dict[str, int]] = {}
+        for proposal_id, groups in tx.points_by_group(workshop.id).items():
+            target = counts_for(proposal_id, proposals)
+            if target is not None:
+                for key, points in groups.items():
+                    slot = by_group.setdefault(target, {})
+                    slot[key] = slot.get(key, 0) + points
+        children = merged_children(proposals)
+        attendance = tx.attendance(workshop.id)
+        ranked = rank(totals)
+
+        def merged_texts(proposal_id: int) -> list[str]:
+            found, stack = [], list(children.get(proposal_id, []))
+            while stack:
+                child = proposals[stack.pop(0)]
+                if not child.hidden:
+                    found.append(child.text)
+                    stack.extend(children.get(child.id, []))
+            return found
+
+        entries = [
+            {
+                "id": row.proposal_id,
+                "text": proposals[row.proposal_id].text,
+                "points": row.points,
+                "rank": row.rank,
+                "tied": row.tied,
+                "priority_rank": proposals[row.proposal_id].priority_rank,
+                "carried_points": proposals[row.proposal_id].carried_points,
+                "origin_id": proposals[row.proposal_id].origin_id,
+                "by_group": dict(sorted(by_group.get(row.proposal_id, {}).items())),
+                "merged": merged_texts(row.proposal_id),
+            }
+            for row in ranked
+        ]
+        live = {p["id"] for p in entries}
+        actions = [
+            {
+                "id": a.id,
+                "priority_id": a.priority_id,
+                "text": a.text,
+                "owner": a.owner,
+                "due_on": a.due_on.isoformat() if a.due_on else None,
+                "partners": a.partners,
+                "resources": a.resources,
+                "success": a.success,
+                "status": a.status.value,
+                "volunteers": len(a.volunteers),
+                "carried_from": a.carried_from,
+            }
+            for a in tx.actions(workshop.id).values()
+            if a.merged_into is None and a.priority_id in live
+        ]
+        return {
+            "format": "workshop-plan/1",
+            "generated_at": _iso(tx.last_change(workshop.id)),
+            "workshop": {
+                "code": workshop.code,
+                "title": workshop.title,
+                "place": workshop.place,
+                "held_on": workshop.held_on.isoformat() if workshop.held_on else None,
+                "stage": workshop.stage.value,
+                "dots": workshop.dots,
+                "max_per_proposal": workshop.max_per_proposal,
+                "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
+                "attendance": dict(sorted(attendance.items())),
+                "joined": sum(attendance.values()),
+            },
+            "proposals": entries,
+            "actions": actions,
+        }
+
+
+def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
+    """Recreate an exported workshop in this instance: same plan, no people.
+
+    Attendees come back as anonymous stand-ins, one per person counted in each group,
+    carrying the group's dots, so tallies and per-group support are reproduced.
+    """
+    from .import_check import checked_document
+
+    doc = checked_document(document)
+    info = doc["workshop"]
+    created_at = int(
+        datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+        * 1000
+    )
+    token = new_token()
+    with core.store.transaction() as tx:
+        code = tx.unused_code()
+        workshop = Workshop(
+            id=0,
+            code=code,
+            title=info["title"],
+            stage=Stage(info["stage"]),
+            dots=info["dots"],
+            max_per_proposal=info["max_per_proposal"],
+            groups=[Group(g["key"], g["label"]) for g in info["groups"]],
+            proposals_revealed=True,
+            results_revealed=True,
+            place=info["place"],
+            held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
+        )
+        workshop.id = tx.insert_workshop(workshop, hash_token(token), created_at)
+        stand_ins: dict[str, list[int]] = {}
+        for key, count in info["attendance"].items():
+            stand_ins[key] = [
+                tx.insert_participant(
+                    workshop.id, f"imported-{key or 'none'}-{n:06d}", None, key or None, created_at
+                )
+                for n in range(count)
+            ]
+        new_ids: dict[int, int] = {}
+        for p in sorted(doc["proposals"], key=lambda p: p["id"]):
+            new_ids[p["id"]] = tx.insert_proposal(
+                workshop.id,
+                None,
+                p["text"],
+                created_at,
+                priority_rank=p["priority_rank"],
+                carried_points=p["carried_points"],
+            )
+            for text in p["merged"]:
+                child = tx.insert_proposal(workshop.id, None, text, created_at)
+                tx.update_proposal(child, merged_into=new_ids[p["id"]])
+            for key, points in p["by_group"].items():
+                voter = (
+                    stand_ins.get(key)
+                    or stand_ins.setdefault(
+                        key,
+                        [
+                            tx.insert_participant(
+                                workshop.id,
+                                f"imported-{key or 'none'}-x",
+                                None,
+                                key or None,
+                                created_at,
+                            )
+                        ],
+                    )
+                )[0]
+                tx.insert_vote(workshop.id, voter, new_ids[p["id"]], points, created_at)
+        for a in doc["actions"]:
+            action = Action(
+                0,
+                new_ids[a["priority_id"]],
+                a["text"],
+                a["owner"],
+                date.fromisoformat(a["due_on"]) if a["due_on"] else None,
+                a["partners"],
+                a["resources"],
+                a["success"],
+                ActionStatus(a["status"]),
+            )
+            tx.insert_action(workshop.id, action, created_at)
+        tx.bump_version(workshop.id, created_at)
+    return Created(code, token)
