@@ -62,7 +62,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    from . import compression, views
+    # Importing plan_views adds its routes to the blueprints views defines.
+    from . import compression, plan_views, views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

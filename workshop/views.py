@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-from datetime import date
-from pathlib import Path
 from typing import Any
 
-import markdown
 from flask import (
     Blueprint,
     Response,
@@ -22,14 +17,10 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from . import export, qr
+from . import published, qr
 from . import validation as valid
-from .documents import PlanDocuments, import_document
-from .domain.actions import long_date_label
 from .domain.model import Stage
 from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
-from .plans import PlanService
-from .privacy import PrivacyService
 from .services import UNKNOWN_WORKSHOP, Created, WorkshopService
 
 log = logging.getLogger(__name__)
@@ -161,7 +152,7 @@ def phone(code: str) -> Any:
     except InvalidInput:
         workshop = None
     if workshop is not None and workshop.stage is Stage.CLOSED and workshop.plan_public:
-        return _plan_page(workshop)
+        return published.plan_page(workshop)
     return _render("phone.html", code)
 
 
@@ -218,7 +209,7 @@ def create_workshop() -> Any:
         )
     except WorkshopError as error:
         return error_response(error)
-    return _created(created)
+    return created_response(created)
 
 
 @api.get("/workshops/<code>")
@@ -232,7 +223,7 @@ def get_workshop(code: str) -> Any:
         return error_response(error)
 
 
-def _bearer_token() -> str:
+def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -242,90 +233,17 @@ def _bearer_token() -> str:
     return token.strip()[:200]
 
 
-def _facilitator_code(code: str) -> str:
+def facilitator_code(code: str) -> str:
     """Return the normalised code if the request carries this workshop's token, or refuse."""
     try:
         normal = valid.code(code)
     except InvalidInput:
         raise NotFound(UNKNOWN_WORKSHOP) from None
-    service().check_facilitator(normal, _bearer_token())
+    service().check_facilitator(normal, bearer_token())
     return normal
 
 
-def documents() -> PlanDocuments:
-    """Return the app's plan documents reader."""
-    return current_app.extensions["workshop.documents"]  # type: ignore[no-any-return]
-
-
-def plans() -> PlanService:
-    """Return the app's action-planning use cases."""
-    return current_app.extensions["workshop.plans"]  # type: ignore[no-any-return]
-
-
-def plan_text(code: str) -> str:
-    """Return the Markdown plan: of the whole series when the workshop is in one."""
-    series = documents().series(code)
-    if len(series["workshops"]) > 1:
-        return export.series_markdown(series)
-    return export.markdown(series["workshops"][0])
-
-
-def _download(body: str, mimetype: str, name: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@api.get("/workshops/<code>/plan.md")
-def plan_markdown(code: str) -> Any:
-    """Return the Markdown action plan, to the facilitator only."""
-    try:
-        normal = _facilitator_code(code)
-        return _download(plan_text(normal), "text/markdown", f"{normal}-plan.md")
-    except WorkshopError as error:
-        return error_response(error)
-
-
-@api.get("/workshops/<code>/plan.csv")
-def plan_csv(code: str) -> Any:
-    """Return one CSV row per action (every meeting of the series), to the facilitator only."""
-    try:
-        normal = _facilitator_code(code)
-        rows = export.csv_rows(documents().series(normal)["workshops"])
-        return _download(rows, "text/csv", f"{normal}-plan.csv")
-    except WorkshopError as error:
-        return error_response(error)
-
-
-@api.get("/workshops/<code>/plan.json")
-def plan_json(code: str) -> Any:
-    """Return the whole workshop as JSON for archiving and re-import, to the facilitator only."""
-    try:
-        normal = _facilitator_code(code)
-        body = json.dumps(
-            documents().workshop(normal), indent=2, ensure_ascii=False, sort_keys=True
-        )
-        return _download(body + "\n", "application/json", f"{normal}-plan.json")
-    except WorkshopError as error:
-        return error_response(error)
-
-
-@api.post("/workshops/<code>/export")
-def write_exports(code: str) -> Any:
-    """Write the plan files into the exports folder now."""
-    try:
-        normal = _facilitator_code(code)
-        folder = Path(current_app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
-        files = export.write_exports(
-            folder, documents().workshop(normal), documents().series(normal)
-        )
-    except WorkshopError as error:
-        return error_response(error)
-    return jsonify({"ok": True, "files": files})
-
-
-def _created(created: Created) -> Any:
+def created_response(created: Created) -> Any:
     body = {
         "ok": True,
         "code": created.code,
@@ -333,150 +251,3 @@ def _created(created: Created) -> Any:
         "facilitator_token": created.token,
     }
     return jsonify(body), 201
-
-
-@api.post("/workshops/<code>/follow-ups")
-def create_follow_up(code: str) -> Any:
-    """Create a follow-up meeting that carries the priorities and open actions across."""
-    try:
-        normal = _facilitator_code(code)
-        data = valid.payload_dict(request.get_json(silent=True))
-        title = valid.optional_label(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
-        place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
-        held_on = valid.due_date(data.get("held_on"), "meeting date")
-        created = plans().create_follow_up(
-            normal,
-            _bearer_token(),
-            title or None,
-            place or "",
-            held_on if held_on is not False else None,  # type: ignore[arg-type]
-        )
-    except WorkshopError as error:
-        return error_response(error)
-    return _created(created)
-
-
-def privacy() -> PrivacyService:
-    """Return the app's privacy use cases."""
-    return current_app.extensions["workshop.privacy"]  # type: ignore[no-any-return]
-
-
-@api.delete("/workshops/<code>")
-def delete_workshop(code: str) -> Any:
-    """Delete a workshop and all its data (and its exported files), for its facilitator."""
-    try:
-        normal = _facilitator_code(code)
-        privacy().delete_workshop(normal, _bearer_token())
-    except WorkshopError as error:
-        return error_response(error)
-    return jsonify({"ok": True})
-
-
-@api.post("/workshops/<code>/token")
-def rotate_token(code: str) -> Any:
-    """Replace the facilitator token; the answer holds the new one, shown only this once."""
-    try:
-        normal = _facilitator_code(code)
-        fresh = privacy().rotate_token(normal, _bearer_token())
-    except WorkshopError as error:
-        return error_response(error)
-    url = links(normal, fresh)["facilitator_url"]
-    return jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url})
-
-
-@api.post("/workshops/import")
-def import_workshop() -> Any:
-    """Recreate a workshop from a plan.json export."""
-    try:
-        created = import_document(service(), request.get_json(silent=True))
-    except WorkshopError as error:
-        return error_response(error)
-    return _created(created)
-
-
-def _plan_html(markdown_text: str) -> str:
-    body = (
-        markdown_text.split("\n---\n", 1)[1] if markdown_text.startswith("---\n") else markdown_text
-    )
-    html = markdown.markdown(body, extensions=["tables", "fenced_code"])
-    # The tables extension aligns columns with inline styles, which the CSP refuses.
-    return re.sub(r' style="text-align: (left|right|center);"', r' class="align-\1"', html)
-
-
-@pages.get("/w/<code>/plan")
-def public_plan(code: str) -> Any:
-    """Show the published plan ("you said, we did") to anyone with the link."""
-    try:
-        workshop = plans().require_public(valid.code(code))
-    except InvalidInput:
-        return _message(NotFound(UNKNOWN_WORKSHOP))
-    except WorkshopError as error:
-        return _message(error)
-    return _plan_page(workshop)
-
-
-def _plan_page(workshop: Any) -> Any:
-    context = {
-        "code": workshop.code,
-        "title": workshop.title,
-        "place": workshop.place,
-        "held_on_label": long_date_label(workshop.held_on),
-    }
-    return render_template(
-        "plan.html", workshop=context, plan_html=_plan_html(public_plan_text(workshop.code))
-    )
-
-
-def public_plan_text(code: str) -> str:
-    """Return the Markdown a published page shows.
-
-    A meeting in a series shows the series as published so far, so an action agreed
-    at the review shows the status later meetings gave it; unpublished meetings are
-    left out.
-    """
-    series = documents().series(code)
-    shown = [
-        d
-        for d in series["workshops"]
-        if d["workshop"]["code"] == code or plans().is_public(d["workshop"]["code"])
-    ]
-    if len(shown) > 1:
-        return export.series_markdown({**series, "workshops": shown})
-    return export.markdown(documents().workshop(code))
-
-
-@pages.get("/s/<code>")
-def series_page(code: str) -> Any:
-    """Show a series: its meetings and every town's actions rolled up (public plans only)."""
-    try:
-        normal = valid.code(code)
-        series = documents().series(normal)
-        root = plans().require_public(series["root_code"])
-    except InvalidInput:
-        return _message(NotFound(UNKNOWN_WORKSHOP))
-    except WorkshopError as error:
-        return _message(error)
-    public = [d for d in series["workshops"] if plans().is_public(d["workshop"]["code"])]
-    shown = {**series, "workshops": public}
-    meetings = [
-        {
-            "code": d["workshop"]["code"],
-            "title": d["workshop"]["title"],
-            "place": d["workshop"]["place"],
-            "held_on_label": long_date_label(
-                date.fromisoformat(d["workshop"]["held_on"]) if d["workshop"]["held_on"] else None
-            ),
-            "plan_url": url_for("pages.public_plan", code=d["workshop"]["code"]),
-        }
-        for d in public
-    ]
-    return render_template(
-        "series.html",
-        series={"title": root.title, "workshops": meetings},
-        plan_html=_plan_html(export.series_markdown(shown)),
-    )
-
-
-def _message(error: WorkshopError) -> Any:
-    title = "Not found" if error.http_status == 404 else "Not published"
-    return render_template("message.html", title=title, message=error.message), error.http_status
