@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from . import validation as valid
+from .bindings import Binding, personal_room, room
 from .coalescer import Coalescer
 from .domain.model import Stage
 from .domain.stages import parse_stage
@@ -31,6 +31,7 @@ from .events import (
     PersonalChanged,
     WorkshopClosed,
 )
+from .plan_handlers import PlanHandlers
 from .plans import PlanService
 from .ratelimit import TokenBucket
 from .services import WorkshopService
@@ -46,29 +47,9 @@ NOT_JOINED = "Join the workshop first: scan the code on the screen or type it on
 NOT_FACILITATOR = (
     "Only the facilitator can do that: open the facilitator link to steer the workshop."
 )
-AUDIENCE_ROOMS = {"phone": "phones", "screen": "screens", "facilitator": "facilitators"}
 
 
-def room(code: str, audience: str) -> str:
-    """Return the room of one audience of a workshop."""
-    return f"{code}:{AUDIENCE_ROOMS[audience]}"
-
-
-def personal_room(code: str, participant_id: int) -> str:
-    """Return the room shared by all the tabs of one attendee."""
-    return f"{code}:p:{participant_id}"
-
-
-@dataclass
-class Binding:
-    """Who is on the other end of one connection."""
-
-    code: str
-    role: str  # phone | screen | facilitator
-    participant_id: int | None = None
-
-
-class Realtime:
+class Realtime(PlanHandlers):
     """The socket handlers of one app, with their connections and broadcaster."""
 
     def __init__(
@@ -431,53 +412,3 @@ class Realtime:
         """Mark proposals as the workshop's priorities, in rank order."""
         ids = valid.proposal_ids(data.get("proposal_ids"))
         return self._answer(self.service.set_priorities(f.code, ids))
-
-    # -- action planning -------------------------------------------------------
-
-    def suggest_action(self, data: dict[str, Any]) -> dict[str, Any]:
-        """An attendee suggests an action for a priority; the wall shows the plan growing."""
-        me = self._attendee()
-        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id")
-        text = valid.clean_text(data.get("text"), "action", valid.MAX_ACTION_LENGTH)
-        request_id = valid.request_id(data.get("request_id"))
-        pid: int = me.participant_id  # type: ignore[assignment]
-        return self._answer(self.plans.suggest_action(me.code, pid, priority_id, text, request_id))
-
-    def volunteer(self, data: dict[str, Any]) -> dict[str, Any]:
-        """An attendee offers (or withdraws) help; the name shows only if they choose."""
-        me = self._attendee()
-        action_id = valid.proposal_id(data.get("action_id"), "action_id")
-        helping = valid.boolean(data.get("helping"), "helping")
-        show_name = valid.boolean(data.get("show_name", False), "show_name")
-        request_id = valid.request_id(data.get("request_id"))
-        pid: int = me.participant_id  # type: ignore[assignment]
-        return self._answer(
-            self.plans.volunteer(me.code, pid, action_id, helping, show_name, request_id)
-        )
-
-    def add_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Add an action under a priority."""
-        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id")
-        fields = valid.action_fields(data, text_required=True)
-        request_id = valid.request_id(data.get("request_id"))
-        return self._answer(self.plans.add_action(f.code, priority_id, fields, request_id))
-
-    def edit_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Change an action's fields or status."""
-        action_id = valid.proposal_id(data.get("action_id"), "action_id")
-        fields = valid.action_fields(data, text_required=False)
-        return self._answer(self.plans.edit_action(f.code, action_id, fields))
-
-    def merge_actions(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Merge a duplicate action into a survivor."""
-        survivor = valid.proposal_id(data.get("survivor_id"), "survivor_id")
-        absorbed = valid.proposal_id(data.get("absorbed_id"), "absorbed_id")
-        return self._answer(self.plans.merge_actions(f.code, survivor, absorbed))
-
-    def set_details(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Record the place and date, and whether the plan is public."""
-        place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
-        held_on = valid.due_date(data.get("held_on"), "meeting date")
-        public = data.get("plan_public")
-        plan_public = None if public is None else valid.boolean(public, "plan_public")
-        return self._answer(self.plans.set_details(f.code, place, held_on, plan_public))
