@@ -37,7 +37,27 @@ var W = (function () {
     /* aria-disabled keeps the button focusable */
     able: function (b, on) { if (on) b.removeAttribute('aria-disabled'); else b.setAttribute('aria-disabled', 'true'); },
     off: function (b) { return b.getAttribute('aria-disabled') === 'true'; },
-    setClock: function (serverTime) { if (serverTime) skew = serverTime - Date.now(); }
+    setClock: function (serverTime) { if (serverTime) skew = serverTime - Date.now(); },
+    /* a priority's actions as everyone sees them (the console sees dropped ones too) */
+    acts: function (s, pid, all) {
+      return (s.actions || []).filter(function (a) { return a.priority_id === pid && (all || a.status !== 'dropped'); });
+    },
+    carried: function (p) { return p.carried_points != null ? W.plural(p.carried_points, 'dot', 'dots') + ' at the review' : ''; },
+    /* owner, due date (overdue said in words) and partners, joined by dots */
+    meta: function (node, a, more) {
+      var parts = [], due = a.due_label ? 'Due ' + a.due_label + (a.overdue ? ' (overdue)' : '') : '';
+      if (a.owner) parts.push(['Owner: ' + a.owner]);
+      if (due) parts.push([due, a.overdue ? 'late' : '']);
+      if (a.partners) parts.push(['With ' + a.partners]);
+      parts = parts.concat(more || []);
+      node.textContent = '';
+      parts.forEach(function (p, i) {
+        if (i) node.appendChild(d.createTextNode(' · '));
+        node.appendChild(W.el('span', p[1] || null, p[0]));
+      });
+      node.hidden = !parts.length;
+    },
+    pill: function (node, a) { node.className = 'pill st-' + a.status; node.textContent = a.status_label; }
   };
 
   /* messages close together are read as one */

@@ -1,4 +1,4 @@
-/* Facilitator console: steer the stages, timer, proposals and priorities. */
+/* Facilitator console: steer the stages, timer, proposals, priorities and the action plan. */
 (function () {
   'use strict';
   var $ = W.$, el = W.el, code = document.body.dataset.code, KEY = 'workshop.token.' + code;
@@ -47,7 +47,7 @@
     attendance();
   });
 
-  function send(name, payload, ok) { W.cmd(sock, name, payload || {}, ok); }
+  function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
 
   /* Stage bar */
   var stageBtns = {};
@@ -112,26 +112,262 @@
     send('set_priorities', {proposal_ids: []}, function () { W.announce('Priorities cleared.'); });
   });
 
-  /* Plan download */
-  $('download').addEventListener('click', function () {
-    fetch('/api/workshops/' + code + '/plan.md', {headers: {Authorization: 'Bearer ' + token}})
-      .then(function (r) {
-        if (r.ok) return r.blob();
-        return r.json().then(function (j) { throw new Error(j.error); }, function () { throw new Error('The plan could not be downloaded. Please try again.'); });
-      })
-      .then(function (blob) {
-        var a = el('a'), url = URL.createObjectURL(blob);
-        a.href = url;
-        a.download = code + '-plan.md';
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
-        W.announce('Plan downloaded.');
-      })
-      .catch(function (e) { W.showMsg(e instanceof TypeError ? W.DROPPED : e.message); });
+  /* Exports: downloads carry the token in a header, never in the address */
+  function api(path, opts) {
+    opts = opts || {};
+    opts.headers = Object.assign({Authorization: 'Bearer ' + token}, opts.headers || {});
+    return fetch('/api/workshops/' + code + path, opts).then(function (r) {
+      if (r.ok) return r;
+      return r.json().then(function (j) { throw new Error(j.error); }, function () { throw new Error('The server did not answer as expected. Please try again.'); });
+    });
+  }
+  function failed(e) { W.showMsg(e instanceof TypeError ? W.DROPPED : e.message); }
+  function dl(ext) {
+    api('/plan.' + ext).then(function (r) { return r.blob(); }).then(function (blob) {
+      var a = el('a'), url = URL.createObjectURL(blob);
+      a.href = url;
+      a.download = code + '-plan.' + ext;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
+      W.announce('Plan downloaded.');
+    }).catch(failed);
+  }
+  ['download', 'dl-csv', 'dl-json'].forEach(function (id) { $(id).addEventListener('click', function () { dl($(id).dataset.ext); }); });
+  $('save-exp').addEventListener('click', function () {
+    var out = $('exp-msg');
+    out.textContent = '';
+    api('/export', {method: 'POST'}).then(function (r) { return r.json(); }).then(function (j) {
+      var ul = el('ul');
+      out.className = 'form-msg ok-text';
+      out.appendChild(el('p', null, 'Saved in the exports folder:'));
+      (j.files || []).forEach(function (f) { ul.appendChild(el('li', null, f)); });
+      out.appendChild(ul);
+    }).catch(failed);
   });
 
+  /* Workshop details: filled from the workshop until the facilitator edits them */
+  var detDirty = false, fuDirty = false, fuReq = null;
+  $('det-form').addEventListener('input', function () { detDirty = true; say('det-msg', 'Not saved yet.'); });
+  $('det-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var pub = $('d-public').checked;
+    send('set_details', {place: $('d-place').value.trim(), held_on: $('d-date').value, plan_public: pub}, function () {
+      detDirty = false;
+      say('det-msg', 'Saved.' + (pub ? ' The plan is public.' : ''), true);
+    });
+  });
+  function say(id, text, ok) { $(id).textContent = text; $(id).className = 'form-msg' + (text ? (ok ? ' ok-text' : ' hint') : ''); }
+  function details() {
+    if (!detDirty) {
+      $('d-place').value = state.place || '';
+      $('d-date').value = state.held_on || '';
+      $('d-public').checked = !!state.plan_public;
+    }
+    if (!fuDirty && !$('fu-title').value) $('fu-title').value = state.title;
+    $('pub-li').hidden = !state.plan_public;
+    $('series-li').hidden = !state.series;
+    if (state.series) $('series-link').href = state.series.series_url;
+  }
+
+  /* Follow-up meeting: a new workshop carrying the priorities and open actions */
+  $('fu-form').addEventListener('input', function () { fuDirty = true; });
+  $('fu-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var body = {title: $('fu-title').value.trim(), place: $('fu-place').value.trim(), held_on: $('fu-date').value}, b = $('fu-btn');
+    if (!body.title) { say('fu-msg', 'Type a title for the follow-up meeting.'); $('fu-title').focus(); return; }
+    var sig = JSON.stringify(body);
+    if (!fuReq || fuReq.sig !== sig) fuReq = {sig: sig};
+    b.disabled = true;
+    say('fu-msg', 'Creating the follow-up…', true);
+    fetch('/api/workshops/' + code + '/follow-ups', {method: 'POST', body: sig,
+      headers: {'Content-Type': 'application/json', Authorization: 'Bearer ' + token}})
+      .then(function (r) { return r.json().then(function (j) { return j; }, function () { return {ok: false}; }); })
+      .then(function (j) {
+        b.disabled = false;
+        if (!j || j.ok === false) { say('fu-msg', (j && j.error) || 'The follow-up could not be created. Please try again.'); return; }
+        say('fu-msg', '');
+        fuReq = null;
+        W.store.set('workshop.token.' + j.code, j.facilitator_token);
+        [['fu-fac', j.facilitator_url], ['fu-screen', j.screen_url], ['fu-join', j.join_url]].forEach(function (l) { $(l[0]).href = l[1]; $(l[0]).textContent = l[1]; });
+        $('fu-form').hidden = true;
+        $('fu-done').hidden = false;
+        $('fu-done-h').focus();
+        W.announce('The follow-up is ready. Code ' + j.code.split('').join(' ') + '.');
+      }, function () { b.disabled = false; say('fu-msg', W.DROPPED); });
+  });
+  $('fu-again').addEventListener('click', function () {
+    $('fu-done').hidden = true;
+    $('fu-form').hidden = false;
+    $('fu-title').focus();
+  });
+
+  /* The plan: actions under each priority */
+  var FIELDS = [['text', 'Action', 300, 'textarea'], ['owner', 'Owner (a role or an organisation)', 200], ['due_on', 'Due date', 0, 'date'],
+    ['partners', 'Partners (community organisations involved)', 200], ['resources', 'Resources', 200],
+    ['success', 'How success will be seen', 200], ['status', 'Status', 0, 'select']];
+  var STATUS = {proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped'};
+  function statusSel(id) {
+    var sel = el('select');
+    sel.id = id;
+    Object.keys(STATUS).forEach(function (k) { sel.appendChild(el('option', null, STATUS[k])).value = k; });
+    return sel;
+  }
+  /* the add and edit forms share their fields; ids start with pre */
+  function aForm(pre, saveText) {
+    var f = el('form', 'aform'), inp = {}, row = el('div', 'row');
+    f.noValidate = true;
+    FIELDS.forEach(function (d) {
+      var box = el('div', 'field'), lab = el('label', null, d[1]), x = d[3] === 'select' ? statusSel(pre + d[0]) : el(d[3] === 'textarea' ? 'textarea' : 'input');
+      x.id = pre + d[0];
+      lab.htmlFor = x.id;
+      if (d[2]) x.maxLength = d[2];
+      if (d[3] === 'date') x.type = 'date';
+      if (d[3] === 'textarea') x.rows = 2;
+      box.appendChild(lab);
+      box.appendChild(x);
+      f.appendChild(box);
+      inp[d[0]] = x;
+    });
+    var ok = btn(saveText), cancel = btn('Cancel', 's');
+    ok.type = 'submit';
+    row.appendChild(ok);
+    row.appendChild(cancel);
+    f.appendChild(row);
+    f._in = inp;
+    f._cancel = cancel;
+    f.hidden = true;
+    return f;
+  }
+  function vals(f) { var v = {}; Object.keys(f._in).forEach(function (k) { v[k] = f._in[k].value.trim(); }); return v; }
+  function fillForm(f, a) { Object.keys(f._in).forEach(function (k) { f._in[k].value = a[k] || ''; }); }
+
+  function blocks() {
+    var out = [], by = {}, m = W.byId(state.proposals || []);
+    W.priorities(state.proposals || []).forEach(function (p) { out.push(by[p.id] = {p: p, acts: []}); });
+    (state.actions || []).forEach(function (a) {
+      if (!by[a.priority_id]) out.push(by[a.priority_id] = {p: m[a.priority_id] || {id: a.priority_id, text: 'A proposal that is no longer listed'}, acts: [], old: true});
+      by[a.priority_id].acts.push(a);
+    });
+    return out;
+  }
+  function block(b) {
+    var li = el('li', 'fprio'), pid = b.p.id, add = btn('Add an action', 's'), f = aForm('n' + pid + '-', 'Add action'), req = null;
+    [el('h3'), el('p', 'hint'), el('ul', 'list'), add, f].forEach(function (n) { li.appendChild(n); });
+    add.setAttribute('aria-expanded', 'false');
+    function open(on) {
+      f.hidden = !on;
+      add.hidden = on;
+      add.setAttribute('aria-expanded', String(on));
+      if (on) { fillForm(f, {status: 'agreed'}); f._in.text.focus(); } else add.focus();
+    }
+    add.addEventListener('click', function () { open(true); });
+    f._cancel.addEventListener('click', function () { open(false); });
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var v = vals(f), p = {priority_id: pid}, sig = JSON.stringify(v);
+      if (!v.text) { W.showMsg('Type the action first, then press Add action.'); f._in.text.focus(); return; }
+      Object.keys(v).forEach(function (k) { if (v[k]) p[k] = v[k]; });
+      if (!req || req.sig !== sig) req = {sig: sig, id: W.rand()};
+      p.request_id = req.id;
+      send('add_action', p, function () {
+        req = null;
+        fillForm(f, {status: v.status});
+        f._in.text.focus();
+        W.announce('Action added. You can add another.');
+      });
+    });
+    return li;
+  }
+  function updBlock(li, b, n, all) {
+    var c = li.children, acts = b.acts, dropped = acts.filter(function (a) { return a.status === 'dropped'; }).length;
+    var pts = tally && tally.totals[b.p.id], bits = [];
+    c[0].textContent = (b.old ? 'No longer a priority: ' : 'Priority ' + b.p.priority_rank + ': ') + b.p.text;
+    if (!b.old) bits.push(W.points(pts || 0) + (b.p.carried_points != null ? ' at this meeting' : ''));
+    if (W.carried(b.p)) bits.push(W.carried(b.p));
+    bits.push(acts.length ? W.plural(acts.length, 'action', 'actions') + (dropped ? ' (' + dropped + ' dropped)' : '') : 'No actions yet');
+    c[1].textContent = bits.join(' · ');
+    c[3].hidden = !!b.old || !c[4].hidden;
+    c[3].setAttribute('aria-label', 'Add an action to priority ' + b.p.priority_rank);
+    W.sync(c[2], acts, function (a) { return a.id; }, action, function (x, a) { updAction(x, a, all); });
+  }
+  function action(a) {
+    var id = a.id, li = el('li', 'fp fa'), head = el('p', 'fp-head'), f = aForm('e' + id + '-', 'Save');
+    head.appendChild(el('span', 'pill'));
+    head.appendChild(el('span'));
+    head.appendChild(el('span', 'tag', 'Carried over'));
+    [head, el('p', 'atext'), el('p', 'meta'), el('p', 'meta')].forEach(function (n) { li.appendChild(n); });
+    var acts = el('div', 'row acts'), edit = btn('Edit', 's'), ql = el('label', null, 'Status'), qs = statusSel('qs-' + id);
+    var sl = el('label', null, 'Merge into…'), sel = el('select'), merge = btn('Merge', 's'), mg = el('span', 'merge'), qg = el('span', 'merge');
+    ql.htmlFor = qs.id;
+    ql.appendChild(el('span', 'vh'));
+    sel.id = 'amerge-' + id;
+    sl.htmlFor = sel.id;
+    [ql, qs].forEach(function (n) { qg.appendChild(n); });
+    [sl, sel, merge].forEach(function (n) { mg.appendChild(n); });
+    [edit, qg, mg].forEach(function (n) { acts.appendChild(n); });
+    li.appendChild(acts);
+    li.appendChild(f);
+    li.appendChild(el('ul', 'merged'));
+    edit.addEventListener('click', function () {
+      fillForm(f, li._a);
+      f.hidden = false;
+      acts.hidden = true;
+      f._in.text.focus();
+    });
+    function close() { f.hidden = true; acts.hidden = false; edit.focus(); }
+    f._cancel.addEventListener('click', close);
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var v = vals(f), p = {action_id: id}, changed = 0;
+      if (!v.text) { W.showMsg('An action cannot be empty. To remove it, set its status to Dropped.'); f._in.text.focus(); return; }
+      Object.keys(v).forEach(function (k) { if (v[k] !== (li._a[k] || '')) { p[k] = v[k]; changed++; } });
+      if (!changed) { close(); return; }
+      send('edit_action', p, function () { close(); W.announce('Saved.'); });
+    });
+    qs.addEventListener('change', function () {
+      var v = qs.value;
+      send('edit_action', {action_id: id, status: v}, function () { W.announce('Status: ' + STATUS[v] + '.'); },
+        function () { qs.value = li._a.status; });
+    });
+    merge.addEventListener('click', function () {
+      var to = parseInt(sel.value, 10);
+      if (!to) { W.showMsg('Choose which action to merge this one into.'); sel.focus(); return; }
+      send('merge_actions', {survivor_id: to, absorbed_id: id}, function () { W.announce('Merged.'); });
+    });
+    return li;
+  }
+  function updAction(li, a, all) {
+    var c = li.children, name = W.short(a.text, 50), n = a.volunteers || 0, names = a.volunteer_names || [];
+    var more = [[a.resources ? 'Resources: ' + a.resources : ''], [a.success ? 'Success: ' + a.success : '']].filter(function (x) { return x[0]; });
+    li._a = a;
+    li.classList.toggle('is-dropped', a.status === 'dropped');
+    W.pill(c[0].children[0], a);
+    c[0].children[1].textContent = n ? W.plural(n, 'person', 'people') + ' can help' + (names.length ? ' (' + names.join(', ') + ')' : '') : '';
+    c[0].children[2].hidden = !a.carried_from;
+    c[1].textContent = a.text;
+    W.meta(c[2], a);
+    W.meta(c[3], {}, more);
+    var qs = c[4].querySelector('select'), sel = c[4].querySelectorAll('select')[1], keep = sel.value;
+    if (document.activeElement !== qs) qs.value = a.status;
+    c[4].querySelector('label').lastChild.textContent = ': ' + name;
+    c[4].querySelector('button').setAttribute('aria-label', 'Edit: ' + name);
+    c[4].querySelectorAll('button')[1].setAttribute('aria-label', 'Merge: ' + name);
+    /* only actions under the same priority can be merged */
+    var others = all.filter(function (o) { return o.id !== a.id && o.priority_id === a.priority_id && o.status !== 'dropped'; });
+    var sig = others.map(function (o) { return o.id + ':' + o.text; }).join('\n'), mg = sel.parentNode;
+    mg.hidden = a.status === 'dropped' || !others.length;
+    if (sel._sig !== sig) {
+      sel._sig = sig;
+      sel.textContent = '';
+      sel.appendChild(el('option', null, 'Choose an action')).value = '';
+      others.forEach(function (o) { sel.appendChild(el('option', null, W.short(o.text, 70))).value = String(o.id); });
+      sel.value = keep;
+      if (sel.value !== keep) sel.value = '';
+    }
+    W.sync(c[6], a.merged || [], function (m) { return m.id; }, function () { return el('li'); }, function (row, m) { row.textContent = 'also: ' + m.text; });
+  }
   function attendance() {
     var labels = {};
     state.groups.forEach(function (g) { labels[g.key] = g.label; });
@@ -273,7 +509,14 @@
     $('props-sum').textContent = W.plural(visible.length, 'proposal', 'proposals') + ' on the list' +
       (hidden ? ', ' + hidden + ' hidden' : '') + (tally ? ', ' + W.plural(tally.votes, 'dot', 'dots') + ' placed.' : '.');
     W.sync($('props'), props, function (p) { return p.id; }, item, function (li, p, n) { updItem(li, p, n, visible); });
-    var pr = W.priorities(props);
+    var pr = W.priorities(props), bl = blocks(), all = state.actions || [], n = all.filter(function (a) { return a.status !== 'dropped'; }).length;
+    details();
+    $('plan-sum').textContent = !pr.length ? 'Mark the priorities first: actions are planned under each one.'
+      : W.plural(n, 'action', 'actions') + (all.length > n ? ', ' + (all.length - n) + ' dropped (shown dimmed, hidden from everyone else).' : '.');
+    W.sync($('plan'), bl, function (b) { return b.p.id; }, block, function (li, b, i) { updBlock(li, b, i, all); });
+    /* the plan comes first while planning; the proposals first before */
+    var planFirst = st === 'plan' || st === 'closed', box = $('f-main');
+    if ((box.firstElementChild === $('plan-sec')) !== planFirst) box.insertBefore(planFirst ? $('plan-sec') : $('props-sec'), box.firstElementChild);
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
       li.textContent = p.text + ' (' + W.points((tally && tally.totals[p.id]) || 0) + ')';

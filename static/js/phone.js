@@ -1,4 +1,4 @@
-/* Attendee phone: join, propose, vote, follow the session. */
+/* Attendee phone: join, propose, vote, follow the session (the plan stage: phone-plan.js). */
 (function () {
   'use strict';
   var $ = W.$, el = W.el, txt = W.txt, show = W.show, code = document.body.dataset.code;
@@ -131,6 +131,20 @@
     c[2].textContent = r.pts;
   }
 
+  /* The plan stage's code loads only when needed, to keep the page light on cheap phones */
+  var plan = null, planJs = null, ctx = {sock: sock, render: render, rankRow: rankRow, updRank: updRank,
+    me: function () { return me; }, state: function () { return state; }};
+  function planCode() {
+    if (plan || planJs) return !!plan;
+    if (W.phonePlan) return !!(plan = W.phonePlan(ctx));
+    planJs = el('script');
+    planJs.src = '/static/js/phone-plan.js';
+    planJs.onload = function () { plan = W.phonePlan(ctx); render(); };
+    planJs.onerror = function () { planJs.remove(); planJs = null; }; /* tried again at the next update */
+    document.body.appendChild(planJs);
+    return false;
+  }
+
   function render() {
     var welcome = !joined || editing;
     show('welcome', welcome);
@@ -139,7 +153,7 @@
     joinBtn.textContent = editing ? 'Save' : 'Join';
     txt('welcome-h', editing ? 'Change name or group' : 'Welcome');
     if (welcome || !state || !me) return;
-    var st = state.stage, props = state.proposals, shown = state.proposals_revealed, voting = st === 'vote';
+    var st = state.stage, props = state.proposals, shown = state.proposals_revealed, voting = st === 'vote', planning = st === 'plan' && planCode();
     var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
     var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
     txt('stage-h', W.STAGES[st] || st);
@@ -159,9 +173,10 @@
       }
       if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
     } else {
-      lead = st === 'plan' ? 'The group is turning these priorities into actions.' : 'Thank you for taking part.';
-      ranks = W.priorities(props).map(function (p) { return {k: 'p' + p.id, rank: String(p.priority_rank), text: p.text, pts: ''}; });
+      lead = st === 'plan' ? 'Suggest actions for these priorities, and say where you can help.' : 'Thank you for taking part.';
+      ranks = W.priorities(props).map(function (p) { return {k: (planning ? 'a' : 'p') + p.id, rank: String(p.priority_rank), text: p.text, pts: W.carried(p), p: p}; });
       if (ranks.length) h3 = 'Priorities';
+      else if (st === 'plan') lead += ' The priorities will appear here soon.';
     }
     txt('lead', lead);
     show('lead', lead);
@@ -178,7 +193,8 @@
     show('all', h3);
     txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
-    W.sync($('rank'), ranks, function (r) { return r.k; }, rankRow, updRank);
+    show('plan-link', st === 'closed' && state.plan_public);
+    W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
   }
   count();
 })();

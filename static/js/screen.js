@@ -82,11 +82,50 @@
     li.classList.toggle('nopts', r.pts == null);
   }
 
+  /* A priority on the wall with its actions as compact rows */
+  function prow() {
+    var li = el('li', 's-pr'), head = el('div', 's-ph'), main = el('div', 's-text'), ul = el('ul', 's-acts');
+    head.appendChild(el('span', 'rank'));
+    main.appendChild(el('span', 'ptext'));
+    main.appendChild(el('span', 'also'));
+    head.appendChild(main);
+    li.appendChild(head);
+    ul.appendChild(el('li', 's-none', 'No actions yet'));
+    li.appendChild(ul);
+    return li;
+  }
+  function updPrio(li, r) {
+    var c = li.firstChild.children, ul = li.lastChild, none = ul.firstChild, t = [W.also(r.p), W.carried(r.p)].filter(Boolean).join(' · ');
+    c[0].textContent = r.rank;
+    c[1].firstChild.textContent = r.p.text;
+    c[1].lastChild.textContent = t;
+    c[1].lastChild.hidden = !t;
+    ul.removeChild(none);
+    W.sync(ul, r.acts, function (a) { return a.id; }, function () {
+      var a = el('li', 's-act');
+      a.appendChild(el('span', 'a-text'));
+      a.appendChild(el('span', 'pill'));
+      a.appendChild(el('span', 'meta'));
+      return a;
+    }, function (a, x) {
+      var n = x.volunteers || 0;
+      a.children[0].textContent = x.text;
+      W.pill(a.children[1], x);
+      /* the due date first, so "(overdue)" is never cut off */
+      W.meta(a.children[2], {due_label: x.due_label, overdue: x.overdue}, [[x.owner ? 'Owner: ' + x.owner : ''], [n ? W.plural(n, 'person', 'people') + ' can help' : '']].filter(function (m) { return m[0]; }));
+    });
+    ul.insertBefore(none, ul.firstChild);
+    none.hidden = r.acts.length > 0;
+  }
+
   function render() {
     var st = state.stage, props = state.proposals || [], shown = state.proposals_revealed;
-    var h = '', big = '', sub = '', rows = [], max = 0, totals = (tally && tally.totals) || {};
+    var h = '', big = '', sub = '', rows = [], max = 0, totals = (tally && tally.totals) || {}, plan = false;
+    var where = [state.place, state.held_on_label].filter(Boolean).join(' · ');
     document.title = state.title + ' (screen)';
     $('s-title').textContent = state.title;
+    $('s-where').textContent = where;
+    $('s-where').hidden = !where;
     $('s-stage').textContent = W.STAGES[st] || st;
     joined();
     if (st === 'lobby') { big = 'Scan the code to join'; sub = 'No account needed. Your name is optional and is never published.'; }
@@ -112,11 +151,15 @@
       }
       if (!rows.length) { h = ''; big = 'Results coming up'; }
     } else {
-      rows = W.priorities(props).map(function (p) { return {p: p, rank: String(p.priority_rank)}; });
+      plan = true;
+      rows = W.priorities(props).map(function (p) { return {p: p, rank: String(p.priority_rank), acts: W.acts(state, p.id)}; });
       h = rows.length ? 'Our priorities' : '';
-      if (st === 'closed') { if (rows.length) sub = 'Thank you for taking part.'; else big = 'Thank you for taking part.'; }
-      else if (!rows.length) big = 'Priorities will appear here';
+      if (st === 'closed') {
+        if (rows.length) sub = 'Thank you for taking part.' + (state.plan_public ? ' Scan the code to see the plan.' : '');
+        else big = 'Thank you for taking part.';
+      } else if (!rows.length) big = 'Priorities will appear here';
     }
+    body.classList.toggle('planning', plan && rows.length > 0);
     $('s-h').textContent = h;
     $('s-h').hidden = !h;
     $('s-big').textContent = big;
@@ -124,8 +167,15 @@
     $('s-sub').textContent = sub;
     $('s-sub').hidden = !sub;
     var list = $('s-list');
-    W.sync(list, rows, function (r) { return st + r.p.id; }, row, upd);
-    fit(list, rows.length);
+    W.sync(list, rows, function (r) { return st + r.p.id; }, plan ? prow : row, plan ? updPrio : upd);
+    if (plan) fitPlan(list); else fit(list, rows.length);
+  }
+  /* 5 priorities x 6 actions: smaller text, then columns, until the plan fits */
+  function fitPlan(list) {
+    for (var d = 0; d <= 6; d++) {
+      list.className = 's-list plan p' + d;
+      if ($('main').scrollHeight <= $('main').clientHeight + 2) break;
+    }
   }
 
   /* Step down text size and add columns until the list fits on the wall. */

@@ -1,0 +1,94 @@
+/* Attendee phone, plan stage (loaded by phone.js only then): each priority with its
+   actions, an "I can help" toggle per action and a form to suggest one. */
+W.phonePlan = function (x) {
+  'use strict';
+  var el = W.el;
+
+  function prio(r) {
+    var li = x.rankRow(), box = el('div', 'plan'), sug = el('div', 'sug'), f = el('form'), ta = el('textarea'), ok = el('p', 'ok-text');
+    var open = btn('Suggest an action', 's'), lab = el('label', null, 'Your suggested action'), send = btn('Send'), shut = btn('Cancel', 's');
+    var pid = r.p.id, req = null;
+    li.className = 'rrow prow';
+    li.replaceChild(el('h4', 'ptext'), li.children[1]); /* a heading per priority, to jump between them */
+    ta.id = 'sug-' + pid;
+    ta.maxLength = 300;
+    ta.rows = 3;
+    lab.htmlFor = ta.id;
+    send.type = 'submit';
+    open.setAttribute('aria-expanded', 'false');
+    [lab, el('p', 'hint', 'Up to 300 characters.'), ta, send, shut].forEach(function (n) { f.appendChild(n); });
+    f.hidden = true;
+    [open, f, ok].forEach(function (n) { sug.appendChild(n); });
+    box.appendChild(el('ul', 'list'));
+    box.appendChild(sug);
+    li.appendChild(box);
+    function toggle(on) { f.hidden = !on; open.hidden = on; open.setAttribute('aria-expanded', String(on)); (on ? ta : open).focus(); }
+    open.addEventListener('click', function () { ok.textContent = ''; toggle(true); });
+    shut.addEventListener('click', function () { toggle(false); });
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var text = ta.value.trim();
+      if (!text) { W.showMsg('Type your suggestion first, then press Send.'); ta.focus(); return; }
+      if (!W.online) { W.showMsg(W.DROPPED); return; }
+      if (!req || req.text !== text) req = {priority_id: pid, text: text, request_id: W.rand()};
+      W.cmd(x.sock, 'suggest_action', req, function () {
+        req = null;
+        ta.value = '';
+        toggle(false);
+        ok.textContent = 'Thank you. Your suggestion was sent.';
+        W.announce(ok.textContent);
+      });
+    });
+    return li;
+  }
+  function updPrio(li, r) {
+    x.updRank(li, r);
+    li.querySelector('.sug button').setAttribute('aria-label', 'Suggest an action for priority ' + r.rank);
+    W.sync(li.querySelector('.plan ul'), W.acts(x.state(), r.p.id), function (a) { return a.id; }, act, updAct);
+  }
+  function btn(t, cls) { var b = el('button', 'btn' + (cls ? ' ' + cls : ''), t); b.type = 'button'; return b; }
+  function act(a) {
+    var li = el('li', 'card act'), b = el('button', 'toggle help'), c = el('div', 'radio'), cb = el('input'), cl = el('label', null, 'Show my first name with this');
+    b.type = 'button';
+    b.appendChild(el('span', 'tick')).setAttribute('aria-hidden', 'true');
+    b.appendChild(document.createTextNode('I can help'));
+    cb.type = 'checkbox';
+    cb.id = 'sn-' + a.id;
+    cl.htmlFor = cb.id;
+    c.appendChild(cb);
+    c.appendChild(cl);
+    [el('p', 'atext'), el('p', 'meta'), el('p', 'meta'), b, c, el('p', 'hint')].forEach(function (n) { li.appendChild(n); });
+    function help(on) {
+      var id = li._a.id, me = x.me(), show = cb.checked && !!me.name;
+      if (W.off(b)) { W.showMsg(W.DROPPED); return; }
+      W.cmd(x.sock, 'volunteer', {action_id: id, helping: on, show_name: show, request_id: W.rand()}, function () {
+        me.helping = me.helping || {};
+        if (on) me.helping[id] = {show_name: show}; else delete me.helping[id];
+        x.render();
+        W.announce(on ? 'Thank you for offering to help. ' + (show ? 'Your first name is shown with it.' : 'Your name is not shown.') : 'You are no longer down to help with this.');
+      });
+    }
+    b.addEventListener('click', function () { help(!helps(li._a.id)); });
+    cb.addEventListener('change', function () { if (helps(li._a.id)) help(true); });
+    return li;
+  }
+  function helps(id) { var me = x.me(); return !!(me.helping && me.helping[id]); }
+  function updAct(li, a) {
+    var me = x.me(), c = li.children, on = helps(a.id), n = a.volunteers || 0, cb = li.querySelector('input'), named = !!me.name;
+    li._a = a;
+    c[0].textContent = a.text;
+    W.meta(c[1], a);
+    c[2].textContent = '';
+    W.pill(c[2].appendChild(el('span')), a);
+    c[2].appendChild(document.createTextNode(' ' + (n ? W.plural(n, 'person', 'people') + ' can help' : 'Nobody has offered to help yet') +
+      ((me.my_actions || []).indexOf(a.id) >= 0 ? ' · You suggested this' : '')));
+    c[3].setAttribute('aria-pressed', String(on));
+    c[3].setAttribute('aria-label', 'I can help with: ' + W.short(a.text));
+    W.able(c[3], W.online);
+    if (on) cb.checked = !!me.helping[a.id].show_name;
+    c[4].hidden = !named;
+    c[5].textContent = named ? 'Your name is not shown unless you tick this.' : 'You joined without a name, so no name is shown.';
+  }
+
+  return {make: prio, upd: updPrio};
+};
