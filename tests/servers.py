@@ -48,7 +48,12 @@ class Server:
             self.url,
             *self.extra,
         ]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "WORKSHOP_EXPORTS_DIR": str(self.data_dir / "exports"),  # never the project's
+            **self.env,
+        }
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the handle
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env

@@ -79,17 +79,18 @@ def _front_matter(fields: dict[str, str | None]) -> list[str]:
 
 
 def _participation(workshop: dict[str, Any]) -> str:
-    labels = {g["key"]: g["label"] for g in workshop["groups"]}
+    # "Label: count" reads right whatever the label and the count ("1 community organisations"
+    # would not), and counts are all the plan says about who took part.
+    counts = workshop["attendance"]
     parts = [
-        f"{count} {labels[key].lower() if key in labels else 'without a group'}"
-        for key, count in workshop["attendance"].items()
-        if count and key in labels
+        f"{escape(g['label'])}: {counts[g['key']]}"
+        for g in workshop["groups"]
+        if counts.get(g["key"])
     ]
-    unknown = workshop["attendance"].get("", 0)
-    if unknown:
-        parts.append(f"{unknown} who did not say")
+    if counts.get(""):
+        parts.append(f"no group given: {counts['']}")
     total = _count(workshop["joined"], "person", "people")
-    return f"{total} took part" + (f": {', '.join(parts)}." if parts else ".")
+    return f"{total} took part" + (f" ({'; '.join(parts)})." if parts else ".")
 
 
 def _priorities(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -109,8 +109,8 @@ def snapshot(
         listed = [p for p in proposals.values() if p.merged_into is None]
     elif workshop.proposals_revealed:
         listed = visible
-    else:
-        listed = []
+    else:  # the chosen priorities are the workshop's outcome: never kept from the room
+        listed = [p for p in visible if p.priority_rank is not None]
     show_tally = facilitator or audience == "screen" or workshop.results_revealed
     absorbed: dict[int, list[Action]] = {}
     for action in loaded.actions.values():

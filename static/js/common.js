@@ -90,7 +90,8 @@ var W = (function () {
   }
   /* onConnect runs on every (re)connection to rejoin */
   W.connect = function (auth, onConnect) {
-    var s = io({auth: auth});
+    /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */
+    var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true});
     setOnline(false);
     s.on('connect', function () { setOnline(true); onConnect(); });
     s.on('disconnect', function (why) {

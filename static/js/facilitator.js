@@ -62,8 +62,17 @@
       box.appendChild(b);
     });
   }
-  function go(st) { if (st && st !== state.stage) send('change_stage', {stage: st}); }
-  function near(step) { return state.stages[state.stages.indexOf(state.stage) + step]; }
+  /* A quick second click on Next moves on from the stage already asked for. */
+  var asked = null;
+  function go(st) {
+    if (!st || st === state.stage) return;
+    asked = st;
+    send('change_stage', {stage: st}, null, function () { asked = null; });
+  }
+  function near(step) {
+    var from = asked && asked !== state.stage ? asked : state.stage;
+    return state.stages[state.stages.indexOf(from) + step];
+  }
   $('back').addEventListener('click', function () { go(near(-1)); });
   $('next').addEventListener('click', function () { go(near(1)); });
 

@@ -7,6 +7,7 @@
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(device || '')) { device = W.rand(16); W.store.set(devKey, device); }
   var state = null, me = null, tally = null, joined = !!W.store.get(joinKey), editing = false, idea = null;
   var timer = new W.Timer($('timer')), ta = $('idea'), joinBtn = $('join-btn');
+  joinBtn.disabled = false; /* disabled in the page until this script can send the form */
   var sock = W.connect({code: code, device_id: device}, function () { if (joined) join(false); else render(); });
   W.onOnline = function () { if (state) render(); };
 

@@ -75,12 +75,6 @@ def test_every_page_sends_a_policy_that_forbids_inline_script(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: /w/<code>/plan and /s/<code> render Markdown tables with "
-    "style=\"text-align: right;\" on <th>/<td>, which the CSP (style-src 'self') blocks: "
-    "one console CSP error per cell, and the numeric columns lose their alignment",
-)
 def test_published_plan_pages_break_no_csp_rule(
     shared_server: Server, pages: Any, expect: Any
 ) -> None:
