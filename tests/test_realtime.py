@@ -549,3 +549,17 @@ def test_ids_from_another_workshop_are_refused_and_change_nothing(
     assert ack(stranger, "cast_vote", {"proposal_id": ids[0], "request_id": "x"})["ok"] is False
     after = service.snapshot(room.code, "facilitator")
     assert after["proposals"] == before["proposals"] and after["tally"] == before["tally"]
+
+
+def test_a_returning_phone_gets_its_state_as_soon_as_it_connects(
+    voting: tuple[Room, list[int]], connect: Connect
+) -> None:
+    room, ids = voting
+    ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "v"})
+    back = connect(auth={"code": room.code, "device_id": "phone-device-000000"})
+    received = back.get_received()
+    assert names(received) == ["state_changed", "my_state_changed"]
+    assert last(received, "state_changed")["stage"] == "vote"
+    assert last(received, "my_state_changed")["my_votes"] == {str(ids[0]): 1}
+    stranger = connect(auth={"code": room.code, "device_id": "never-joined-device-01"})
+    assert stranger.get_received() == []

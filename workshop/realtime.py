@@ -264,6 +264,12 @@ class Realtime(PlanHandlers):
             participant = self.service.find_participant(code, device_id)
             if participant is not None:
                 self._bind(Binding(code, "phone", participant.id))
+                # A returning phone can draw its screen now, a round trip before its
+                # join_workshop is answered (that matters on slow venue Wi-Fi).
+                sid = request.sid  # type: ignore[attr-defined]
+                self.socketio.emit(STATE_CHANGED, self.service.snapshot(code, "phone"), to=sid)
+                me = self.service.me(code, participant.id)
+                self.socketio.emit(MY_STATE_CHANGED, me, to=sid)
 
     def on_disconnect(self, *_args: Any) -> None:
         """Forget the connection."""
