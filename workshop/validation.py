@@ -31,16 +31,27 @@ def payload_dict(payload: Any) -> dict[str, Any]:
     return payload
 
 
+# Bidirectional overrides and isolates let text disguise itself ("evil.exe" shown as
+# "exe.live"); joiners (U+200C, U+200D) stay, since Persian words and emoji need them.
+BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def _keep(ch: str) -> bool:
+    """Say whether a typed character may reach a wall, a phone or a plan."""
+    if ch in "\n\t":
+        return True
+    if ch in BIDI_CONTROLS:
+        return False
+    return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+
+
 def clean_text(value: Any, what: str, max_length: int, required: bool = True) -> str:
     """Return trimmed text without control characters, or refuse with what is wrong."""
     if value is None and not required:
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"The {what} must be text.")
-    # Control characters (other than new lines) have no business on a wall or in a plan.
-    cleaned = "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
-    ).strip()
+    cleaned = "".join(ch for ch in value if _keep(ch)).strip()
     cleaned = unicodedata.normalize("NFC", cleaned)
     if required and not cleaned:
         raise InvalidInput(f"The {what} is empty: write something first.")
