@@ -459,3 +459,18 @@ def test_a_published_review_shows_the_status_later_meetings_gave_its_actions(
     # The review's own copy of the leaflet action is "In progress"; Gravesend marked it done.
     assert "<td>A leaflet</td>\n<td>Comms</td>\n<td>–</td>\n<td>–</td>\n<td>Done</td>" in html
     assert "Tonbridge" not in html  # not published yet
+
+
+def test_import_refuses_a_plan_claiming_more_people_than_a_workshop_holds(
+    kit: Kit, client: FlaskClient
+) -> None:
+    created, _, _ = review(kit)
+    document = kit.documents.workshop(created.code)
+    document["workshop"]["attendance"] = {"g1": 3000, "g2": 3000}
+    answer = client.post("/api/workshops/import", json=document)
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == (
+        "That file is not a workshop plan exported by this toolkit (plan.json)."
+    )
+    with kit.core.store.transaction() as tx:
+        assert tx.conn.exec_driver_sql("SELECT COUNT(*) FROM workshops").scalar() == 1

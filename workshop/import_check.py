@@ -8,6 +8,7 @@ from . import validation as valid
 from .domain.actions import parse_date, parse_status
 from .domain.model import Stage
 from .errors import InvalidInput
+from .services import MAX_ATTENDEES_PER_WORKSHOP
 
 NOT_A_PLAN = "That file is not a workshop plan exported by this toolkit (plan.json)."
 
@@ -33,7 +34,8 @@ def checked_document(document: Any) -> dict[str, Any]:
         parse_date(info["held_on"], "meeting date")
     for key, count in info["attendance"].items():
         _need(key in keys or key == "")
-        valid.integer(count, "number of people", 0, 10_000)
+        valid.integer(count, "number of people", 0, MAX_ATTENDEES_PER_WORKSHOP)
+    _need(sum(info["attendance"].values()) <= MAX_ATTENDEES_PER_WORKSHOP)
     _need(isinstance(document.get("generated_at"), str) and len(document["generated_at"]) == 20)
     proposals = document.get("proposals")
     _need(isinstance(proposals, list) and len(proposals) <= 2_000)
