@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  Phones join at:             {base}/w/{live.code}")
         print(f"  The series and its plan:    {base}/s/{review.code}\n")
         print(qr.terminal(f"{base}/w/{review.code}"))
+    else:
+        # Phones can open the home page and type a workshop's join code there.
+        print(f"\nPhones can open {base}/ and type the join code shown on the wall:\n")
+        print(qr.terminal(f"{base}/"))
     sys.stdout.flush()
     socketio = app.extensions["workshop.socketio"]
     options: dict[str, object] = {"host": args.host, "port": args.port}
