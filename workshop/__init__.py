@@ -25,7 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=settings["SECRET_KEY"],
         MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
         WORKSHOP_SETTINGS=settings,
-        WORKSHOP_BASE_URL=net.base_url(settings["PUBLIC_URL"], settings["PORT"]),
+        WORKSHOP_BASE_URL=net.base_url(settings["PUBLIC_URL"], settings["PORT"], settings["HOST"]),
     )
     store = Store(settings["DATABASE_URL"])
     base = app.config["WORKSHOP_BASE_URL"]

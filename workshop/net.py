@@ -21,8 +21,14 @@ def lan_address() -> str:
         probe.close()
 
 
-def base_url(public_url: str | None, port: int) -> str:
-    """Return the base of every join link: the configured public URL or http://LAN-IP:port."""
+def base_url(public_url: str | None, port: int, host: str = "0.0.0.0") -> str:
+    """Return the base of every join link: the public URL, or http://LAN-IP:port.
+
+    A server listening on a loopback address only is reachable only there, so its
+    links say so rather than promise phones a LAN address that will not answer.
+    """
     if public_url:
         return public_url.rstrip("/")
+    if host.startswith("127.") or host in ("localhost", "::1"):
+        return f"http://{host}:{port}"
     return f"http://{lan_address()}:{port}"
