@@ -563,3 +563,31 @@ def test_a_returning_phone_gets_its_state_as_soon_as_it_connects(
     assert last(received, "my_state_changed")["my_votes"] == {str(ids[0]): 1}
     stranger = connect(auth={"code": room.code, "device_id": "never-joined-device-01"})
     assert stranger.get_received() == []
+
+
+def test_the_view_in_a_vote_ack_is_the_view_a_fresh_read_gives(
+    voting: tuple[Room, list[int]], service: Any
+) -> None:
+    room, ids = voting
+    ack(room.facilitator, "merge_proposals", {"survivor_id": ids[0], "absorbed_id": ids[2]})
+    pid = room.joins[0]["participant_id"]
+    steps = [
+        ("cast_vote", ids[2], 2),
+        ("cast_vote", ids[0], 1),
+        ("retract_vote", ids[0], 2),
+        ("cast_vote", ids[1], 3),
+        ("retract_vote", ids[1], 1),
+    ]
+    for index, (command, proposal, points) in enumerate(steps):
+        answer = ack(
+            room.phones[0],
+            command,
+            {"proposal_id": proposal, "points": points, "request_id": f"s{index}"},
+        )
+        assert answer["ok"], answer
+        assert answer["me"] == service.me(room.code, pid)
+    replay = ack(
+        room.phones[0], "cast_vote", {"proposal_id": ids[2], "points": 2, "request_id": "s0"}
+    )
+    assert replay["me"] == service.me(room.code, pid)  # a replay still reports the present
+    assert replay["me"]["my_votes"] == {str(ids[0]): 1, str(ids[1]): 2}

@@ -67,3 +67,6 @@ class Answer:
 
     ack: dict[str, Any]
     events: list[Event]
+    # The caller's own view after the change, read in the same transaction; never
+    # stored with the ack, so a replayed request is answered with a fresh one.
+    me: dict[str, Any] | None = None

@@ -332,7 +332,8 @@ class Realtime(PlanHandlers):
         answer = use_case(me.code, me.participant_id, proposal_id, points, request_id)  # type: ignore[arg-type]
         self.coalescer.mark([e for e in answer.events if not isinstance(e, PersonalChanged)])
         # The voting tab learns its new dots from the ack; its other tabs from this emit.
-        mine = self.service.me(me.code, me.participant_id)  # type: ignore[arg-type]
+        # A replayed request carries no view of its own: read a fresh one.
+        mine = answer.me or self.service.me(me.code, me.participant_id)  # type: ignore[arg-type]
         self.socketio.emit(
             MY_STATE_CHANGED,
             mine,

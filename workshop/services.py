@@ -163,6 +163,25 @@ class WorkshopService(Facilitation):
             workshop = self.workshop_in(tx, code)
             return self._me(tx, workshop, tx.get_participant(participant_id))
 
+    def _me_after_vote(
+        self,
+        tx: Tx,
+        workshop: Workshop,
+        participant: Participant,
+        proposals: dict[int, Any],
+        raw: dict[int, int],
+    ) -> dict[str, Any]:
+        """Return the voter's own view from what the vote's transaction already loaded."""
+        mine = {pid: n for pid, n in raw.items() if n}
+        return me_view(
+            participant,
+            workshop,
+            proposals,
+            mine,
+            tx.my_proposals(participant.id),
+            tx.actions(workshop.id),
+        )
+
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
         return me_view(
             participant,
@@ -333,20 +352,21 @@ class WorkshopService(Facilitation):
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code)
             stages.require_voting_open(workshop.stage)
-            tx.lock_participant(participant_id)  # two tabs of one attendee queue here
+            participant = tx.lock_participant(participant_id)  # two tabs of one attendee queue
             proposals = tx.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
-            budget = DotBudget.from_votes(
-                workshop.dots, workshop.max_per_proposal, tx.points_of(participant_id), proposals
-            )
+            raw = tx.points_of(participant_id)
+            budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
             vote_id = tx.insert_vote(workshop.id, participant_id, target, points, self.clock())
+            raw[target] = raw.get(target, 0) + points
             return Answer(
                 {"ok": True, "dots_left": budget.left - points, "vote_id": vote_id},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),
                 ],
+                self._me_after_vote(tx, workshop, participant, proposals, raw),
             )
 
         return self.once(f"p:{participant_id}", request_id, command)
@@ -359,7 +379,7 @@ class WorkshopService(Facilitation):
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code)
             stages.require_voting_open(workshop.stage)
-            tx.lock_participant(participant_id)
+            participant = tx.lock_participant(participant_id)
             proposals = tx.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
             raw = tx.points_of(participant_id)
@@ -375,6 +395,7 @@ class WorkshopService(Facilitation):
             for source in sources:
                 taken = min(remaining, raw[source])
                 tx.insert_vote(workshop.id, participant_id, source, -taken, self.clock())
+                raw[source] -= taken
                 remaining -= taken
                 if remaining == 0:
                     break
@@ -386,6 +407,7 @@ class WorkshopService(Facilitation):
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),
                 ],
+                self._me_after_vote(tx, workshop, participant, proposals, raw),
             )
 
         return self.once(f"p:{participant_id}", request_id, command)
