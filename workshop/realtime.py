@@ -121,6 +121,11 @@ class Realtime(PlanHandlers):
             except Exception:  # an ack, never an exception, reaches the client
                 log.exception("command %s failed", name)
                 return dict(SERVER_ERROR)
+            finally:
+                # SQLite calls never yield to green threads: give the broadcaster (and
+                # every other phone) a turn after each command, or a burst of votes
+                # would silence the wall until the last one is counted.
+                self.socketio.sleep(0)
 
         handler.__name__ = name
         self.socketio.on_event(name, handler)
