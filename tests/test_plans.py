@@ -337,7 +337,8 @@ def test_exports_hold_no_names_device_ids_or_hidden_text(kit: Kit, tmp_path: Pat
         tmp_path, kit.documents.workshop(created.code), kit.documents.series(created.code)
     )
     assert files == [
-        f"partnership-review-maidstone-2025-03-05.{ext}" for ext in ("csv", "json", "md", "svg")
+        f"partnership-review-maidstone-2025-03-05-{created.code.lower()}.{ext}"
+        for ext in ("csv", "json", "md", "svg")
     ]
     for name in files:
         body = (tmp_path / name).read_text()
@@ -357,9 +358,10 @@ def test_closing_a_workshop_writes_its_plan_to_the_exports_folder(
     assert facilitator.emit("change_stage", {"stage": "closed"}, callback=True)["ok"]
     folder = Path(app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
     deadline = time.monotonic() + 10
-    while not (folder / "partnership-review.md").exists() and time.monotonic() < deadline:
+    written = folder / f"partnership-review-{workshop['code'].lower()}.md"
+    while not written.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert (folder / "partnership-review.md").read_text().startswith('---\ntitle: "Partnership')
+    assert written.read_text().startswith('---\ntitle: "Partnership')
 
 
 def test_the_published_plan_page_needs_the_organisers_choice(client: FlaskClient, kit: Kit) -> None:

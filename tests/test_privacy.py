@@ -239,3 +239,42 @@ def test_purge_from_the_command_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Erased the attendee data of 1 closed workshop(s)."
+
+
+def test_deleting_removes_files_written_under_an_older_title_and_no_one_elses(
+    app: Flask, client: FlaskClient, service: WorkshopService
+) -> None:
+    first, _ = filled(service, app, "Same title")
+    second, _ = filled(service, app, "Same title")
+    for made in (first, second):
+        client.post(f"/api/workshops/{made.code}/export", headers=bearer(made.token))
+    service.change_stage(first.code, Stage.PROPOSE)
+    app.extensions["workshop.plans"].set_details(first.code, "Tonbridge", False, None)
+    client.delete(f"/api/workshops/{first.code}", headers=bearer(first.token))
+    folder = Path(app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == [
+        f"same-title-{second.code.lower()}.{ext}" for ext in ("csv", "json", "md", "svg")
+    ]
+
+
+def test_an_imported_workshops_stand_ins_cannot_be_joined(
+    app: Flask, client: FlaskClient, service: WorkshopService
+) -> None:
+    created, _ = filled(service, app)
+    document = app.extensions["workshop.documents"].workshop(created.code)
+    copy = client.post("/api/workshops/import", json=document).get_json()
+    with service.store.transaction() as tx:
+        devices = (
+            tx.conn.execute(
+                text(
+                    "SELECT device_id FROM participants p JOIN workshops w ON w.id = p.workshop_id "
+                    "WHERE w.code = :c"
+                ),
+                {"c": copy["code"]},
+            )
+            .scalars()
+            .all()
+        )
+    assert devices and not any(d.startswith("imported") for d in devices)
+    assert len({d[:6] for d in devices}) == len(devices)  # random, not a guessable series

@@ -11,7 +11,7 @@ from .domain.planning import merged_children
 from .domain.voting import counts_for, fold_totals, rank
 from .services import Created, WorkshopService
 from .store import Tx
-from .tokens import hash_token, new_token
+from .tokens import hash_token, new_device_id, new_token
 
 
 def _iso(ms: int) -> str:
@@ -123,8 +123,9 @@ class PlanDocuments:
 def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
     """Recreate an exported workshop in this instance: same plan, no people.
 
-    Attendees come back as anonymous stand-ins, one per person counted in each group,
-    carrying the group's dots, so tallies and per-group support are reproduced.
+    Attendees come back as anonymous stand-ins, one per person counted in each group;
+    each group's dots are put on its first stand-in, so tallies, per-group support and
+    the Markdown are reproduced (offers of help and links to earlier meetings are not).
     """
     from .import_check import checked_document
 
@@ -151,14 +152,14 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
         )
         workshop.id = tx.insert_workshop(workshop, hash_token(token), created_at)
-        stand_ins: dict[str, list[int]] = {}
-        for key, count in info["attendance"].items():
-            stand_ins[key] = [
-                tx.insert_participant(
-                    workshop.id, f"imported-{key or 'none'}-{n:06d}", None, key or None, created_at
-                )
-                for n in range(count)
+        # Random device ids: nobody can rejoin as a stand-in and take its dots back.
+        stand_ins: dict[str, list[int]] = {
+            key: [
+                tx.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
+                for _ in range(count)
             ]
+            for key, count in info["attendance"].items()
+        }
         new_ids: dict[int, int] = {}
         for p in sorted(doc["proposals"], key=lambda p: p["id"]):
             new_ids[p["id"]] = tx.insert_proposal(
@@ -173,22 +174,13 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                 child = tx.insert_proposal(workshop.id, None, text, created_at)
                 tx.update_proposal(child, merged_into=new_ids[p["id"]])
             for key, points in p["by_group"].items():
-                voter = (
-                    stand_ins.get(key)
-                    or stand_ins.setdefault(
-                        key,
-                        [
-                            tx.insert_participant(
-                                workshop.id,
-                                f"imported-{key or 'none'}-x",
-                                None,
-                                key or None,
-                                created_at,
-                            )
-                        ],
-                    )
-                )[0]
-                tx.insert_vote(workshop.id, voter, new_ids[p["id"]], points, created_at)
+                if not stand_ins.get(key):  # support from a group nobody is counted in
+                    stand_ins[key] = [
+                        tx.insert_participant(
+                            workshop.id, new_device_id(), None, key or None, created_at
+                        )
+                    ]
+                tx.insert_vote(workshop.id, stand_ins[key][0], new_ids[p["id"]], points, created_at)
         for a in doc["actions"]:
             action = Action(
                 0,

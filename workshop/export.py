@@ -340,11 +340,15 @@ def svg_chart(document: dict[str, Any]) -> str:
 
 
 def file_stem(workshop: dict[str, Any]) -> str:
-    """Return the export file name: title, place and date, as plain lower-case words."""
+    """Return the export file name: title, place and date as plain words, then the code.
+
+    The code keeps two meetings with the same title, place and date apart, and lets a
+    deletion find a workshop's files whatever its title has become.
+    """
     parts = [workshop["title"], workshop["place"], workshop["held_on"] or ""]
     words = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
     slug = re.sub(r"[^a-z0-9]+", "-", words.encode("ascii", "ignore").decode().lower())
-    return slug.strip("-")[:80] or workshop["code"].lower()
+    return f"{slug.strip('-')[:80]}-{workshop['code'].lower()}".lstrip("-")
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import export
 from .services import WorkshopService
 from .tokens import hash_token, new_token
 
@@ -34,17 +33,12 @@ class PrivacyService:
         self.core.check_facilitator(code, token)
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code, for_update=True)
-            stem = export.file_stem(
-                {
-                    "title": workshop.title,
-                    "place": workshop.place,
-                    "code": workshop.code,
-                    "held_on": workshop.held_on.isoformat() if workshop.held_on else None,
-                }
-            )
             tx.delete_workshop(workshop.id)
+        # Every file name ends with the code (export.file_stem), whatever the title was.
         for suffix in (".md", ".csv", ".json", ".svg"):
-            (self.exports_dir / f"{stem}{suffix}").unlink(missing_ok=True)
+            for path in self.exports_dir.glob(f"*{code.lower()}{suffix}"):
+                if path.stem == code.lower() or path.stem.endswith(f"-{code.lower()}"):
+                    path.unlink(missing_ok=True)
 
     def apply_retention(self, days: int) -> int:
         """Erase attendee data of workshops closed more than `days` ago; return how many."""
