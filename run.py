@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if not args.access_log:  # werkzeug (threading mode) logs each visitor's IP address
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from workshop import create_app, qr
     from workshop.database_urls import normalise
 

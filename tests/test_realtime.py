@@ -591,3 +591,15 @@ def test_the_view_in_a_vote_ack_is_the_view_a_fresh_read_gives(
     )
     assert replay["me"] == service.me(room.code, pid)  # a replay still reports the present
     assert replay["me"]["my_votes"] == {str(ids[0]): 1, str(ids[1]): 2}
+
+
+def test_a_deleted_workshop_does_not_silence_the_others_broadcasts(
+    room: Room, app: Flask
+) -> None:
+    from workshop.events import StateChanged
+
+    realtime = app.extensions["workshop.realtime"]
+    room.clear()
+    realtime.coalescer.mark([StateChanged(0, "ZZZZZZ"), StateChanged(0, room.code)])
+    realtime.flush()
+    assert last(room.screen.get_received(), "state_changed")["code"] == room.code

@@ -83,10 +83,13 @@ def test_create_workshop_starts_in_the_lobby_with_its_groups(service: WorkshopSe
     state = service.snapshot(created.code, "screen")
     assert state["stage"] == "lobby"
     assert (state["title"], state["dots"], state["max_per_proposal"]) == (
-        "Partnership review", 5, 3,
+        "Partnership review",
+        5,
+        3,
     )
     assert state["groups"] == [
-        {"key": "g1", "label": "Service users"}, {"key": "g2", "label": "Staff"},
+        {"key": "g1", "label": "Service users"},
+        {"key": "g2", "label": "Staff"},
     ]
     assert state["join_url"] == f"http://testserver/w/{created.code}"
 
@@ -97,7 +100,11 @@ def test_create_workshop_refuses_a_per_proposal_limit_above_the_budget(
     refused(
         InvalidInput,
         "The most dots on one proposal cannot be more than the dots per attendee.",
-        service.create_workshop, "Review", 3, 4, [],
+        service.create_workshop,
+        "Review",
+        3,
+        4,
+        [],
     )
 
 
@@ -141,7 +148,11 @@ def test_join_refuses_an_unknown_group_and_seats_nobody(service: WorkshopService
         InvalidInput,
         "That group is not one of this workshop's groups: "
         "pick one from the list or skip the question.",
-        service.join, code, "device-new-00000001", "Sam", "g9",
+        service.join,
+        code,
+        "device-new-00000001",
+        "Sam",
+        "g9",
     )
     assert service.find_participant(code, "device-new-00000001") is None
     assert service.attendance(code) == {"joined": 0, "by_group": {}}
@@ -216,7 +227,11 @@ def test_an_attendee_may_share_at_most_fifty_proposals(service: WorkshopService)
         LimitReached,
         "You have shared 50 proposals, the most one person can: "
         "talk to the facilitator to add more.",
-        service.submit_proposal, code, people[0], "one too many", "idea-50",
+        service.submit_proposal,
+        code,
+        people[0],
+        "one too many",
+        "idea-50",
     )
     assert len(service.me(code, people[0])["my_proposals"]) == 50
 
@@ -280,9 +295,9 @@ def test_a_vote_id_tells_which_tally_includes_the_vote(
     second = service.cast_vote(code, people[1], ids[1], 1, "v1")
     assert second.ack["vote_id"] > first.ack["vote_id"]
     assert service.tally(code)[0]["version"] >= second.ack["vote_id"]
-    assert service.cast_vote(code, people[0], ids[0], 1, "v1").ack["vote_id"] == first.ack[
-        "vote_id"
-    ]
+    assert (
+        service.cast_vote(code, people[0], ids[0], 1, "v1").ack["vote_id"] == first.ack["vote_id"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -459,8 +474,12 @@ def test_hiding_an_unknown_proposal_is_refused(
 ) -> None:
     code, _, ids = voting
     refused(
-        NotFound, "That proposal does not exist in this workshop.",
-        service.hide_proposal, code, max(ids) + 100, True,
+        NotFound,
+        "That proposal does not exist in this workshop.",
+        service.hide_proposal,
+        code,
+        max(ids) + 100,
+        True,
     )
 
 
@@ -472,7 +491,7 @@ def test_hiding_clears_a_priority(
     service.hide_proposal(code, ids[0], True)
     state = service.snapshot(code, "facilitator")
     assert entry(state, ids[0])["priority_rank"] is None
-    assert entry(state, ids[1])["priority_rank"] == 2
+    assert entry(state, ids[1])["priority_rank"] == 1  # the ranks close up: no gap at 1
 
 
 def test_showing_a_visible_proposal_keeps_its_priority(
@@ -541,17 +560,19 @@ def test_a_merge_over_the_per_proposal_limit_stands_but_allows_no_more_there(
     assert service.cast_vote(code, people[0], ids[2], 1, "v4").ack["dots_left"] == 0
 
 
-def test_merge_refusals(
-    service: WorkshopService, voting: tuple[str, list[int], list[int]]
-) -> None:
+def test_merge_refusals(service: WorkshopService, voting: tuple[str, list[int], list[int]]) -> None:
     code, _, ids = voting
     mergeable = (
         "Only visible proposals that are not already merged can be merged: "
         "show or unmerge it first."
     )
     refused(
-        Conflict, "A proposal cannot be merged into itself: pick a different one.",
-        service.merge_proposals, code, ids[0], ids[0],
+        Conflict,
+        "A proposal cannot be merged into itself: pick a different one.",
+        service.merge_proposals,
+        code,
+        ids[0],
+        ids[0],
     )
     service.hide_proposal(code, ids[2], True)
     refused(Conflict, mergeable, service.merge_proposals, code, ids[0], ids[2])
@@ -559,8 +580,11 @@ def test_merge_refusals(
     service.merge_proposals(code, ids[0], ids[1])
     refused(Conflict, mergeable, service.merge_proposals, code, ids[1], ids[0])
     refused(
-        Conflict, "That proposal is not merged into another one.",
-        service.unmerge_proposal, code, ids[0],
+        Conflict,
+        "That proposal is not merged into another one.",
+        service.unmerge_proposal,
+        code,
+        ids[0],
     )
     assert [m["id"] for m in entry(service.snapshot(code, "facilitator"), ids[0])["merged"]] == [
         ids[1],
@@ -625,16 +649,25 @@ def test_set_priorities_refusals_change_nothing(
     service.merge_proposals(code, ids[1], ids[2])
     version = service.snapshot(code, "facilitator")["version"]
     refused(
-        InvalidInput, "Each proposal can appear only once in the priorities.",
-        service.set_priorities, code, [ids[1], ids[1]],
+        InvalidInput,
+        "Each proposal can appear only once in the priorities.",
+        service.set_priorities,
+        code,
+        [ids[1], ids[1]],
     )
     refused(
-        Conflict, "Hidden or merged proposals cannot be priorities: show or unmerge it first.",
-        service.set_priorities, code, [ids[1], ids[2]],
+        Conflict,
+        "Hidden or merged proposals cannot be priorities: show or unmerge it first.",
+        service.set_priorities,
+        code,
+        [ids[1], ids[2]],
     )
     refused(
-        NotFound, "That proposal does not exist in this workshop.",
-        service.set_priorities, code, [max(ids) + 100],
+        NotFound,
+        "That proposal does not exist in this workshop.",
+        service.set_priorities,
+        code,
+        [max(ids) + 100],
     )
     state = service.snapshot(code, "facilitator")
     assert state["version"] == version
@@ -654,12 +687,18 @@ def test_the_timer_runs_pauses_resumes_and_cancels_on_the_service_clock(
     assert timer() == {"status": "idle", "duration_ms": 0, "ends_at": None, "remaining_ms": None}
     service.set_timer(code, "start", 120)
     assert timer() == {
-        "status": "running", "duration_ms": 120_000, "ends_at": 1_120_000, "remaining_ms": None,
+        "status": "running",
+        "duration_ms": 120_000,
+        "ends_at": 1_120_000,
+        "remaining_ms": None,
     }
     now[0] += 30_000
     service.set_timer(code, "pause")
     assert timer() == {
-        "status": "paused", "duration_ms": 120_000, "ends_at": None, "remaining_ms": 90_000,
+        "status": "paused",
+        "duration_ms": 120_000,
+        "ends_at": None,
+        "remaining_ms": 90_000,
     }
     now[0] = 5_000_000
     service.set_timer(code, "resume")
@@ -680,7 +719,10 @@ def test_the_timer_runs_pauses_resumes_and_cancels_on_the_service_clock(
     ],
 )
 def test_timer_refusals_change_nothing(
-    service: WorkshopService, action: str, seconds: int, error: type[WorkshopError],
+    service: WorkshopService,
+    action: str,
+    seconds: int,
+    error: type[WorkshopError],
     sentence: str,
 ) -> None:
     code, _, _ = workshop_with_proposals(service, [])
@@ -745,7 +787,9 @@ def test_snapshots_returns_every_audience_from_one_read(
     states = service.snapshots(code)
     assert sorted(states) == ["facilitator", "phone", "screen"]
     assert {audience: s["audience"] for audience, s in states.items()} == {
-        "facilitator": "facilitator", "phone": "phone", "screen": "screen",
+        "facilitator": "facilitator",
+        "phone": "phone",
+        "screen": "screen",
     }
     assert len({s["version"] for s in states.values()}) == 1
 
@@ -806,3 +850,18 @@ def test_everything_acknowledged_survives_a_restart(tmp_path: Path) -> None:
         assert again.tally(code)[0]["totals"][str(ids[0])] == 3
     finally:
         second.extensions["workshop.store"].close()
+
+
+def test_merging_away_a_priority_closes_the_gap_and_closed_workshops_keep_theirs(
+    service: WorkshopService,
+) -> None:
+    code, _, ids = workshop_with_proposals(service, ["A", "B", "C", "D"])
+    service.set_priorities(code, [ids[2], ids[0], ids[3]])
+    service.merge_proposals(code, ids[1], ids[0])
+    ranks = {
+        p["id"]: p["priority_rank"] for p in service.snapshot(code, "facilitator")["proposals"]
+    }
+    assert (ranks[ids[2]], ranks[ids[3]]) == (1, 2)
+    service.change_stage(code, Stage.CLOSED)
+    with pytest.raises(WrongStage):
+        service.set_priorities(code, [ids[3]])

@@ -82,8 +82,9 @@ class Facilitation:
             proposals = tx.proposals(workshop.id)
             if proposal_id not in proposals:
                 raise NotFound("That proposal does not exist in this workshop.")
-            if hidden:  # a hidden proposal cannot stay a priority; showing one keeps its rank
+            if hidden:  # a hidden proposal stops being a priority; showing it does not restore that
                 tx.update_proposal(proposal_id, hidden=True, priority_rank=None)
+                _close_rank_gaps(tx, workshop.id)
             else:
                 tx.update_proposal(proposal_id, hidden=False)
             tx.bump_version(workshop.id, self.clock())
@@ -113,6 +114,7 @@ class Facilitation:
             proposals = tx.proposals(workshop.id)
             planning.check_merge(survivor_id, absorbed_id, proposals)
             tx.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
+            _close_rank_gaps(tx, workshop.id)
             tx.bump_version(workshop.id, self.clock())
             family = {absorbed_id} | _descendants(absorbed_id, proposals)
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
@@ -173,6 +175,7 @@ class Facilitation:
         """Mark proposals as the workshop's priorities, in rank order."""
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            stages.require_not_closed(workshop.stage)  # the plan exported at closing stays true
             planning.check_priorities(proposal_ids, tx.proposals(workshop.id))
             tx.clear_priorities(workshop.id)
             for rank_number, proposal_id in enumerate(proposal_ids, start=1):
@@ -181,6 +184,17 @@ class Facilitation:
             return []
 
         return self.facilitator_change(code, change)
+
+
+def _close_rank_gaps(tx: Tx, workshop_id: int) -> None:
+    """Renumber the remaining priorities 1, 2, 3... after one stopped being a priority."""
+    ranked = sorted(
+        (p for p in tx.proposals(workshop_id).values() if p.priority_rank is not None),
+        key=lambda p: p.priority_rank or 0,
+    )
+    for number, proposal in enumerate(ranked, start=1):
+        if proposal.priority_rank != number:
+            tx.update_proposal(proposal.id, priority_rank=number)
 
 
 def _descendants(proposal_id: int, proposals: dict[int, Any]) -> set[int]:

@@ -17,7 +17,7 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from . import validation as valid
 from .bindings import Binding, personal_room, room
-from .coalescer import Coalescer
+from .coalescer import Coalescer, Dirty
 from .domain.model import Stage
 from .domain.stages import parse_stage
 from .errors import Forbidden, WorkshopError
@@ -226,23 +226,31 @@ class Realtime(PlanHandlers):
     def flush(self) -> None:
         """Send each dirty workshop's broadcasts once, to the rooms allowed to see them."""
         for code, dirty in self.coalescer.take().items():
-            emit = self.socketio.emit
-            if dirty.state:  # a snapshot carries the tally and head count too
-                for audience, state in self.service.snapshots(code).items():
-                    emit(STATE_CHANGED, state, to=room(code, audience))
-            elif dirty.tally:
-                tally, phones_may_see = self.service.tally(code)
-                emit(TALLY_CHANGED, tally, to=room(code, "screen"))
-                emit(TALLY_CHANGED, tally, to=room(code, "facilitator"))
-                if phones_may_see:
-                    emit(TALLY_CHANGED, tally, to=room(code, "phone"))
-            if dirty.attendance and not dirty.state:
-                attendance = self.service.attendance(code)
-                emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
-                emit(ATTENDANCE_CHANGED, attendance, to=room(code, "facilitator"))
-            for participant_id in sorted(dirty.people):
-                me = self.service.me(code, participant_id)
-                emit(MY_STATE_CHANGED, me, to=personal_room(code, participant_id))
+            try:
+                self._flush_one(code, dirty)
+            except WorkshopError:
+                continue  # deleted since it was marked: nothing left to tell anyone
+            except Exception:  # one workshop's failure must not silence the others
+                log.exception("broadcasting a workshop's changes failed")
+
+    def _flush_one(self, code: str, dirty: Dirty) -> None:
+        emit = self.socketio.emit
+        if dirty.state:  # a snapshot carries the tally and head count too
+            for audience, state in self.service.snapshots(code).items():
+                emit(STATE_CHANGED, state, to=room(code, audience))
+        elif dirty.tally:
+            tally, phones_may_see = self.service.tally(code)
+            emit(TALLY_CHANGED, tally, to=room(code, "screen"))
+            emit(TALLY_CHANGED, tally, to=room(code, "facilitator"))
+            if phones_may_see:
+                emit(TALLY_CHANGED, tally, to=room(code, "phone"))
+        if dirty.attendance and not dirty.state:
+            attendance = self.service.attendance(code)
+            emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
+            emit(ATTENDANCE_CHANGED, attendance, to=room(code, "facilitator"))
+        for participant_id in sorted(dirty.people):
+            me = self.service.me(code, participant_id)
+            emit(MY_STATE_CHANGED, me, to=personal_room(code, participant_id))
 
     # -- connection ------------------------------------------------------------
 
