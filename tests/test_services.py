@@ -504,7 +504,7 @@ def test_showing_a_visible_proposal_keeps_its_priority(
     assert [entry(state, pid)["priority_rank"] for pid in ids[:2]] == [2, 1]
 
 
-def test_retract_after_an_unhide_reports_the_dots_really_left(
+def test_an_unhide_never_lets_one_attendee_count_more_dots_than_the_budget(
     service: WorkshopService, voting: tuple[str, list[int], list[int]]
 ) -> None:
     code, people, ids = voting
@@ -513,12 +513,13 @@ def test_retract_after_an_unhide_reports_the_dots_really_left(
     service.cast_vote(code, voter, ids[1], 2, "v2")
     service.hide_proposal(code, ids[0], True)
     service.cast_vote(code, voter, ids[2], 3, "v3")  # spends the 3 dots that came back
-    service.hide_proposal(code, ids[0], False)  # now 8 dots count on a budget of 5
-    assert service.me(code, voter)["dots_left"] == 0
+    service.hide_proposal(code, ids[0], False)  # 8 would count on a budget of 5...
+    mine = service.me(code, voter)
+    assert sum(mine["my_votes"].values()) == 5 and mine["dots_left"] == 0  # ...so 3 go back
+    assert mine["my_votes"] == {str(ids[1]): 2, str(ids[2]): 3}
+    assert service.tally(code)[0]["votes"] == 5
     answer = service.retract_vote(code, voter, ids[2], 1, "r1")
-    # 7 dots still count, so none is free: the phone must not be told one is.
-    assert service.me(code, voter)["dots_left"] == 0
-    assert dots_left(answer) == 0
+    assert dots_left(answer) == 1 == service.me(code, voter)["dots_left"]
 
 
 # -- merging -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from .domain import planning, stages, timers
 from .domain.model import Stage, Workshop
+from .domain.voting import DotBudget
 from .errors import Conflict, NotFound
 from .events import Answer, Event, PersonalChanged, StateChanged, TallyChanged, WorkshopClosed
 from .store import Store, Tx
@@ -82,16 +83,36 @@ class Facilitation:
             proposals = tx.proposals(workshop.id)
             if proposal_id not in proposals:
                 raise NotFound("That proposal does not exist in this workshop.")
+            family = {proposal_id} | _descendants(proposal_id, proposals)
             if hidden:  # a hidden proposal stops being a priority; showing it does not restore that
                 tx.update_proposal(proposal_id, hidden=True, priority_rank=None)
                 _close_rank_gaps(tx, workshop.id)
             else:
                 tx.update_proposal(proposal_id, hidden=False)
+                self._trim_overspent(tx, workshop, family)
             tx.bump_version(workshop.id, self.clock())
-            family = {proposal_id} | _descendants(proposal_id, proposals)
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
         return self.facilitator_change(code, change)
+
+    def _trim_overspent(self, tx: Tx, workshop: Workshop, family: set[int]) -> None:
+        """Give back dots that would count twice now a hidden proposal is shown again.
+
+        While it was hidden its dots did not count, so its voters could spend them
+        elsewhere; shown again, those dots are taken back from it, as few as needed, so
+        nobody ever has more dots counting than the workshop gives.
+        """
+        proposals = tx.proposals(workshop.id)
+        for participant_id in sorted(tx.participants_touching(workshop.id, family)):
+            raw = tx.points_of(participant_id)
+            budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, raw, proposals)
+            excess = budget.used - workshop.dots
+            for source in sorted(pid for pid in family if raw.get(pid, 0) > 0):
+                if excess <= 0:
+                    break
+                taken = min(excess, raw[source])
+                tx.insert_vote(workshop.id, participant_id, source, -taken, self.clock())
+                excess -= taken
 
     def edit_proposal(self, code: str, proposal_id: int, text: str) -> Answer:
         """Change a proposal's wording (for example to remove personal details)."""
