@@ -406,7 +406,8 @@ def test_import_refuses_what_is_not_a_plan(client: FlaskClient) -> None:
         answer = client.post("/api/workshops/import", json=body)
         assert answer.status_code == 400
         assert answer.get_json()["error"] == (
-            "That file is not a workshop plan exported by this toolkit (plan.json)."
+            "That file is not a workshop plan exported by this toolkit: "
+            "download it again with 'Download plan (JSON)' and import that file."
         )
 
 
@@ -472,7 +473,43 @@ def test_import_refuses_a_plan_claiming_more_people_than_a_workshop_holds(
     answer = client.post("/api/workshops/import", json=document)
     assert answer.status_code == 400
     assert answer.get_json()["error"] == (
-        "That file is not a workshop plan exported by this toolkit (plan.json)."
+        "That file is not a workshop plan exported by this toolkit: "
+        "download it again with 'Download plan (JSON)' and import that file."
     )
     with kit.core.store.transaction() as tx:
         assert tx.conn.exec_driver_sql("SELECT COUNT(*) FROM workshops").scalar() == 1
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda d: d.update(generated_at="2026-99-99T00:00:00Z"),
+        lambda d: d["workshop"]["groups"][0].pop("label"),
+        lambda d: d["workshop"].update(max_per_proposal=9, dots=2),
+        lambda d: d["workshop"].update(attendance={"g1": 0, "g2": 0}) or None,
+        lambda d: d["actions"].append({"priority_id": -1}),
+    ],
+)
+def test_a_spoiled_plan_is_refused_in_words_never_with_a_crash(
+    kit: Kit, client: FlaskClient, spoil: Any
+) -> None:
+    created, _, _ = review(kit)
+    document = kit.documents.workshop(created.code)
+    spoil(document)
+    answer = client.post("/api/workshops/import", json=document)
+    if answer.status_code == 201:  # zero attendees with points: still importable
+        assert kit.documents.workshop(answer.get_json()["code"])["proposals"]
+    else:
+        error = answer.get_json()["error"]
+        assert answer.status_code == 400 and error[:1].isupper() and error.endswith(".")
+
+
+def test_imported_text_is_cleaned_like_typed_text(kit: Kit, client: FlaskClient) -> None:
+    created, _, _ = review(kit)
+    document = kit.documents.workshop(created.code)
+    document["workshop"]["title"] = "\u202eevil title"
+    document["proposals"][0]["text"] = "tab\x00null"
+    copy = client.post("/api/workshops/import", json=document).get_json()
+    imported = kit.documents.workshop(copy["code"])
+    assert imported["workshop"]["title"] == "evil title"
+    assert "tabnull" in [p["text"] for p in imported["proposals"]]
