@@ -103,16 +103,21 @@ def test_check_cast_allows_placements_within_both_limits(
 
 
 @pytest.mark.parametrize(
-    ("by_proposal", "target", "points"),
-    [({}, 1, 1), ({1: 1}, 1, 2), ({2: 3}, 1, 1)],
+    ("by_proposal", "target", "points", "sentence"),
+    [
+        ({}, 1, 1, NOTHING_TO_TAKE_BACK),
+        ({2: 3}, 1, 1, NOTHING_TO_TAKE_BACK),
+        ({1: 1}, 1, 2, "You have only 1 dot on that proposal: take back that many or fewer."),
+        ({1: 2}, 1, 3, "You have only 2 dots on that proposal: take back that many or fewer."),
+    ],
 )
 def test_check_retract_refuses_taking_back_more_than_was_placed(
-    by_proposal: dict[int, int], target: int, points: int
+    by_proposal: dict[int, int], target: int, points: int, sentence: str
 ) -> None:
     budget = DotBudget(5, 3, by_proposal)
     with pytest.raises(Conflict) as caught:
         budget.check_retract(target, points)
-    assert refusal(Conflict, caught) == NOTHING_TO_TAKE_BACK
+    assert refusal(Conflict, caught) == sentence
 
 
 def test_check_retract_allows_taking_back_what_is_there() -> None:

@@ -392,7 +392,8 @@ def test_retract_refuses_more_than_was_placed(
     code, people, ids = voting
     service.cast_vote(code, people[0], ids[0], 1, "v1")
     sentence = "You have no dot on that proposal to take back."
-    refused(Conflict, sentence, service.retract_vote, code, people[0], ids[0], 2, "r1")
+    only_one = "You have only 1 dot on that proposal: take back that many or fewer."
+    refused(Conflict, only_one, service.retract_vote, code, people[0], ids[0], 2, "r1")
     refused(Conflict, sentence, service.retract_vote, code, people[0], ids[1], 1, "r2")
     refused(Conflict, sentence, service.retract_vote, code, people[1], ids[0], 1, "r3")
     assert totals(service, code)[str(ids[0])] == 1

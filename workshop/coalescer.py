@@ -50,8 +50,3 @@ class Coalescer:
         with self._lock:
             taken, self._dirty = self._dirty, {}
         return taken
-
-    def pending(self) -> bool:
-        """Say whether anything waits to be broadcast."""
-        with self._lock:
-            return bool(self._dirty)

@@ -23,7 +23,7 @@ class PlanHandlers:
     def suggest_action(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee suggests an action for a priority; the wall shows the plan growing."""
         me = self._attendee()
-        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id")
+        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id", "priority")
         text = valid.clean_text(data.get("text"), "action", valid.MAX_ACTION_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         pid: int = me.participant_id  # type: ignore[assignment]
@@ -32,7 +32,7 @@ class PlanHandlers:
     def volunteer(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee offers (or withdraws) help; the name shows only if they choose."""
         me = self._attendee()
-        action_id = valid.proposal_id(data.get("action_id"), "action_id")
+        action_id = valid.proposal_id(data.get("action_id"), "action_id", "action")
         helping = valid.boolean(data.get("helping"), "helping")
         show_name = valid.boolean(data.get("show_name", False), "show_name")
         request_id = valid.request_id(data.get("request_id"))
@@ -43,21 +43,21 @@ class PlanHandlers:
 
     def add_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Add an action under a priority."""
-        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id")
+        priority_id = valid.proposal_id(data.get("priority_id"), "priority_id", "priority")
         fields = valid.action_fields(data, text_required=True)
         request_id = valid.request_id(data.get("request_id"))
         return self._answer(self.plans.add_action(f.code, priority_id, fields, request_id))
 
     def edit_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Change an action's fields or status."""
-        action_id = valid.proposal_id(data.get("action_id"), "action_id")
+        action_id = valid.proposal_id(data.get("action_id"), "action_id", "action")
         fields = valid.action_fields(data, text_required=False)
         return self._answer(self.plans.edit_action(f.code, action_id, fields))
 
     def merge_actions(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Merge a duplicate action into a survivor."""
-        survivor = valid.proposal_id(data.get("survivor_id"), "survivor_id")
-        absorbed = valid.proposal_id(data.get("absorbed_id"), "absorbed_id")
+        survivor = valid.proposal_id(data.get("survivor_id"), "survivor_id", "action")
+        absorbed = valid.proposal_id(data.get("absorbed_id"), "absorbed_id", "action")
         return self._answer(self.plans.merge_actions(f.code, survivor, absorbed))
 
     def set_details(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:

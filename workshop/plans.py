@@ -234,11 +234,12 @@ class PlanService:
             new.id = tx.insert_workshop(new, hash_token(new_token_value), now)
             tx.set_series(new.id, source.series_root_id or source.id, source.id)
             proposals = tx.proposals(source.id)
+            chosen = priority_ids(tx, source)
             raw, _ = tx.points_by_proposal(source.id)
             totals = fold_totals(raw, proposals)
             carried: dict[int, int] = {}
             for proposal in sorted(
-                (p for p in proposals.values() if p.id in priority_ids(tx, source)),
+                (p for p in proposals.values() if p.id in chosen),
                 key=lambda p: p.priority_rank or 0,
             ):
                 carried[proposal.id] = tx.insert_proposal(
@@ -271,12 +272,6 @@ class PlanService:
                     )
                     tx.insert_action(new.id, copy, now)
         return Created(new.code, new_token_value)
-
-    def series_codes(self, code: str) -> list[str]:
-        """Return the codes of every workshop in the series `code` belongs to, oldest first."""
-        with self.core.store.transaction() as tx:
-            workshop = self.core.workshop_in(tx, code)
-            return [w.code for w in tx.series_members(workshop.series_root_id or workshop.id)]
 
     def is_public(self, code: str) -> bool:
         """Say whether the organiser has published this workshop's plan."""

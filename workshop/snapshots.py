@@ -12,8 +12,6 @@ from .domain.model import Participant, Proposal, Stage, Workshop
 from .domain.planning import merged_children
 from .domain.voting import DotBudget, counts_for, fold_totals, rank
 
-AUDIENCES = ("phone", "screen", "facilitator")
-
 
 def tally(
     raw: Mapping[int, int], position: int, proposals: Mapping[int, Proposal]

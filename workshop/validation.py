@@ -102,10 +102,12 @@ def integer(value: Any, what: str, low: int, high: int) -> int:
     return value
 
 
-def proposal_id(value: Any, what: str = "proposal_id") -> int:
-    """Return a proposal id, or refuse."""
+def proposal_id(value: Any, what: str = "proposal_id", thing: str = "proposal") -> int:
+    """Return the id of a proposal (or of another `thing`, such as an action), or refuse."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise InvalidInput(f"The {what} must be the number of a proposal.")
+        raise InvalidInput(
+            f"The {what} must be the number of {'an' if thing[0] in 'aeiou' else 'a'} {thing}."
+        )
     return value
 
 

@@ -72,12 +72,16 @@ def handle_http_exception(error: HTTPException) -> Any:
     """Answer API clients with JSON and people with a page, in sentences."""
     sentences = {
         404: "There is nothing at this address: check the link and try again.",
-        405: "This address does not accept that kind of request.",
+        405: "This address does not accept that kind of request: check the method in "
+        "docs/protocol.md.",
         413: "That request is too large: send less than 256 KB.",
     }
-    sentence = sentences.get(error.code or 500, "That request could not be handled.")
+    sentence = sentences.get(
+        error.code or 500, "That request could not be handled: check it and try again."
+    )
     if request.path.startswith("/api/"):
-        return jsonify({"ok": False, "error": sentence, "reason": "invalid"}), error.code
+        reason = {404: "not_found", 413: "limit"}.get(error.code or 0, "invalid")
+        return jsonify({"ok": False, "error": sentence, "reason": reason}), error.code
     title = "Not found" if error.code == 404 else "Sorry"
     return render_template("message.html", title=title, message=sentence), error.code
 

@@ -137,8 +137,14 @@ class DotBudget:
 
     def check_retract(self, target: int, points: int) -> None:
         """Refuse taking back more dots than the attendee has on that proposal."""
-        if self.by_proposal.get(target, 0) < points:
+        have = self.by_proposal.get(target, 0)
+        if have == 0:
             raise Conflict("You have no dot on that proposal to take back.")
+        if have < points:
+            raise Conflict(
+                f"You have only {have} dot{'s' if have != 1 else ''} on that proposal: "
+                "take back that many or fewer."
+            )
 
 
 def votable_target(proposal_id: int, proposals: Mapping[int, Proposal]) -> int:
