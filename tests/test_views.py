@@ -86,9 +86,10 @@ def test_join_by_code_redirects_or_explains(client: FlaskClient, workshop: dict[
     found = client.get(f"/join?code={workshop['code'].lower()}")
     assert found.status_code == 303 and found.headers["Location"].endswith(f"/w/{workshop['code']}")
     missing = client.get("/join?code=ZZZZZZ")
-    assert (
-        missing.status_code == 303 and "error=There+is+no+workshop" in missing.headers["Location"]
-    )
+    assert missing.status_code == 200
+    assert "There is no workshop with that code" in missing.get_data(as_text=True)
+    spoofed = client.get("/?error=Send+your+bank+details+to+the+facilitator.")
+    assert "bank details" not in spoofed.get_data(as_text=True)  # no text from a URL
 
 
 def test_qr_code_is_an_svg(client: FlaskClient, workshop: dict[str, Any]) -> None:

@@ -109,18 +109,23 @@ def healthz() -> Any:
 @pages.get("/")
 def home() -> Any:
     """Offer to create a workshop or join one by code."""
-    return render_template("home.html", error=request.args.get("error"))
+    return render_template("home.html", error=None)
 
 
 @pages.get("/join")
 def join_by_code() -> Any:
-    """Send a typed join code to its phone page, or back home with a sentence."""
+    """Send a typed join code to its phone page, or show the home page with a sentence.
+
+    The sentence is rendered here, never carried in a URL, so nobody can send people
+    a link that makes the home page say something of their choosing.
+    """
     try:
         code = valid.code(request.args.get("code", ""))
         if service().find_workshop(code) is None:
             raise NotFound(UNKNOWN_WORKSHOP)
     except WorkshopError as error:
-        return redirect(url_for("pages.home", error=error.message), code=303)
+        # 200: the page people get is the home page, working, with a sentence on it.
+        return render_template("home.html", error=error.message)
     return redirect(url_for("pages.phone", code=code), code=303)
 
 
