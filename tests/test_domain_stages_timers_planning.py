@@ -45,7 +45,13 @@ def test_the_refusal_tables_cover_every_stage() -> None:
     assert set(PROPOSAL_REFUSALS) == set(Stage)
     assert set(VOTE_REFUSALS) == set(Stage)
     assert [s.value for s in Stage] == [
-        "lobby", "propose", "group", "vote", "results", "plan", "closed",
+        "lobby",
+        "propose",
+        "group",
+        "vote",
+        "results",
+        "plan",
+        "closed",
     ]
 
 
@@ -201,7 +207,10 @@ def test_cancel_refuses_when_there_is_no_timer() -> None:
 
 def test_timer_as_dict() -> None:
     assert Timer("paused", 60_000, None, 30_000).as_dict() == {
-        "status": "paused", "duration_ms": 60_000, "ends_at": None, "remaining_ms": 30_000,
+        "status": "paused",
+        "duration_ms": 60_000,
+        "ends_at": None,
+        "remaining_ms": 30_000,
     }
 
 
@@ -242,8 +251,14 @@ def test_a_proposal_cannot_be_merged_into_itself() -> None:
 @pytest.mark.parametrize(
     ("survivor", "absorbed"),
     [(4, 2), (2, 4), (5, 2), (2, 5), (6, 2), (2, 6)],
-    ids=["into-hidden", "hidden-absorbed", "into-absorbed", "absorbed-again",
-         "into-one-under-hidden", "one-under-hidden"],
+    ids=[
+        "into-hidden",
+        "hidden-absorbed",
+        "into-absorbed",
+        "absorbed-again",
+        "into-one-under-hidden",
+        "one-under-hidden",
+    ],
 )
 def test_hidden_or_absorbed_proposals_cannot_be_merged(survivor: int, absorbed: int) -> None:
     with pytest.raises(Conflict) as caught:

@@ -53,14 +53,27 @@ def proposals(*specs: tuple[int, int | None, bool]) -> dict[int, Proposal]:
         ({1: 3, 2: 2}, 3, 1, NoDotsLeft, NO_DOTS),
         ({1: 3}, 2, 3, NoDotsLeft, "You only have 2 dots left."),
         ({1: 3, 2: 1}, 3, 2, NoDotsLeft, "You only have 1 dot left."),
-        ({1: 2}, 1, 2, LimitReached,
-         "You can put at most 3 dots on one proposal: spread the rest across others."),
-        ({1: 3}, 1, 1, LimitReached,
-         "You can put at most 3 dots on one proposal: spread the rest across others."),
+        (
+            {1: 2},
+            1,
+            2,
+            LimitReached,
+            "You can put at most 3 dots on one proposal: spread the rest across others.",
+        ),
+        (
+            {1: 3},
+            1,
+            1,
+            LimitReached,
+            "You can put at most 3 dots on one proposal: spread the rest across others.",
+        ),
     ],
 )
 def test_check_cast_refuses_with_the_exact_sentence(
-    by_proposal: dict[int, int], target: int, points: int, error: type[WorkshopError],
+    by_proposal: dict[int, int],
+    target: int,
+    points: int,
+    error: type[WorkshopError],
     sentence: str,
 ) -> None:
     budget = DotBudget(5, 3, by_proposal)
@@ -254,7 +267,10 @@ def test_rank_uses_competition_ranking_and_marks_ties() -> None:
 def test_rank_lists_ties_by_id_whatever_the_input_order() -> None:
     rows = rank({9: 3, 4: 3, 7: 3, 2: 1})
     assert [(r.proposal_id, r.rank, r.tied) for r in rows] == [
-        (4, 1, True), (7, 1, True), (9, 1, True), (2, 4, False),
+        (4, 1, True),
+        (7, 1, True),
+        (9, 1, True),
+        (2, 4, False),
     ]
 
 
@@ -266,7 +282,10 @@ def test_rank_of_nothing_and_of_all_zero() -> None:
 
 def test_ranked_row_as_dict() -> None:
     assert RankedRow(4, 12, 1, False).as_dict() == {
-        "proposal_id": 4, "points": 12, "rank": 1, "tied": False,
+        "proposal_id": 4,
+        "points": 12,
+        "rank": 1,
+        "tied": False,
     }
 
 
@@ -286,16 +305,14 @@ def ballots(
         )
         hidden = draw(st.booleans()) if allow_hidden else False
         props[pid] = Proposal(pid, f"p{pid}", None, hidden, merged_into)
-    rows = draw(
-        st.lists(st.tuples(st.integers(1, count), st.integers(1, 5)), max_size=30)
-    )
+    rows = draw(st.lists(st.tuples(st.integers(1, count), st.integers(1, 5)), max_size=30))
     return props, rows
 
 
 @quick
 @given(ballots(allow_hidden=False))
 def test_folding_conserves_points_when_nothing_is_hidden(
-    drawn: tuple[dict[int, Proposal], list[tuple[int, int]]]
+    drawn: tuple[dict[int, Proposal], list[tuple[int, int]]],
 ) -> None:
     props, rows = drawn
     totals = fold_totals(sum_points(rows), props)
@@ -342,7 +359,7 @@ def test_the_order_of_rows_never_changes_the_result(
 @quick
 @given(ballots())
 def test_totals_never_exceed_what_was_cast(
-    drawn: tuple[dict[int, Proposal], list[tuple[int, int]]]
+    drawn: tuple[dict[int, Proposal], list[tuple[int, int]]],
 ) -> None:
     props, rows = drawn
     raw = sum_points(rows)
@@ -358,7 +375,7 @@ def test_totals_never_exceed_what_was_cast(
 @quick
 @given(ballots())
 def test_ranking_is_competition_ranking_of_the_totals(
-    drawn: tuple[dict[int, Proposal], list[tuple[int, int]]]
+    drawn: tuple[dict[int, Proposal], list[tuple[int, int]]],
 ) -> None:
     props, rows = drawn
     totals = fold_totals(sum_points(rows), props)

@@ -51,8 +51,10 @@ def source_of(name: str) -> Path | None:
     if top_level(name) != "workshop":
         return None
     relative = Path(*name.split("."))
-    for candidate in (PACKAGE.parent / relative.with_suffix(".py"),
-                      PACKAGE.parent / relative / "__init__.py"):
+    for candidate in (
+        PACKAGE.parent / relative.with_suffix(".py"),
+        PACKAGE.parent / relative / "__init__.py",
+    ):
         if candidate.is_file():
             return candidate
     return None

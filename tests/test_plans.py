@@ -333,9 +333,7 @@ def test_exports_hold_no_names_device_ids_or_hidden_text(kit: Kit, tmp_path: Pat
     created, _people, _ids = review(kit)
     secret = kit.core.add_proposal(created.code, "My address is 4 Mill Lane", "x").ack
     kit.core.hide_proposal(created.code, secret["proposal_id"], True)
-    files = export.write_exports(
-        tmp_path, kit.documents.workshop(created.code), kit.documents.series(created.code)
-    )
+    files = export.write_exports(tmp_path, kit.documents.series(created.code), created.code)
     assert files == [
         f"partnership-review-maidstone-2025-03-05-{created.code.lower()}.{ext}"
         for ext in ("csv", "json", "md", "svg")

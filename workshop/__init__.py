@@ -45,9 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     documents = PlanDocuments(service)
 
     def export_closed(code: str) -> None:
-        export.write_exports(
-            Path(settings["EXPORTS_DIR"]), documents.workshop(code), documents.series(code)
-        )
+        export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
 
     realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
     privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))

@@ -366,15 +366,18 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_exports(
-    folder: Path, document: dict[str, Any], series: dict[str, Any] | None
-) -> list[str]:
-    """Write the plan as .md, .csv, .json and .svg into folder; return the file names."""
+def write_exports(folder: Path, series: dict[str, Any], code: str) -> list[str]:
+    """Write one workshop's plan as .md, .csv, .json and .svg; return the file names.
+
+    The series (see plans.PlanDocuments.series) already holds the workshop's own
+    document, so nothing is read twice.
+    """
+    document = next(d for d in series["workshops"] if d["workshop"]["code"] == code)
     stem = file_stem(document["workshop"])
-    in_series = series is not None and len(series["workshops"]) > 1
+    in_series = len(series["workshops"]) > 1
     files = {
-        f"{stem}.md": series_markdown(series) if in_series else markdown(document),  # type: ignore[arg-type]
-        f"{stem}.csv": csv_rows(series["workshops"] if in_series else [document]),  # type: ignore[index]
+        f"{stem}.md": series_markdown(series) if in_series else markdown(document),
+        f"{stem}.csv": csv_rows(series["workshops"] if in_series else [document]),
         f"{stem}.json": json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
         f"{stem}.svg": svg_chart(document),
     }

@@ -23,6 +23,7 @@ from .views import (
     created_response,
     error_response,
     facilitator_code,
+    known_code,
     links,
     pages,
     service,
@@ -76,9 +77,7 @@ def write_exports(code: str) -> Any:
     try:
         normal = facilitator_code(code)
         folder = Path(current_app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
-        files = export.write_exports(
-            folder, documents().workshop(normal), documents().series(normal)
-        )
+        files = export.write_exports(folder, documents().series(normal), normal)
     except WorkshopError as error:
         return error_response(error)
     return jsonify({"ok": True, "files": files})
@@ -88,7 +87,7 @@ def write_exports(code: str) -> Any:
 def create_follow_up(code: str) -> Any:
     """Create a follow-up meeting that carries the priorities and open actions across."""
     try:
-        normal = facilitator_code(code)
+        normal = known_code(code)  # the use case checks the token in its own transaction
         data = valid.payload_dict(request.get_json(silent=True))
         title = valid.optional_label(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
         place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
@@ -114,7 +113,7 @@ def privacy() -> PrivacyService:
 def delete_workshop(code: str) -> Any:
     """Delete a workshop and all its data (and its exported files), for its facilitator."""
     try:
-        normal = facilitator_code(code)
+        normal = known_code(code)  # the use case checks the token in its own transaction
         privacy().delete_workshop(normal, bearer_token())
     except WorkshopError as error:
         return error_response(error)
@@ -125,7 +124,7 @@ def delete_workshop(code: str) -> Any:
 def rotate_token(code: str) -> Any:
     """Replace the facilitator token; the answer holds the new one, shown only this once."""
     try:
-        normal = facilitator_code(code)
+        normal = known_code(code)  # the use case checks the token in its own transaction
         fresh = privacy().rotate_token(normal, bearer_token())
     except WorkshopError as error:
         return error_response(error)

@@ -68,4 +68,4 @@ def public_plan_text(code: str) -> str:
     ]
     if len(shown) > 1:
         return export.series_markdown({**series, "workshops": shown})
-    return export.markdown(documents().workshop(code))
+    return export.markdown(shown[0])

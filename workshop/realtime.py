@@ -49,6 +49,38 @@ NOT_FACILITATOR = (
 )
 
 
+# Commands anyone connected may send (their own checks apply), and the facilitator's.
+ATTENDEE_COMMANDS = (
+    "join_workshop",
+    "watch_workshop",
+    "facilitate_workshop",
+    "submit_proposal",
+    "cast_vote",
+    "retract_vote",
+    "suggest_action",
+    "volunteer",
+)
+FACILITATOR_COMMANDS = (
+    "change_stage",
+    "reveal_proposals",
+    "reveal_results",
+    "hide_proposal",
+    "edit_proposal",
+    "merge_proposals",
+    "unmerge_proposal",
+    "add_proposal",
+    "start_timer",
+    "pause_timer",
+    "resume_timer",
+    "cancel_timer",
+    "set_priorities",
+    "add_action",
+    "edit_action",
+    "merge_actions",
+    "set_details",
+)
+
+
 class Realtime(PlanHandlers):
     """The socket handlers of one app, with their connections and broadcaster."""
 
@@ -75,36 +107,9 @@ class Realtime(PlanHandlers):
         self._hourly: list[Callable[[], object]] = []
         socketio.on_event("connect", self.on_connect)
         socketio.on_event("disconnect", self.on_disconnect)
-        for name in (
-            "join_workshop",
-            "watch_workshop",
-            "facilitate_workshop",
-            "submit_proposal",
-            "cast_vote",
-            "retract_vote",
-            "suggest_action",
-            "volunteer",
-        ):
+        for name in ATTENDEE_COMMANDS:
             self._register(name, getattr(self, name))
-        for name in (
-            "change_stage",
-            "reveal_proposals",
-            "reveal_results",
-            "hide_proposal",
-            "edit_proposal",
-            "merge_proposals",
-            "unmerge_proposal",
-            "add_proposal",
-            "start_timer",
-            "pause_timer",
-            "resume_timer",
-            "cancel_timer",
-            "set_priorities",
-            "add_action",
-            "edit_action",
-            "merge_actions",
-            "set_details",
-        ):
+        for name in FACILITATOR_COMMANDS:
             self._register(name, self._as_facilitator(getattr(self, name)))
 
     # -- plumbing --------------------------------------------------------------

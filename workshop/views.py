@@ -242,12 +242,17 @@ def bearer_token() -> str:
     return token.strip()[:200]
 
 
-def facilitator_code(code: str) -> str:
-    """Return the normalised code if the request carries this workshop's token, or refuse."""
+def known_code(code: str) -> str:
+    """Return the normalised code from a URL; a malformed one is simply not a workshop's."""
     try:
-        normal = valid.code(code)
+        return valid.code(code)
     except InvalidInput:
         raise NotFound(UNKNOWN_WORKSHOP) from None
+
+
+def facilitator_code(code: str) -> str:
+    """Return the normalised code if the request carries this workshop's token, or refuse."""
+    normal = known_code(code)
     service().check_facilitator(normal, bearer_token())
     return normal
 
