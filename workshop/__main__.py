@@ -17,12 +17,12 @@ from .store import Store
 
 def render(documents: PlanDocuments, code: str, fmt: str) -> str:
     """Return the plan of a workshop (of its series, for md and csv) in the format asked."""
-    series = documents.series(code)
     if fmt == "json":
         return (
             json.dumps(documents.workshop(code), indent=2, ensure_ascii=False, sort_keys=True)
             + "\n"
         )
+    series = documents.series(code)
     if fmt == "csv":
         return export.csv_rows(series["workshops"])
     if len(series["workshops"]) > 1:
