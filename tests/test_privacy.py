@@ -21,12 +21,13 @@ from tests.conftest import make_app
 from tests.servers import Server
 from tests.test_server import Recorder, create
 from workshop import config
+from workshop.domain.methods import Method
 from workshop.domain.model import Stage
 from workshop.plans import ActionFields
 from workshop.privacy import DAY_MS
 from workshop.services import WorkshopService
 
-TABLES = ("participants", "proposals", "votes", "actions")
+TABLES = ("participants", "proposals", "votes", "actions", "rounds", "ballots", "paper_counts")
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -52,6 +53,14 @@ def filled(service: WorkshopService, app: Flask, title: str = "Review") -> tuple
     proposal = service.submit_proposal(created.code, joined.participant_id, "Drop-in", "p").ack
     service.change_stage(created.code, Stage.VOTE)
     service.cast_vote(created.code, joined.participant_id, proposal["proposal_id"], 2, "v")
+    service.start_round(created.code, Method.APPROVAL, "r2")
+    service.cast_ballot(created.code, joined.participant_id, None, [proposal["proposal_id"]], "b")
+    service.enter_assisted_ballot(
+        created.code, "g1", [proposal["proposal_id"]], "for Samira", "assist1"
+    )
+    service.enter_paper(
+        created.code, "hands", "", 4, {str(proposal["proposal_id"]): 3}, "", "hands1"
+    )
     service.set_priorities(created.code, [proposal["proposal_id"]])
     service.change_stage(created.code, Stage.PLAN)
     plans = app.extensions["workshop.plans"]
@@ -116,9 +125,10 @@ def test_deleting_a_workshop_removes_all_its_data_and_files(
 
     assert answer.get_json() == {"ok": True}
     assert client.get(f"/api/workshops/{created.code}").status_code == 404
-    assert [count_rows(service, t, created.code) for t in TABLES] == [0, 0, 0, 0]
+    assert [count_rows(service, t, created.code) for t in TABLES] == [0] * len(TABLES)
     assert list(folder.iterdir()) == []
-    assert [count_rows(service, t, keep.code) for t in TABLES] == [1, 1, 1, 1]
+    # One of each, but two rounds and two ballots (the attendee's and an assisted one).
+    assert [count_rows(service, t, keep.code) for t in TABLES] == [1, 1, 1, 1, 2, 2, 1]
     carried = service.snapshot(follow.code, "facilitator")
     assert [p["text"] for p in carried["proposals"]] == ["Drop-in"]  # the town keeps its copy
     assert carried["series"] is None
@@ -150,11 +160,22 @@ def test_retention_erases_who_took_part_but_keeps_the_plan(
         untouched = tx.conn.execute(
             text("SELECT name FROM participants WHERE id = :p"), {"p": other}
         ).scalar_one()
+        notes = (
+            tx.conn.execute(
+                text(
+                    "SELECT b.note FROM ballots b JOIN workshops w ON w.id = b.workshop_id ORDER BY w.id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert notes == ["", "", "", "for Samira"]  # erased only in the closed workshop
     assert row.name is None and row.device_id == f"erased-{participant}" and logged == 0
     assert untouched == "Samira"
     after = documents.workshop(created.code)
     assert after["proposals"] == plan_before["proposals"]
     assert after["actions"] == plan_before["actions"]
+    assert after["rounds"] == plan_before["rounds"]
     assert service.snapshot(created.code, "screen")["actions"][0]["volunteer_names"] == []
 
 

@@ -54,7 +54,7 @@ def dots_left(answer: Answer) -> int:
 
 def totals(service: WorkshopService, code: str) -> dict[str, int]:
     """Return the live totals per visible survivor, keyed as on the wire."""
-    return dict(service.tally(code)[0]["totals"])
+    return dict(service.tally(code)["facilitator"]["totals"])
 
 
 def listed(state: dict[str, Any]) -> list[int]:
@@ -291,10 +291,10 @@ def test_a_vote_id_tells_which_tally_includes_the_vote(
 ) -> None:
     code, people, ids = voting
     first = service.cast_vote(code, people[0], ids[0], 1, "v1")
-    assert service.tally(code)[0]["version"] >= first.ack["vote_id"]
+    assert service.tally(code)["facilitator"]["version"] >= first.ack["vote_id"]
     second = service.cast_vote(code, people[1], ids[1], 1, "v1")
     assert second.ack["vote_id"] > first.ack["vote_id"]
-    assert service.tally(code)[0]["version"] >= second.ack["vote_id"]
+    assert service.tally(code)["facilitator"]["version"] >= second.ack["vote_id"]
     assert (
         service.cast_vote(code, people[0], ids[0], 1, "v1").ack["vote_id"] == first.ack["vote_id"]
     )
@@ -320,10 +320,10 @@ def test_the_budget_is_enforced_and_a_refusal_writes_nothing(
     code, people, ids = voting
     for number, (index, points) in enumerate(placed):
         service.cast_vote(code, people[0], ids[index], points, f"ok-{number}")
-    before = (service.tally(code)[0], service.me(code, people[0]))
+    before = (service.tally(code)["facilitator"], service.me(code, people[0]))
     index, points = attempt
     refused(error, sentence, service.cast_vote, code, people[0], ids[index], points, "refused")
-    assert (service.tally(code)[0], service.me(code, people[0])) == before
+    assert (service.tally(code)["facilitator"], service.me(code, people[0])) == before
     # The refused request id was not recorded: once dots are free, it goes through.
     if placed:
         first_index, first_points = placed[0]
@@ -338,12 +338,12 @@ def test_the_same_request_id_counts_once(
 ) -> None:
     code, people, ids = voting
     first = service.cast_vote(code, people[0], ids[1], 1, "tap-1")
-    tally_after_first = service.tally(code)[0]
+    tally_after_first = service.tally(code)["facilitator"]
     replay = service.cast_vote(code, people[0], ids[1], 1, "tap-1")
     assert replay.ack == first.ack
     assert dots_left(first) == 4
     assert replay.events == []
-    assert service.tally(code)[0] == tally_after_first
+    assert service.tally(code)["facilitator"] == tally_after_first
     assert service.me(code, people[0])["dots_left"] == 4
     # A later change does not alter the answer the retry gets back.
     service.cast_vote(code, people[0], ids[2], 1, "tap-2")
@@ -518,7 +518,7 @@ def test_an_unhide_never_lets_one_attendee_count_more_dots_than_the_budget(
     mine = service.me(code, voter)
     assert sum(mine["my_votes"].values()) == 5 and mine["dots_left"] == 0  # ...so 3 go back
     assert mine["my_votes"] == {str(ids[1]): 2, str(ids[2]): 3}
-    assert service.tally(code)[0]["votes"] == 5
+    assert service.tally(code)["facilitator"]["votes"] == 5
     answer = service.retract_vote(code, voter, ids[2], 1, "r1")
     assert dots_left(answer) == 1 == service.me(code, voter)["dots_left"]
 
@@ -772,12 +772,13 @@ def test_the_tally_stays_off_phones_until_results_are_revealed(
     assert service.snapshot(code, "phone")["tally"] is None
     screen_tally = service.snapshot(code, "screen")["tally"]
     assert screen_tally["totals"][str(ids[1])] == 2
-    assert service.snapshot(code, "facilitator")["tally"] == screen_tally
-    assert service.tally(code) == (screen_tally, False)
+    assert service.snapshot(code, "facilitator")["tally"]["totals"] == screen_tally["totals"]
+    assert service.tally(code)["screen"] == screen_tally
+    assert service.tally(code)["phone"] is None
 
     service.reveal_results(code, True)
     assert service.snapshot(code, "phone")["tally"] == screen_tally
-    assert service.tally(code)[1] is True
+    assert service.tally(code)["phone"] == screen_tally
     service.reveal_results(code, False)
     assert service.snapshot(code, "phone")["tally"] is None
 
@@ -849,7 +850,7 @@ def test_everything_acknowledged_survives_a_restart(tmp_path: Path) -> None:
         replay = again.cast_vote(code, people[0], ids[0], 3, "v1")
         assert replay.events == []
         assert dots_left(replay) == 2
-        assert again.tally(code)[0]["totals"][str(ids[0])] == 3
+        assert again.tally(code)["facilitator"]["totals"][str(ids[0])] == 3
     finally:
         second.extensions["workshop.store"].close()
 

@@ -31,6 +31,9 @@ TABLES = (
     "schema_version",
     "actions",
     "volunteers",
+    "rounds",
+    "ballots",
+    "paper_counts",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."
@@ -360,28 +363,28 @@ def test_the_budget_holds_and_a_refusal_writes_nothing(
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two", "Three"])
     for number, (index, points) in enumerate(placed):
         any_service.cast_vote(code, people[0], ids[index], points, f"ok-{number}")
-    before = (any_service.tally(code)[0], any_service.me(code, people[0]))
+    before = (any_service.tally(code)["facilitator"], any_service.me(code, people[0]))
     index, points = attempt
     with pytest.raises(error) as caught:
         any_service.cast_vote(code, people[0], ids[index], points, "refused")
     assert type(caught.value) is error
     assert caught.value.message == sentence
-    assert (any_service.tally(code)[0], any_service.me(code, people[0])) == before
+    assert (any_service.tally(code)["facilitator"], any_service.me(code, people[0])) == before
 
 
 def test_a_replayed_request_counts_once(any_service: WorkshopService) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two"])
     first = any_service.cast_vote(code, people[0], ids[0], 2, "tap-1")
-    tally = any_service.tally(code)[0]
+    tally = any_service.tally(code)["facilitator"]
     replay = any_service.cast_vote(code, people[0], ids[0], 2, "tap-1")
     assert replay.ack == first.ack
     assert (first.ack["ok"], first.ack["dots_left"]) == (True, 3)
     assert replay.events == []
-    assert any_service.tally(code)[0] == tally
+    assert any_service.tally(code)["facilitator"] == tally
     assert any_service.me(code, people[0])["dots_left"] == 3
     retract = any_service.retract_vote(code, people[0], ids[0], 1, "tap-2")
     assert any_service.retract_vote(code, people[0], ids[0], 1, "tap-2").ack == retract.ack
-    assert any_service.tally(code)[0]["totals"][str(ids[0])] == 1
+    assert any_service.tally(code)["facilitator"]["totals"][str(ids[0])] == 1
 
 
 # -- concurrency on both databases ---------------------------------------------------
@@ -435,7 +438,7 @@ def test_one_attendee_casting_from_many_threads_never_overspends(
         assert sum(me["my_votes"].values()) == dots
         rounds += 1
     assert rounds == ROUNDS
-    assert any_service.tally(code)[0]["votes"] == ROUNDS * dots
+    assert any_service.tally(code)["facilitator"]["votes"] == ROUNDS * dots
 
 
 def test_the_same_request_from_many_threads_counts_once(any_service: WorkshopService) -> None:
@@ -453,7 +456,7 @@ def test_the_same_request_from_many_threads_counts_once(any_service: WorkshopSer
         assert any_service.me(code, person)["my_votes"] == {str(ids[0]): 1}
         rounds += 1
     assert rounds == ROUNDS
-    assert any_service.tally(code)[0]["totals"] == {str(ids[0]): ROUNDS, str(ids[1]): 0}
+    assert any_service.tally(code)["facilitator"]["totals"] == {str(ids[0]): ROUNDS, str(ids[1]): 0}
 
 
 def test_the_stage_guard_holds_under_concurrency(any_service: WorkshopService) -> None:
@@ -467,4 +470,4 @@ def test_the_stage_guard_holds_under_concurrency(any_service: WorkshopService) -
     assert [getattr(o, "message", o) for o in outcomes] == [
         "Voting has closed: the results are being shared.",
     ] * THREADS
-    assert any_service.tally(code)[0]["votes"] == 0
+    assert any_service.tally(code)["facilitator"]["votes"] == 0

@@ -8,7 +8,9 @@ from typing import Any
 from .domain.actions import Action, ActionStatus
 from .domain.model import Group, Stage, Workshop
 from .domain.planning import merged_children
-from .domain.voting import counts_for, fold_totals, rank
+from .domain.voting import counts_for, rank
+from .results import count_round, dot_support
+from .round_documents import renumbered_rounds, round_document
 from .services import Created, WorkshopService
 from .store import Tx
 from .tokens import hash_token, new_device_id, new_token
@@ -43,20 +45,30 @@ class PlanDocuments:
             "workshops": documents,
         }
 
+    def _rounds(
+        self, tx: Tx, workshop: Workshop, proposals: dict[int, Any]
+    ) -> list[dict[str, Any]]:
+        rounds = tx.rounds_of(workshop.id)
+        numbers = {round_.id: round_.number for round_ in rounds}
+        return [
+            round_document(count_round(tx, round_, proposals), proposals, numbers)
+            for round_ in rounds
+        ]
+
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
         proposals = tx.proposals(workshop.id)
-        raw, _ = tx.points_by_proposal(workshop.id)
-        totals = fold_totals(raw, proposals)
+        # The plan's support is in dots, from the last dot round (see results.dot_support).
+        support = dot_support(tx, workshop.id, proposals).result
+        totals = support.totals
         by_group: dict[int, dict[str, int]] = {}
-        for proposal_id, groups in tx.points_by_group(workshop.id).items():
-            target = counts_for(proposal_id, proposals)
-            if target is not None:
-                for key, points in groups.items():
-                    slot = by_group.setdefault(target, {})
-                    slot[key] = slot.get(key, 0) + points
+        for key, scores in support.by_group.items():
+            for proposal_id, points in scores.items():
+                if points:
+                    by_group.setdefault(proposal_id, {})[key] = points
         children = merged_children(proposals)
         attendance = tx.attendance(workshop.id)
-        ranked = rank(totals)
+        visible = [p.id for p in proposals.values() if counts_for(p.id, proposals) == p.id]
+        ranked = rank({pid: totals.get(pid, 0) for pid in visible})
 
         def merged_texts(proposal_id: int) -> list[str]:
             found, stack = [], list(children.get(proposal_id, []))
@@ -117,6 +129,7 @@ class PlanDocuments:
             },
             "proposals": entries,
             "actions": actions,
+            "rounds": tx.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
         }
 
 
@@ -180,7 +193,14 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                             workshop.id, new_device_id(), None, key or None, created_at
                         )
                     ]
-                tx.insert_vote(workshop.id, stand_ins[key][0], new_ids[p["id"]], points, created_at)
+                tx.insert_vote(
+                    workshop.id,
+                    workshop.current_round_id,
+                    stand_ins[key][0],
+                    new_ids[p["id"]],
+                    points,
+                    created_at,
+                )
         for a in doc["actions"]:
             action = Action(
                 0,
@@ -194,5 +214,8 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                 ActionStatus(a["status"]),
             )
             tx.insert_action(workshop.id, action, created_at)
+        # Earlier rounds cannot be replayed without their ballots: their results are kept
+        # as exported, with the proposal ids of this copy.
+        tx.archive_rounds(workshop.id, renumbered_rounds(doc["rounds"], new_ids))
         tx.bump_version(workshop.id, created_at)
     return Created(code, token)

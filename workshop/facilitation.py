@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .domain import planning, stages, timers
+from .domain.methods import Method
 from .domain.model import Stage, Workshop
 from .domain.voting import DotBudget
 from .errors import Conflict, NotFound
@@ -103,16 +104,23 @@ class Facilitation:
         nobody ever has more dots counting than the workshop gives.
         """
         proposals = tx.proposals(workshop.id)
-        for participant_id in sorted(tx.participants_touching(workshop.id, family)):
-            raw = tx.points_of(participant_id)
-            budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, raw, proposals)
-            excess = budget.used - workshop.dots
-            for source in sorted(pid for pid in family if raw.get(pid, 0) > 0):
-                if excess <= 0:
-                    break
-                taken = min(excess, raw[source])
-                tx.insert_vote(workshop.id, participant_id, source, -taken, self.clock())
-                excess -= taken
+        touching = sorted(tx.participants_touching(workshop.id, family))
+        for round_ in tx.rounds_of(workshop.id):
+            if round_.method is not Method.DOTS:
+                continue  # whole ballots never count more than one ballot's worth
+            rules = round_.rules
+            for participant_id in touching:
+                raw = tx.points_of(participant_id, round_.id)
+                budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
+                excess = budget.used - rules.dots
+                for source in sorted(pid for pid in family if raw.get(pid, 0) > 0):
+                    if excess <= 0:
+                        break
+                    taken = min(excess, raw[source])
+                    tx.insert_vote(
+                        workshop.id, round_.id, participant_id, source, -taken, self.clock()
+                    )
+                    excess -= taken
 
     def edit_proposal(self, code: str, proposal_id: int, text: str) -> Answer:
         """Change a proposal's wording (for example to remove personal details)."""

@@ -130,7 +130,71 @@ def v2_action_plans(conn: Connection) -> None:
     )
 
 
-STEPS: list[Step] = [v1_first_schema, v2_action_plans]
+def v3_vote_rounds(conn: Connection) -> None:
+    """Add vote rounds (each with its method), whole ballots and paper counts.
+
+    Every existing workshop gets round 1, a dot round with its own dot settings, and
+    its votes move into it, so nothing already counted changes.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE rounds (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            number INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            rules_json TEXT NOT NULL,
+            wall_mode TEXT NOT NULL,
+            runoff_of INTEGER REFERENCES rounds (id),
+            created_at BIGINT NOT NULL,
+            UNIQUE (workshop_id, number)
+        );
+        CREATE TABLE ballots (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            round_id INTEGER NOT NULL REFERENCES rounds (id),
+            participant_id INTEGER REFERENCES participants (id),
+            group_key TEXT,
+            source TEXT NOT NULL,
+            choices_json TEXT NOT NULL,
+            note TEXT NOT NULL,
+            withdrawn BOOLEAN NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX ballots_by_round ON ballots (round_id, participant_id);
+        CREATE TABLE paper_counts (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            round_id INTEGER NOT NULL REFERENCES rounds (id),
+            source TEXT NOT NULL,
+            group_key TEXT,
+            voters INTEGER NOT NULL,
+            counts_json TEXT NOT NULL,
+            note TEXT NOT NULL,
+            withdrawn BOOLEAN NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX paper_by_round ON paper_counts (round_id);
+        ALTER TABLE workshops ADD COLUMN current_round_id INTEGER REFERENCES rounds (id);
+        ALTER TABLE workshops ADD COLUMN results_view TEXT NOT NULL DEFAULT 'overall';
+        ALTER TABLE workshops ADD COLUMN archived_rounds_json TEXT;
+        ALTER TABLE votes ADD COLUMN round_id INTEGER REFERENCES rounds (id);
+        INSERT INTO rounds (workshop_id, number, method, rules_json, wall_mode, created_at)
+            SELECT id, 1, 'dots',
+                '{"dots": ' || dots || ', "max_per_proposal": ' || max_per_proposal || '}',
+                'results', created_at
+            FROM workshops;
+        UPDATE workshops SET current_round_id =
+            (SELECT r.id FROM rounds r WHERE r.workshop_id = workshops.id AND r.number = 1);
+        UPDATE votes SET round_id =
+            (SELECT r.id FROM rounds r WHERE r.workshop_id = votes.workshop_id AND r.number = 1);
+        CREATE INDEX votes_by_round ON votes (round_id, proposal_id)
+        """,
+    )
+
+
+STEPS: list[Step] = [v1_first_schema, v2_action_plans, v3_vote_rounds]
 
 
 def current_version(conn: Connection) -> int:

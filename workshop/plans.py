@@ -8,9 +8,10 @@ from datetime import date
 from .domain import stages
 from .domain.actions import Action, ActionStatus, check_action_merge, check_priority
 from .domain.model import Stage, Workshop
-from .domain.voting import counts_for, fold_totals
+from .domain.voting import counts_for
 from .errors import Forbidden, LimitReached, NotFound
 from .events import Answer, Event, PersonalChanged, StateChanged
+from .results import dot_support
 from .services import Created, WorkshopService
 from .store import Tx
 from .tokens import hash_token, new_token
@@ -235,8 +236,7 @@ class PlanService:
             tx.set_series(new.id, source.series_root_id or source.id, source.id)
             proposals = tx.proposals(source.id)
             chosen = priority_ids(tx, source)
-            raw, _ = tx.points_by_proposal(source.id)
-            totals = fold_totals(raw, proposals)
+            totals = dot_support(tx, source.id, proposals).result.totals
             carried: dict[int, int] = {}
             for proposal in sorted(
                 (p for p in proposals.values() if p.id in chosen),

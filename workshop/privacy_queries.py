@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select, update
 
-from .schema import actions, command_log, participants, proposals, volunteers, votes, workshops
+from .schema import (
+    actions,
+    ballots,
+    command_log,
+    paper_counts,
+    participants,
+    proposals,
+    rounds,
+    volunteers,
+    votes,
+    workshops,
+)
 
 
 class PrivacyQueries:
@@ -39,6 +50,15 @@ class PrivacyQueries:
         )
         self.conn.execute(actions.delete().where(actions.c.workshop_id == workshop_id))
         self.conn.execute(votes.delete().where(votes.c.workshop_id == workshop_id))
+        self.conn.execute(ballots.delete().where(ballots.c.workshop_id == workshop_id))
+        self.conn.execute(paper_counts.delete().where(paper_counts.c.workshop_id == workshop_id))
+        self.conn.execute(
+            update(workshops).where(workshops.c.id == workshop_id).values(current_round_id=None)
+        )
+        self.conn.execute(
+            update(rounds).where(rounds.c.workshop_id == workshop_id).values(runoff_of=None)
+        )
+        self.conn.execute(rounds.delete().where(rounds.c.workshop_id == workshop_id))
         self.conn.execute(
             update(proposals).where(proposals.c.workshop_id == workshop_id).values(merged_into=None)
         )
@@ -94,6 +114,11 @@ class PrivacyQueries:
         self.conn.execute(
             update(volunteers).where(volunteers.c.action_id.in_(action_ids)).values(show_name=False)
         )
+        # A note typed with an assisted ballot or a paper count may name the person helped.
+        for table in (ballots, paper_counts):
+            self.conn.execute(
+                update(table).where(table.c.workshop_id == workshop_id).values(note="")
+            )
         return len(found)
 
     def closed_before(self, cutoff_ms: int) -> list[int]:

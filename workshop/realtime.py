@@ -34,6 +34,7 @@ from .events import (
 from .plan_handlers import PlanHandlers
 from .plans import PlanService
 from .ratelimit import TokenBucket
+from .round_handlers import RoundHandlers
 from .services import WorkshopService
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ ATTENDEE_COMMANDS = (
     "submit_proposal",
     "cast_vote",
     "retract_vote",
+    "cast_ballot",
     "suggest_action",
     "volunteer",
 )
@@ -74,6 +76,11 @@ FACILITATOR_COMMANDS = (
     "resume_timer",
     "cancel_timer",
     "set_priorities",
+    "start_round",
+    "enter_paper",
+    "enter_assisted_ballot",
+    "withdraw_entry",
+    "set_display",
     "add_action",
     "edit_action",
     "merge_actions",
@@ -81,7 +88,7 @@ FACILITATOR_COMMANDS = (
 )
 
 
-class Realtime(PlanHandlers):
+class Realtime(PlanHandlers, RoundHandlers):
     """The socket handlers of one app, with their connections and broadcaster."""
 
     def __init__(
@@ -244,11 +251,9 @@ class Realtime(PlanHandlers):
             for audience, state in self.service.snapshots(code).items():
                 emit(STATE_CHANGED, state, to=room(code, audience))
         elif dirty.tally:
-            tally, phones_may_see = self.service.tally(code)
-            emit(TALLY_CHANGED, tally, to=room(code, "screen"))
-            emit(TALLY_CHANGED, tally, to=room(code, "facilitator"))
-            if phones_may_see:
-                emit(TALLY_CHANGED, tally, to=room(code, "phone"))
+            for audience, tally in self.service.tally(code).items():
+                if tally is not None:  # phones hear nothing until results are revealed
+                    emit(TALLY_CHANGED, tally, to=room(code, audience))
         if dirty.attendance and not dirty.state:
             attendance = self.service.attendance(code)
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
@@ -346,8 +351,13 @@ class Realtime(PlanHandlers):
         proposal_id = valid.proposal_id(data.get("proposal_id"))
         points = valid.integer(data.get("points", 1), "number of dots", 1, 20)
         request_id = valid.request_id(data.get("request_id"))
+        round_id = valid.optional_id(data.get("round_id"), "round_id")
         use_case = self.service.retract_vote if retract else self.service.cast_vote
-        answer = use_case(me.code, me.participant_id, proposal_id, points, request_id)  # type: ignore[arg-type]
+        answer = use_case(me.code, me.participant_id, proposal_id, points, request_id, round_id)  # type: ignore[arg-type]
+        return self._own_vote(me, answer)
+
+    def _own_vote(self, me: Binding, answer: Answer) -> dict[str, Any]:
+        """Answer a vote with the voter's new view, and tell their other tabs at once."""
         self.coalescer.mark([e for e in answer.events if not isinstance(e, PersonalChanged)])
         # The voting tab learns its new dots from the ack; its other tabs from this emit.
         # A replayed request carries no view of its own: read a fresh one.

@@ -38,6 +38,9 @@ workshops = Table(
     Column("follows_id", Integer),
     Column("plan_public", Boolean, nullable=False),
     Column("updated_at", BigInteger),
+    Column("current_round_id", Integer),
+    Column("results_view", Text, nullable=False),
+    Column("archived_rounds_json", Text),
 )
 
 participants = Table(
@@ -76,6 +79,54 @@ votes = Table(
     Column("participant_id", Integer, nullable=False),
     Column("proposal_id", Integer, nullable=False),
     Column("points", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("round_id", Integer),
+)
+
+# A vote round: its method and rules (rules_json holds RoundRules' settings).
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("rules_json", Text, nullable=False),
+    Column("wall_mode", Text, nullable=False),
+    Column("runoff_of", Integer),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# A whole ballot (approval, ranking, points; or any method entered for someone by the
+# facilitator). A phone's newest row in a round is its ballot: rows are never edited.
+ballots = Table(
+    "ballots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("round_id", Integer, nullable=False),
+    Column("participant_id", Integer),
+    Column("group_key", Text),
+    Column("source", Text, nullable=False),
+    Column("choices_json", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Counts from a paper wall chart or a show of hands, standing for `voters` people.
+paper_counts = Table(
+    "paper_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("round_id", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("group_key", Text),
+    Column("voters", Integer, nullable=False),
+    Column("counts_json", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
 
@@ -145,4 +196,6 @@ def workshop_from_row(row: Any) -> Workshop:
         series_root_id=row.series_root_id,
         follows_id=row.follows_id,
         plan_public=bool(row.plan_public),
+        current_round_id=row.current_round_id,
+        results_view=row.results_view,
     )

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from .domain import stages
-from .domain.model import Group, Participant, Stage, Workshop
+from .domain.methods import Method
+from .domain.model import Group, Participant, Proposal, Stage, Workshop
+from .domain.rounds import Round
 from .domain.voting import DotBudget, counts_for, votable_target
 from .errors import Conflict, Forbidden, InvalidInput, LimitReached, NotFound
 from .events import (
@@ -27,10 +29,12 @@ from .events import (
     TallyChanged,
 )
 from .facilitation import Facilitation
-from .snapshots import Loaded, snapshot, tally
+from .results import count_round
+from .snapshots import Loaded, snapshot, tallies_by_audience, tally
 from .snapshots import me as me_view
 from .store import Store, Tx
 from .tokens import hash_token, new_device_id, new_token, token_matches
+from .vote_rounds import VoteRounds, check_round_is, on_ballot
 
 MAX_PROPOSALS_PER_ATTENDEE = 50
 MAX_ATTENDEES_PER_WORKSHOP = 5000
@@ -63,7 +67,7 @@ class Joined:
     me: dict[str, Any]
 
 
-class WorkshopService(Facilitation):
+class WorkshopService(Facilitation, VoteRounds):
     """The use cases of running a workshop, over one Store (facilitation.py adds the console's)."""
 
     def __init__(
@@ -100,27 +104,41 @@ class WorkshopService(Facilitation):
     def snapshots(self, code: str) -> dict[str, dict[str, Any]]:
         """Return every audience's snapshot from one consistent read."""
         with self.store.transaction() as tx:
-            loaded = self._load(tx, self.workshop_in(tx, code))
+            loaded = self._load(tx, self.workshop_in(tx, code), earlier_rounds=True)
             return {
                 audience: self._render(loaded, audience)
                 for audience in ("phone", "screen", "facilitator")
             }
 
-    def _load(self, tx: Tx, workshop: Workshop) -> Loaded:
-        raw, position = tx.points_by_proposal(workshop.id)
+    def current_round(self, tx: Tx, workshop: Workshop) -> Round:
+        """Return the round the workshop is voting in (or last voted in)."""
+        assert workshop.current_round_id is not None  # every workshop is made with round 1
+        return tx.round_by_id(workshop.current_round_id)
+
+    def _load(self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False) -> Loaded:
+        proposals = tx.proposals(workshop.id)
         actions = tx.actions(workshop.id)
         helpers = {
             pid for action in actions.values() for pid, show in action.volunteers.items() if show
         }
+        current = self.current_round(tx, workshop)
+        earlier = []
+        if earlier_rounds:
+            earlier = [
+                count_round(tx, round_, proposals)
+                for round_ in tx.rounds_of(workshop.id)
+                if round_.id != current.id
+            ]
         return Loaded(
             workshop,
-            tx.proposals(workshop.id),
-            raw,
-            position,
+            proposals,
+            count_round(tx, current, proposals),
+            tx.tally_position(workshop.id),
             tx.attendance(workshop.id),
             actions,
             tx.first_names(helpers),
             self._series(tx, workshop),
+            earlier,
         )
 
     def _series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
@@ -137,19 +155,23 @@ class WorkshopService(Facilitation):
         }
 
     def _snapshot(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:
-        return self._render(self._load(tx, workshop), audience)
+        return self._render(self._load(tx, workshop, audience == "facilitator"), audience)
 
     def _render(self, loaded: Loaded, audience: str) -> dict[str, Any]:
         return snapshot(
             loaded, audience, self.join_url_for(loaded.workshop.code), self.clock(), self.today()
         )
 
-    def tally(self, code: str) -> tuple[dict[str, Any], bool]:
-        """Return the live tally and whether phones may see it."""
+    def tally(self, code: str) -> dict[str, dict[str, Any] | None]:
+        """Return the live tally as each audience may see it (None: not to phones yet)."""
         with self.store.transaction() as tx:
             workshop = self.workshop_in(tx, code)
-            raw, position = tx.points_by_proposal(workshop.id)
-            return tally(raw, position, tx.proposals(workshop.id)), workshop.results_revealed
+            round_ = self.current_round(tx, workshop)
+            counted = count_round(tx, round_, tx.proposals(workshop.id))
+            full = tally(
+                counted, tx.tally_position(workshop.id), tx.attendance(workshop.id), notes=True
+            )
+            return tallies_by_audience(full, round_, workshop.results_revealed)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""
@@ -167,27 +189,32 @@ class WorkshopService(Facilitation):
         self,
         tx: Tx,
         workshop: Workshop,
+        round_: Round,
         participant: Participant,
-        proposals: dict[int, Any],
+        proposals: dict[int, Proposal],
         raw: dict[int, int],
+        ballot: tuple[int, ...] | dict[int, int] | None = None,
     ) -> dict[str, Any]:
         """Return the voter's own view from what the vote's transaction already loaded."""
         mine = {pid: n for pid, n in raw.items() if n}
         return me_view(
             participant,
-            workshop,
+            round_,
             proposals,
             mine,
+            ballot,
             tx.my_proposals(participant.id),
             tx.actions(workshop.id),
         )
 
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
+        round_ = self.current_round(tx, workshop)
         return me_view(
             participant,
-            workshop,
+            round_,
             tx.proposals(workshop.id),
-            tx.points_of(participant.id),
+            tx.points_of(participant.id, round_.id),
+            tx.my_ballot(participant.id, round_.id),
             tx.my_proposals(participant.id),
             tx.actions(workshop.id),
         )
@@ -344,21 +371,44 @@ class WorkshopService(Facilitation):
 
         return self.once(f"p:{participant_id}", request_id, command)
 
+    def _dot_round(
+        self, tx: Tx, workshop: Workshop, round_id: int | None
+    ) -> Round:
+        """Return the current round if it is a dot round the attendee may vote in."""
+        stages.require_voting_open(workshop.stage)
+        round_ = self.current_round(tx, workshop)
+        check_round_is(round_, round_id)
+        if round_.method is not Method.DOTS:
+            raise Conflict(
+                f"This round is {round_.method.label.lower()}, not dot voting: "
+                "refresh to see its ballot."
+            )
+        return round_
+
     def cast_vote(
-        self, code: str, participant_id: int, proposal_id: int, points: int, request_id: str
+        self,
+        code: str,
+        participant_id: int,
+        proposal_id: int,
+        points: int,
+        request_id: str,
+        round_id: int | None = None,
     ) -> Answer:
         """Place dots on a proposal, within the attendee's budget, as one ledger row."""
 
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code)
-            stages.require_voting_open(workshop.stage)
+            round_ = self._dot_round(tx, workshop, round_id)
+            rules = round_.rules
             participant = tx.lock_participant(participant_id)  # two tabs of one attendee queue
             proposals = tx.proposals(workshop.id)
-            target = votable_target(proposal_id, proposals)
-            raw = tx.points_of(participant_id)
-            budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, raw, proposals)
+            target = on_ballot(proposal_id, rules, proposals)
+            raw = tx.points_of(participant_id, round_.id)
+            budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
-            vote_id = tx.insert_vote(workshop.id, participant_id, target, points, self.clock())
+            vote_id = tx.insert_vote(
+                workshop.id, round_.id, participant_id, target, points, self.clock()
+            )
             raw[target] = raw.get(target, 0) + points
             return Answer(
                 {"ok": True, "dots_left": budget.left - points, "vote_id": vote_id},
@@ -366,24 +416,31 @@ class WorkshopService(Facilitation):
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),
                 ],
-                self._me_after_vote(tx, workshop, participant, proposals, raw),
+                self._me_after_vote(tx, workshop, round_, participant, proposals, raw),
             )
 
         return self.once(f"p:{participant_id}", request_id, command)
 
     def retract_vote(
-        self, code: str, participant_id: int, proposal_id: int, points: int, request_id: str
+        self,
+        code: str,
+        participant_id: int,
+        proposal_id: int,
+        points: int,
+        request_id: str,
+        round_id: int | None = None,
     ) -> Answer:
         """Take dots back from a proposal, as ledger rows of negative points."""
 
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code)
-            stages.require_voting_open(workshop.stage)
+            round_ = self._dot_round(tx, workshop, round_id)
+            rules = round_.rules
             participant = tx.lock_participant(participant_id)
             proposals = tx.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
-            raw = tx.points_of(participant_id)
-            budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, raw, proposals)
+            raw = tx.points_of(participant_id, round_.id)
+            budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_retract(target, points)
             # Take dots back from the rows they were cast on (the survivor first, then
             # what was merged into it), so an unmerge later never leaves a negative.
@@ -394,20 +451,20 @@ class WorkshopService(Facilitation):
             remaining = points
             for source in sources:
                 taken = min(remaining, raw[source])
-                tx.insert_vote(workshop.id, participant_id, source, -taken, self.clock())
+                tx.insert_vote(workshop.id, round_.id, participant_id, source, -taken, self.clock())
                 raw[source] -= taken
                 remaining -= taken
                 if remaining == 0:
                     break
             # Not budget.left + points: after an unhide more dots may count than the budget.
-            dots_left = max(0, workshop.dots - (budget.used - points))
+            dots_left = max(0, rules.dots - (budget.used - points))
             return Answer(
                 {"ok": True, "dots_left": dots_left},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),
                 ],
-                self._me_after_vote(tx, workshop, participant, proposals, raw),
+                self._me_after_vote(tx, workshop, round_, participant, proposals, raw),
             )
 
         return self.once(f"p:{participant_id}", request_id, command)

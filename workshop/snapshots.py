@@ -8,21 +8,71 @@ from datetime import date
 from typing import Any
 
 from .domain.actions import Action, ActionStatus, date_label, is_overdue, long_date_label
+from .domain.methods import Method
 from .domain.model import Participant, Proposal, Stage, Workshop
 from .domain.planning import merged_children
-from .domain.voting import DotBudget, counts_for, fold_totals, rank
+from .domain.rounds import Round
+from .domain.voting import DotBudget, counts_for
+from .results import Counted
+
+# What a participation-only tally keeps: enough to show who has voted, nothing to anchor on.
+PARTICIPATION_KEYS = ("version", "round_id", "round_number", "method", "voters", "participation")
 
 
 def tally(
-    raw: Mapping[int, int], position: int, proposals: Mapping[int, Proposal]
+    counted: Counted, position: int, attendance: Mapping[str, int], notes: bool = False
 ) -> dict[str, Any]:
-    """Return the tally as broadcast: totals per visible survivor, ranking and vote count."""
-    totals = fold_totals(raw, proposals)
-    return {
+    """Return a round's full tally: results overall, by group and group-balanced, and turnout.
+
+    Notes typed with paper counts and assisted ballots go to the facilitator only.
+    """
+    result = counted.result
+    voted = result.voters_by_group
+    keys = sorted(set(attendance) | set(voted))
+    view: dict[str, Any] = {
         "version": position,
-        "votes": sum(totals.values()),
-        "totals": {str(pid): points for pid, points in totals.items()},
-        "ranking": [row.as_dict() for row in rank(totals)],
+        "round_id": counted.round.id,
+        "round_number": counted.round.number,
+        "method": counted.round.method.value,
+        "votes": sum(result.totals.values()),
+        "participation": {
+            "joined": sum(attendance.values()),
+            "voted": result.voters,
+            "by_group": {
+                key: {"joined": attendance.get(key, 0), "voted": voted.get(key, 0)}
+                for key in keys
+            },
+        },
+        "results_hidden": False,
+        **result.as_dict(),
+    }
+    strip = (lambda entry: entry) if notes else (lambda entry: {**entry, "note": ""})
+    view["paper"] = [strip(entry) for entry in counted.paper]
+    view["assisted"] = [strip(entry) for entry in counted.assisted]
+    return view
+
+
+def participation_only(full: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the part of a tally that shows who has voted, without any result."""
+    return {**{key: full[key] for key in PARTICIPATION_KEYS}, "results_hidden": True}
+
+
+def tallies_by_audience(
+    full: dict[str, Any], round_: Round, results_revealed: bool
+) -> dict[str, dict[str, Any] | None]:
+    """Return what each audience may see of a tally (None: phones get nothing yet).
+
+    The wall shows results live unless the facilitator chose participation only, to
+    avoid anchoring; phones see results only once they are revealed.
+    """
+    wall_full = results_revealed or round_.wall_mode == "results"
+    public = {key: value for key, value in full.items()}
+    public["paper"] = [{**entry, "note": ""} for entry in full["paper"]]
+    public["assisted"] = [{**entry, "note": ""} for entry in full["assisted"]]
+    return {
+        "facilitator": full,
+        "screen": public if wall_full else participation_only(full),
+        "phone": public if results_revealed else None,
     }
 
 
@@ -62,12 +112,13 @@ class Loaded:
 
     workshop: Workshop
     proposals: Mapping[int, Proposal]
-    raw_points: Mapping[int, int]
+    counted: Counted  # the current round
     position: int
     attendance: Mapping[str, int]
     actions: Mapping[int, Action] = field(default_factory=dict)
     names: Mapping[int, str | None] = field(default_factory=dict)
     series: dict[str, Any] | None = None
+    earlier: list[Counted] = field(default_factory=list)  # the rounds before, for the console
 
 
 def action_entry(
@@ -109,7 +160,22 @@ def snapshot(
         listed = visible
     else:  # the chosen priorities are the workshop's outcome: never kept from the room
         listed = [p for p in visible if p.priority_rank is not None]
-    show_tally = facilitator or audience == "screen" or workshop.results_revealed
+    round_ = loaded.counted.round
+    full = tally(loaded.counted, loaded.position, loaded.attendance, notes=facilitator)
+    shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
+    rounds = [
+        {
+            "id": counted.round.id,
+            "number": counted.round.number,
+            "method": counted.round.method.value,
+            "method_label": counted.round.method.label,
+            "runoff_of": counted.round.runoff_of,
+        }
+        for counted in [*loaded.earlier, loaded.counted]
+    ]
+    if facilitator:  # the console keeps every earlier round's result at hand
+        for entry, counted in zip(rounds, loaded.earlier, strict=False):
+            entry["result"] = tally(counted, loaded.position, loaded.attendance, notes=True)
     absorbed: dict[int, list[Action]] = {}
     for action in loaded.actions.values():
         if action.merged_into is not None:
@@ -129,8 +195,11 @@ def snapshot(
         "stage": workshop.stage.value,
         "stage_label": workshop.stage.label,
         "stages": [stage.value for stage in Stage],
-        "dots": workshop.dots,
-        "max_per_proposal": workshop.max_per_proposal,
+        "dots": round_.rules.dots,
+        "max_per_proposal": round_.rules.max_per_proposal,
+        "round": round_.as_dict(proposals),
+        "rounds": rounds,
+        "results_view": workshop.results_view,
         "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
         "join_url": join_url,
         "proposals_revealed": workshop.proposals_revealed,
@@ -141,7 +210,7 @@ def snapshot(
         "by_group": dict(loaded.attendance),
         "proposal_count": len(visible),
         "proposals": [_proposal_entry(p, proposals, children, facilitator) for p in listed],
-        "tally": tally(loaded.raw_points, loaded.position, proposals) if show_tally else None,
+        "tally": shown_tally,
         "place": workshop.place,
         "held_on": workshop.held_on.isoformat() if workshop.held_on else None,
         "held_on_label": long_date_label(workshop.held_on),
@@ -151,22 +220,50 @@ def snapshot(
     }
 
 
+def _shown_ballot(
+    ballot: tuple[int, ...] | Mapping[int, int] | None, proposals: Mapping[int, Proposal]
+) -> list[int] | dict[str, int] | None:
+    """Return a ballot as its voter sees it now: merged choices under their survivor."""
+    if ballot is None:
+        return None
+    if isinstance(ballot, Mapping):
+        folded: dict[str, int] = {}
+        for pid, n in ballot.items():
+            target = counts_for(pid, proposals)
+            if target is not None:
+                folded[str(target)] = folded.get(str(target), 0) + n
+        return folded
+    shown: list[int] = []
+    for pid in ballot:
+        target = counts_for(pid, proposals)
+        if target is not None and target not in shown:
+            shown.append(target)
+    return shown
+
+
 def me(
     participant: Participant,
-    workshop: Workshop,
+    round_: Round,
     proposals: Mapping[int, Proposal],
     my_points: Mapping[int, int],
+    my_ballot: tuple[int, ...] | Mapping[int, int] | None,
     authored: list[tuple[int, str, bool, int | None]],
     actions: Mapping[int, Action] | None = None,
 ) -> dict[str, Any]:
-    """Return one attendee's own view: dots left, dots per proposal, own proposals."""
-    budget = DotBudget.from_votes(workshop.dots, workshop.max_per_proposal, my_points, proposals)
+    """Return one attendee's own view of the current round, and their own proposals.
+
+    A phone that holds a `me` of an earlier round knows it has cast nothing in a new one.
+    """
+    rules = round_.rules
+    budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, my_points, proposals)
     return {
         "participant_id": participant.id,
         "name": participant.name,
         "group": participant.group,
-        "dots_left": budget.left,
+        "round_id": round_.id,
+        "dots_left": budget.left if round_.method is Method.DOTS else 0,
         "my_votes": {str(pid): n for pid, n in sorted(budget.by_proposal.items())},
+        "my_ballot": _shown_ballot(my_ballot, proposals),
         "my_proposals": [
             {"id": pid, "text": text, "merged_into": merged_into}
             for pid, text, hidden, merged_into in authored

@@ -14,10 +14,22 @@ from sqlalchemy.pool import StaticPool
 
 from . import migrations
 from .database_urls import normalise
+from .domain.methods import Method, RoundRules
 from .domain.model import Participant, Proposal, Workshop
+from .domain.rounds import Round
 from .plan_queries import PlanQueries
 from .privacy_queries import PrivacyQueries
-from .schema import command_log, participants, proposals, votes, workshop_from_row, workshops
+from .round_queries import RoundQueries
+from .schema import (
+    ballots,
+    command_log,
+    paper_counts,
+    participants,
+    proposals,
+    votes,
+    workshop_from_row,
+    workshops,
+)
 from .tokens import new_code
 
 
@@ -75,7 +87,7 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class Tx(PlanQueries, PrivacyQueries):
+class Tx(PlanQueries, PrivacyQueries, RoundQueries):
     """One open transaction: the only way services read and write."""
 
     def __init__(self, conn: Connection) -> None:
@@ -111,9 +123,16 @@ class Tx(PlanQueries, PrivacyQueries):
                 series_root_id=workshop.series_root_id,
                 follows_id=workshop.follows_id,
                 plan_public=workshop.plan_public,
+                results_view=workshop.results_view,
             )
         )
-        return int(result.inserted_primary_key[0])
+        workshop_id = int(result.inserted_primary_key[0])
+        # Every workshop starts with round 1, a dot round on its own dot settings.
+        first = RoundRules(
+            Method.DOTS, dots=workshop.dots, max_per_proposal=workshop.max_per_proposal
+        )
+        workshop.current_round_id = self.insert_round(workshop_id, Round(0, 1, first), now_ms)
+        return workshop_id
 
     def code_exists(self, code: str) -> bool:
         """Say whether a workshop already uses this code."""
@@ -168,10 +187,13 @@ class Tx(PlanQueries, PrivacyQueries):
                 workshops.c.id == workshop_id
             )
         ).one()
-        last_vote = self.conn.execute(
-            select(func.max(votes.c.created_at)).where(votes.c.workshop_id == workshop_id)
-        ).scalar()
-        return max(int(changed.updated_at or changed.created_at), int(last_vote or 0))
+        latest = int(changed.updated_at or changed.created_at)
+        for table in (votes, ballots, paper_counts):
+            last = self.conn.execute(
+                select(func.max(table.c.created_at)).where(table.c.workshop_id == workshop_id)
+            ).scalar()
+            latest = max(latest, int(last or 0))
+        return latest
 
     # -- participants ----------------------------------------------------------
 
@@ -290,12 +312,19 @@ class Tx(PlanQueries, PrivacyQueries):
     # -- votes -----------------------------------------------------------------
 
     def insert_vote(
-        self, workshop_id: int, participant_id: int, proposal_id: int, points: int, now_ms: int
+        self,
+        workshop_id: int,
+        round_id: int,
+        participant_id: int,
+        proposal_id: int,
+        points: int,
+        now_ms: int,
     ) -> int:
         """Append a ledger row (negative points take dots back) and return its id."""
         result = self.conn.execute(
             insert(votes).values(
                 workshop_id=workshop_id,
+                round_id=round_id,
                 participant_id=participant_id,
                 proposal_id=proposal_id,
                 points=points,
@@ -304,22 +333,11 @@ class Tx(PlanQueries, PrivacyQueries):
         )
         return int(result.inserted_primary_key[0])
 
-    def points_by_proposal(self, workshop_id: int) -> tuple[dict[int, int], int]:
-        """Return raw points per proposal as cast, and the ledger position (0 if empty)."""
-        rows = self.conn.execute(
-            select(votes.c.proposal_id, func.sum(votes.c.points), func.max(votes.c.id))
-            .where(votes.c.workshop_id == workshop_id)
-            .group_by(votes.c.proposal_id)
-        ).all()
-        raw = {int(pid): int(points) for pid, points, _ in rows}
-        position = max((int(last) for *_, last in rows), default=0)
-        return raw, position
-
-    def points_of(self, participant_id: int) -> dict[int, int]:
-        """Return one attendee's raw points per proposal as cast."""
+    def points_of(self, participant_id: int, round_id: int) -> dict[int, int]:
+        """Return one attendee's raw dots per proposal as cast in a dot round."""
         rows = self.conn.execute(
             select(votes.c.proposal_id, func.sum(votes.c.points))
-            .where(votes.c.participant_id == participant_id)
+            .where(votes.c.participant_id == participant_id, votes.c.round_id == round_id)
             .group_by(votes.c.proposal_id)
         )
         return {int(pid): int(points) for pid, points in rows if points}

@@ -111,6 +111,13 @@ def proposal_id(value: Any, what: str = "proposal_id", thing: str = "proposal") 
     return value
 
 
+def optional_id(value: Any, what: str) -> int | None:
+    """Return a positive id, or None when it was not given."""
+    if value is None:
+        return None
+    return proposal_id(value, what, what.removesuffix("_id"))
+
+
 def boolean(value: Any, what: str) -> bool:
     """Return a true/false flag, or refuse."""
     if not isinstance(value, bool):

@@ -82,6 +82,8 @@ class Workshop:
     series_root_id: int | None = None
     follows_id: int | None = None
     plan_public: bool = False
+    current_round_id: int | None = None
+    results_view: str = "overall"  # what the wall shows of results: overall | groups | balanced
 
     def group_keys(self) -> set[str]:
         """Return the keys attendees may pick."""

@@ -1,0 +1,262 @@
+"""Voting methods and their ballot rules: what a whole ballot may hold, checked before it counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeGuard
+
+from ..errors import InvalidInput, NotFound
+from .model import Proposal
+from .voting import counts_for
+
+
+class Method(StrEnum):
+    """The ways a round can be voted on."""
+
+    DOTS = "dots"
+    APPROVAL = "approval"
+    RANKING = "ranking"
+    POINTS = "points"
+
+    @property
+    def label(self) -> str:
+        """Return the method's name as a person reads it."""
+        return METHOD_LABELS[self]
+
+
+METHOD_LABELS = {
+    Method.DOTS: "Dot voting",
+    Method.APPROVAL: "Approval",
+    Method.RANKING: "Ranking",
+    Method.POINTS: "Share 100 points",
+}
+
+
+@dataclass(frozen=True)
+class RoundRules:
+    """The settings of one vote round; the services check them when a round opens."""
+
+    method: Method
+    dots: int = 5  # dots per attendee (DOTS)
+    max_per_proposal: int = 3  # DOTS: most dots on one proposal
+    spend_all: bool = False  # DOTS: a ballot counts only once all its dots are placed
+    top_k: int = 3  # RANKING: rank at most this many (at least 1)
+    points_total: int = 100  # POINTS: points to share
+    points_exact: bool = True  # POINTS: the ballot must use exactly points_total
+    # None puts every visible proposal on the ballot; a set is this round's shortlist.
+    proposal_ids: frozenset[int] | None = None
+
+
+GONE = "That proposal is no longer on the list: refresh and pick another."
+NOT_IN_ROUND = "That proposal is not part of this round: pick one from the shortlist."
+TWICE = "You listed the same proposal twice: list each proposal once."
+MERGED_TWICE = (
+    "Two of the proposals you picked are now one proposal (they were merged): list it once."
+)
+PAPER_RANKING = (
+    "A ranking cannot be counted from a chart or a show of hands: "
+    "enter each paper ballot as an assisted ballot."
+)
+UNREADABLE = {
+    Method.DOTS: "A dot ballot says how many dots go on each proposal: "
+    "refresh the page and try again.",
+    Method.APPROVAL: "An approval ballot is a list of the proposals you approve: "
+    "refresh the page and try again.",
+    Method.RANKING: "A ranking is a list of proposals, your favourite first: "
+    "refresh the page and try again.",
+    Method.POINTS: "A points ballot says how many points go on each proposal: "
+    "refresh the page and try again.",
+}
+UNIT = {Method.DOTS: "dot", Method.APPROVAL: "vote", Method.POINTS: "point"}
+
+
+def plural(count: int, noun: str) -> str:
+    """Return "1 dot" or "3 dots"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def eligible(rules: RoundRules, proposals: Mapping[int, Proposal]) -> list[int]:
+    """Return the visible survivors on this round's ballot, sorted by id.
+
+    A shortlisted proposal merged since the shortlist was drawn is stood for by its
+    survivor, so a merge never takes an idea off a run-off.
+    """
+    if rules.proposal_ids is None:
+        return sorted(pid for pid in proposals if counts_for(pid, proposals) == pid)
+    survivors = {counts_for(pid, proposals) for pid in rules.proposal_ids}
+    return sorted(pid for pid in survivors if pid is not None)
+
+
+def is_whole(value: object) -> TypeGuard[int]:
+    """Return whether value is a plain int (a JSON true is not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def read_id(value: object, method: Method) -> int:
+    """Return a proposal id as sent, accepting the decimal strings JSON object keys become."""
+    if is_whole(value):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise InvalidInput(UNREADABLE[method])
+
+
+def fold_each(
+    sent: Iterable[int], allowed: set[int], proposals: Mapping[int, Proposal]
+) -> list[int]:
+    """Return each sent id's survivor in order, refusing the gone, the absent and repeats."""
+    folded: list[int] = []
+    by_survivor: dict[int, int] = {}
+    for pid in sent:
+        survivor = counts_for(pid, proposals)
+        if survivor is None:
+            raise NotFound(GONE)
+        if survivor not in allowed:
+            raise InvalidInput(NOT_IN_ROUND)
+        if survivor in by_survivor:
+            raise InvalidInput(TWICE if by_survivor[survivor] == pid else MERGED_TWICE)
+        by_survivor[survivor] = pid
+        folded.append(survivor)
+    return folded
+
+
+def read_ids(choices: object, method: Method) -> list[int]:
+    """Return a list ballot's ids, refusing anything but a list or tuple of ints."""
+    if not isinstance(choices, list | tuple):
+        raise InvalidInput(UNREADABLE[method])
+    if not all(is_whole(pid) for pid in choices):
+        raise InvalidInput(UNREADABLE[method])
+    return list(choices)
+
+
+def read_amounts(choices: object, method: Method, minimum: int) -> list[tuple[int, int]]:
+    """Return a counted ballot's (id, amount) pairs, each amount a whole number >= minimum."""
+    if not isinstance(choices, Mapping):
+        raise InvalidInput(UNREADABLE[method])
+    pairs: list[tuple[int, int]] = []
+    for pid, amount in choices.items():
+        if not is_whole(amount) or amount < minimum:
+            least = "at least 1" if minimum else "0 or more"
+            raise InvalidInput(
+                f"Each {UNIT[method]} count must be a whole number, {least}: "
+                "check the numbers and try again."
+            )
+        pairs.append((read_id(pid, method), amount))
+    return pairs
+
+
+def fold_amounts(
+    pairs: list[tuple[int, int]], allowed: set[int], proposals: Mapping[int, Proposal]
+) -> dict[int, int]:
+    """Return (id, amount) pairs keyed by survivor, refusing what fold_each refuses."""
+    survivors = fold_each((pid for pid, _ in pairs), allowed, proposals)
+    return {survivor: amount for survivor, (_, amount) in zip(survivors, pairs, strict=True)}
+
+
+def check_ballot(
+    rules: RoundRules, choices: object, proposals: Mapping[int, Proposal]
+) -> tuple[int, ...] | dict[int, int]:
+    """Return a whole ballot folded to survivor ids, or refuse all of it with a sentence.
+
+    APPROVAL and RANKING ballots are lists of ids (approval returns them sorted,
+    ranking in the order given); DOTS and POINTS ballots map ids to whole amounts.
+    """
+    method = rules.method
+    allowed = set(eligible(rules, proposals))
+    if method is Method.APPROVAL:
+        # Approving none is a real answer ("none of these"), so an empty list counts.
+        return tuple(sorted(fold_each(read_ids(choices, method), allowed, proposals)))
+    if method is Method.RANKING:
+        sent = read_ids(choices, method)
+        if not sent:
+            raise InvalidInput("Rank at least 1 proposal, your favourite first.")
+        if len(sent) > rules.top_k:
+            raise InvalidInput(
+                f"You can rank at most {plural(rules.top_k, 'proposal')}: "
+                f"you ranked {len(sent)}, so leave the rest out."
+            )
+        return tuple(fold_each(sent, allowed, proposals))
+    pairs = read_amounts(choices, method, minimum=1)
+    folded = fold_amounts(pairs, allowed, proposals)
+    total = sum(folded.values())
+    if method is Method.POINTS:
+        if rules.points_exact and total != rules.points_total:
+            raise InvalidInput(
+                f"Your points add up to {total}: share exactly {rules.points_total}."
+            )
+        if total > rules.points_total:
+            raise InvalidInput(
+                f"Your points add up to {total}: share at most {rules.points_total}."
+            )
+        return folded
+    most = max(folded.values(), default=0)
+    if most > rules.max_per_proposal:
+        raise InvalidInput(
+            f"You can put at most {plural(rules.max_per_proposal, 'dot')} on one proposal, "
+            f"not {most}: spread the rest across others."
+        )
+    if total > rules.dots:
+        raise InvalidInput(
+            f"This ballot places {plural(total, 'dot')}: each person has {rules.dots}, "
+            f"so take {total - rules.dots} off."
+        )
+    if rules.spend_all and total < rules.dots:
+        raise InvalidInput(
+            f"This ballot places {plural(total, 'dot')}: place all {rules.dots} for it to count."
+        )
+    return folded
+
+
+def check_paper_counts(
+    rules: RoundRules, voters: object, counts: object, proposals: Mapping[int, Proposal]
+) -> dict[int, int]:
+    """Return a wall chart's or a show of hands' counts folded to survivors, or refuse them.
+
+    The counts stand for `voters` people, so none may exceed what that many people
+    could give; zero counts are dropped.
+    """
+    method = rules.method
+    if method is Method.RANKING:
+        raise InvalidInput(PAPER_RANKING)
+    if not is_whole(voters) or voters < 1:
+        raise InvalidInput("Say how many people the count stands for: 1 or more.")
+    people = voters
+    pairs = read_amounts(counts, method, minimum=0)
+    allowed = set(eligible(rules, proposals))
+    for pid, _ in pairs:
+        survivor = counts_for(pid, proposals)
+        if survivor is None:
+            raise NotFound(GONE)
+        if survivor not in allowed:
+            raise InvalidInput(NOT_IN_ROUND)
+    # A chart may list every proposal with 0 against some; only nonzero counts are
+    # folded, so a zero on a since-merged proposal does not read as a repeat.
+    folded = fold_amounts([pair for pair in pairs if pair[1]], allowed, proposals)
+    total = sum(folded.values())
+    who, have = ("1 person", "has") if people == 1 else (f"{people} people", "have")
+    if method is Method.DOTS:
+        most = max(folded.values(), default=0)
+        if most > people * rules.max_per_proposal:
+            raise InvalidInput(
+                f"{most} dots on one proposal is more than {who} can place there "
+                f"(at most {people * rules.max_per_proposal}): check the count."
+            )
+        if total > people * rules.dots:
+            raise InvalidInput(
+                f"These counts add up to {total} dots, but {who} {have} only "
+                f"{people * rules.dots}: check the counts or the number of people."
+            )
+    elif method is Method.APPROVAL:
+        most = max(folded.values(), default=0)
+        if most > people:
+            raise InvalidInput(
+                f"{most} votes for one proposal is more than the {who} voting: check the count."
+            )
+    elif total > people * rules.points_total:
+        raise InvalidInput(
+            f"These counts add up to {total} points, but {who} {have} only "
+            f"{people * rules.points_total}: check the counts or the number of people."
+        )
+    return folded

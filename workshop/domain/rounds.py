@@ -1,0 +1,118 @@
+"""Vote rounds: a workshop votes once or several times, each round with its own method.
+
+A round keeps its rules and its ballots for good, so a shortlist round by dots and a
+final ranking round on the top eight both stay in the record with their own results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+from ..errors import InvalidInput
+from .methods import Method, RoundRules, eligible
+from .model import Proposal
+from .voting import RankedRow
+
+WALL_MODES = ("results", "participation")
+RESULTS_VIEWS = ("overall", "groups", "balanced")
+MAX_DOTS = 20
+MAX_POINTS_TOTAL = 1000
+
+
+@dataclass(frozen=True)
+class Round:
+    """One vote round of a workshop."""
+
+    id: int
+    number: int
+    rules: RoundRules
+    wall_mode: str = "results"  # the wall shows results live, or only who has voted
+    runoff_of: int | None = None  # the round whose tie this round settles
+
+    @property
+    def method(self) -> Method:
+        """Return the round's voting method."""
+        return self.rules.method
+
+    def as_dict(self, proposals: Mapping[int, Proposal]) -> dict[str, object]:
+        """Return the round as snapshots carry it, with the proposals on its ballot."""
+        rules = self.rules
+        return {
+            "id": self.id,
+            "number": self.number,
+            "method": rules.method.value,
+            "method_label": rules.method.label,
+            "dots": rules.dots,
+            "max_per_proposal": rules.max_per_proposal,
+            "spend_all": rules.spend_all,
+            "top_k": rules.top_k,
+            "points_total": rules.points_total,
+            "points_exact": rules.points_exact,
+            "shortlist": rules.proposal_ids is not None,
+            "proposal_ids": eligible(rules, proposals),
+            "wall_mode": self.wall_mode,
+            "runoff_of": self.runoff_of,
+        }
+
+
+def rules_to_json(rules: RoundRules) -> str:
+    """Return the rules as stored in a round's row."""
+    data = asdict(rules)
+    data["method"] = rules.method.value
+    ids = rules.proposal_ids
+    data["proposal_ids"] = sorted(ids) if ids is not None else None
+    return json.dumps(data, sort_keys=True)
+
+
+def rules_from_json(method: str, text: str) -> RoundRules:
+    """Return the rules a round's row holds (older rows hold only the dot settings)."""
+    data = json.loads(text)
+    data["method"] = Method(method)
+    ids = data.get("proposal_ids")
+    data["proposal_ids"] = frozenset(ids) if ids is not None else None
+    return RoundRules(**data)
+
+
+def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
+    """Refuse settings no ballot could meet, with a sentence saying what to change."""
+    if not 1 <= rules.dots <= MAX_DOTS:
+        raise InvalidInput(f"Give each person between 1 and {MAX_DOTS} dots.")
+    if not 1 <= rules.max_per_proposal <= rules.dots:
+        raise InvalidInput(
+            "The most dots on one proposal must be at least 1 and no more than the dots "
+            "each person has."
+        )
+    if not 10 <= rules.points_total <= MAX_POINTS_TOTAL:
+        raise InvalidInput(f"Share between 10 and {MAX_POINTS_TOTAL} points.")
+    on_ballot = eligible(rules, proposals)
+    if rules.proposal_ids is not None and len(on_ballot) < 2:
+        raise InvalidInput("A round needs at least two proposals still on the list.")
+    if not on_ballot:
+        raise InvalidInput("There is nothing to vote on yet: add or show a proposal first.")
+    if rules.method is Method.RANKING and not 1 <= rules.top_k <= len(on_ballot):
+        raise InvalidInput(
+            f"People can rank between 1 and {len(on_ballot)} proposals in this round "
+            f"(the number on the ballot): you asked for {rules.top_k}."
+        )
+    if (
+        rules.method is Method.DOTS
+        and rules.spend_all
+        and rules.dots > (rules.max_per_proposal * len(on_ballot))
+    ):
+        raise InvalidInput(
+            "Nobody could place every dot: allow more dots on one proposal, give fewer "
+            "dots or put more proposals on the ballot."
+        )
+
+
+def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
+    """Return the proposals ranked in the top `top`, with every proposal tied at the cut.
+
+    A tie across the cut is never broken silently: all of it goes through, so the
+    shortlist may be longer than asked, and the console says so.
+    """
+    if top < 1:
+        raise InvalidInput("Take at least one proposal into the next round.")
+    return [row.proposal_id for row in ranking if row.rank <= top]
