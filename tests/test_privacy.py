@@ -163,7 +163,8 @@ def test_retention_erases_who_took_part_but_keeps_the_plan(
         notes = (
             tx.conn.execute(
                 text(
-                    "SELECT b.note FROM ballots b JOIN workshops w ON w.id = b.workshop_id ORDER BY w.id"
+                    "SELECT b.note FROM ballots b JOIN workshops w ON w.id = b.workshop_id "
+                    "ORDER BY w.id, b.id"
                 )
             )
             .scalars()
