@@ -85,7 +85,13 @@ def test_demo_prints_its_links_and_replays_the_maidstone_review(
     leaders = [row["proposal_id"] for row in state["tally"]["ranking"][:5]]
     texts = {p["id"]: p["text"] for p in state["proposals"]}
     assert any("beyond the three hub towns" in texts[pid] for pid in leaders)
-    assert state["tally"]["votes"] == 24 * 5
+    # Round 1 by dots (with a paper wall chart), then round 2 ranks round 1's top eight.
+    assert [(r["number"], r["method"]) for r in state["rounds"]] == [(1, "dots"), (2, "ranking")]
+    tally = state["tally"]
+    assert tally["method"] == "ranking" and tally["assisted_ballots"] == 1
+    assert tally["participation"]["voted"] == 24 + 1
+    assert texts[tally["condorcet_winner"]].startswith("A stronger community focus")
+    assert set(tally["balanced"]) == {str(pid) for pid in state["round"]["proposal_ids"]}
     assert sorted(p["priority_rank"] for p in state["proposals"] if p["priority_rank"]) == [
         1,
         2,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .domain.actions import ActionStatus
+from .domain.methods import Method
 from .domain.model import Stage
 from .plans import ActionFields, PlanService
 from .services import Created, WorkshopService
@@ -82,7 +83,44 @@ def create_review(service: WorkshopService, seed: int = 5) -> tuple[Created, lis
                     break
                 except Exception:  # over the per-proposal limit: pick again
                     continue
+    # Six people without a smartphone put sticky dots on the paper wall chart.
+    service.enter_paper(
+        code,
+        "wall_chart",
+        "g1",
+        6,
+        {str(ids[0]): 8, str(ids[3]): 9, str(ids[4]): 7, str(ids[9]): 6},
+        "Paper chart by the tea urn",
+        "demo-paper-chart",
+    )
+    _ranking_round(service, code, people, ids)
     return created, ids[:5]
+
+
+# Each group's order of preference among the five priorities (by position in PROPOSALS):
+# service users put people's voice first, staff the partnership, community groups reach.
+GROUP_ORDERS = {1: [0, 3, 4], 2: [1, 0, 2], 3: [0, 2, 1]}
+
+
+def _ranking_round(
+    service: WorkshopService, code: str, people: list[tuple[int, int]], ids: list[int]
+) -> None:
+    """Round 2: everyone ranks their top three of round 1's top eight; one person is helped."""
+    answer = service.start_round(
+        code, Method.RANKING, "demo-round-2", settings={"top_k": 3}, from_round=1, top=8
+    )
+    shortlist = service.snapshot(code, "facilitator")["round"]["proposal_ids"]
+    others = [pid for pid in shortlist if pid not in ids[:5]]
+    for index, (pid, group) in enumerate(people):
+        choices = [ids[n] for n in GROUP_ORDERS[group]]
+        if index % 3 == 2:  # people differ: some swap their second and third choice...
+            choices[1], choices[2] = choices[2], choices[1]
+        if index % 4 == 3:  # ...and some put something else third
+            choices[2] = others[index % len(others)]
+        service.cast_ballot(code, pid, answer.ack["round_id"], choices, f"demo-ranking-{pid}")
+    service.enter_assisted_ballot(
+        code, "g1", [ids[0], ids[3], ids[4]], "Filled in with the facilitator", "demo-assisted"
+    )
 
 
 @dataclass(frozen=True)

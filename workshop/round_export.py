@@ -26,6 +26,10 @@ def _rules_sentence(entry: dict[str, Any]) -> str:
     return f"each person shared {exact} {rules['points_total']} points"
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _rank(row_rank: int, tied: bool) -> str:
     return f"={row_rank}" if tied else str(row_rank)
 
@@ -106,7 +110,12 @@ def _paper(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str])
             for row in entry["results"]
             if row["from_assisted"]
         )
-        lines.append(f"- {entry['assisted_ballots']} assisted ballots: {support or 'no support'}")
+        ballots = (
+            "1 assisted ballot"
+            if entry["assisted_ballots"] == 1
+            else (f"{entry['assisted_ballots']} assisted ballots")
+        )
+        lines.append(f"- {ballots}: {support or 'no support'}")
     return [*lines, ""]
 
 
@@ -131,7 +140,7 @@ def rounds_markdown(document: dict[str, Any]) -> list[str]:
             title += f" (run-off of round {entry['runoff_of']})"
         elif entry["shortlist"]:
             title += " (on a shortlist)"
-        lines += [title, "", f"{_rules_sentence(entry).capitalize()}. "]
+        lines += [title, "", _sentence_case(_rules_sentence(entry)) + ". "]
         lines[-1] += _groups_sentence(entry, labels)
         lines += ["", *_table(entry, texts, labels), *_outcome(entry, texts)]
         lines += _paper(entry, texts, labels)

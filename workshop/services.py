@@ -122,13 +122,12 @@ class WorkshopService(Facilitation, VoteRounds):
             pid for action in actions.values() for pid, show in action.volunteers.items() if show
         }
         current = self.current_round(tx, workshop)
-        earlier = []
-        if earlier_rounds:
-            earlier = [
-                count_round(tx, round_, proposals)
-                for round_ in tx.rounds_of(workshop.id)
-                if round_.id != current.id
-            ]
+        rounds = tx.rounds_of(workshop.id)
+        earlier = [
+            count_round(tx, round_, proposals) if earlier_rounds else None
+            for round_ in rounds
+            if round_.id != current.id
+        ]
         return Loaded(
             workshop,
             proposals,
@@ -138,6 +137,7 @@ class WorkshopService(Facilitation, VoteRounds):
             actions,
             tx.first_names(helpers),
             self._series(tx, workshop),
+            rounds,
             earlier,
         )
 

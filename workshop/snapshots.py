@@ -118,7 +118,9 @@ class Loaded:
     actions: Mapping[int, Action] = field(default_factory=dict)
     names: Mapping[int, str | None] = field(default_factory=dict)
     series: dict[str, Any] | None = None
-    earlier: list[Counted] = field(default_factory=list)  # the rounds before, for the console
+    rounds: list[Round] = field(default_factory=list)  # every round, first first
+    # The results of the rounds before the current one, counted for the console only.
+    earlier: list[Counted | None] = field(default_factory=list)
 
 
 def action_entry(
@@ -163,19 +165,20 @@ def snapshot(
     round_ = loaded.counted.round
     full = tally(loaded.counted, loaded.position, loaded.attendance, notes=facilitator)
     shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
-    rounds = [
+    rounds: list[dict[str, Any]] = [
         {
-            "id": counted.round.id,
-            "number": counted.round.number,
-            "method": counted.round.method.value,
-            "method_label": counted.round.method.label,
-            "runoff_of": counted.round.runoff_of,
+            "id": each.id,
+            "number": each.number,
+            "method": each.method.value,
+            "method_label": each.method.label,
+            "runoff_of": each.runoff_of,
         }
-        for counted in [*loaded.earlier, loaded.counted]
+        for each in loaded.rounds
     ]
     if facilitator:  # the console keeps every earlier round's result at hand
         for entry, counted in zip(rounds, loaded.earlier, strict=False):
-            entry["result"] = tally(counted, loaded.position, loaded.attendance, notes=True)
+            if counted is not None:
+                entry["result"] = tally(counted, loaded.position, loaded.attendance, notes=True)
     absorbed: dict[int, list[Action]] = {}
     for action in loaded.actions.values():
         if action.merged_into is not None:

@@ -74,15 +74,22 @@
     }, function () { btn.disabled = false; });
   });
 
-  function dotsText() { return 'You have ' + me.dots_left + ' of ' + state.dots + ' dots left'; }
+  /* A `me` of an earlier round than the snapshot's: nothing cast in this one yet */
+  function fresh() { return !state.round || me.round_id === state.round.id; }
+  function left() { return fresh() ? me.dots_left : state.dots; }
+  function myVotes() { return fresh() ? me.my_votes : {}; }
+  function dotsText() { return 'You have ' + left() + ' of ' + state.dots + ' dots left'; }
   function vote(id, add) {
-    W.cmd(sock, add ? 'cast_vote' : 'retract_vote', {proposal_id: id, points: 1, request_id: W.rand()}, function (ack) {
+    var p = {proposal_id: id, points: 1, request_id: W.rand()};
+    if (state.round) p.round_id = state.round.id;
+    W.cmd(sock, add ? 'cast_vote' : 'retract_vote', p, function (ack) {
       if (ack.me) me = ack.me;
       else { me.dots_left = ack.dots_left; me.my_votes[id] = Math.max(0, (me.my_votes[id] || 0) + (add ? 1 : -1)); }
       render();
-      W.announce((add ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.');
+      W.announce((add ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.' + (spendAll() && !left() ? ' All your dots are placed: your vote counts.' : ''));
     });
   }
+  function spendAll() { return state.round && state.round.spend_all; }
   function plain() { var li = el('li', 'card'); li.appendChild(el('p', 'ptext')); li.appendChild(el('p', 'also')); return li; }
   function fill(li, p) {
     var a = li.children[1];
@@ -103,20 +110,20 @@
     });
     plus.addEventListener('click', function () {
       if (!W.off(plus)) return vote(p.id, true);
-      W.showMsg(!W.online ? W.DROPPED : me.dots_left <= 0 ? 'You have no dots left. Take one back from another idea to move it.'
+      W.showMsg(!W.online ? W.DROPPED : left() <= 0 ? 'You have no dots left. Take one back from another idea to move it.'
         : 'You can put at most ' + state.max_per_proposal + ' dots on one idea.');
     });
     return li;
   }
   function updCard(li, p) {
-    var n = me.my_votes[p.id] || 0, b = li.querySelectorAll('button'), name = W.short(p.text);
+    var n = myVotes()[p.id] || 0, b = li.querySelectorAll('button'), name = W.short(p.text);
     fill(li, p);
     li.querySelector('.mine').textContent = 'Your dots: ' + n;
     li.classList.toggle('voted', n > 0);
     b[0].setAttribute('aria-label', 'Take back a dot from: ' + name);
     b[1].setAttribute('aria-label', 'Add a dot to: ' + name);
     W.able(b[0], W.online && n > 0);
-    W.able(b[1], W.online && me.dots_left > 0 && n < state.max_per_proposal);
+    W.able(b[1], W.online && left() > 0 && n < state.max_per_proposal);
   }
   function rankRow() {
     var li = el('li', 'rrow');
@@ -132,19 +139,23 @@
     c[2].textContent = r.pts;
   }
 
-  /* The plan stage's code loads only when needed, to keep the page light on cheap phones */
-  var plan = null, planJs = null, ctx = {sock: sock, render: render, rankRow: rankRow, updRank: updRank,
-    me: function () { return me; }, state: function () { return state; }};
-  function planCode() {
-    if (plan || planJs) return !!plan;
-    if (W.phonePlan) return !!(plan = W.phonePlan(ctx));
-    planJs = el('script');
-    planJs.src = '/static/js/phone-plan.js';
-    planJs.onload = function () { plan = W.phonePlan(ctx); render(); };
-    planJs.onerror = function () { planJs.remove(); planJs = null; }; /* tried again at the next update */
-    document.body.appendChild(planJs);
-    return false;
+  /* The plan stage's and whole ballots' code loads only when needed, to keep the page light on cheap phones */
+  var ctx = {sock: sock, render: render, rankRow: rankRow, updRank: updRank, fresh: function () { return fresh(); },
+    me: function () { return me; }, setMe: function (m) { me = m; }, state: function () { return state; }};
+  var mods = {plan: {fn: 'phonePlan', src: 'phone-plan'}, ballot: {fn: 'phoneBallots', src: 'phone-ballots'}};
+  function mod(name) {
+    var m = mods[name];
+    if (m.made || m.js) return m.made;
+    if (W[m.fn]) return (m.made = W[m.fn](ctx));
+    m.js = el('script');
+    m.js.src = '/static/js/' + m.src + '.js';
+    m.js.onload = function () { m.made = W[m.fn](ctx); render(); };
+    m.js.onerror = function () { m.js.remove(); m.js = null; }; /* tried again at the next update */
+    document.body.appendChild(m.js);
+    return null;
   }
+  var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
+  var FIRST = {dots: 'Most dots first', approval: 'Most support first', ranking: 'Highest score first', points: 'Most points first'};
 
   function render() {
     var welcome = !joined || editing;
@@ -154,7 +165,9 @@
     joinBtn.textContent = editing ? 'Save' : 'Join';
     txt('welcome-h', editing ? 'Change name or group' : 'Welcome');
     if (welcome || !state || !me) return;
-    var st = state.stage, props = state.proposals, shown = state.proposals_revealed, voting = st === 'vote', planning = st === 'plan' && planCode();
+    var st = state.stage, props = state.proposals, shown = state.proposals_revealed, rd = state.round || {method: 'dots'};
+    var dots = st === 'vote' && rd.method === 'dots', ballot = st === 'vote' && !dots && mod('ballot'), voting = dots;
+    var plan = st === 'plan' && mod('plan'), planning = !!plan;
     var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
     var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
     txt('stage-h', W.STAGES[st] || st);
@@ -163,14 +176,22 @@
     else if (st === 'propose' || st === 'group') {
       lead = st === 'group' ? 'The facilitator is grouping similar ideas.' : 'Share as many ideas as you like.';
       if (shown) { list = props; h3 = 'All ideas'; } else lead += ' ' + so;
-    } else if (voting) { lead = props.length ? 'Add dots to the ideas that matter most to you.' : 'There are no ideas to vote on yet.'; list = props; h3 = 'Ideas'; }
+    } else if (dots) {
+      list = onBallot(props);
+      lead = list.length ? 'Add dots to the ideas that matter most to you.' : 'There are no ideas to vote on yet.';
+      if (list.length && spendAll()) lead += left() ? ' Place all ' + state.dots + ' dots for your vote to count.' : ' All your dots are placed: your vote counts.';
+      h3 = 'Ideas';
+    } else if (st === 'vote') lead = ballot ? '' : 'Loading the ballot…';
     else if (st === 'results') {
       if (tally) {
-        h3 = 'Most dots first';
+        var meth = tally.method || 'dots', u = UNIT[meth] || UNIT.dots, cw = m[tally.condorcet_winner];
+        h3 = FIRST[meth] || FIRST.dots;
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
           if (r.tied) lead = '"=" means a tie.';
-          return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text, pts: W.points(r.points)};
+          return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text,
+            pts: meth === 'dots' ? W.points(r.points) : W.plural(r.points, u[0], u[1])};
         });
+        if (meth === 'ranking' && ranks.length) lead = (cw ? 'Condorcet winner: ' + cw.text + '. It beats every other idea head to head.' : 'No idea beats every other head to head.') + (lead ? ' ' + lead : '');
       }
       if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
     } else {
@@ -182,9 +203,11 @@
     txt('lead', lead);
     show('lead', lead);
     show('dots', voting);
+    show('ballot', !!ballot);
+    if (ballot) ballot.render(onBallot(props));
     if (voting) {
       txt('dots-text', dotsText());
-      $('dotrow').textContent = new Array(me.dots_left + 1).join('● ') + new Array(Math.max(0, state.dots - me.dots_left) + 1).join('○ ');
+      $('dotrow').textContent = new Array(left() + 1).join('● ') + new Array(Math.max(0, state.dots - left()) + 1).join('○ ');
     }
     show('propose-form', st === 'propose');
     W.able($('idea-btn'), W.online);
@@ -196,6 +219,14 @@
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
     show('plan-link', st === 'closed' && state.plan_public);
     W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
+  }
+  /* the proposals on this round's ballot (a shortlist or a run-off may leave some out) */
+  function onBallot(props) {
+    var ids = state.round && state.round.proposal_ids;
+    if (!ids) return props;
+    var on = {};
+    ids.forEach(function (id) { on[id] = 1; });
+    return props.filter(function (p) { return on[p.id]; });
   }
   count();
 })();

@@ -57,6 +57,7 @@
     var main = el('div', 's-text');
     main.appendChild(el('span', 'ptext'));
     main.appendChild(el('span', 'also'));
+    main.appendChild(el('span', 's-meta'));
     li.appendChild(main);
     var bar = el('div', 'bar');
     bar.appendChild(el('span', 'fill'));
@@ -72,10 +73,12 @@
     c[1].children[0].textContent = r.p.text;
     c[1].children[1].textContent = W.also(r.p);
     c[1].children[1].hidden = !r.p.merged || !r.p.merged.length;
+    c[1].children[2].textContent = (r.notes || []).join(' · ');
+    c[1].children[2].hidden = !c[1].children[2].textContent;
     c[2].hidden = r.pts == null;
     c[3].hidden = r.pts == null;
     if (r.pts != null) {
-      c[2].children[0].style.width = (r.max ? Math.round(100 * r.pts / r.max) : 0) + '%';
+      c[2].children[0].style.width = (r.max ? Math.round(100 * r.v / r.max) : 0) + '%';
       c[3].textContent = r.pts;
     }
     li.classList.toggle('s-prio', !!r.rank && !r.max);
@@ -120,7 +123,7 @@
 
   function render() {
     var st = state.stage, props = state.proposals || [], shown = state.proposals_revealed;
-    var h = '', big = '', sub = '', rows = [], max = 0, totals = (tally && tally.totals) || {}, plan = false;
+    var h = '', big = '', sub = '', rows = [], plan = false, res = null, part = false, m = W.byId(props), rd = state.round || {};
     var where = [state.place, state.held_on_label].filter(Boolean).join(' · ');
     document.title = state.title + ' (screen)';
     $('s-title').textContent = state.title;
@@ -135,21 +138,19 @@
         big = state.proposal_count ? W.plural(state.proposal_count, 'idea', 'ideas') + ' so far' : 'No ideas yet';
         sub = st === 'propose' ? 'Type your ideas on your phone.' : 'The facilitator is grouping similar ideas.';
       }
-    } else if (st === 'vote') {
-      props.forEach(function (p) { max = Math.max(max, totals[p.id] || 0); });
-      h = W.plural(tally ? tally.votes : 0, 'dot', 'dots') + ' placed';
-      rows = props.map(function (p) { return {p: p, pts: totals[p.id] || 0, max: max}; });
-      if (!rows.length) big = 'No ideas yet';
-    } else if (st === 'results') {
-      if (state.results_revealed && tally) {
-        var m = W.byId(props);
-        h = W.plural(tally.votes, 'dot', 'dots') + ' placed';
-        tally.ranking.forEach(function (r) { max = Math.max(max, r.points); });
-        tally.ranking.forEach(function (r) {
-          if (m[r.proposal_id]) rows.push({p: m[r.proposal_id], rank: W.rankText(r), pts: r.points, max: max});
-        });
+    } else if (st === 'vote' || st === 'results') {
+      var hidden = !tally || tally.results_hidden || (st === 'results' && !state.results_revealed);
+      part = !!tally && st === 'vote';
+      if (tally) W.wall.participation(state, tally, $('s-part'), hidden);
+      h = rd.method === 'dots' && tally && tally.votes != null ? W.plural(tally.votes, 'dot', 'dots') + ' placed' : rd.method_label || '';
+      if (rd.number > 1) h = 'Round ' + rd.number + ': ' + h;
+      if (!hidden) {
+        res = W.wall.results(state, tally, m);
+        rows = res.rows;
       }
-      if (!rows.length) { h = ''; big = 'Results coming up'; }
+      if (st === 'vote' && hidden) sub = 'Results will be shown when voting closes.';
+      else if (st === 'vote' && !props.length) big = 'No ideas yet';
+      if (st === 'results' && !rows.length) { h = ''; big = 'Results coming up'; sub = ''; }
     } else {
       plan = true;
       rows = W.priorities(props).map(function (p) { return {p: p, rank: String(p.priority_rank), acts: W.acts(state, p.id)}; });
@@ -166,8 +167,14 @@
     $('s-big').hidden = !big;
     $('s-sub').textContent = sub;
     $('s-sub').hidden = !sub;
-    var list = $('s-list');
-    W.sync(list, rows, function (r) { return st + r.p.id; }, plan ? prow : row, plan ? updPrio : upd);
+    $('s-part').hidden = !part;
+    ['view', 'extra', 'foot'].forEach(function (k, i) {
+      var t = res ? res[['label', 'extra', 'foot'][i]] : '';
+      $('s-' + k).textContent = t;
+      $('s-' + k).hidden = !t;
+    });
+    var list = $('s-list'), mk = res && res.make, pre = st + (res ? res.view : '');
+    W.sync(list, rows, function (r) { return pre + r.p.id; }, plan ? prow : mk || row, plan ? updPrio : (res && res.upd) || upd);
     if (plan) fitPlan(list); else fit(list, rows.length);
   }
   /* 5 priorities x 6 actions: smaller text, then columns, until the plan fits */

@@ -1,0 +1,130 @@
+/* The projector's vote rounds (used by screen.js): who has voted, per group, and results
+   overall, by group or with each group counting equally. Ties are always shown. */
+W.wall = (function () {
+  'use strict';
+  var el = W.el;
+  var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
+
+  function labels(state) {
+    var m = {'': 'No group given'};
+    state.groups.forEach(function (g) { m[g.key] = g.label; });
+    return m;
+  }
+  function num(v) { return Math.round(v) === v ? String(v) : v.toFixed(2); }
+
+  /* People who voted on paper or were helped to vote have no phone: count them in */
+  function offline(t) {
+    var by = {}, all = 0;
+    (t.paper || []).forEach(function (e) { by[e.group || ''] = (by[e.group || ''] || 0) + e.voters; all += e.voters; });
+    (t.assisted || []).forEach(function (e) { by[e.group || ''] = (by[e.group || ''] || 0) + 1; all += 1; });
+    return {by: by, all: all, known: !t.results_hidden};
+  }
+  function outOf(voted, joined, off) { return off.known ? joined + off.n : Math.max(joined, voted); }
+
+  /* "N of M have voted", then a small bar per stakeholder group */
+  function participation(state, t, box, big) {
+    var p = t.participation || {joined: 0, voted: 0, by_group: {}}, off = offline(t), names = labels(state);
+    var m = outOf(p.voted, p.joined, {known: off.known, n: off.all});
+    var keys = state.groups.map(function (g) { return g.key; }).concat(['']).filter(function (k) {
+      var g = p.by_group[k];
+      return g && (g.joined || g.voted);
+    });
+    box.hidden = false;
+    box.className = 's-part' + (big ? ' big' : '');
+    box.children[0].textContent = p.voted + ' of ' + m + ' have voted' + (off.all ? ' (' + off.all + ' on paper or helped)' : '');
+    W.sync(box.children[1], keys, String, function () {
+      var li = el('li', 's-grp'), bar = el('span', 'bar');
+      li.appendChild(el('span', 'g-name'));
+      bar.appendChild(el('span', 'fill'));
+      bar.setAttribute('aria-hidden', 'true');
+      li.appendChild(bar);
+      li.appendChild(el('span', 'g-n'));
+      return li;
+    }, function (li, k) {
+      var g = p.by_group[k], of = outOf(g.voted, g.joined, {known: off.known, n: off.by[k] || 0});
+      li.children[0].textContent = names[k] || k;
+      li.children[1].firstChild.style.width = (of ? Math.round(100 * Math.min(1, g.voted / of)) : 0) + '%';
+      li.children[2].textContent = g.voted + ' of ' + of;
+    });
+  }
+
+  function notes(t, id, tied) {
+    var n = [], pap = (t.from_paper || {})[id], ass = (t.from_assisted || {})[id];
+    if (tied) n.push('tied');
+    if (pap) n.push('includes ' + pap + ' from paper');
+    if (ass) n.push('includes ' + ass + ' from assisted ballots');
+    if (((t.merged || {})[id] || []).length) n.push('includes merged proposals');
+    return n;
+  }
+  function order(list, m) {
+    return (list || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
+      return W.rankText(r) + ' ' + W.short(m[r.proposal_id].text, 50);
+    }).join('   ·   ');
+  }
+
+  /* A row per proposal with one bar per group (the group's own total) */
+  function groupRow() {
+    var li = el('li', 's-item s-g');
+    li.appendChild(el('span', 'rank'));
+    var main = el('div', 's-text');
+    main.appendChild(el('span', 'ptext'));
+    main.appendChild(el('span', 's-meta'));
+    li.appendChild(main);
+    li.appendChild(el('ul', 'gbars'));
+    return li;
+  }
+  function updGroup(li, r) {
+    var c = li.children;
+    c[0].textContent = r.rank || '';
+    c[0].hidden = !r.rank;
+    c[1].children[0].textContent = r.p.text;
+    c[1].children[1].textContent = r.notes.join(' · ');
+    c[1].children[1].hidden = !r.notes.length;
+    W.sync(c[2], r.groups, function (g) { return g.k; }, function () {
+      var g = el('li', 'gbar'), bar = el('span', 'bar');
+      g.appendChild(el('span', 'g-name'));
+      bar.appendChild(el('span', 'fill'));
+      bar.setAttribute('aria-hidden', 'true');
+      g.appendChild(bar);
+      g.appendChild(el('span', 'g-n'));
+      return g;
+    }, function (g, x, i) {
+      g.className = 'gbar c' + (i % 6);
+      g.children[0].textContent = x.label;
+      g.children[1].firstChild.style.width = (r.max ? Math.round(100 * x.v / r.max) : 0) + '%';
+      g.children[2].textContent = num(x.v);
+    });
+  }
+
+  /* Rows, headings and extra lines for the current round's results in the chosen view */
+  function results(state, t, m) {
+    var view = state.results_view || 'overall', meth = t.method || 'dots', names = labels(state);
+    var counted = t.voters > 0, max = 0, out = {view: view, extra: '', foot: '', rows: []};
+    var list = view === 'balanced' ? t.balanced_ranking : t.ranking;
+    out.label = view === 'balanced' ? 'Each group counts equally' : view === 'groups' ? 'By group: each group’s own ' + UNIT[meth][1] : '';
+    if (meth === 'ranking' && counted) {
+      var cw = m[t.condorcet_winner];
+      out.extra = view === 'balanced' ? '' : cw ? 'Condorcet winner: ' + cw.text : 'No Condorcet winner: no proposal beats every other head to head.';
+      out.foot = (view === 'balanced' ? 'Schulze order, each group counting equally: ' : 'Schulze order: ') + order(view === 'balanced' ? t.balanced_schulze : t.schulze, m);
+    }
+    (list || []).forEach(function (r) { max = Math.max(max, r.points); });
+    if (view === 'groups') {
+      var keys = Object.keys(t.by_group || {}).sort(function (a, b) { return (a === '') - (b === '') || (names[a] || a).localeCompare(names[b] || b); });
+      keys.forEach(function (k) { (t.ranking || []).forEach(function (r) { max = Math.max(max, t.by_group[k][r.proposal_id] || 0); }); });
+      if (!max) max = 1;
+      out.rows = (t.ranking || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
+        return {p: m[r.proposal_id], rank: counted ? W.rankText(r) : '', notes: notes(t, r.proposal_id, counted && r.tied), max: max,
+          groups: keys.map(function (k) { return {k: k, label: names[k] || k, v: t.by_group[k][r.proposal_id] || 0}; })};
+      });
+      out.make = groupRow;
+      out.upd = updGroup;
+      return out;
+    }
+    out.rows = (list || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
+      return {p: m[r.proposal_id], rank: counted ? W.rankText(r) : '', pts: num(r.points), v: r.points, max: max,
+        notes: notes(t, r.proposal_id, counted && r.tied)};
+    });
+    return out;
+  }
+  return {participation: participation, results: results};
+})();
