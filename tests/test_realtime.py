@@ -599,3 +599,37 @@ def test_a_deleted_workshop_does_not_silence_the_others_broadcasts(room: Room, a
     realtime.coalescer.mark([StateChanged(0, "ZZZZZZ"), StateChanged(0, room.code)])
     realtime.flush()
     assert last(room.screen.get_received(), "state_changed")["code"] == room.code
+
+
+def test_a_ranking_round_over_sockets_shows_the_wall_only_who_has_voted(
+    voting: tuple[Room, list[int]],
+) -> None:
+    room, ids = voting
+    started = ack(
+        room.facilitator,
+        "start_round",
+        {"method": "ranking", "top_k": 2, "wall_mode": "participation", "request_id": "r2"},
+    )
+    assert started == {"ok": True, "round_id": started["round_id"], "number": 2}
+    state = last(room.phones[0].get_received(), "state_changed")
+    assert state["round"]["method"] == "ranking" and state["round"]["top_k"] == 2
+    room.clear()
+
+    bad = ack(room.phones[0], "cast_ballot", {"choices": [ids[0], ids[0]], "request_id": "b0"})
+    assert bad["ok"] is False and bad["reason"] == "invalid"
+    answer = ack(
+        room.phones[0],
+        "cast_ballot",
+        {"round_id": started["round_id"], "choices": [ids[1], ids[0]], "request_id": "b1"},
+    )
+    assert answer["ok"] and answer["me"]["my_ballot"] == [ids[1], ids[0]]
+    wall = last(room.screen.get_received(), "tally_changed")
+    assert wall["results_hidden"] is True and "totals" not in wall
+    assert wall["participation"]["by_group"]["g1"] == {"joined": 1, "voted": 1}
+    console = last(room.facilitator.get_received(), "tally_changed")
+    assert console["totals"][str(ids[1])] == 2 and console["condorcet_winner"] == ids[1]
+    assert "tally_changed" not in names(room.phones[1].get_received())
+
+    assert ack(room.facilitator, "set_display", {"wall_mode": "results"}) == {"ok": True}
+    wall_state = last(room.screen.get_received(), "state_changed")  # carries the tally
+    assert wall_state["tally"]["totals"][str(ids[1])] == 2

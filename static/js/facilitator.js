@@ -48,6 +48,7 @@
   });
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
+  var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
 
   /* Stage bar */
   var stageBtns = {};
@@ -114,7 +115,7 @@
     if (!(n >= 1)) { W.showMsg('Type how many priorities to mark, for example 5.'); return; }
     var ids = ((tally && tally.ranking) || []).filter(function (r) { return ok[r.proposal_id] && r.points > 0; })
       .slice(0, n).map(function (r) { return r.proposal_id; });
-    if (!ids.length) { W.showMsg('No proposal has any dots yet, so there is nothing to mark.'); return; }
+    if (!ids.length) { W.showMsg('No proposal has any votes in this round yet, so there is nothing to mark. Count some votes first.'); return; }
     send('set_priorities', {proposal_ids: ids}, function () { W.announce(W.plural(ids.length, 'priority', 'priorities') + ' marked.'); });
   });
   $('clear-prio').addEventListener('click', function () {
@@ -516,16 +517,19 @@
     attendance();
     var hidden = props.length - visible.length;
     $('props-sum').textContent = W.plural(visible.length, 'proposal', 'proposals') + ' on the list' +
-      (hidden ? ', ' + hidden + ' hidden' : '') + (tally ? ', ' + W.plural(tally.votes, 'dot', 'dots') + ' placed.' : '.');
+      (hidden ? ', ' + hidden + ' hidden' : '') + (!tally ? '.' : tally.method === 'dots' ? ', ' + W.plural(tally.votes, 'dot', 'dots') + ' placed.'
+      : ', ' + W.plural(tally.voters, 'person', 'people') + ' voted in round ' + tally.round_number + '.');
     W.sync($('props'), props, function (p) { return p.id; }, item, function (li, p, n) { updItem(li, p, n, visible); });
     var pr = W.priorities(props), bl = blocks(), all = state.actions || [], n = all.filter(function (a) { return a.status !== 'dropped'; }).length;
     details();
     $('plan-sum').textContent = !pr.length ? 'Mark the priorities first: actions are planned under each one.'
       : W.plural(n, 'action', 'actions') + (all.length > n ? ', ' + (all.length - n) + ' dropped (shown dimmed, hidden from everyone else).' : '.');
     W.sync($('plan'), bl, function (b) { return b.p.id; }, block, function (li, b, i) { updBlock(li, b, i, all); });
-    /* the plan comes first while planning; the proposals first before */
-    var planFirst = st === 'plan' || st === 'closed', box = $('f-main');
-    if ((box.firstElementChild === $('plan-sec')) !== planFirst) box.insertBefore(planFirst ? $('plan-sec') : $('props-sec'), box.firstElementChild);
+    /* the plan comes first while planning, the rounds while voting, the proposals before */
+    var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : 'props-sec', box = $('f-main');
+    if (box.firstElementChild.id !== first) box.insertBefore($(first), box.firstElementChild);
+    rounds.render(tally);
+    $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
       li.textContent = p.text + ' (' + W.points((tally && tally.totals[p.id]) || 0) + ')';

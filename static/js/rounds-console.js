@@ -1,0 +1,284 @@
+/* Facilitator console, vote rounds (facilitator.js calls render): start rounds and run-offs,
+   steer the wall, read results three ways, count paper and assisted votes. */
+W.roundsConsole = function (x) {
+  'use strict';
+  var $ = W.$, el = W.el, METHOD = {dots: 'Dot voting', approval: 'Approval', ranking: 'Ranking', points: 'Points'};
+  var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
+  var newReq = null, paperReq = null, ppSig = null;
+  function btn(text, cls) { var b = el('button', 'btn' + (cls ? ' ' + cls : ''), text); b.type = 'button'; return b; }
+  function S() { return x.state(); }
+  function num(v) { return Math.round(v) === v ? String(v) : v.toFixed(2); }
+  function labels() { var m = {'': 'No group given'}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
+  function props() { return W.byId(S().proposals.filter(function (p) { return !p.hidden; })); }
+  function text(id) { var p = props()[id]; return p ? p.text : 'A proposal no longer on the list'; }
+  function checked(name) { var r = document.querySelector('input[name=' + name + ']:checked'); return r ? r.value : ''; }
+  function int(id) { return parseInt($(id).value, 10); }
+
+  /* -- steering the wall ------------------------------------------------------------ */
+  document.querySelectorAll('[data-wall]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      x.send('set_display', {wall_mode: b.dataset.wall}, function () { W.announce('The wall now shows ' + b.textContent.toLowerCase() + '.'); });
+    });
+  });
+  document.querySelectorAll('[data-view]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      x.send('set_display', {results_view: b.dataset.view}, function () { W.announce('Results on the wall: ' + b.textContent + '.'); });
+    });
+  });
+
+  /* -- one round's results: overall, by group and balanced side by side ----------- */
+  function col(title, rows) {
+    var d = el('div', 'r-col'), ol = el('ol', 'r-rank');
+    d.appendChild(el('h4', null, title));
+    rows.forEach(function (r) {
+      var li = el('li');
+      li.appendChild(el('span', 'rank', r[0]));
+      li.appendChild(el('span', 'r-t', r[1]));
+      li.appendChild(el('span', 'r-v', r[2]));
+      if (r[3]) li.appendChild(el('span', 'r-n', r[3]));
+      ol.appendChild(li);
+    });
+    if (!rows.length) d.appendChild(el('p', 'hint', 'No votes yet.'));
+    else d.appendChild(ol);
+    return d;
+  }
+  function marks(t, id, tied) {
+    var n = [], pap = (t.from_paper || {})[id], ass = (t.from_assisted || {})[id];
+    if (tied) n.push('tied');
+    if (pap) n.push('includes ' + pap + ' from paper');
+    if (ass) n.push('includes ' + ass + ' from assisted ballots');
+    if (((t.merged || {})[id] || []).length) n.push('includes merged proposals');
+    return n.join(' · ');
+  }
+  function results(box, t) {
+    var u = UNIT[t.method] || UNIT.dots, on = t.voters > 0, names = labels(), grid = el('div', 'r-grid');
+    box.textContent = '';
+    function rows(list, fmt) {
+      return on ? (list || []).map(function (r) { return [W.rankText(r), text(r.proposal_id), fmt(r), marks(t, r.proposal_id, r.tied)]; }) : [];
+    }
+    grid.appendChild(col('Overall', rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
+    var keys = Object.keys(t.by_group || {});
+    grid.appendChild(col('By group', rows(t.ranking, function (r) {
+      return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join(' · ');
+    }).map(function (r) { r[3] = ''; return r; })));
+    grid.appendChild(col('Balanced: each group counts equally', rows(t.balanced_ranking, function (r) { return num(r.points); })
+      .map(function (r) { r[3] = r[3].indexOf('tied') === 0 ? 'tied' : ''; return r; })));
+    box.appendChild(grid);
+    if (t.method === 'ranking' && on) {
+      var cw = t.condorcet_winner;
+      box.appendChild(el('p', 'r-cond', cw ? 'Condorcet winner: ' + text(cw) + ' (beats every other proposal head to head).' : 'No Condorcet winner: no proposal beats every other head to head.'));
+      box.appendChild(el('p', 'r-sch', 'Schulze order: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + W.short(text(r.proposal_id), 40); }).join(' · ')));
+    }
+  }
+
+  /* A run-off button beside each tied group: same method, only the tied proposals */
+  function ties(ul, t, number, method) {
+    var groups = t.voters > 0 ? t.ties || [] : [];
+    W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
+      var li = el('li'), b = btn('Run-off', 's');
+      li.appendChild(el('span', 'r-tie'));
+      li.appendChild(b);
+      b.addEventListener('click', function () {
+        x.send('start_round', {method: method, runoff_of: number, proposal_ids: g, request_id: W.rand()}, function (ack) {
+          W.announce('Round ' + ack.number + ' started: a run-off of round ' + number + '.');
+        });
+      });
+      return li;
+    }, function (li, g) {
+      var names = g.map(function (id) { return W.short(text(id), 40); });
+      li.children[0].textContent = 'Tied in round ' + number + ': ' + names.join(' and ');
+      li.children[1].setAttribute('aria-label', 'Start a run-off between: ' + names.join(' and '));
+    });
+  }
+
+  function participation(t) {
+    var p = t.participation || {voted: 0, joined: 0, by_group: {}}, names = labels(), off = {}, all = 0;
+    (t.paper || []).forEach(function (e) { off[e.group || ''] = (off[e.group || ''] || 0) + e.voters; all += e.voters; });
+    (t.assisted || []).forEach(function (e) { off[e.group || ''] = (off[e.group || ''] || 0) + 1; all += 1; });
+    var parts = Object.keys(p.by_group).filter(function (k) { return p.by_group[k].joined || p.by_group[k].voted; }).map(function (k) {
+      return (names[k] || k) + ': ' + p.by_group[k].voted + ' of ' + (p.by_group[k].joined + (off[k] || 0));
+    });
+    return p.voted + ' of ' + (p.joined + all) + ' have voted' + (all ? ' (' + all + ' on paper or helped)' : '') + (parts.length ? '. ' + parts.join(' · ') : '.');
+  }
+
+  /* -- a new round --------------------------------------------------------------------- */
+  function methodShown() {
+    var m = $('nr-method').value;
+    document.querySelectorAll('.nr-m').forEach(function (f) { f.hidden = f.dataset.m !== m; });
+  }
+  $('nr-method').addEventListener('change', methodShown);
+  $('nr-form').addEventListener('change', function () { newReq = null; whichShown(); });
+  function whichShown() {
+    var w = checked('nr-which');
+    $('nr-top-box').hidden = w !== 'top';
+    $('nr-pick').hidden = w !== 'pick';
+  }
+  $('nr-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var m = $('nr-method').value, p = {method: m, wall_mode: checked('nr-wall')}, w = checked('nr-which');
+    if (m === 'dots') { p.dots = int('nr-dots'); p.max_per_proposal = int('nr-max'); p.spend_all = $('nr-spend').checked; }
+    if (m === 'ranking') p.top_k = int('nr-topk');
+    if (m === 'points') { p.points_total = int('nr-total'); p.points_exact = $('nr-exact').checked; }
+    if (w === 'top') {
+      p.top = int('nr-top');
+      p.from_round = int('nr-from');
+      if (!(p.top >= 1)) { W.showMsg('Type how many proposals to take from that round, for example 5.'); $('nr-top').focus(); return; }
+    }
+    if (w === 'pick') {
+      p.proposal_ids = [].map.call(document.querySelectorAll('#nr-pick input:checked'), function (c) { return +c.value; });
+      if (p.proposal_ids.length < 2) { W.showMsg('Tick at least two proposals for the round, then press Start the round.'); return; }
+    }
+    if (!newReq || newReq.sig !== JSON.stringify(p)) newReq = {sig: JSON.stringify(p), id: W.rand()};
+    p.request_id = newReq.id;
+    x.send('start_round', p, function (ack) {
+      newReq = null;
+      $('nr').open = false;
+      W.announce('Round ' + ack.number + ' started: ' + METHOD[m] + '.');
+      $('rounds-h').focus();
+    });
+  });
+  methodShown();
+  whichShown();
+
+  /* -- paper and assisted votes -------------------------------------------------------- */
+  function assisted() { return $('pp-source').value === 'assisted'; }
+  function paperForm(ids) {
+    var r = S().round, m = r.method, a = assisted(), sig = [r.id, m, a, ids.join(','), S().groups.length].join('|');
+    [].forEach.call($('pp-source').options, function (o) { o.disabled = m === 'ranking' && o.value !== 'assisted'; });
+    if (m === 'ranking' && !a) { $('pp-source').value = 'assisted'; a = true; sig = [r.id, m, a, ids.join(',')].join('|'); }
+    $('pp-voters-f').hidden = a;
+    $('pp-legend').textContent = !a ? 'Count per proposal' : m === 'ranking' ? 'Their ranking' : m === 'approval' ? 'The proposals they support' : m === 'points' ? 'Their points' : 'Their dots';
+    $('pp-hint').textContent = !a ? (m === 'approval' ? 'How many people supported each proposal.' : 'The total ' + UNIT[m][1] + ' on each proposal.') + ' Leave a proposal empty for none.'
+      : m === 'ranking' ? 'Type 1 beside their first choice, 2 beside the second, up to ' + r.top_k + '. Leave the rest empty.'
+      : m === 'approval' ? 'Tick every proposal they support.' : 'Leave a proposal empty for none.';
+    if (m === 'ranking' && !a) $('pp-hint').textContent += ' A ranking is counted from assisted ballots only.';
+    var g = $('pp-group');
+    if (!g.options.length) {
+      g.appendChild(el('option', null, 'No group given')).value = '';
+      S().groups.forEach(function (x1) { g.appendChild(el('option', null, x1.label)).value = x1.key; });
+    }
+    if (sig === ppSig) return;
+    ppSig = sig;
+    var ul = $('pp-counts');
+    ul.textContent = '';
+    ids.forEach(function (id) {
+      var li = el('li', a && m === 'approval' ? 'radio' : 'row'), inp = el('input', a && m === 'approval' ? null : 'num'), lab = el('label', null, text(id));
+      inp.id = 'pp-c-' + id;
+      inp.dataset.id = id;
+      inp.type = a && m === 'approval' ? 'checkbox' : 'number';
+      if (inp.type === 'number') { inp.min = a && m === 'ranking' ? '1' : '0'; if (a && m === 'ranking') inp.max = String(r.top_k); }
+      lab.htmlFor = inp.id;
+      if (inp.type === 'checkbox') { li.appendChild(inp); li.appendChild(lab); } else { li.appendChild(lab); li.appendChild(inp); }
+      ul.appendChild(li);
+    });
+  }
+  $('pp-source').addEventListener('change', function () { paperReq = null; x.render(); });
+  $('pp-form').addEventListener('input', function () { paperReq = null; });
+  $('pp-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var r = S().round, m = r.method, a = assisted(), counts = {}, places = [], bad = null, p;
+    [].forEach.call(document.querySelectorAll('#pp-counts input'), function (inp) {
+      var id = inp.dataset.id;
+      if (inp.type === 'checkbox') { if (inp.checked) places.push([0, +id]); return; }
+      if (inp.value.trim() === '') return;
+      var n = parseInt(inp.value, 10);
+      if (!(n >= 0) || String(n) !== inp.value.trim()) { bad = bad || inp; return; }
+      if (n > 0) { counts[id] = n; places.push([n, +id]); }
+    });
+    if (bad) { W.showMsg('Type whole numbers only, or leave a proposal empty for none.'); bad.focus(); return; }
+    if (!a) {
+      p = {source: $('pp-source').value, group: $('pp-group').value, voters: int('pp-voters'), counts: counts, note: $('pp-note').value.trim()};
+      if (!(p.voters >= 1)) { W.showMsg('Type how many people this count stands for, for example 12.'); $('pp-voters').focus(); return; }
+    } else {
+      places.sort(function (i, j) { return i[0] - j[0]; });
+      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg('Two proposals have the same place: give each place once, 1 for their first choice.'); return; }
+      p = {group: $('pp-group').value, note: $('pp-note').value.trim(),
+        choices: m === 'ranking' || m === 'approval' ? places.map(function (q) { return q[1]; }) : counts};
+    }
+    var sig = JSON.stringify(p);
+    if (!paperReq || paperReq.sig !== sig) paperReq = {sig: sig, id: W.rand()};
+    p.request_id = paperReq.id;
+    x.send(a ? 'enter_assisted_ballot' : 'enter_paper', p, function () {
+      paperReq = null;
+      [].forEach.call(document.querySelectorAll('#pp-counts input'), function (inp) { inp.value = ''; inp.checked = false; });
+      $('pp-voters').value = '';
+      $('pp-note').value = '';
+      x.render();
+      W.announce(a ? 'The assisted ballot was counted.' : 'The paper count was added.');
+    });
+  });
+  function entries(t) {
+    var names = labels(), list = (t.paper || []).map(function (e) { return {k: 'paper', e: e}; })
+      .concat((t.assisted || []).map(function (e) { return {k: 'assisted', e: e}; }));
+    $('pp-none').hidden = list.length > 0;
+    W.sync($('pp-list'), list, function (i) { return i.k + i.e.id; }, function (i) {
+      var li = el('li', 'fp'), b = btn('Take back', 'w');
+      li.appendChild(el('p', 'r-entry'));
+      li.appendChild(el('p', 'meta'));
+      li.appendChild(b);
+      b.addEventListener('click', function () {
+        x.send('withdraw_entry', {kind: i.k, entry_id: i.e.id}, function () { W.announce('Taken back.'); });
+      });
+      return li;
+    }, function (li, i) {
+      var e = i.e, what = e.source_label + (e.group ? ', ' + (names[e.group] || e.group) : '') + (i.k === 'paper' ? ', ' + W.plural(e.voters, 'person', 'people') : '');
+      li.children[0].textContent = what + ': ' + Object.keys(e.counts).map(function (id) { return W.short(text(+id), 40) + ' ' + e.counts[id]; }).join(' · ');
+      li.children[1].textContent = e.note ? 'Note: ' + e.note : '';
+      li.children[1].hidden = !e.note;
+      li.children[2].setAttribute('aria-label', 'Take back: ' + what);
+    });
+  }
+
+  /* -- everything, on every update --------------------------------------------------- */
+  function render(t) {
+    var s = S(), r = s.round, ids = r.proposal_ids || [], earlier = (s.rounds || []).filter(function (e) { return e.result; });
+    var num_ = {};
+    (s.rounds || []).forEach(function (e) { num_[e.id] = e.number; });
+    var bits = ['Round ' + r.number + ': ' + r.method_label];
+    if (r.method === 'dots') bits.push(W.plural(r.dots, 'dot', 'dots') + ' each, at most ' + r.max_per_proposal + ' on one' + (r.spend_all ? ', all must be placed' : ''));
+    if (r.method === 'ranking') bits.push('top ' + r.top_k);
+    if (r.method === 'points') bits.push(r.points_total + ' points each' + (r.points_exact ? ', all must be used' : ''));
+    bits.push(W.plural(ids.length, 'proposal', 'proposals') + ' on the ballot');
+    if (r.runoff_of) bits.push('a run-off of round ' + (num_[r.runoff_of] || r.runoff_of));
+    $('r-now').textContent = bits.join(' · ');
+    $('r-part').textContent = t ? participation(t) : '';
+    document.querySelectorAll('[data-wall]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.wall === r.wall_mode)); });
+    document.querySelectorAll('[data-view]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.view === s.results_view)); });
+    if (t) { results($('r-results'), t); ties($('r-ties'), t, r.number, r.method); }
+    /* a new round's choices */
+    var from = $('nr-from'), keep = from.value, sig = (s.rounds || []).map(function (e) { return e.number + e.method; }).join();
+    if (from._sig !== sig) {
+      from._sig = sig;
+      from.textContent = '';
+      (s.rounds || []).slice().reverse().forEach(function (e) { from.appendChild(el('option', null, e.number + ': ' + e.method_label)).value = String(e.number); });
+      if (keep) from.value = keep;
+    }
+    W.sync($('nr-pick'), s.proposals.filter(function (p) { return !p.hidden; }), function (p) { return p.id; }, function (p) {
+      var li = el('li', 'radio'), c = el('input'), l = el('label');
+      c.type = 'checkbox';
+      c.id = 'nr-p-' + p.id;
+      c.value = p.id;
+      l.htmlFor = c.id;
+      li.appendChild(c);
+      li.appendChild(l);
+      return li;
+    }, function (li, p) { li.children[1].textContent = p.text; });
+    paperForm(ids.filter(function (id) { return props()[id]; }));
+    if (t) entries(t);
+    /* earlier rounds, newest first, each folded */
+    $('r-none').hidden = earlier.length > 0;
+    W.sync($('r-earlier'), earlier.slice().reverse(), function (e) { return e.id; }, function () {
+      var d = el('details', 'r-box r-old');
+      d.appendChild(el('summary'));
+      d.appendChild(el('ul', 'r-ties'));
+      d.appendChild(el('div'));
+      return d;
+    }, function (d, e) {
+      var res = e.result;
+      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (run-off of round ' + (num_[e.runoff_of] || e.runoff_of) + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
+      ties(d.children[1], res, e.number, e.method);
+      if (d._v !== res.version + ':' + s.version) { d._v = res.version + ':' + s.version; results(d.children[2], res); }
+    });
+  }
+  return {render: render};
+};
