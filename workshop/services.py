@@ -115,7 +115,9 @@ class WorkshopService(Facilitation, VoteRounds):
         assert workshop.current_round_id is not None  # every workshop is made with round 1
         return tx.round_by_id(workshop.current_round_id)
 
-    def _load(self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False) -> Loaded:
+    def _load(
+        self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False, count: bool = True
+    ) -> Loaded:
         proposals = tx.proposals(workshop.id)
         actions = tx.actions(workshop.id)
         helpers = {
@@ -131,8 +133,9 @@ class WorkshopService(Facilitation, VoteRounds):
         return Loaded(
             workshop,
             proposals,
-            count_round(tx, current, proposals),
-            tx.tally_position(workshop.id),
+            current,
+            count_round(tx, current, proposals) if count else None,
+            tx.tally_position(workshop.id) if count else 0,
             tx.attendance(workshop.id),
             actions,
             tx.first_names(helpers),
@@ -155,7 +158,10 @@ class WorkshopService(Facilitation, VoteRounds):
         }
 
     def _snapshot(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:
-        return self._render(self._load(tx, workshop, audience == "facilitator"), audience)
+        # A phone kept from results needs no count: joining stays cheap however many voted.
+        count = audience != "phone" or workshop.results_revealed
+        loaded = self._load(tx, workshop, audience == "facilitator", count)
+        return self._render(loaded, audience)
 
     def _render(self, loaded: Loaded, audience: str) -> dict[str, Any]:
         return snapshot(

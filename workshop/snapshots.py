@@ -112,7 +112,8 @@ class Loaded:
 
     workshop: Workshop
     proposals: Mapping[int, Proposal]
-    counted: Counted  # the current round
+    round: Round  # the current round
+    counted: Counted | None  # its count; None when this read is for phones kept from results
     position: int
     attendance: Mapping[str, int]
     actions: Mapping[int, Action] = field(default_factory=dict)
@@ -162,9 +163,11 @@ def snapshot(
         listed = visible
     else:  # the chosen priorities are the workshop's outcome: never kept from the room
         listed = [p for p in visible if p.priority_rank is not None]
-    round_ = loaded.counted.round
-    full = tally(loaded.counted, loaded.position, loaded.attendance, notes=facilitator)
-    shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
+    round_ = loaded.round
+    shown_tally = None
+    if loaded.counted is not None:
+        full = tally(loaded.counted, loaded.position, loaded.attendance, notes=facilitator)
+        shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
     rounds: list[dict[str, Any]] = [
         {
             "id": each.id,

@@ -20,7 +20,7 @@ W.phoneBallots = function (x) {
 
   function btn(text, cls) { var b = el('button', cls || 'btn', text); b.type = 'button'; return b; }
   function round() { return x.state().round; }
-  function name(id) { return W.short(names[id] || '', 50); }
+  function name(id) { return W.short(names[id] || ''); }
   function full() { return draft.length >= round().top_k; }
   function used() { var n = 0; ids.forEach(function (id) { n += draft[id] || 0; }); return n; }
 

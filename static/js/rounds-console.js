@@ -85,7 +85,7 @@ W.roundsConsole = function (x) {
       });
       return li;
     }, function (li, g) {
-      var names = g.map(function (id) { return W.short(text(id), 40); });
+      var names = g.map(function (id) { return text(id); });
       li.children[0].textContent = 'Tied in round ' + number + ': ' + names.join(' and ');
       li.children[1].setAttribute('aria-label', 'Start a run-off between: ' + names.join(' and '));
     });

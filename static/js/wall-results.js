@@ -109,7 +109,8 @@ W.wall = (function () {
     }
     (list || []).forEach(function (r) { max = Math.max(max, r.points); });
     if (view === 'groups') {
-      var keys = Object.keys(t.by_group || {}).sort(function (a, b) { return (a === '') - (b === '') || (names[a] || a).localeCompare(names[b] || b); });
+      var at = state.groups.map(function (g) { return g.key; }).concat(['']);
+      var keys = Object.keys(t.by_group || {}).sort(function (a, b) { return (at.indexOf(a) + 99) % 99 - (at.indexOf(b) + 99) % 99; });
       keys.forEach(function (k) { (t.ranking || []).forEach(function (r) { max = Math.max(max, t.by_group[k][r.proposal_id] || 0); }); });
       if (!max) max = 1;
       out.rows = (t.ranking || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
