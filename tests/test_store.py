@@ -17,6 +17,7 @@ from tests.conftest import make_app, postgres_url
 from tests.flows import workshop_with_proposals
 from workshop import migrations, schema
 from workshop.database_urls import normalise
+from workshop.domain.methods import Method
 from workshop.domain.model import Stage
 from workshop.errors import LimitReached, NoDotsLeft, WorkshopError
 from workshop.services import WorkshopService
@@ -471,3 +472,21 @@ def test_the_stage_guard_holds_under_concurrency(any_service: WorkshopService) -
         "Voting has closed: the results are being shared.",
     ] * THREADS
     assert any_service.tally(code)["facilitator"]["votes"] == 0
+
+
+def test_whole_ballots_from_many_threads_leave_one_ballot_per_person(
+    any_service: WorkshopService,
+) -> None:
+    code, people, ids = workshop_with_proposals(any_service, ["One", "Two", "Three"], attendees=4)
+    round_id = any_service.start_round(code, Method.RANKING, "r2").ack["round_id"]
+    jobs = [
+        (lambda p=person, n=n: any_service.cast_ballot(code, p, round_id, [ids[n % 3]], f"b{n}"))
+        for n in range(THREADS)
+        for person in people[:2]
+    ]
+    answers = run_together(jobs)
+    assert all(answer.ack["ok"] for answer in answers)
+    any_service.enter_assisted_ballot(code, "g1", [ids[2], ids[1]], "", "assisted")
+    tally = any_service.tally(code)["facilitator"]
+    assert tally["voters"] == 3 and tally["assisted_ballots"] == 1  # two phones, one helper
+    assert sum(tally["totals"].values()) == 2 * 2 + (2 + 1)  # 3 on the ballot: 2, 1, 0 points
