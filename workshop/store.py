@@ -45,6 +45,9 @@ class Store:
                 url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
             )
             self._lock = None
+        from .hot_queries import FastTx  # it builds on Tx, defined below
+
+        self.tx_class: type[Tx] = FastTx
         self.schema_version = migrations.upgrade(self.engine.begin)
 
     @contextmanager
@@ -52,7 +55,7 @@ class Store:
         """Yield a Tx; everything done through it commits together or not at all."""
         lock = self._lock if self._lock is not None else nullcontext()
         with lock, self.engine.begin() as conn:
-            yield Tx(conn)
+            yield self.tx_class(conn)
 
     def close(self) -> None:
         """Release the connections."""
