@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, func, insert, select, update
@@ -48,17 +48,30 @@ class Store:
         from .hot_queries import FastTx  # it builds on Tx, defined below
 
         self.tx_class: type[Tx] = FastTx
+        self._sqlite_conn: Connection | None = None
         self.schema_version = migrations.upgrade(self.engine.begin)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """Yield a Tx; everything done through it commits together or not at all."""
-        lock = self._lock if self._lock is not None else nullcontext()
-        with lock, self.engine.begin() as conn:
-            yield self.tx_class(conn)
+        if self._lock is None:
+            with self.engine.begin() as conn:
+                yield self.tx_class(conn)
+            return
+        with self._lock:
+            # SQLite: keep the one connection checked out instead of a pool checkout,
+            # reset and checkin around every transaction (a third of a vote's time).
+            conn = self._sqlite_conn
+            if conn is None or conn.closed or conn.invalidated:
+                conn = self._sqlite_conn = self.engine.connect()
+            with conn.begin():
+                yield self.tx_class(conn)
 
     def close(self) -> None:
         """Release the connections."""
+        if self._sqlite_conn is not None:
+            self._sqlite_conn.close()
+            self._sqlite_conn = None
         self.engine.dispose()
 
 
