@@ -9,6 +9,8 @@ coalescing broadcaster; they never raise.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -104,6 +106,8 @@ class Realtime(PlanHandlers):
         self.buckets: dict[str, TokenBucket] = {}
         self.commands: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self._ticker_started = False
+        self._last_flush = time.monotonic()
+        self._flushing = threading.Lock()
         self._hourly: list[Callable[[], object]] = []
         socketio.on_event("connect", self.on_connect)
         socketio.on_event("disconnect", self.on_disconnect)
@@ -127,9 +131,11 @@ class Realtime(PlanHandlers):
                 log.exception("command %s failed", name)
                 return dict(SERVER_ERROR)
             finally:
-                # SQLite calls never yield to green threads: give the broadcaster (and
-                # every other phone) a turn after each command, or a burst of votes
-                # would silence the wall until the last one is counted.
+                # SQLite calls never yield to green threads: send what is due to the
+                # wall, then give every other phone a turn after each command, or a
+                # burst of votes would silence the wall until the last one is counted.
+                if self.interval > 0:
+                    self._flush_if_due()
                 self.socketio.sleep(0)
 
         handler.__name__ = name
@@ -215,18 +221,40 @@ class Realtime(PlanHandlers):
         self._hourly.append(job)
 
     def _tick_forever(self) -> None:
-        ticks_per_hour = max(1, int(3600 / self.interval))
-        tick = 0
+        next_hourly = time.monotonic() + 3600
         while True:
-            self.socketio.sleep(self.interval)
-            tick += 1
-            try:
-                self.flush()
-                if tick % ticks_per_hour == 0:
+            due = self._last_flush + self.interval - time.monotonic()
+            self.socketio.sleep(max(due, 0.005))
+            self._flush_if_due()
+            if time.monotonic() >= next_hourly:
+                next_hourly += 3600
+                try:
                     for job in self._hourly:
                         job()
-            except Exception:  # keep ticking: one bad flush must not silence the room
-                log.exception("broadcast flush or hourly job failed")
+                except Exception:  # keep ticking: one bad job must not silence the room
+                    log.exception("an hourly job failed")
+
+    def _flush_if_due(self) -> None:
+        """Flush if the interval has passed since the last flush, whoever calls first.
+
+        The ticker calls this, and so does every command when it is done: a burst of
+        commands all runs in one turn of the event loop, before the ticker's timer
+        fires, so without this the wall heard nothing until the burst was over. Still
+        at most one broadcast per workshop per interval.
+        """
+        if time.monotonic() - self._last_flush < self.interval:
+            return
+        if not self._flushing.acquire(blocking=False):
+            return  # another task is flushing right now
+        try:
+            if time.monotonic() - self._last_flush < self.interval:
+                return
+            self._last_flush = time.monotonic()
+            self.flush()
+        except Exception:  # keep ticking: one bad flush must not silence the room
+            log.exception("broadcast flush failed")
+        finally:
+            self._flushing.release()
 
     def flush(self) -> None:
         """Send each dirty workshop's broadcasts once, to the rooms allowed to see them."""
