@@ -106,6 +106,9 @@ ATTENDANCE = Prepared(
     .where(participants.c.workshop_id == bindparam("workshop_id"))
     .group_by(participants.c.group_key)
 )
+COUNT_PARTICIPANTS = Prepared(
+    select(func.count()).where(participants.c.workshop_id == bindparam("workshop_id"))
+)
 PROPOSALS = Prepared(
     select(
         proposals.c.id,
@@ -243,6 +246,9 @@ class FastTx(Tx):
             group_key=group,
             joined_at=now_ms,
         )
+
+    def count_participants(self, workshop_id: int) -> int:
+        return int(self._first(COUNT_PARTICIPANTS, workshop_id=workshop_id)[0])
 
     def attendance(self, workshop_id: int) -> dict[str, int]:
         rows = self._rows(ATTENDANCE, workshop_id=workshop_id)

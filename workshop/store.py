@@ -241,6 +241,11 @@ class Tx(PlanQueries, PrivacyQueries):
             .values(name=name, group_key=group)
         )
 
+    def count_participants(self, workshop_id: int) -> int:
+        """Return how many attendees joined (an index-only count, unlike attendance)."""
+        query = select(func.count()).where(participants.c.workshop_id == workshop_id)
+        return int(self.conn.execute(query).scalar_one())
+
     def attendance(self, workshop_id: int) -> dict[str, int]:
         """Return how many attendees joined, per group key ('' for none)."""
         rows = self.conn.execute(
