@@ -320,9 +320,15 @@ async def scenario(args: argparse.Namespace, urls: list[str], sampler: Sampler) 
     last_ack = max((start for start, _ in sent), default=vote_start)
     first_full = next((t for t, v in seen if v >= last), float("nan"))
     state = await get_json(f"{urls[-1]}/api/workshops/{code}")
-    for sio in [*clients, projector, facilitator]:
+
+    async def leave(sio) -> None:
         with contextlib.suppress(Exception):
             await sio.disconnect()
+
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(
+            asyncio.gather(*(leave(sio) for sio in [*clients, projector, facilitator])), 20
+        )
     counted_flood = flood_report["counted"] if flood_report else 0
     return {
         "phones": phones,
