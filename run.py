@@ -54,6 +54,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def tune_garbage_collector() -> None:
+    """Collect cycles less often: with 2,000 phones connected, full collections took
+    about 0.2-0.3 s each (2.5 s of a 2,000-phone run), stalling every client.
+
+    Startup objects are frozen out of every collection, and the youngest generation is
+    collected after 50,000 allocations instead of 700, so short-lived objects (a
+    message, a command's rows) die by reference counting before they are promoted;
+    cycles are still collected, only in fewer, later passes.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 10)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start the server and print where phones, the wall and the facilitator go."""
     args = parse_args(argv)
@@ -117,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         print(qr.terminal(f"{base}/"))
     sys.stdout.flush()
     socketio = app.extensions["workshop.socketio"]
+    tune_garbage_collector()
     options: dict[str, object] = {"host": args.host, "port": args.port}
     if args.server_mode == "eventlet":
         # eventlet stops accepting at 1,024 connections unless told otherwise.

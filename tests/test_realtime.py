@@ -633,3 +633,18 @@ def test_a_ranking_round_over_sockets_shows_the_wall_only_who_has_voted(
     assert ack(room.facilitator, "set_display", {"wall_mode": "results"}) == {"ok": True}
     wall_state = last(room.screen.get_received(), "state_changed")  # carries the tally
     assert wall_state["tally"]["totals"][str(ids[1])] == 2
+
+
+def test_a_vote_reaches_the_voters_other_tab_but_never_the_voting_tab(
+    voting: tuple[Room, list[int]], connect: Connect
+) -> None:
+    room, ids = voting
+    other_tab = connect()
+    ack(other_tab, "join_workshop", {"code": room.code, "device_id": "phone-device-000000"})
+    other_tab.get_received()
+    assert ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "t"})["ok"]
+    assert last(other_tab.get_received(), "my_state_changed")["my_votes"] == {str(ids[0]): 1}
+    assert "my_state_changed" not in names(room.phones[0].get_received())
+    # A phone alone in its personal room is told nothing beyond its ack.
+    assert ack(room.phones[1], "cast_vote", {"proposal_id": ids[1], "request_id": "u"})["ok"]
+    assert "my_state_changed" not in names(room.phones[1].get_received())

@@ -216,6 +216,6 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
             tx.insert_action(workshop.id, action, created_at)
         # Earlier rounds cannot be replayed without their ballots: their results are kept
         # as exported, with the proposal ids of this copy.
-        tx.archive_rounds(workshop.id, renumbered_rounds(doc["rounds"], new_ids))
+        tx.archive_rounds(workshop.id, renumbered_rounds(doc.get("rounds"), new_ids))
         tx.bump_version(workshop.id, created_at)
     return Created(code, token)

@@ -12,7 +12,8 @@ from .domain.tallies import Ballot, PaperCount
 from .schema import ballots, paper_counts, participants, rounds, votes, workshops
 
 
-def _round_from_row(row: Any) -> Round:
+def round_from_row(row: Any) -> Round:
+    """Return the Round a database row describes."""
     return Round(
         row.id,
         row.number,
@@ -27,6 +28,16 @@ def _choices_from_json(text: str) -> tuple[int, ...] | dict[int, int]:
     if isinstance(data, dict):
         return {int(pid): int(n) for pid, n in data.items()}
     return tuple(int(pid) for pid in data)
+
+
+def ballots_from_dot_rows(rows: Any) -> list[Ballot]:
+    """Return one ballot per attendee from (participant, group, proposal, dots) rows."""
+    by_person: dict[int, tuple[str | None, dict[int, int]]] = {}
+    for participant_id, group_key, proposal_id, points in rows:
+        if points:
+            slot = by_person.setdefault(int(participant_id), (group_key or None, {}))
+            slot[1][int(proposal_id)] = int(points)
+    return [Ballot(group, dots) for group, dots in by_person.values() if dots]
 
 
 def choices_to_json(choices: tuple[int, ...] | dict[int, int]) -> str:
@@ -75,14 +86,14 @@ class RoundQueries:
     def round_by_id(self, round_id: int) -> Round:
         """Load one round."""
         row = self.conn.execute(select(rounds).where(rounds.c.id == round_id)).one()
-        return _round_from_row(row)
+        return round_from_row(row)
 
     def rounds_of(self, workshop_id: int) -> list[Round]:
         """Return every round of the workshop, first first."""
         rows = self.conn.execute(
             select(rounds).where(rounds.c.workshop_id == workshop_id).order_by(rounds.c.number)
         )
-        return [_round_from_row(row) for row in rows]
+        return [round_from_row(row) for row in rows]
 
     def set_wall_mode(self, round_id: int, wall_mode: str) -> None:
         """Choose whether the wall shows a round's results live or only who has voted."""
@@ -176,12 +187,7 @@ class RoundQueries:
             .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
             .order_by(votes.c.participant_id)
         )
-        by_person: dict[int, tuple[str | None, dict[int, int]]] = {}
-        for participant_id, group_key, proposal_id, points in rows:
-            if points:
-                slot = by_person.setdefault(int(participant_id), (group_key or None, {}))
-                slot[1][int(proposal_id)] = int(points)
-        return [Ballot(group, dots) for group, dots in by_person.values() if dots]
+        return ballots_from_dot_rows(rows)
 
     # -- paper counts ----------------------------------------------------------
 

@@ -307,7 +307,7 @@ class WorkshopService(Facilitation, VoteRounds):
                 )
             participant = tx.find_participant(workshop.id, device_id, for_update=True)
             events: list[Event] = []
-            if participant is None and sum(tx.attendance(workshop.id).values()) >= (
+            if participant is None and tx.count_participants(workshop.id) >= (
                 MAX_ATTENDEES_PER_WORKSHOP
             ):
                 raise LimitReached(
