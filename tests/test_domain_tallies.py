@@ -217,11 +217,11 @@ def test_a_ranking_round_refuses_paper_counts() -> None:
     assert "enter each paper ballot as an assisted ballot" in caught.value.message
 
 
-def test_a_round_with_no_votes_ties_everything_at_zero() -> None:
+def test_a_round_with_no_votes_ranks_everything_level_but_offers_no_tie_to_settle() -> None:
     result = tally_round(RoundRules(Method.APPROVAL), [], [], BOARD)
     assert (result.voters, result.totals) == (0, {1: 0, 2: 0, 3: 0, 4: 0})
     assert result.balanced == {1: 0, 2: 0, 3: 0, 4: 0}
-    assert result.ties == [[1, 2, 3, 4]]
+    assert all(row.tied for row in result.ranking) and result.ties == []
 
 
 def test_as_dict_is_json_safe_with_rounded_fractions_and_exact_ties() -> None:

@@ -625,7 +625,7 @@ def test_a_ranking_round_over_sockets_shows_the_wall_only_who_has_voted(
     assert answer["ok"] and answer["me"]["my_ballot"] == [ids[1], ids[0]]
     wall = last(room.screen.get_received(), "tally_changed")
     assert wall["results_hidden"] is True and "totals" not in wall
-    assert wall["participation"]["by_group"]["g1"] == {"joined": 1, "voted": 1}
+    assert wall["participation"]["by_group"]["g1"] == {"joined": 1, "offline": 0, "voted": 1}
     console = last(room.facilitator.get_received(), "tally_changed")
     assert console["totals"][str(ids[1])] == 2 and console["condorcet_winner"] == ids[1]
     assert "tally_changed" not in names(room.phones[1].get_received())

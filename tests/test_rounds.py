@@ -178,7 +178,8 @@ def test_a_tie_goes_to_a_run_off_between_the_tied_proposals_only(
     runoff = new_round(service, code, Method.DOTS, runoff_of=1)
     state = service.snapshot(code, "screen")
     assert state["round"]["proposal_ids"] == [ids[0], ids[1]]
-    assert state["round"]["runoff_of"] == state["rounds"][0]["id"]
+    assert state["round"]["runoff_of"] == 1 == state["rounds"][1]["runoff_of"]  # by number
+    assert full(service, code)["ties"] == []  # nobody has voted in the run-off yet
     with pytest.raises(InvalidInput, match="not part of this round"):
         service.cast_vote(code, people[0], ids[2], 1, "off-ballot", runoff)
     service.cast_vote(code, people[0], ids[1], 1, "on-ballot", runoff)
@@ -215,8 +216,8 @@ def test_the_balanced_result_weighs_every_group_equally_whatever_its_size(
     assert tally["balanced"] == {one: 0.5, two: 0.5}
     assert all(row["tied"] for row in tally["balanced_ranking"])
     assert tally["participation"]["by_group"] == {
-        "g1": {"joined": 3, "voted": 3},
-        "g2": {"joined": 1, "voted": 1},
+        "g1": {"joined": 3, "offline": 0, "voted": 3},
+        "g2": {"joined": 1, "offline": 0, "voted": 1},
     }
 
 
@@ -237,6 +238,9 @@ def test_paper_and_assisted_votes_count_live_and_are_listed_apart(
     assert nonzero(tally["from_paper"]) == {str(ids[0]): 5, str(ids[1]): 3}
     assert nonzero(tally["from_assisted"]) == {str(ids[1]): 3, str(ids[2]): 2}
     assert tally["voters"] == 1 + 4 + 1 and tally["paper_voters"] == 4
+    # Four phones joined; five more people voted without one: "6 of 9 have voted".
+    assert (tally["participation"]["joined"], tally["participation"]["offline"]) == (4, 5)
+    assert tally["participation"]["by_group"]["g1"]["offline"] == 4
     assert [(e["source_label"], e["note"]) for e in tally["paper"]] == [
         ("Paper wall chart", "by the door")
     ]

@@ -29,6 +29,12 @@ def tally(
     result = counted.result
     voted = result.voters_by_group
     keys = sorted(set(attendance) | set(voted))
+    # People counted on paper or helped to vote have no phone: "N of M" must count them in.
+    offline: dict[str, int] = {}
+    for entry in counted.paper:
+        offline[entry["group"]] = offline.get(entry["group"], 0) + entry["voters"]
+    for entry in counted.assisted:
+        offline[entry["group"]] = offline.get(entry["group"], 0) + 1
     view: dict[str, Any] = {
         "version": position,
         "round_id": counted.round.id,
@@ -37,9 +43,14 @@ def tally(
         "votes": sum(result.totals.values()),
         "participation": {
             "joined": sum(attendance.values()),
+            "offline": sum(offline.values()),
             "voted": result.voters,
             "by_group": {
-                key: {"joined": attendance.get(key, 0), "voted": voted.get(key, 0)}
+                key: {
+                    "joined": attendance.get(key, 0),
+                    "offline": offline.get(key, 0),
+                    "voted": voted.get(key, 0),
+                }
                 for key in keys
             },
         },
@@ -168,13 +179,14 @@ def snapshot(
     if loaded.counted is not None:
         full = tally(loaded.counted, loaded.position, loaded.attendance, notes=facilitator)
         shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
+    numbers = {each.id: each.number for each in loaded.rounds}
     rounds: list[dict[str, Any]] = [
         {
             "id": each.id,
             "number": each.number,
             "method": each.method.value,
             "method_label": each.method.label,
-            "runoff_of": each.runoff_of,
+            "runoff_of": numbers.get(each.runoff_of) if each.runoff_of else None,
         }
         for each in loaded.rounds
     ]
@@ -203,7 +215,7 @@ def snapshot(
         "stages": [stage.value for stage in Stage],
         "dots": round_.rules.dots,
         "max_per_proposal": round_.rules.max_per_proposal,
-        "round": round_.as_dict(proposals),
+        "round": round_.as_dict(proposals, numbers),
         "rounds": rounds,
         "results_view": workshop.results_view,
         "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],

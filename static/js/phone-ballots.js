@@ -33,6 +33,11 @@ W.phoneBallots = function (x) {
     return c;
   }
   function key(c) { return JSON.stringify(c); }
+  /* changed since the ballot last sent (or, before any, since nothing was chosen) */
+  function dirty() {
+    var c = choices();
+    return base === 'null' ? (Array.isArray(c) ? c.length : Object.keys(c).length) > 0 : key(c) !== base;
+  }
   function fromBallot(b) {
     if (method === 'ranking') return (b || []).slice();
     var d = {};
@@ -103,10 +108,10 @@ W.phoneBallots = function (x) {
     head.appendChild(el('span', 'rank'));
     head.appendChild(el('span', 'ptext'));
     li.appendChild(head);
-    [['Move up', -1], ['Move down', 1], ['Remove', 0]].forEach(function (a) {
+    [['↑ Up', -1, 'Move up'], ['↓ Down', 1, 'Move down'], ['Remove', 0, 'Remove']].forEach(function (a) {
       var b = btn(a[0], 'btn s');
-      b.dataset.act = a[0];
-      b.addEventListener('click', function () { move(li._id, a[1], a[0], b); });
+      b.dataset.act = a[2];
+      b.addEventListener('click', function () { move(li._id, a[1], a[2], b); });
       row.appendChild(b);
     });
     li.appendChild(row);
@@ -211,10 +216,10 @@ W.phoneBallots = function (x) {
     names = {};
     props.forEach(function (p) { names[p.id] = p.text; });
     if (key(b) !== base) { /* sent from another tab: take it unless this one has unsent changes */
-      if (key(choices()) === base) draft = fromBallot(b);
+      if (!dirty()) draft = fromBallot(b);
       base = key(b);
     }
-    var dirty = key(choices()) !== base, rankIt = method === 'ranking';
+    var changed = dirty(), rankIt = method === 'ranking';
     box.className = 'ballot b-' + method;
     bar.hidden = method === 'approval';
     if (method === 'points') barText.textContent = leftText();
@@ -239,8 +244,8 @@ W.phoneBallots = function (x) {
     w = whyNot();
     why.textContent = w;
     why.hidden = !w;
-    status.textContent = b == null ? (dirty ? 'Not sent yet.' : '') : dirty ? 'You have changes that are not sent yet. Send again to count them.' : DONE;
-    status.className = b != null && !dirty ? 'ok-text' : 'hint';
+    status.textContent = b == null ? (changed ? 'Not sent yet.' : '') : changed ? 'You have changes that are not sent yet. Send again to count them.' : DONE;
+    status.className = b != null && !changed ? 'ok-text' : 'hint';
   }
   return {render: render};
 };

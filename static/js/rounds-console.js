@@ -29,7 +29,8 @@ W.roundsConsole = function (x) {
   /* -- one round's results: overall, by group and balanced side by side ----------- */
   function col(title, rows) {
     var d = el('div', 'r-col'), ol = el('ol', 'r-rank');
-    d.appendChild(el('h4', null, title));
+    var h = d.appendChild(el('h4', null, title[0]));
+    if (title[1]) h.appendChild(el('span', 'hint', title[1]));
     rows.forEach(function (r) {
       var li = el('li');
       li.appendChild(el('span', 'rank', r[0]));
@@ -56,18 +57,18 @@ W.roundsConsole = function (x) {
     function rows(list, fmt) {
       return on ? (list || []).map(function (r) { return [W.rankText(r), text(r.proposal_id), fmt(r), marks(t, r.proposal_id, r.tied)]; }) : [];
     }
-    grid.appendChild(col('Overall', rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
+    grid.appendChild(col(['Overall'], rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
     var keys = Object.keys(t.by_group || {});
-    grid.appendChild(col('By group', rows(t.ranking, function (r) {
-      return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join(' · ');
+    grid.appendChild(col(['By group', 'each group’s own total'], rows(t.ranking, function (r) {
+      return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join('\n');
     }).map(function (r) { r[3] = ''; return r; })));
-    grid.appendChild(col('Balanced: each group counts equally', rows(t.balanced_ranking, function (r) { return num(r.points); })
+    grid.appendChild(col(['Balanced', 'each group counts equally'], rows(t.balanced_ranking, function (r) { return num(r.points); })
       .map(function (r) { r[3] = r[3].indexOf('tied') === 0 ? 'tied' : ''; return r; })));
     box.appendChild(grid);
     if (t.method === 'ranking' && on) {
       var cw = t.condorcet_winner;
       box.appendChild(el('p', 'r-cond', cw ? 'Condorcet winner: ' + text(cw) + ' (beats every other proposal head to head).' : 'No Condorcet winner: no proposal beats every other head to head.'));
-      box.appendChild(el('p', 'r-sch', 'Schulze order: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + W.short(text(r.proposal_id), 40); }).join(' · ')));
+      box.appendChild(el('p', 'r-sch', 'Schulze order: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')));
     }
   }
 
@@ -75,7 +76,7 @@ W.roundsConsole = function (x) {
   function ties(ul, t, number, method) {
     var groups = t.voters > 0 ? t.ties || [] : [];
     W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
-      var li = el('li'), b = btn('Run-off', 's');
+      var li = el('li'), b = btn('Start a run-off', 's');
       li.appendChild(el('span', 'r-tie'));
       li.appendChild(b);
       b.addEventListener('click', function () {
@@ -92,11 +93,9 @@ W.roundsConsole = function (x) {
   }
 
   function participation(t) {
-    var p = t.participation || {voted: 0, joined: 0, by_group: {}}, names = labels(), off = {}, all = 0;
-    (t.paper || []).forEach(function (e) { off[e.group || ''] = (off[e.group || ''] || 0) + e.voters; all += e.voters; });
-    (t.assisted || []).forEach(function (e) { off[e.group || ''] = (off[e.group || ''] || 0) + 1; all += 1; });
+    var p = t.participation || {voted: 0, joined: 0, offline: 0, by_group: {}}, names = labels(), all = p.offline || 0;
     var parts = Object.keys(p.by_group).filter(function (k) { return p.by_group[k].joined || p.by_group[k].voted; }).map(function (k) {
-      return (names[k] || k) + ': ' + p.by_group[k].voted + ' of ' + (p.by_group[k].joined + (off[k] || 0));
+      return (names[k] || k) + ': ' + p.by_group[k].voted + ' of ' + (p.by_group[k].joined + (p.by_group[k].offline || 0));
     });
     return p.voted + ' of ' + (p.joined + all) + ' have voted' + (all ? ' (' + all + ' on paper or helped)' : '') + (parts.length ? '. ' + parts.join(' · ') : '.');
   }
@@ -232,14 +231,12 @@ W.roundsConsole = function (x) {
   /* -- everything, on every update --------------------------------------------------- */
   function render(t) {
     var s = S(), r = s.round, ids = r.proposal_ids || [], earlier = (s.rounds || []).filter(function (e) { return e.result; });
-    var num_ = {};
-    (s.rounds || []).forEach(function (e) { num_[e.id] = e.number; });
     var bits = ['Round ' + r.number + ': ' + r.method_label];
     if (r.method === 'dots') bits.push(W.plural(r.dots, 'dot', 'dots') + ' each, at most ' + r.max_per_proposal + ' on one' + (r.spend_all ? ', all must be placed' : ''));
     if (r.method === 'ranking') bits.push('top ' + r.top_k);
     if (r.method === 'points') bits.push(r.points_total + ' points each' + (r.points_exact ? ', all must be used' : ''));
     bits.push(W.plural(ids.length, 'proposal', 'proposals') + ' on the ballot');
-    if (r.runoff_of) bits.push('a run-off of round ' + (num_[r.runoff_of] || r.runoff_of));
+    if (r.runoff_of) bits.push('a run-off of round ' + r.runoff_of);
     $('r-now').textContent = bits.join(' · ');
     $('r-part').textContent = t ? participation(t) : '';
     document.querySelectorAll('[data-wall]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.wall === r.wall_mode)); });
@@ -275,7 +272,7 @@ W.roundsConsole = function (x) {
       return d;
     }, function (d, e) {
       var res = e.result;
-      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (run-off of round ' + (num_[e.runoff_of] || e.runoff_of) + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
+      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (run-off of round ' + e.runoff_of + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
       ties(d.children[1], res, e.number, e.method);
       if (d._v !== res.version + ':' + s.version) { d._v = res.version + ':' + s.version; results(d.children[2], res); }
     });

@@ -14,17 +14,16 @@ W.wall = (function () {
 
   /* People who voted on paper or were helped to vote have no phone: count them in */
   function offline(t) {
-    var by = {}, all = 0;
-    (t.paper || []).forEach(function (e) { by[e.group || ''] = (by[e.group || ''] || 0) + e.voters; all += e.voters; });
-    (t.assisted || []).forEach(function (e) { by[e.group || ''] = (by[e.group || ''] || 0) + 1; all += 1; });
-    return {by: by, all: all, known: !t.results_hidden};
+    var p = t.participation || {by_group: {}}, by = {};
+    Object.keys(p.by_group || {}).forEach(function (k) { by[k] = p.by_group[k].offline || 0; });
+    return {by: by, all: p.offline || 0};
   }
-  function outOf(voted, joined, off) { return off.known ? joined + off.n : Math.max(joined, voted); }
+  function outOf(joined, n) { return joined + n; }
 
   /* "N of M have voted", then a small bar per stakeholder group */
   function participation(state, t, box, big) {
     var p = t.participation || {joined: 0, voted: 0, by_group: {}}, off = offline(t), names = labels(state);
-    var m = outOf(p.voted, p.joined, {known: off.known, n: off.all});
+    var m = outOf(p.joined, off.all);
     var keys = state.groups.map(function (g) { return g.key; }).concat(['']).filter(function (k) {
       var g = p.by_group[k];
       return g && (g.joined || g.voted);
@@ -41,7 +40,7 @@ W.wall = (function () {
       li.appendChild(el('span', 'g-n'));
       return li;
     }, function (li, k) {
-      var g = p.by_group[k], of = outOf(g.voted, g.joined, {known: off.known, n: off.by[k] || 0});
+      var g = p.by_group[k], of = outOf(g.joined, off.by[k] || 0);
       li.children[0].textContent = names[k] || k;
       li.children[1].firstChild.style.width = (of ? Math.round(100 * Math.min(1, g.voted / of)) : 0) + '%';
       li.children[2].textContent = g.voted + ' of ' + of;

@@ -36,8 +36,14 @@ class Round:
         """Return the round's voting method."""
         return self.rules.method
 
-    def as_dict(self, proposals: Mapping[int, Proposal]) -> dict[str, object]:
-        """Return the round as snapshots carry it, with the proposals on its ballot."""
+    def as_dict(
+        self, proposals: Mapping[int, Proposal], numbers: Mapping[int, int]
+    ) -> dict[str, object]:
+        """Return the round as snapshots carry it, with the proposals on its ballot.
+
+        `numbers` gives each round id its number: a run-off names its round by number,
+        as start_round takes it.
+        """
         rules = self.rules
         return {
             "id": self.id,
@@ -53,7 +59,7 @@ class Round:
             "shortlist": rules.proposal_ids is not None,
             "proposal_ids": eligible(rules, proposals),
             "wall_mode": self.wall_mode,
-            "runoff_of": self.runoff_of,
+            "runoff_of": numbers.get(self.runoff_of) if self.runoff_of else None,
         }
 
 

@@ -280,7 +280,8 @@ def tally_round(
         paper_voters=paper_voters,
         assisted_ballots=assisted,
         merged=merged,
-        ties=tie_groups(ranking),
+        # Before anyone votes everything is level at 0: that is no tie to settle.
+        ties=tie_groups(ranking) if counted + paper_voters else [],
         schulze=schulze_rows,
         condorcet_winner=winner,
         balanced_schulze=balanced_schulze,
