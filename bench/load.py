@@ -381,7 +381,7 @@ def run_once(args: argparse.Namespace) -> dict:
                     sampler.start()
                     try:
                         return await asyncio.wait_for(
-                            scenario(args, [s.url for s in servers], sampler), RUN_LIMIT_SECONDS
+                            scenario(args, [s.url for s in servers], sampler), args.run_limit
                         )
                     finally:
                         sampler.stop()
@@ -486,7 +486,15 @@ def main() -> None:
         help="at most this many phones connecting at once while seating",
     )
     parser.add_argument("--log-dir", help="keep the servers' output in this folder")
+    parser.add_argument(
+        "--run-limit",
+        type=float,
+        default=None,
+        help="seconds one run may take (150; 600 scaled out)",
+    )
     args = parser.parse_args()
+    if args.run_limit is None:
+        args.run_limit = RUN_LIMIT_SECONDS if args.processes == 1 else 4 * RUN_LIMIT_SECONDS
     if args.server_mode is None:
         # psycopg 3 does not cooperate with eventlet: PostgreSQL deployments run gevent.
         args.server_mode = "gevent" if args.processes > 1 else "eventlet"
