@@ -399,3 +399,23 @@ def test_group_size_does_not_move_the_balanced_score(
     # The overall tally does feel the bigger group, which is why the balanced view exists.
     key = "" if group is None else group
     assert after.voters_by_group.get(key, 0) == times * before.voters_by_group.get(key, 0)
+
+
+@quick
+@given(scenarios(methods=(Method.DOTS,)))
+def test_a_dot_round_counts_the_same_from_one_summed_ballot_per_group(drawn: Scenario) -> None:
+    rules, ballots, paper, board = drawn
+    rules = RoundRules(Method.DOTS, proposal_ids=rules.proposal_ids)  # sums need no spend-all
+    phones = [b for b in ballots if b.source == "phone"]
+    summed: dict[str | None, dict[int, int]] = {}
+    people: dict[str | None, int] = {}
+    for ballot in phones:
+        assert isinstance(ballot.choices, Mapping)
+        slot = summed.setdefault(ballot.group, {})
+        for pid, dots in ballot.choices.items():
+            slot[pid] = slot.get(pid, 0) + dots
+        people[ballot.group] = people.get(ballot.group, 0) + 1
+    per_group = [Ballot(group, summed[group], people=n) for group, n in people.items()]
+    one_each = tally_round(rules, ballots, paper, board).as_dict()
+    by_group = tally_round(rules, per_group + [b for b in ballots if b not in phones], paper, board)
+    assert by_group.as_dict() == one_each

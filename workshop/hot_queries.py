@@ -25,7 +25,7 @@ from .domain.actions import Action
 from .domain.model import Participant, Proposal, Workshop
 from .domain.rounds import Round
 from .domain.tallies import Ballot
-from .round_queries import ballots_from_dot_rows, round_from_row
+from .round_queries import ballots_from_dot_rows, ballots_from_group_sums, round_from_row
 from .schema import (
     actions,
     ballots,
@@ -157,6 +157,23 @@ DOT_BALLOTS = Prepared(
     .where(votes.c.round_id == bindparam("round_id"))
     .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
     .order_by(votes.c.participant_id)
+)
+_VOTERS = (
+    select(votes.c.participant_id)
+    .where(votes.c.round_id == bindparam("round_id"))
+    .group_by(votes.c.participant_id)
+    .having(func.sum(votes.c.points) > 0)
+)
+DOT_VOTERS = Prepared(
+    select(participants.c.group_key, func.count())
+    .where(participants.c.id.in_(_VOTERS))
+    .group_by(participants.c.group_key)
+)
+DOT_SUMS = Prepared(
+    select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points))
+    .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
+    .where(votes.c.round_id == bindparam("round2_id"))
+    .group_by(participants.c.group_key, votes.c.proposal_id)
 )
 # The newest id of each append-only table in one statement (see tally_position).
 TALLY_POSITION = Prepared(
@@ -327,6 +344,10 @@ class FastTx(Tx):
 
     def dot_ballots(self, round_id: int) -> list[Ballot]:
         return ballots_from_dot_rows(self._rows(DOT_BALLOTS, round_id=round_id))
+
+    def dot_sums(self, round_id: int) -> list[Ballot]:
+        people = self._rows(DOT_VOTERS, round_id=round_id)
+        return ballots_from_group_sums(people, self._rows(DOT_SUMS, round2_id=round_id))
 
     def tally_position(self, workshop_id: int) -> int:
         ids = {f"w{n}": workshop_id for n in range(3)}

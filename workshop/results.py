@@ -40,7 +40,9 @@ def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Cou
     whole = tx.round_ballots(round_.id)
     ballots = [ballot for _, ballot, _ in whole]
     if round_.method is Method.DOTS:
-        ballots = tx.dot_ballots(round_.id) + ballots
+        # Spend-all needs each person's ballot to see whether it is complete.
+        per_person = round_.rules.spend_all
+        ballots = (tx.dot_ballots(round_.id) if per_person else tx.dot_sums(round_.id)) + ballots
     paper = tx.round_paper(round_.id)
     result = tally_round(round_.rules, ballots, [count for _, count, _ in paper], proposals)
     return Counted(

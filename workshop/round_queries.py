@@ -40,6 +40,19 @@ def ballots_from_dot_rows(rows: Any) -> list[Ballot]:
     return [Ballot(group, dots) for group, dots in by_person.values() if dots]
 
 
+def ballots_from_group_sums(people: Any, sums: Any) -> list[Ballot]:
+    """Return one ballot per group from (group, voters) and (group, proposal, dots) rows."""
+    dots: dict[str | None, dict[int, int]] = {}
+    for group_key, proposal_id, points in sums:
+        if points:
+            dots.setdefault(group_key or None, {})[int(proposal_id)] = int(points)
+    return [
+        Ballot(group_key or None, dots.get(group_key or None, {}), people=int(count))
+        for group_key, count in sorted(people, key=lambda row: row[0] or "")
+        if count
+    ]
+
+
 def choices_to_json(choices: tuple[int, ...] | dict[int, int]) -> str:
     """Return a ballot's choices as stored: a list in order, or an object of counts."""
     if isinstance(choices, dict):
@@ -172,6 +185,27 @@ class RoundQueries:
             ballot = Ballot(row.group_key or None, _choices_from_json(row.choices_json), row.source)
             newest[key] = (int(row.id), ballot, row.note)
         return sorted(newest.values(), key=lambda item: item[0])
+
+    def dot_sums(self, round_id: int) -> list[Ballot]:
+        """Return each group's dots in a dot round as one ballot standing for its voters.
+
+        Dots simply add up, so this counts the same as one ballot per person (a test
+        checks it) while reading one row per group and proposal, not per person.
+        """
+        voters = select(votes.c.participant_id).where(votes.c.round_id == round_id)
+        voters = voters.group_by(votes.c.participant_id).having(func.sum(votes.c.points) > 0)
+        people = self.conn.execute(
+            select(participants.c.group_key, func.count())
+            .where(participants.c.id.in_(voters))
+            .group_by(participants.c.group_key)
+        ).all()
+        sums = self.conn.execute(
+            select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points))
+            .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
+            .where(votes.c.round_id == round_id)
+            .group_by(participants.c.group_key, votes.c.proposal_id)
+        ).all()
+        return ballots_from_group_sums(people, sums)
 
     def dot_ballots(self, round_id: int) -> list[Ballot]:
         """Return each attendee's dots in a dot round, as cast, as one ballot each."""

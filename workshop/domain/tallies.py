@@ -26,6 +26,9 @@ class Ballot:
     group: str | None  # stakeholder group key; None = not given
     choices: tuple[int, ...] | Mapping[int, int]  # APPROVAL/RANKING: ids; DOTS/POINTS: id -> n
     source: str = "phone"  # "phone" | "assisted"
+    # How many people's dots this ballot adds up (DOTS without spend_all only, where
+    # scores simply add): a large room is counted from one sum per group, not per person.
+    people: int = 1
 
 
 @dataclass(frozen=True)
@@ -226,8 +229,8 @@ def tally_round(
             incomplete += 1  # not every dot placed (or some now hidden): it does not count yet
             continue
         group = group_key(ballot.group)
-        count(folded, group, 1)
-        counted += 1
+        count(folded, group, ballot.people)
+        counted += ballot.people
         if ballot.source == "assisted":
             assisted += 1
             add(from_assisted, folded.score)
