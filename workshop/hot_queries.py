@@ -146,6 +146,9 @@ POINTS_OF = Prepared(
     .group_by(votes.c.proposal_id)
 )
 ROUND_BY_ID = Prepared(select(rounds).where(rounds.c.id == bindparam("id")))
+ROUNDS_OF = Prepared(
+    select(rounds).where(rounds.c.workshop_id == bindparam("workshop_id")).order_by(rounds.c.number)
+)
 DOT_BALLOTS = Prepared(
     select(
         votes.c.participant_id,
@@ -341,6 +344,10 @@ class FastTx(Tx):
 
     def round_by_id(self, round_id: int) -> Round:
         return round_from_row(RoundRow(*self._first(ROUND_BY_ID, id=round_id)))
+
+    def rounds_of(self, workshop_id: int) -> list[Round]:
+        rows = self._rows(ROUNDS_OF, workshop_id=workshop_id)
+        return [round_from_row(RoundRow(*row)) for row in rows]
 
     def dot_ballots(self, round_id: int) -> list[Ballot]:
         return ballots_from_dot_rows(self._rows(DOT_BALLOTS, round_id=round_id))

@@ -220,7 +220,8 @@ class WorkshopService(Facilitation, VoteRounds):
             round_,
             tx.proposals(workshop.id),
             tx.points_of(participant.id, round_.id),
-            tx.my_ballot(participant.id, round_.id),
+            # Dot rounds keep a ledger, not whole ballots: no ballot to look for.
+            None if round_.method is Method.DOTS else tx.my_ballot(participant.id, round_.id),
             tx.my_proposals(participant.id),
             tx.actions(workshop.id),
         )
