@@ -77,9 +77,11 @@ def tallies_by_audience(
     avoid anchoring; phones see results only once they are revealed.
     """
     wall_full = results_revealed or round_.wall_mode == "results"
-    public = {key: value for key, value in full.items()}
-    public["paper"] = [{**entry, "note": ""} for entry in full["paper"]]
-    public["assisted"] = [{**entry, "note": ""} for entry in full["assisted"]]
+    public = {
+        **full,
+        "paper": [{**entry, "note": ""} for entry in full["paper"]],
+        "assisted": [{**entry, "note": ""} for entry in full["assisted"]],
+    }
     return {
         "facilitator": full,
         "screen": public if wall_full else participation_only(full),
