@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.domain_boards import BOARD, refusal
 from workshop.domain.methods import (
     Method,
     RoundRules,
@@ -11,7 +12,6 @@ from workshop.domain.methods import (
     check_paper_counts,
     eligible,
 )
-from workshop.domain.model import Proposal
 from workshop.errors import InvalidInput, NotFound, WorkshopError
 
 GONE = "That proposal is no longer on the list: refresh and pick another."
@@ -22,30 +22,6 @@ MERGED_TWICE = (
 )
 
 
-def refusal(error: type[WorkshopError], caught: pytest.ExceptionInfo[WorkshopError]) -> str:
-    """Return the sentence of a refusal after checking it is exactly that kind of error."""
-    assert type(caught.value) is error
-    return caught.value.message
-
-
-def proposals(*specs: tuple[int, int | None, bool]) -> dict[int, Proposal]:
-    """Build proposals from (id, merged_into, hidden) triples."""
-    return {
-        pid: Proposal(pid, f"proposal {pid}", None, hidden, merged_into)
-        for pid, merged_into, hidden in specs
-    }
-
-
-# 1, 2, 3, 4 standing; 5 merged into 2; 6 hidden; 7 merged into hidden 6.
-BOARD = proposals(
-    (1, None, False),
-    (2, None, False),
-    (3, None, False),
-    (4, None, False),
-    (5, 2, False),
-    (6, None, True),
-    (7, 6, False),
-)
 DOTS = RoundRules(Method.DOTS)
 APPROVAL = RoundRules(Method.APPROVAL)
 RANKING = RoundRules(Method.RANKING)

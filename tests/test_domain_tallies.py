@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.domain_boards import BOARD, proposals
 from workshop.domain.methods import Method, RoundRules, eligible
 from workshop.domain.model import Proposal
 from workshop.domain.tallies import (
@@ -25,26 +26,6 @@ from workshop.domain.voting import RankedRow, counts_for
 from workshop.errors import InvalidInput
 
 quick = settings(database=None, deadline=None, max_examples=200)
-
-
-def proposals(*specs: tuple[int, int | None, bool]) -> dict[int, Proposal]:
-    """Build proposals from (id, merged_into, hidden) triples."""
-    return {
-        pid: Proposal(pid, f"proposal {pid}", None, hidden, merged_into)
-        for pid, merged_into, hidden in specs
-    }
-
-
-# 1, 2, 3, 4 standing; 5 merged into 2; 6 hidden; 7 merged into hidden 6.
-BOARD = proposals(
-    (1, None, False),
-    (2, None, False),
-    (3, None, False),
-    (4, None, False),
-    (5, 2, False),
-    (6, None, True),
-    (7, 6, False),
-)
 
 
 def order(rows: Sequence[RankedRow | BalancedRow]) -> list[tuple[int, object, int, bool]]:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.domain_boards import proposals, refusal
 from workshop.domain.model import Proposal
 from workshop.domain.planning import check_merge
 from workshop.domain.voting import (
@@ -28,20 +29,6 @@ quick = settings(database=None, deadline=None, max_examples=300)
 NO_DOTS = "You have no dots left: take one back from another proposal first."
 NOTHING_TO_TAKE_BACK = "You have no dot on that proposal to take back."
 GONE = "That proposal is no longer on the list: refresh and pick another."
-
-
-def refusal(error: type[WorkshopError], caught: pytest.ExceptionInfo[WorkshopError]) -> str:
-    """Return the sentence of a refusal after checking it is exactly that kind of error."""
-    assert type(caught.value) is error
-    return caught.value.message
-
-
-def proposals(*specs: tuple[int, int | None, bool]) -> dict[int, Proposal]:
-    """Build proposals from (id, merged_into, hidden) triples."""
-    return {
-        pid: Proposal(pid, f"proposal {pid}", None, hidden, merged_into)
-        for pid, merged_into, hidden in specs
-    }
 
 
 # -- DotBudget -----------------------------------------------------------------

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 
+from . import round_queries
 from .domain.actions import Action
 from .domain.model import Participant, Proposal, Workshop
 from .domain.rounds import Round
@@ -28,9 +29,7 @@ from .domain.tallies import Ballot
 from .round_queries import ballots_from_dot_rows, ballots_from_group_sums, round_from_row
 from .schema import (
     actions,
-    ballots,
     command_log,
-    paper_counts,
     participants,
     proposals,
     rounds,
@@ -145,50 +144,12 @@ POINTS_OF = Prepared(
     )
     .group_by(votes.c.proposal_id)
 )
-ROUND_BY_ID = Prepared(select(rounds).where(rounds.c.id == bindparam("id")))
-ROUNDS_OF = Prepared(
-    select(rounds).where(rounds.c.workshop_id == bindparam("workshop_id")).order_by(rounds.c.number)
-)
-DOT_BALLOTS = Prepared(
-    select(
-        votes.c.participant_id,
-        participants.c.group_key,
-        votes.c.proposal_id,
-        func.sum(votes.c.points),
-    )
-    .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round_id"))
-    .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
-    .order_by(votes.c.participant_id)
-)
-_VOTERS = (
-    select(votes.c.participant_id)
-    .where(votes.c.round_id == bindparam("round_id"))
-    .group_by(votes.c.participant_id)
-    .having(func.sum(votes.c.points) > 0)
-)
-DOT_VOTERS = Prepared(
-    select(participants.c.group_key, func.count())
-    .where(participants.c.id.in_(_VOTERS))
-    .group_by(participants.c.group_key)
-)
-DOT_SUMS = Prepared(
-    select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points))
-    .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round2_id"))
-    .group_by(participants.c.group_key, votes.c.proposal_id)
-)
-# The newest id of each append-only table in one statement (see tally_position).
-TALLY_POSITION = Prepared(
-    select(
-        *(
-            select(func.coalesce(func.max(table.c.id), 0))
-            .where(table.c.workshop_id == bindparam(f"w{n}"))
-            .scalar_subquery()
-            for n, table in enumerate((votes, ballots, paper_counts))
-        )
-    )
-)
+ROUND_BY_ID = Prepared(round_queries.ROUND_BY_ID)
+ROUNDS_OF = Prepared(round_queries.ROUNDS_OF)
+DOT_BALLOTS = Prepared(round_queries.DOT_BALLOTS)
+DOT_VOTERS = Prepared(round_queries.DOT_VOTERS)
+DOT_SUMS = Prepared(round_queries.DOT_SUMS)
+TALLY_POSITION = Prepared(round_queries.TALLY_POSITION)
 RoundRow = namedtuple("RoundRow", [column.key for column in rounds.columns])  # type: ignore[misc]
 FIND_ANSWER = Prepared(
     select(command_log.c.answer_json).where(
@@ -354,7 +315,7 @@ class FastTx(Tx):
 
     def dot_sums(self, round_id: int) -> list[Ballot]:
         people = self._rows(DOT_VOTERS, round_id=round_id)
-        return ballots_from_group_sums(people, self._rows(DOT_SUMS, round2_id=round_id))
+        return ballots_from_group_sums(people, self._rows(DOT_SUMS, round_id=round_id))
 
     def tally_position(self, workshop_id: int) -> int:
         ids = {f"w{n}": workshop_id for n in range(3)}

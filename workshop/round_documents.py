@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .domain.model import Proposal
+from .domain.rounds import settings
 from .errors import InvalidInput
 from .results import Counted
 
@@ -52,14 +53,7 @@ def round_document(
         "number": round_.number,
         "method": rules.method.value,
         "method_label": rules.method.label,
-        "rules": {
-            "dots": rules.dots,
-            "max_per_proposal": rules.max_per_proposal,
-            "spend_all": rules.spend_all,
-            "top_k": rules.top_k,
-            "points_total": rules.points_total,
-            "points_exact": rules.points_exact,
-        },
+        "rules": settings(rules),
         "shortlist": rules.proposal_ids is not None,
         "runoff_of": numbers.get(round_.runoff_of) if round_.runoff_of else None,
         "voters": result.voters,

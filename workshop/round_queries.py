@@ -5,11 +5,56 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from .domain.rounds import Round, rules_from_json, rules_to_json
 from .domain.tallies import Ballot, PaperCount
 from .schema import ballots, paper_counts, participants, rounds, votes, workshops
+
+# The round reads every join, vote and tally makes, written once with bind parameters:
+# RoundQueries runs them through SQLAlchemy, hot_queries.FastTx prepared on the cursor.
+ROUND_BY_ID = select(rounds).where(rounds.c.id == bindparam("id"))
+ROUNDS_OF = (
+    select(rounds).where(rounds.c.workshop_id == bindparam("workshop_id")).order_by(rounds.c.number)
+)
+DOT_BALLOTS = (
+    select(
+        votes.c.participant_id,
+        participants.c.group_key,
+        votes.c.proposal_id,
+        func.sum(votes.c.points),
+    )
+    .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
+    .where(votes.c.round_id == bindparam("round_id"))
+    .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
+    .order_by(votes.c.participant_id)
+)
+_VOTERS = (
+    select(votes.c.participant_id)
+    .where(votes.c.round_id == bindparam("round_id"))
+    .group_by(votes.c.participant_id)
+    .having(func.sum(votes.c.points) > 0)
+)
+DOT_VOTERS = (
+    select(participants.c.group_key, func.count())
+    .where(participants.c.id.in_(_VOTERS))
+    .group_by(participants.c.group_key)
+)
+DOT_SUMS = (
+    select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points))
+    .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
+    .where(votes.c.round_id == bindparam("round_id"))
+    .group_by(participants.c.group_key, votes.c.proposal_id)
+)
+# The newest id of each append-only table in one statement (see tally_position).
+TALLY_POSITION = select(
+    *(
+        select(func.coalesce(func.max(table.c.id), 0))
+        .where(table.c.workshop_id == bindparam(f"w{n}"))
+        .scalar_subquery()
+        for n, table in enumerate((votes, ballots, paper_counts))
+    )
+)
 
 
 def round_from_row(row: Any) -> Round:
@@ -98,14 +143,11 @@ class RoundQueries:
 
     def round_by_id(self, round_id: int) -> Round:
         """Load one round."""
-        row = self.conn.execute(select(rounds).where(rounds.c.id == round_id)).one()
-        return round_from_row(row)
+        return round_from_row(self.conn.execute(ROUND_BY_ID, {"id": round_id}).one())
 
     def rounds_of(self, workshop_id: int) -> list[Round]:
         """Return every round of the workshop, first first."""
-        rows = self.conn.execute(
-            select(rounds).where(rounds.c.workshop_id == workshop_id).order_by(rounds.c.number)
-        )
+        rows = self.conn.execute(ROUNDS_OF, {"workshop_id": workshop_id})
         return [round_from_row(row) for row in rows]
 
     def set_wall_mode(self, round_id: int, wall_mode: str) -> None:
@@ -192,36 +234,13 @@ class RoundQueries:
         Dots simply add up, so this counts the same as one ballot per person (a test
         checks it) while reading one row per group and proposal, not per person.
         """
-        voters = select(votes.c.participant_id).where(votes.c.round_id == round_id)
-        voters = voters.group_by(votes.c.participant_id).having(func.sum(votes.c.points) > 0)
-        people = self.conn.execute(
-            select(participants.c.group_key, func.count())
-            .where(participants.c.id.in_(voters))
-            .group_by(participants.c.group_key)
-        ).all()
-        sums = self.conn.execute(
-            select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points))
-            .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-            .where(votes.c.round_id == round_id)
-            .group_by(participants.c.group_key, votes.c.proposal_id)
-        ).all()
+        people = self.conn.execute(DOT_VOTERS, {"round_id": round_id}).all()
+        sums = self.conn.execute(DOT_SUMS, {"round_id": round_id}).all()
         return ballots_from_group_sums(people, sums)
 
     def dot_ballots(self, round_id: int) -> list[Ballot]:
         """Return each attendee's dots in a dot round, as cast, as one ballot each."""
-        rows = self.conn.execute(
-            select(
-                votes.c.participant_id,
-                participants.c.group_key,
-                votes.c.proposal_id,
-                func.sum(votes.c.points),
-            )
-            .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-            .where(votes.c.round_id == round_id)
-            .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
-            .order_by(votes.c.participant_id)
-        )
-        return ballots_from_dot_rows(rows)
+        return ballots_from_dot_rows(self.conn.execute(DOT_BALLOTS, {"round_id": round_id}))
 
     # -- paper counts ----------------------------------------------------------
 
@@ -309,10 +328,5 @@ class RoundQueries:
         client keeps the newest tally by it (withdrawing an entry changes the tally
         without growing it, which clients accept because they keep equal versions).
         """
-        total = 0
-        for table in (votes, ballots, paper_counts):
-            found = self.conn.execute(
-                select(func.max(table.c.id)).where(table.c.workshop_id == workshop_id)
-            ).scalar()
-            total += int(found or 0)
-        return total
+        ids = {f"w{n}": workshop_id for n in range(3)}
+        return sum(int(found) for found in self.conn.execute(TALLY_POSITION, ids).one())

@@ -123,8 +123,8 @@ class WorkshopService(Facilitation, VoteRounds):
         helpers = {
             pid for action in actions.values() for pid, show in action.volunteers.items() if show
         }
-        current = self.current_round(tx, workshop)
-        rounds = tx.rounds_of(workshop.id)
+        rounds = tx.rounds_of(workshop.id)  # the current round is among them: one read
+        current = next(round_ for round_ in rounds if round_.id == workshop.current_round_id)
         earlier = [
             count_round(tx, round_, proposals) if earlier_rounds else None
             for round_ in rounds
@@ -378,9 +378,7 @@ class WorkshopService(Facilitation, VoteRounds):
 
         return self.once(f"p:{participant_id}", request_id, command)
 
-    def _dot_round(
-        self, tx: Tx, workshop: Workshop, round_id: int | None
-    ) -> Round:
+    def _dot_round(self, tx: Tx, workshop: Workshop, round_id: int | None) -> Round:
         """Return the current round if it is a dot round the attendee may vote in."""
         stages.require_voting_open(workshop.stage)
         round_ = self.current_round(tx, workshop)

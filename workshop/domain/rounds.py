@@ -50,17 +50,24 @@ class Round:
             "number": self.number,
             "method": rules.method.value,
             "method_label": rules.method.label,
-            "dots": rules.dots,
-            "max_per_proposal": rules.max_per_proposal,
-            "spend_all": rules.spend_all,
-            "top_k": rules.top_k,
-            "points_total": rules.points_total,
-            "points_exact": rules.points_exact,
+            **settings(rules),
             "shortlist": rules.proposal_ids is not None,
             "proposal_ids": eligible(rules, proposals),
             "wall_mode": self.wall_mode,
             "runoff_of": numbers.get(self.runoff_of) if self.runoff_of else None,
         }
+
+
+def settings(rules: RoundRules) -> dict[str, object]:
+    """Return a round's settings (what its ballot allows), as snapshots and exports show them."""
+    return {
+        "dots": rules.dots,
+        "max_per_proposal": rules.max_per_proposal,
+        "spend_all": rules.spend_all,
+        "top_k": rules.top_k,
+        "points_total": rules.points_total,
+        "points_exact": rules.points_exact,
+    }
 
 
 def rules_to_json(rules: RoundRules) -> str:
