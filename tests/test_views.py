@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from workshop.domain.model import Stage
-from workshop.services import WorkshopService
+from workshop.usecases.workshops import WorkshopService
 
 
 def test_healthz(client: FlaskClient) -> None:
