@@ -24,13 +24,13 @@ def _counts(choices: Any, method: Method) -> dict[str, int]:
 
 def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Counted:
     """Count one round: phones' ballots (or dots), assisted ballots and paper counts."""
-    whole = tx.round_ballots(round_.id)
+    whole = tx.rounds.round_ballots(round_.id)
     ballots = [ballot for _, ballot, _ in whole]
     if round_.method is Method.DOTS:
         # Spend-all needs each person's ballot to see whether it is complete.
         per_person = round_.rules.spend_all
-        ballots = (tx.dot_ballots(round_.id) if per_person else tx.dot_sums(round_.id)) + ballots
-    paper = tx.round_paper(round_.id)
+        ballots = (tx.rounds.dot_ballots(round_.id) if per_person else tx.rounds.dot_sums(round_.id)) + ballots
+    paper = tx.rounds.round_paper(round_.id)
     result = tally_round(round_.rules, ballots, [count for _, count, _ in paper], proposals)
     return Counted(
         round_,
@@ -68,5 +68,5 @@ def dot_support(tx: Tx, workshop_id: int, proposals: Mapping[int, Proposal]) -> 
     Dots add up across meetings and read the same in every town, which rankings and
     points do not; every round's own result is still exported in full.
     """
-    dot_rounds = [r for r in tx.rounds_of(workshop_id) if r.method is Method.DOTS]
+    dot_rounds = [r for r in tx.rounds.rounds_of(workshop_id) if r.method is Method.DOTS]
     return count_round(tx, dot_rounds[-1], proposals)

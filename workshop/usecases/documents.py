@@ -35,7 +35,7 @@ class PlanDocuments:
         """Return the document of every workshop in the series, oldest first."""
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code)
-            members = tx.series_members(workshop.series_root_id or workshop.id)
+            members = tx.workshops.series_members(workshop.series_root_id or workshop.id)
             documents = [self._document(tx, member) for member in members]
         return {
             "format": "workshop-series/1",
@@ -48,7 +48,7 @@ class PlanDocuments:
     def _rounds(
         self, tx: Tx, workshop: Workshop, proposals: dict[int, Any]
     ) -> list[dict[str, Any]]:
-        rounds = tx.rounds_of(workshop.id)
+        rounds = tx.rounds.rounds_of(workshop.id)
         numbers = {round_.id: round_.number for round_ in rounds}
         return [
             round_document(count_round(tx, round_, proposals), proposals, numbers)
@@ -56,7 +56,7 @@ class PlanDocuments:
         ]
 
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
-        proposals = tx.proposals(workshop.id)
+        proposals = tx.board.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
         support = dot_support(tx, workshop.id, proposals).result
         totals = support.totals
@@ -66,7 +66,7 @@ class PlanDocuments:
                 if points:
                     by_group.setdefault(proposal_id, {})[key] = points
         children = merged_children(proposals)
-        attendance = tx.attendance(workshop.id)
+        attendance = tx.attendees.attendance(workshop.id)
         visible = [p.id for p in proposals.values() if counts_for(p.id, proposals) == p.id]
         ranked = rank({pid: totals.get(pid, 0) for pid in visible})
 
@@ -109,12 +109,12 @@ class PlanDocuments:
                 "volunteers": len(a.volunteers),
                 "carried_from": a.carried_from,
             }
-            for a in tx.actions(workshop.id).values()
+            for a in tx.plans.actions(workshop.id).values()
             if a.merged_into is None and a.priority_id in live
         ]
         return {
             "format": "workshop-plan/1",
-            "generated_at": _iso(tx.last_change(workshop.id)),
+            "generated_at": _iso(tx.workshops.last_change(workshop.id)),
             "workshop": {
                 "code": workshop.code,
                 "title": workshop.title,
@@ -129,7 +129,7 @@ class PlanDocuments:
             },
             "proposals": entries,
             "actions": actions,
-            "rounds": tx.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
+            "rounds": tx.workshops.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
         }
 
 
@@ -150,7 +150,7 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
     )
     token = new_token()
     with core.store.transaction() as tx:
-        code = tx.unused_code()
+        code = tx.workshops.unused_code()
         workshop = Workshop(
             id=0,
             code=code,
@@ -164,18 +164,18 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
             place=info["place"],
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
         )
-        workshop.id = tx.insert_workshop(workshop, hash_token(token), created_at)
+        workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
         # Random device ids: nobody can rejoin as a stand-in and take its dots back.
         stand_ins: dict[str, list[int]] = {
             key: [
-                tx.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
+                tx.attendees.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
                 for _ in range(count)
             ]
             for key, count in info["attendance"].items()
         }
         new_ids: dict[int, int] = {}
         for p in sorted(doc["proposals"], key=lambda p: p["id"]):
-            new_ids[p["id"]] = tx.insert_proposal(
+            new_ids[p["id"]] = tx.board.insert_proposal(
                 workshop.id,
                 None,
                 p["text"],
@@ -184,16 +184,16 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                 carried_points=p["carried_points"],
             )
             for text in p["merged"]:
-                child = tx.insert_proposal(workshop.id, None, text, created_at)
-                tx.update_proposal(child, merged_into=new_ids[p["id"]])
+                child = tx.board.insert_proposal(workshop.id, None, text, created_at)
+                tx.board.update_proposal(child, merged_into=new_ids[p["id"]])
             for key, points in p["by_group"].items():
                 if not stand_ins.get(key):  # support from a group nobody is counted in
                     stand_ins[key] = [
-                        tx.insert_participant(
+                        tx.attendees.insert_participant(
                             workshop.id, new_device_id(), None, key or None, created_at
                         )
                     ]
-                tx.insert_vote(
+                tx.board.insert_vote(
                     workshop.id,
                     workshop.current_round_id,
                     stand_ins[key][0],
@@ -213,9 +213,9 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                 a["success"],
                 ActionStatus(a["status"]),
             )
-            tx.insert_action(workshop.id, action, created_at)
+            tx.plans.insert_action(workshop.id, action, created_at)
         # Earlier rounds cannot be replayed without their ballots: their results are kept
         # as exported, with the proposal ids of this copy.
-        tx.archive_rounds(workshop.id, renumbered_rounds(doc.get("rounds"), new_ids))
-        tx.bump_version(workshop.id, created_at)
+        tx.workshops.archive_rounds(workshop.id, renumbered_rounds(doc.get("rounds"), new_ids))
+        tx.workshops.bump_version(workshop.id, created_at)
     return Created(code, token)

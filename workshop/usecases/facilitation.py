@@ -49,7 +49,7 @@ class Facilitation:
             workshop.stage = stage
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True
-            tx.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.clock())
             closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
             return [TallyChanged(workshop.id, code), *closed]
 
@@ -61,7 +61,7 @@ class Facilitation:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             workshop.proposals_revealed = revealed
-            tx.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.clock())
             return []
 
         return self.facilitator_change(code, change)
@@ -73,14 +73,14 @@ class Facilitation:
             workshop.results_revealed = revealed
             if revealed:  # results without the proposals' words would mean nothing
                 workshop.proposals_revealed = True
-            tx.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.clock())
             return [TallyChanged(workshop.id, code)]
 
         return self.facilitator_change(code, change)
 
     def touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
         """Return the personal updates owed to authors and voters of these proposals."""
-        affected = tx.participants_touching(workshop.id, proposal_ids)
+        affected = tx.board.participants_touching(workshop.id, proposal_ids)
         if not affected:
             return []
         return [PersonalChanged(workshop.id, workshop.code, tuple(sorted(affected)))]
@@ -89,17 +89,17 @@ class Facilitation:
         """Hide a proposal from every screen and phone at once, or show it again."""
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            proposals = tx.proposals(workshop.id)
+            proposals = tx.board.proposals(workshop.id)
             if proposal_id not in proposals:
                 raise NotFound("That proposal does not exist in this workshop.")
             family = {proposal_id} | _descendants(proposal_id, proposals)
             if hidden:  # a hidden proposal stops being a priority; showing it does not restore that
-                tx.update_proposal(proposal_id, hidden=True, priority_rank=None)
+                tx.board.update_proposal(proposal_id, hidden=True, priority_rank=None)
                 _close_rank_gaps(tx, workshop.id)
             else:
-                tx.update_proposal(proposal_id, hidden=False)
+                tx.board.update_proposal(proposal_id, hidden=False)
                 self._trim_overspent(tx, workshop, family)
-            tx.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.clock())
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
         return self.facilitator_change(code, change)
@@ -111,21 +111,21 @@ class Facilitation:
         elsewhere; shown again, those dots are taken back from it, as few as needed, so
         nobody ever has more dots counting than the workshop gives.
         """
-        proposals = tx.proposals(workshop.id)
-        touching = sorted(tx.participants_touching(workshop.id, family))
-        for round_ in tx.rounds_of(workshop.id):
+        proposals = tx.board.proposals(workshop.id)
+        touching = sorted(tx.board.participants_touching(workshop.id, family))
+        for round_ in tx.rounds.rounds_of(workshop.id):
             if round_.method is not Method.DOTS:
                 continue  # whole ballots never count more than one ballot's worth
             rules = round_.rules
             for participant_id in touching:
-                raw = tx.points_of(participant_id, round_.id)
+                raw = tx.board.points_of(participant_id, round_.id)
                 budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
                 excess = budget.used - rules.dots
                 for source in sorted(pid for pid in family if raw.get(pid, 0) > 0):
                     if excess <= 0:
                         break
                     taken = min(excess, raw[source])
-                    tx.insert_vote(
+                    tx.board.insert_vote(
                         workshop.id, round_.id, participant_id, source, -taken, self.clock()
                     )
                     excess -= taken
@@ -135,10 +135,10 @@ class Facilitation:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
-            if proposal_id not in tx.proposals(workshop.id):
+            if proposal_id not in tx.board.proposals(workshop.id):
                 raise NotFound("That proposal does not exist in this workshop.")
-            tx.update_proposal(proposal_id, text=text)
-            tx.bump_version(workshop.id, self.clock())
+            tx.board.update_proposal(proposal_id, text=text)
+            tx.workshops.bump_version(workshop.id, self.clock())
             return self.touched_by(tx, workshop, {proposal_id})
 
         return self.facilitator_change(code, change)
@@ -148,11 +148,11 @@ class Facilitation:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
-            proposals = tx.proposals(workshop.id)
+            proposals = tx.board.proposals(workshop.id)
             proposal_rules.check_merge(survivor_id, absorbed_id, proposals)
-            tx.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
+            tx.board.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
             _close_rank_gaps(tx, workshop.id)
-            tx.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.clock())
             family = {absorbed_id} | _descendants(absorbed_id, proposals)
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
@@ -163,13 +163,13 @@ class Facilitation:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
-            proposals = tx.proposals(workshop.id)
+            proposals = tx.board.proposals(workshop.id)
             if proposal_id not in proposals:
                 raise NotFound("That proposal does not exist in this workshop.")
             if proposals[proposal_id].merged_into is None:
                 raise Conflict("That proposal is not merged into another one.")
-            tx.update_proposal(proposal_id, merged_into=None)
-            tx.bump_version(workshop.id, self.clock())
+            tx.board.update_proposal(proposal_id, merged_into=None)
+            tx.workshops.bump_version(workshop.id, self.clock())
             family = {proposal_id} | _descendants(proposal_id, proposals)
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
@@ -181,8 +181,8 @@ class Facilitation:
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
-            proposal_id = tx.insert_proposal(workshop.id, None, text, self.clock())
-            tx.bump_version(workshop.id, self.clock())
+            proposal_id = tx.board.insert_proposal(workshop.id, None, text, self.clock())
+            tx.workshops.bump_version(workshop.id, self.clock())
             return Answer(
                 {"ok": True, "proposal_id": proposal_id},
                 [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
@@ -203,7 +203,7 @@ class Facilitation:
                 workshop.timer = timers.resume(workshop.timer, now)
             else:
                 workshop.timer = timers.cancel(workshop.timer)
-            tx.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.clock())
             return []
 
         return self.facilitator_change(code, change)
@@ -213,11 +213,11 @@ class Facilitation:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)  # the plan exported at closing stays true
-            proposal_rules.check_priorities(proposal_ids, tx.proposals(workshop.id))
-            tx.clear_priorities(workshop.id)
+            proposal_rules.check_priorities(proposal_ids, tx.board.proposals(workshop.id))
+            tx.board.clear_priorities(workshop.id)
             for rank_number, proposal_id in enumerate(proposal_ids, start=1):
-                tx.update_proposal(proposal_id, priority_rank=rank_number)
-            tx.bump_version(workshop.id, self.clock())
+                tx.board.update_proposal(proposal_id, priority_rank=rank_number)
+            tx.workshops.bump_version(workshop.id, self.clock())
             return []
 
         return self.facilitator_change(code, change)
@@ -226,12 +226,12 @@ class Facilitation:
 def _close_rank_gaps(tx: Tx, workshop_id: int) -> None:
     """Renumber the remaining priorities 1, 2, 3... after one stopped being a priority."""
     ranked = sorted(
-        (p for p in tx.proposals(workshop_id).values() if p.priority_rank is not None),
+        (p for p in tx.board.proposals(workshop_id).values() if p.priority_rank is not None),
         key=lambda p: p.priority_rank or 0,
     )
     for number, proposal in enumerate(ranked, start=1):
         if proposal.priority_rank != number:
-            tx.update_proposal(proposal.id, priority_rank=number)
+            tx.board.update_proposal(proposal.id, priority_rank=number)
 
 
 def _descendants(proposal_id: int, proposals: dict[int, Any]) -> set[int]:

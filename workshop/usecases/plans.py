@@ -27,7 +27,7 @@ MAX_SUGGESTIONS_PER_ATTENDEE = 30
 
 def priority_ids(tx: Tx, workshop: Workshop) -> set[int]:
     """Return the ids of the workshop's visible priorities."""
-    proposals = tx.proposals(workshop.id)
+    proposals = tx.board.proposals(workshop.id)
     return {
         p.id
         for p in proposals.values()
@@ -51,9 +51,9 @@ class PlanService:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_planning_open(workshop.stage)
-            tx.lock_participant(participant_id)
+            tx.attendees.lock_participant(participant_id)
             check_priority(priority_id, priority_ids(tx, workshop))
-            actions = tx.actions(workshop.id)
+            actions = tx.plans.actions(workshop.id)
             mine = [a for a in actions.values() if a.participant_id == participant_id]
             if len(mine) >= MAX_SUGGESTIONS_PER_ATTENDEE:
                 raise LimitReached(
@@ -62,8 +62,8 @@ class PlanService:
                 )
             self._check_room(actions)
             action = Action(0, priority_id, text, participant_id=participant_id)
-            action_id = tx.insert_action(workshop.id, action, self.core.clock())
-            tx.bump_version(workshop.id, self.core.clock())
+            action_id = tx.plans.insert_action(workshop.id, action, self.core.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return Answer(
                 {"ok": True, "action_id": action_id},
                 [
@@ -88,14 +88,14 @@ class PlanService:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_planning_open(workshop.stage)
-            tx.lock_participant(participant_id)
-            action = tx.actions(workshop.id).get(action_id)
+            tx.attendees.lock_participant(participant_id)
+            action = tx.plans.actions(workshop.id).get(action_id)
             if action is None or action.merged_into is not None:
                 raise NotFound("That action is no longer on the plan: refresh and pick another.")
             if action.status is ActionStatus.DROPPED and helping:
                 raise NotFound("That action was dropped: offer help with another one.")
-            tx.set_volunteer(action_id, participant_id, helping, show_name, self.core.clock())
-            tx.bump_version(workshop.id, self.core.clock())
+            tx.plans.set_volunteer(action_id, participant_id, helping, show_name, self.core.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return Answer(
                 {"ok": True},
                 [
@@ -125,11 +125,11 @@ class PlanService:
             workshop = self.core.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
             check_priority(priority_id, priority_ids(tx, workshop))
-            self._check_room(tx.actions(workshop.id))
+            self._check_room(tx.plans.actions(workshop.id))
             action = Action(0, priority_id, fields.text or "", status=ActionStatus.AGREED)
             fields.apply(action)
-            action_id = tx.insert_action(workshop.id, action, self.core.clock())
-            tx.bump_version(workshop.id, self.core.clock())
+            action_id = tx.plans.insert_action(workshop.id, action, self.core.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return Answer({"ok": True, "action_id": action_id}, [StateChanged(workshop.id, code)])
 
         return self.core.once(f"f:{code}", request_id, command)
@@ -139,12 +139,12 @@ class PlanService:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
-            action = tx.actions(workshop.id).get(action_id)
+            action = tx.plans.actions(workshop.id).get(action_id)
             if action is None:
                 raise NotFound("That action does not exist in this workshop.")
             fields.apply(action)
-            tx.save_action(action)
-            tx.bump_version(workshop.id, self.core.clock())
+            tx.plans.save_action(action)
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return self._personal(workshop, action)
 
         return self.core.facilitator_change(code, change)
@@ -154,14 +154,14 @@ class PlanService:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
-            actions = tx.actions(workshop.id)
+            actions = tx.plans.actions(workshop.id)
             survivor, absorbed = actions.get(survivor_id), actions.get(absorbed_id)
             check_action_merge(survivor, absorbed)
             assert absorbed is not None and survivor is not None
             absorbed.merged_into = survivor_id
-            tx.save_action(absorbed)
-            tx.move_volunteers(absorbed_id, survivor_id)
-            tx.bump_version(workshop.id, self.core.clock())
+            tx.plans.save_action(absorbed)
+            tx.plans.move_volunteers(absorbed_id, survivor_id)
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return self._personal(workshop, absorbed)
 
         return self.core.facilitator_change(code, change)
@@ -187,7 +187,7 @@ class PlanService:
                 workshop.held_on = held_on  # type: ignore[assignment]
             if plan_public is not None:
                 workshop.plan_public = plan_public
-            tx.save_workshop(workshop, self.core.clock())
+            tx.workshops.save_workshop(workshop, self.core.clock())
             return []
 
         return self.core.facilitator_change(code, change)
@@ -204,7 +204,7 @@ class PlanService:
             source = self.core.workshop_in(tx, code)
             new = Workshop(
                 id=0,
-                code=tx.unused_code(),
+                code=tx.workshops.unused_code(),
                 title=title or source.title,
                 stage=Stage.LOBBY,
                 dots=source.dots,
@@ -215,9 +215,9 @@ class PlanService:
                 held_on=held_on,
             )
             now = self.core.clock()
-            new.id = tx.insert_workshop(new, hash_token(new_token_value), now)
-            tx.set_series(new.id, source.series_root_id or source.id, source.id)
-            proposals = tx.proposals(source.id)
+            new.id = tx.workshops.insert_workshop(new, hash_token(new_token_value), now)
+            tx.workshops.set_series(new.id, source.series_root_id or source.id, source.id)
+            proposals = tx.board.proposals(source.id)
             chosen = priority_ids(tx, source)
             totals = dot_support(tx, source.id, proposals).result.totals
             carried: dict[int, int] = {}
@@ -225,7 +225,7 @@ class PlanService:
                 (p for p in proposals.values() if p.id in chosen),
                 key=lambda p: p.priority_rank or 0,
             ):
-                carried[proposal.id] = tx.insert_proposal(
+                carried[proposal.id] = tx.board.insert_proposal(
                     new.id,
                     None,
                     proposal.text,
@@ -234,7 +234,7 @@ class PlanService:
                     carried_points=(proposal.carried_points or 0) + totals.get(proposal.id, 0),
                     origin_id=proposal.id,
                 )
-            for action in tx.actions(source.id).values():
+            for action in tx.plans.actions(source.id).values():
                 if (
                     action.status.is_open
                     and action.merged_into is None
@@ -253,7 +253,7 @@ class PlanService:
                         None,
                         action.id,
                     )
-                    tx.insert_action(new.id, copy, now)
+                    tx.plans.insert_action(new.id, copy, now)
         return Created(new.code, new_token_value)
 
     def is_public(self, code: str) -> bool:

@@ -25,7 +25,7 @@ class PrivacyService:
         fresh = new_token()
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code, for_update=True)
-            tx.set_token_hash(workshop.id, hash_token(fresh))
+            tx.workshops.set_token_hash(workshop.id, hash_token(fresh))
         return fresh
 
     def delete_workshop(self, code: str, token: str) -> None:
@@ -33,7 +33,7 @@ class PrivacyService:
         self.core.check_facilitator(code, token)
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code, for_update=True)
-            tx.delete_workshop(workshop.id)
+            tx.privacy.delete_workshop(workshop.id)
         # Every file name ends with the code (export.file_stem), whatever the title was.
         for suffix in (".md", ".csv", ".json", ".svg"):
             for path in self.exports_dir.glob(f"*{code.lower()}{suffix}"):
@@ -44,7 +44,7 @@ class PrivacyService:
         """Erase attendee data of workshops closed more than `days` ago; return how many."""
         cutoff = self.core.clock() - days * DAY_MS
         with self.core.store.transaction() as tx:
-            erased = sum(1 for wid in tx.closed_before(cutoff) if tx.erase_attendees(wid))
+            erased = sum(1 for wid in tx.privacy.closed_before(cutoff) if tx.privacy.erase_attendees(wid))
         if erased:
             log.info("erased attendee data of %d closed workshops", erased)
         return erased

@@ -67,22 +67,22 @@ class VoteRounds:
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
-            earlier = tx.rounds_of(workshop.id)
+            earlier = tx.rounds.rounds_of(workshop.id)
             if len(earlier) >= MAX_ROUNDS:
                 raise InvalidInput(f"A workshop can hold at most {MAX_ROUNDS} rounds.")
-            proposals = tx.proposals(workshop.id)
+            proposals = tx.board.proposals(workshop.id)
             ids = self._ballot_ids(tx, earlier, proposals, proposal_ids, from_round, top, runoff_of)
             rules = self._rules(method, workshop, settings or {}, ids, proposals)
             check_rules(rules, proposals)
             runoff_id = _round_by_number(earlier, runoff_of).id if runoff_of else None
-            round_id = tx.insert_round(
+            round_id = tx.rounds.insert_round(
                 workshop.id, Round(0, 0, rules, wall_mode, runoff_id), self.clock()
             )
             workshop.current_round_id = round_id
             workshop.stage = Stage.VOTE
             workshop.proposals_revealed = True
             workshop.results_revealed = False  # a new round must not show the last one's
-            tx.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.clock())
             number = len(earlier) + 1
             return Answer(
                 {"ok": True, "round_id": round_id, "number": number},
@@ -158,14 +158,14 @@ class VoteRounds:
             check_round_is(round_, round_id)
             if round_.method is Method.DOTS:
                 raise Conflict("This round is dot voting: place your dots one at a time.")
-            voter = tx.lock_participant(participant_id)  # two tabs of one attendee queue
-            proposals = tx.proposals(workshop.id)
+            voter = tx.attendees.lock_participant(participant_id)  # two tabs of one attendee queue
+            proposals = tx.board.proposals(workshop.id)
             ballot = check_ballot(round_.rules, choices, proposals)
-            ballot_id = tx.insert_ballot(
+            ballot_id = tx.rounds.insert_ballot(
                 workshop.id, round_.id, voter.id, None, "phone", ballot, "", self.clock()
             )
             return Answer(
-                {"ok": True, "ballot_id": ballot_id, "vote_id": tx.tally_position(workshop.id)},
+                {"ok": True, "ballot_id": ballot_id, "vote_id": tx.rounds.tally_position(workshop.id)},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (voter.id,)),
@@ -193,8 +193,8 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            checked = check_paper_counts(round_.rules, voters, counts, tx.proposals(workshop.id))
-            paper_id = tx.insert_paper(
+            checked = check_paper_counts(round_.rules, voters, counts, tx.board.proposals(workshop.id))
+            paper_id = tx.rounds.insert_paper(
                 workshop.id, round_.id, source, group or None, voters, checked, note, self.clock()
             )
             return Answer({"ok": True, "paper_id": paper_id}, [TallyChanged(workshop.id, code)])
@@ -208,8 +208,8 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            ballot = check_ballot(round_.rules, choices, tx.proposals(workshop.id))
-            ballot_id = tx.insert_ballot(
+            ballot = check_ballot(round_.rules, choices, tx.board.proposals(workshop.id))
+            ballot_id = tx.rounds.insert_ballot(
                 workshop.id, round_.id, None, group or None, "assisted", ballot, note, self.clock()
             )
             return Answer({"ok": True, "ballot_id": ballot_id}, [TallyChanged(workshop.id, code)])
@@ -222,7 +222,7 @@ class VoteRounds:
         if group and group not in workshop.group_keys():
             raise InvalidInput("That group is not one of this workshop's groups.")
         round_ = self.current_round(tx, workshop)
-        if tx.count_entries(round_.id) >= MAX_ENTRIES_PER_ROUND:
+        if tx.rounds.count_entries(round_.id) >= MAX_ENTRIES_PER_ROUND:
             raise InvalidInput(
                 f"This round already holds {MAX_ENTRIES_PER_ROUND} paper and assisted entries."
             )
@@ -234,9 +234,9 @@ class VoteRounds:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             require_counting(workshop.stage)
             round_ = self.current_round(tx, workshop)
-            if not tx.withdraw_entry(kind, entry_id, round_.id):
+            if not tx.rounds.withdraw_entry(kind, entry_id, round_.id):
                 raise NotFound("That entry is not in this round, or was already taken back.")
-            tx.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.clock())
             return [TallyChanged(workshop.id, code)]
 
         return self.facilitator_change(code, change)
@@ -252,10 +252,10 @@ class VoteRounds:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             if wall_mode is not None:
-                tx.set_wall_mode(self.current_round(tx, workshop).id, wall_mode)
+                tx.rounds.set_wall_mode(self.current_round(tx, workshop).id, wall_mode)
             if results_view is not None:
-                tx.set_results_view(workshop.id, results_view)
-            tx.bump_version(workshop.id, self.clock())
+                tx.workshops.set_results_view(workshop.id, results_view)
+            tx.workshops.bump_version(workshop.id, self.clock())
             return [TallyChanged(workshop.id, code)]
 
         return self.facilitator_change(code, change)

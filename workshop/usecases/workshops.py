@@ -88,7 +88,7 @@ class WorkshopService(Facilitation, VoteRounds):
 
     def workshop_in(self, tx: Tx, code: str, for_update: bool = False) -> Workshop:
         """Return the workshop with this code inside tx, or refuse with a sentence."""
-        workshop = tx.find_workshop(code, for_update=for_update)
+        workshop = tx.workshops.find_workshop(code, for_update=for_update)
         if workshop is None:
             raise NotFound(UNKNOWN_WORKSHOP)
         return workshop
@@ -96,7 +96,7 @@ class WorkshopService(Facilitation, VoteRounds):
     def find_workshop(self, code: str) -> Workshop | None:
         """Return the workshop with this code, or None."""
         with self.store.transaction() as tx:
-            return tx.find_workshop(code)
+            return tx.workshops.find_workshop(code)
 
     def snapshot(self, code: str, audience: str) -> dict[str, Any]:
         """Return the snapshot one audience may see."""
@@ -115,17 +115,17 @@ class WorkshopService(Facilitation, VoteRounds):
     def current_round(self, tx: Tx, workshop: Workshop) -> Round:
         """Return the round the workshop is voting in (or last voted in)."""
         assert workshop.current_round_id is not None  # every workshop is made with round 1
-        return tx.round_by_id(workshop.current_round_id)
+        return tx.rounds.round_by_id(workshop.current_round_id)
 
     def _load(
         self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False, count: bool = True
     ) -> Loaded:
-        proposals = tx.proposals(workshop.id)
-        actions = tx.actions(workshop.id)
+        proposals = tx.board.proposals(workshop.id)
+        actions = tx.plans.actions(workshop.id)
         helpers = {
             pid for action in actions.values() for pid, show in action.volunteers.items() if show
         }
-        rounds = tx.rounds_of(workshop.id)  # the current round is among them: one read
+        rounds = tx.rounds.rounds_of(workshop.id)  # the current round is among them: one read
         current = next(round_ for round_ in rounds if round_.id == workshop.current_round_id)
         earlier = [
             count_round(tx, round_, proposals) if earlier_rounds else None
@@ -137,10 +137,10 @@ class WorkshopService(Facilitation, VoteRounds):
             proposals,
             current,
             count_round(tx, current, proposals) if count else None,
-            tx.tally_position(workshop.id) if count else 0,
-            tx.attendance(workshop.id),
+            tx.rounds.tally_position(workshop.id) if count else 0,
+            tx.attendees.attendance(workshop.id),
             actions,
-            tx.first_names(helpers),
+            tx.attendees.first_names(helpers),
             self._series(tx, workshop),
             rounds,
             earlier,
@@ -148,11 +148,11 @@ class WorkshopService(Facilitation, VoteRounds):
 
     def _series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
         root_id = workshop.series_root_id or workshop.id
-        members = tx.series_members(root_id)
+        members = tx.workshops.series_members(root_id)
         if len(members) < 2:
             return None
         root = members[0]
-        follows = tx.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
+        follows = tx.workshops.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
         return {
             "root_code": root.code,
             "series_url": f"/s/{root.code}",
@@ -175,23 +175,23 @@ class WorkshopService(Facilitation, VoteRounds):
         with self.store.transaction() as tx:
             workshop = self.workshop_in(tx, code)
             round_ = self.current_round(tx, workshop)
-            counted = count_round(tx, round_, tx.proposals(workshop.id))
+            counted = count_round(tx, round_, tx.board.proposals(workshop.id))
             full = tally(
-                counted, tx.tally_position(workshop.id), tx.attendance(workshop.id), notes=True
+                counted, tx.rounds.tally_position(workshop.id), tx.attendees.attendance(workshop.id), notes=True
             )
             return tallies_by_audience(full, round_, workshop.results_revealed)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""
         with self.store.transaction() as tx:
-            by_group = tx.attendance(self.workshop_in(tx, code).id)
+            by_group = tx.attendees.attendance(self.workshop_in(tx, code).id)
             return {"joined": sum(by_group.values()), "by_group": by_group}
 
     def me(self, code: str, participant_id: int) -> dict[str, Any]:
         """Return one attendee's own view."""
         with self.store.transaction() as tx:
             workshop = self.workshop_in(tx, code)
-            return self._me(tx, workshop, tx.get_participant(participant_id))
+            return self._me(tx, workshop, tx.attendees.get_participant(participant_id))
 
     def _me_after_vote(
         self,
@@ -211,8 +211,8 @@ class WorkshopService(Facilitation, VoteRounds):
             proposals,
             mine,
             ballot,
-            tx.my_proposals(participant.id),
-            tx.actions(workshop.id),
+            tx.board.my_proposals(participant.id),
+            tx.plans.actions(workshop.id),
         )
 
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
@@ -220,12 +220,12 @@ class WorkshopService(Facilitation, VoteRounds):
         return me_view(
             participant,
             round_,
-            tx.proposals(workshop.id),
-            tx.points_of(participant.id, round_.id),
+            tx.board.proposals(workshop.id),
+            tx.board.points_of(participant.id, round_.id),
             # Dot rounds keep a ledger, not whole ballots: no ballot to look for.
-            None if round_.method is Method.DOTS else tx.my_ballot(participant.id, round_.id),
-            tx.my_proposals(participant.id),
-            tx.actions(workshop.id),
+            None if round_.method is Method.DOTS else tx.rounds.my_ballot(participant.id, round_.id),
+            tx.board.my_proposals(participant.id),
+            tx.plans.actions(workshop.id),
         )
 
     # -- organiser -------------------------------------------------------------
@@ -246,7 +246,7 @@ class WorkshopService(Facilitation, VoteRounds):
             )
         token = new_token()
         with self.store.transaction() as tx:
-            code = tx.unused_code()
+            code = tx.workshops.unused_code()
             workshop = Workshop(
                 id=0,
                 code=code,
@@ -258,14 +258,14 @@ class WorkshopService(Facilitation, VoteRounds):
                 place=place,
                 held_on=held_on,
             )
-            tx.insert_workshop(workshop, hash_token(token), self.clock())
+            tx.workshops.insert_workshop(workshop, hash_token(token), self.clock())
         return Created(code, token)
 
     def check_facilitator(self, code: str, token: str) -> int:
         """Return the workshop id if the token is this workshop's, or refuse."""
         with self.store.transaction() as tx:
-            workshop = tx.find_workshop(code)
-            if workshop is None or not token_matches(token, tx.token_hash(workshop.id)):
+            workshop = tx.workshops.find_workshop(code)
+            if workshop is None or not token_matches(token, tx.workshops.token_hash(workshop.id)):
                 raise Forbidden(
                     "That facilitator link is not valid for this workshop: "
                     "use the link you were given when you created it."
@@ -277,8 +277,8 @@ class WorkshopService(Facilitation, VoteRounds):
     def find_participant(self, code: str, device_id: str) -> Participant | None:
         """Return the attendee who joined from this device, or None."""
         with self.store.transaction() as tx:
-            workshop = tx.find_workshop(code)
-            return tx.find_participant(workshop.id, device_id) if workshop else None
+            workshop = tx.workshops.find_workshop(code)
+            return tx.attendees.find_participant(workshop.id, device_id) if workshop else None
 
     def join(
         self,
@@ -308,9 +308,9 @@ class WorkshopService(Facilitation, VoteRounds):
                     "That group is not one of this workshop's groups: "
                     "pick one from the list or skip the question."
                 )
-            participant = tx.find_participant(workshop.id, device_id, for_update=True)
+            participant = tx.attendees.find_participant(workshop.id, device_id, for_update=True)
             events: list[Event] = []
-            if participant is None and tx.count_participants(workshop.id) >= (
+            if participant is None and tx.attendees.count_participants(workshop.id) >= (
                 MAX_ATTENDEES_PER_WORKSHOP
             ):
                 raise LimitReached(
@@ -318,7 +318,7 @@ class WorkshopService(Facilitation, VoteRounds):
                     "Ask the facilitator."
                 )
             if participant is None:
-                pid = tx.insert_participant(
+                pid = tx.attendees.insert_participant(
                     workshop.id, device_id, name or None, group or None, self.clock()
                 )
                 participant = Participant(pid, device_id, name or None, group or None)
@@ -327,7 +327,7 @@ class WorkshopService(Facilitation, VoteRounds):
                 new_name = participant.name if name is None else (name or None)
                 new_group = participant.group if group is None else (group or None)
                 if (new_name, new_group) != (participant.name, participant.group):
-                    tx.update_participant(participant.id, new_name, new_group)
+                    tx.attendees.update_participant(participant.id, new_name, new_group)
                     if new_group != participant.group:
                         events.append(AttendanceChanged(workshop.id, code))
                     participant = Participant(participant.id, device_id, new_name, new_group)
@@ -345,11 +345,11 @@ class WorkshopService(Facilitation, VoteRounds):
         for _attempt in range(2):
             try:
                 with self.store.transaction() as tx:
-                    previous = tx.find_answer(actor, request_id)
+                    previous = tx.commands.find_answer(actor, request_id)
                     if previous is not None:
                         return Answer(previous, [])
                     answer = command(tx)
-                    tx.record_answer(actor, request_id, answer.ack, self.clock())
+                    tx.commands.record_answer(actor, request_id, answer.ack, self.clock())
                     return answer
             except IntegrityError:
                 continue  # the same request won a race on another connection: replay it
@@ -361,14 +361,14 @@ class WorkshopService(Facilitation, VoteRounds):
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code)
             stages.require_proposals_open(workshop.stage)
-            tx.lock_participant(participant_id)
-            if tx.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
+            tx.attendees.lock_participant(participant_id)
+            if tx.board.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
                     f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
                     "one person can: talk to the facilitator to add more."
                 )
-            proposal_id = tx.insert_proposal(workshop.id, participant_id, text, self.clock())
-            tx.bump_version(workshop.id, self.clock())
+            proposal_id = tx.board.insert_proposal(workshop.id, participant_id, text, self.clock())
+            tx.workshops.bump_version(workshop.id, self.clock())
             return Answer(
                 {"ok": True, "proposal_id": proposal_id},
                 [
@@ -407,13 +407,13 @@ class WorkshopService(Facilitation, VoteRounds):
             workshop = self.workshop_in(tx, code)
             round_ = self._dot_round(tx, workshop, round_id)
             rules = round_.rules
-            participant = tx.lock_participant(participant_id)  # two tabs of one attendee queue
-            proposals = tx.proposals(workshop.id)
+            participant = tx.attendees.lock_participant(participant_id)  # two tabs of one attendee queue
+            proposals = tx.board.proposals(workshop.id)
             target = on_ballot(proposal_id, rules, proposals)
-            raw = tx.points_of(participant_id, round_.id)
+            raw = tx.board.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
-            vote_id = tx.insert_vote(
+            vote_id = tx.board.insert_vote(
                 workshop.id, round_.id, participant_id, target, points, self.clock()
             )
             raw[target] = raw.get(target, 0) + points
@@ -443,10 +443,10 @@ class WorkshopService(Facilitation, VoteRounds):
             workshop = self.workshop_in(tx, code)
             round_ = self._dot_round(tx, workshop, round_id)
             rules = round_.rules
-            participant = tx.lock_participant(participant_id)
-            proposals = tx.proposals(workshop.id)
+            participant = tx.attendees.lock_participant(participant_id)
+            proposals = tx.board.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
-            raw = tx.points_of(participant_id, round_.id)
+            raw = tx.board.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_retract(target, points)
             # Take dots back from the rows they were cast on (the survivor first, then
@@ -458,7 +458,7 @@ class WorkshopService(Facilitation, VoteRounds):
             remaining = points
             for source in sources:
                 taken = min(remaining, raw[source])
-                tx.insert_vote(workshop.id, round_.id, participant_id, source, -taken, self.clock())
+                tx.board.insert_vote(workshop.id, round_.id, participant_id, source, -taken, self.clock())
                 raw[source] -= taken
                 remaining -= taken
                 if remaining == 0:
