@@ -109,6 +109,10 @@ class Realtime(PlanHandlers, RoundHandlers):
         self.local_rooms_only = not settings.get("MESSAGE_QUEUE")
         self.burst = int(settings["RATE_BURST"])
         self.per_second = float(settings["RATE_PER_SECOND"])
+        self.facilitator_rate = (
+            int(settings["RATE_FACILITATOR_BURST"]),
+            float(settings["RATE_FACILITATOR_PER_SECOND"]),
+        )
         self.coalescer = Coalescer()
         self.bindings: dict[str, Binding] = {}
         self.buckets: dict[str, TokenBucket] = {}
@@ -154,12 +158,16 @@ class Realtime(PlanHandlers, RoundHandlers):
         # connections must not buy more commands.
         sid = request.sid  # type: ignore[attr-defined]
         binding = self.bindings.get(sid)
-        key = sid
+        key, size = sid, (self.burst, self.per_second)
         if binding is not None and binding.participant_id is not None:
             key = f"{binding.code}:p:{binding.participant_id}"
+        elif binding is not None and binding.role == "facilitator":
+            # A person at the console works in bursts (ten hides in a row, a stack of
+            # paper ballots typed in): the facilitator token already proves who it is.
+            key, size = f"f:{sid}", self.facilitator_rate
         bucket = self.buckets.get(key)
         if bucket is None:
-            bucket = self.buckets[key] = TokenBucket(self.burst, self.per_second)
+            bucket = self.buckets[key] = TokenBucket(*size)
         return bucket
 
     def _binding(self) -> Binding | None:
@@ -275,16 +283,28 @@ class Realtime(PlanHandlers, RoundHandlers):
                 log.exception("broadcasting a workshop's changes failed")
 
     def _flush_one(self, code: str, dirty: Dirty) -> None:
+        """Send what one workshop owes; a tally or head count that changed always goes out.
+
+        A snapshot carries the tally and head count too, yet clients wait on
+        tally_changed and attendance_changed: when the state changed in the same tick,
+        those are taken from the snapshots already read instead of being read again.
+        """
         emit = self.socketio.emit
-        if dirty.state:  # a snapshot carries the tally and head count too
-            for audience, state in self.service.snapshots(code).items():
+        tallies: dict[str, Any] = {}
+        attendance: dict[str, Any] | None = None
+        if dirty.state:
+            states = self.service.snapshots(code)
+            for audience, state in states.items():
                 emit(STATE_CHANGED, state, to=room(code, audience))
-        elif dirty.tally:
-            for audience, tally in self.service.tally(code).items():
+            tallies = {audience: state["tally"] for audience, state in states.items()}
+            screen = states["screen"]
+            attendance = {"joined": screen["joined"], "by_group": screen["by_group"]}
+        if dirty.tally:
+            for audience, tally in (tallies or self.service.tally(code)).items():
                 if tally is not None:  # phones hear nothing until results are revealed
                     emit(TALLY_CHANGED, tally, to=room(code, audience))
-        if dirty.attendance and not dirty.state:
-            attendance = self.service.attendance(code)
+        if dirty.attendance:
+            attendance = attendance or self.service.attendance(code)
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "facilitator"))
         for participant_id in sorted(dirty.people):
@@ -328,6 +348,7 @@ class Realtime(PlanHandlers, RoundHandlers):
         sid = request.sid  # type: ignore[attr-defined]
         self.bindings.pop(sid, None)
         self.buckets.pop(sid, None)
+        self.buckets.pop(f"f:{sid}", None)
 
     # -- attendee and projector commands ----------------------------------------
 
@@ -426,17 +447,21 @@ class Realtime(PlanHandlers, RoundHandlers):
         return self._answer(self.service.change_stage(f.code, stage))
 
     def reveal_proposals(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Show or hide the proposals on the wall and phones."""
-        revealed = valid.boolean(data.get("revealed"), "revealed")
+        """Show or hide the proposals on the wall and phones (a missing flag shows them)."""
+        revealed = valid.boolean(data.get("revealed", True), "revealed")
         return self._answer(self.service.reveal_proposals(f.code, revealed))
 
     def reveal_results(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Show or hide the results on the phones."""
-        revealed = valid.boolean(data.get("revealed"), "revealed")
+        """Show or hide the results on the phones (a missing flag shows them)."""
+        revealed = valid.boolean(data.get("revealed", True), "revealed")
         return self._answer(self.service.reveal_results(f.code, revealed))
 
     def hide_proposal(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Hide a proposal from every screen and phone at once (duty of care), or show it."""
+        """Hide a proposal from every screen and phone at once (duty of care), or show it.
+
+        One rule for every flag named after its command: a missing flag does what the
+        command's name says (hide_proposal hides, reveal_results reveals).
+        """
         proposal_id = valid.proposal_id(data.get("proposal_id"))
         hidden = valid.boolean(data.get("hidden", True), "hidden")
         return self._answer(self.service.hide_proposal(f.code, proposal_id, hidden))

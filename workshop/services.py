@@ -118,6 +118,8 @@ class WorkshopService(Facilitation, VoteRounds):
     def _load(
         self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False, count: bool = True
     ) -> Loaded:
+        # The position before the count (see tally): a version never claims a vote it lacks.
+        position = tx.tally_position(workshop.id) if count else 0
         proposals = tx.proposals(workshop.id)
         actions = tx.actions(workshop.id)
         helpers = {
@@ -135,7 +137,7 @@ class WorkshopService(Facilitation, VoteRounds):
             proposals,
             current,
             count_round(tx, current, proposals) if count else None,
-            tx.tally_position(workshop.id) if count else 0,
+            position,
             tx.attendance(workshop.id),
             actions,
             tx.first_names(helpers),
@@ -173,10 +175,11 @@ class WorkshopService(Facilitation, VoteRounds):
         with self.store.transaction() as tx:
             workshop = self.workshop_in(tx, code)
             round_ = self.current_round(tx, workshop)
+            # The position first: a vote committed between the two reads is then counted
+            # under a version that does not yet claim it, never the other way round.
+            position = tx.tally_position(workshop.id)
             counted = count_round(tx, round_, tx.proposals(workshop.id))
-            full = tally(
-                counted, tx.tally_position(workshop.id), tx.attendance(workshop.id), notes=True
-            )
+            full = tally(counted, position, tx.attendance(workshop.id), notes=True)
             return tallies_by_audience(full, round_, workshop.results_revealed)
 
     def attendance(self, code: str) -> dict[str, Any]:
@@ -411,10 +414,11 @@ class WorkshopService(Facilitation, VoteRounds):
             raw = tx.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
-            vote_id = tx.insert_vote(
-                workshop.id, round_.id, participant_id, target, points, self.clock()
-            )
+            tx.insert_vote(workshop.id, round_.id, participant_id, target, points, self.clock())
             raw[target] = raw.get(target, 0) + points
+            # The tally's position, not the row's id: comparable with tally.version
+            # whatever else (ballots, paper counts) the workshop holds.
+            vote_id = tx.tally_position(workshop.id)
             return Answer(
                 {"ok": True, "dots_left": budget.left - points, "vote_id": vote_id},
                 [
@@ -463,8 +467,9 @@ class WorkshopService(Facilitation, VoteRounds):
                     break
             # Not budget.left + points: after an unhide more dots may count than the budget.
             dots_left = max(0, rules.dots - (budget.used - points))
+            vote_id = tx.tally_position(workshop.id)
             return Answer(
-                {"ok": True, "dots_left": dots_left},
+                {"ok": True, "dots_left": dots_left, "vote_id": vote_id},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),

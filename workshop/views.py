@@ -21,6 +21,7 @@ from . import published, qr
 from . import validation as valid
 from .domain.model import Stage
 from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
+from .events import PROTOCOL_VERSION
 from .services import UNKNOWN_WORKSHOP, Created, WorkshopService
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,8 @@ def handle_unexpected(error: Exception) -> Any:
 
 @pages.get("/healthz")
 def healthz() -> Any:
-    """Say the server is up."""
-    return jsonify({"ok": True})
+    """Say the server is up, and which version of docs/protocol.md it speaks."""
+    return jsonify({"ok": True, "protocol": PROTOCOL_VERSION})
 
 
 @pages.get("/")
