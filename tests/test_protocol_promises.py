@@ -8,7 +8,7 @@ from typing import Any
 from tests.conftest import last, make_app, names
 from tests.test_realtime import Connect, Room, ack
 from tests.test_realtime import room as room  # the fixture, re-exported for these tests
-from workshop.events import PROTOCOL_VERSION
+from workshop.usecases.events import PROTOCOL_VERSION
 
 
 def tallies(received: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -18,12 +18,12 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import make_app
-from workshop import plans as plans_module
-from workshop import services as services_module
-from workshop import store as store_module
-from workshop import vote_rounds as rounds_module
-from workshop.errors import WorkshopError
-from workshop.realtime import ATTENDEE_COMMANDS, FACILITATOR_COMMANDS
+from workshop.domain.errors import WorkshopError
+from workshop.live.server import ATTENDEE_COMMANDS, FACILITATOR_COMMANDS
+from workshop.store.commands import CommandStatements
+from workshop.usecases import plans as plans_module
+from workshop.usecases import rounds as rounds_module
+from workshop.usecases import workshops as services_module
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text()
 GROUPS = {
@@ -174,8 +174,7 @@ def request_id_race(w: World) -> dict[str, Any]:
     def always_taken(*_args: Any) -> None:
         raise IntegrityError("INSERT", {}, Exception("unique request id"))
 
-    for tx_class in {w.service.store.tx_class, store_module.Tx}:
-        w.monkeypatch.setattr(tx_class, "record_answer", always_taken)
+    w.monkeypatch.setattr(CommandStatements, "record_answer", always_taken)
     return w.rf("add_proposal", {"text": "Sticky note", "request_id": "n"})
 
 
