@@ -55,7 +55,10 @@ class Prepared:
                 returning = True
             compiled = statement.compile(dialect=dialect)
             order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            defaults = {k: v for k, v in compiled.params.items() if v is not None}
+            # Values fixed in the statement itself (LIMIT 1, SET x = NULL), not bound per call.
+            defaults = {
+                key: bind.value for key, bind in compiled.binds.items() if not bind.required
+            }
             found = self._compiled[key] = Compiled(compiled.string, order, defaults, returning)
         return found
 
