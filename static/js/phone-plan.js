@@ -90,7 +90,8 @@ W.phonePlan = function (x) {
     if (on) cb.checked = !!me.helping[a.id].show_name;
     c[4].hidden = !named;
     if (named) c[4].lastChild.textContent = 'Show ' + shown(me) + ' (the first word of your name) with this';
-    c[5].textContent = named ? 'Your name is not shown unless you tick this.' : 'You joined without a name, so no name is shown.';
+    c[5].textContent = !named ? 'You joined without a name, so no name is shown.' :
+      on && cb.checked ? 'Only ' + shown(me) + ' is shown, beside this action.' : 'Your name is not shown unless you tick this.';
   }
 
   return {make: prio, upd: updPrio};
