@@ -264,6 +264,11 @@ def tied_round(w: World) -> None:
     w.ok(w.p("cast_vote", vote(w, w.ids[1], "t2"), 1))
 
 
+def then(*steps: Any) -> Any:
+    """Return the last of steps run in order: set-up first, the refused command last."""
+    return steps[-1]
+
+
 Driver = Callable[[World], dict[str, Any]]
 DRIVERS: dict[str, Driver] = {
     "the payload is not a JSON object": lambda w: w.rf("change_stage", ["vote"]),
@@ -273,17 +278,17 @@ DRIVERS: dict[str, Driver] = {
     "no `facilitate_workshop` on this connection": not_facilitator,
     "the workshop was deleted since the connection joined": deleted,
     "`request_id` missing, longer than 64, or with other characters than `A-Za-z0-9-_.:`": (
-        lambda w: (
+        lambda w: then(
             w.stage("propose"),
             w.rp("submit_proposal", {"text": "Hi", "request_id": "a b"}),
-        )[1]
+        )
     ),
     "a `request_id` race lost twice in a row (two connections)": request_id_race,
     "a text field not text, empty where required, or too long": (
-        lambda w: (
+        lambda w: then(
             w.stage("propose"),
             w.rp("submit_proposal", {"text": "x" * 501, "request_id": "a"}),
-        )[1]
+        )
     ),
     "a number not a whole number, or outside its range": lambda w: w.rf(
         "start_timer", {"seconds": 7201}
@@ -306,119 +311,121 @@ DRIVERS: dict[str, Driver] = {
         lambda w: w.refuse(w.client(), "join_workshop", {"code": w.code, "group": "g9"})
     ),
     "a new device when 5,000 attendees have joined": workshop_full,
-    "the workshop is closed": lambda w: (closed(w), w.rp("cast_vote", vote(w, w.ids[0])))[1],
+    "the workshop is closed": lambda w: then(closed(w), w.rp("cast_vote", vote(w, w.ids[0]))),
     "the stage is `lobby`": (
-        lambda w: (w.stage("lobby"), w.rp("submit_proposal", {"text": "Hi", "request_id": "a"}))[1]
+        lambda w: then(w.stage("lobby"), w.rp("submit_proposal", {"text": "Hi", "request_id": "a"}))
     ),
     "the stage is after `propose`": lambda w: w.rp(
         "submit_proposal", {"text": "Hi", "request_id": "a"}
     ),
     "the attendee has shared 50 proposals": many_proposals,
     "the stage is before `vote`": lambda w: w.rp("cast_vote", vote(w, w.ids[0])),
-    "the stage is after `vote`": lambda w: (
+    "the stage is after `vote`": lambda w: then(
         w.stage("results"),
         w.rp("retract_vote", vote(w, w.ids[0])),
-    )[1],
+    ),
     "`round_id` is not the current round's": (
-        lambda w: (
+        lambda w: then(
             voting(w, "approval"),
             w.rp("cast_ballot", {"choices": [], "round_id": 1, "request_id": "b"}),
-        )[1]
+        )
     ),
-    "the current round is not a dot round": lambda w: (
+    "the current round is not a dot round": lambda w: then(
         voting(w, "approval"),
         w.rp("cast_vote", vote(w, w.ids[0])),
-    )[1],
+    ),
     "the current round is a dot round": (
-        lambda w: (voting(w), w.rp("cast_ballot", {"choices": [w.ids[0]], "request_id": "b"}))[1]
+        lambda w: then(voting(w), w.rp("cast_ballot", {"choices": [w.ids[0]], "request_id": "b"}))
     ),
     "a proposal unknown, hidden, or merged into a hidden one": (
-        lambda w: (voting(w), w.rp("cast_vote", vote(w, hidden(w))))[1]
+        lambda w: then(voting(w), w.rp("cast_vote", vote(w, hidden(w))))
     ),
     "a proposal not on this round's ballot": (
-        lambda w: (
+        lambda w: then(
             voting(w, "approval", proposal_ids=w.ids[:2]),
             w.rp("cast_ballot", {"choices": [w.ids[3]], "request_id": "b"}),
-        )[1]
+        )
     ),
     "more dots than the attendee has left": (
-        lambda w: (
+        lambda w: then(
             voting(w),
             w.ok(w.p("cast_vote", vote(w, w.ids[0], "a", points=3))),
             w.rp("cast_vote", vote(w, w.ids[1], "b", points=3)),
-        )[2]
+        )
     ),
     "more than `max_per_proposal` dots of this attendee on one proposal": (
-        lambda w: (voting(w), w.rp("cast_vote", vote(w, w.ids[0], points=4)))[1]
+        lambda w: then(voting(w), w.rp("cast_vote", vote(w, w.ids[0], points=4)))
     ),
     "fewer of the attendee's dots on the proposal than `points`": (
-        lambda w: (voting(w), w.rp("retract_vote", vote(w, w.ids[0])))[1]
+        lambda w: then(voting(w), w.rp("retract_vote", vote(w, w.ids[0])))
     ),
     "`group` of an entry not one of the workshop's group keys": (
-        lambda w: (
+        lambda w: then(
             w.stage("vote"),
             w.rf(
                 "enter_paper",
                 {"source": "hands", "group": "g7", "voters": 2, "counts": {}, "request_id": "p"},
             ),
-        )[1]
+        )
     ),
     "`choices` not the method's shape (a list, or an object of whole numbers)": (
-        lambda w: (
+        lambda w: then(
             voting(w, "points"),
             w.rp("cast_ballot", {"choices": [w.ids[0]], "request_id": "b"}),
-        )[1]
+        )
     ),
     "one proposal listed twice, or two since merged into one": (
-        lambda w: (
+        lambda w: then(
             voting(w, "approval"),
             w.rp("cast_ballot", {"choices": [w.ids[0], w.ids[0]], "request_id": "b"}),
-        )[1]
+        )
     ),
     "a ranking that ranks nothing": (
-        lambda w: (voting(w, "ranking"), w.rp("cast_ballot", {"choices": [], "request_id": "b"}))[1]
+        lambda w: then(
+            voting(w, "ranking"), w.rp("cast_ballot", {"choices": [], "request_id": "b"})
+        )
     ),
     "a ranking longer than `top_k`": (
-        lambda w: (
+        lambda w: then(
             voting(w, "ranking", top_k=2),
             w.rp("cast_ballot", {"choices": w.ids[:3], "request_id": "b"}),
-        )[1]
+        )
     ),
     "points not adding up to `points_total` (exact), or over it": (
-        lambda w: (
+        lambda w: then(
             voting(w, "points"),
             w.rp("cast_ballot", {"choices": {str(w.ids[0]): 60}, "request_id": "b"}),
-        )[1]
+        )
     ),
     "a dot ballot breaking `max_per_proposal`, `dots` or `spend_all`": (
-        lambda w: (
+        lambda w: then(
             voting(w),
             w.rf("enter_assisted_ballot", {"choices": {str(w.ids[0]): 4}, "request_id": "b"}),
-        )[1]
+        )
     ),
     "the stage is not `plan`": lambda w: w.rp(
         "suggest_action", {"priority_id": w.ids[0], "text": "Go", "request_id": "a"}
     ),
     "`priority_id` is not one of the workshop's priorities": (
-        lambda w: (
+        lambda w: then(
             prioritise(w),
             w.rf("add_action", {"priority_id": w.ids[3], "text": "Go", "request_id": "a"}),
-        )[1]
+        )
     ),
     "the attendee has suggested 30 actions": many_suggestions,
     "the plan holds 500 actions": plan_full,
     "the action is unknown or merged into another": (
-        lambda w: (
+        lambda w: then(
             prioritise(w),
             w.rp("volunteer", {"action_id": 999, "helping": True, "request_id": "a"}),
-        )[1]
+        )
     ),
     "offering help with a dropped action": lambda w: dropped_help(w),
     "an edit while the workshop is closed": (
-        lambda w: (
+        lambda w: then(
             closed(w),
             w.rf("edit_proposal", {"proposal_id": w.ids[0], "text": "New words"}),
-        )[1]
+        )
     ),
     "`stage` is not one of the stages": lambda w: w.rf("change_stage", {"stage": "voting"}),
     "a proposal that does not exist in this workshop": lambda w: w.rf(
@@ -456,7 +463,7 @@ DRIVERS: dict[str, Driver] = {
     ),
     "`runoff_of` a round with no tie": untied_round,
     "`runoff_of` with `proposal_ids` that are not one tied group": (
-        lambda w: (
+        lambda w: then(
             tied_round(w),
             w.rf(
                 "start_round",
@@ -467,7 +474,7 @@ DRIVERS: dict[str, Driver] = {
                     "request_id": "r",
                 },
             ),
-        )[1]
+        )
     ),
     "`max_per_proposal` over the round's `dots`": (
         lambda w: w.rf(
@@ -479,10 +486,10 @@ DRIVERS: dict[str, Driver] = {
             "start_round", {"method": "approval", "proposal_ids": [w.ids[0]], "request_id": "r"}
         )
     ),
-    "no visible proposal at all": lambda w: (
+    "no visible proposal at all": lambda w: then(
         [hidden(w, n) for n in range(4)],
         w.rf("start_round", {"method": "approval", "request_id": "r"}),
-    )[1],
+    ),
     "`top_k` over the number of proposals on the ballot": (
         lambda w: w.rf("start_round", {"method": "ranking", "top_k": 5, "request_id": "r"})
     ),
@@ -506,58 +513,58 @@ DRIVERS: dict[str, Driver] = {
     ),
     "the round holds 500 paper and assisted entries": many_entries,
     "`source` not `wall_chart` or `hands`": (
-        lambda w: (
+        lambda w: then(
             w.stage("vote"),
             w.rf("enter_paper", {"source": "email", "voters": 2, "counts": {}, "request_id": "p"}),
-        )[1]
+        )
     ),
     "the round is a ranking": (
-        lambda w: (
+        lambda w: then(
             voting(w, "ranking"),
             w.rf("enter_paper", {"source": "hands", "voters": 2, "counts": {}, "request_id": "p"}),
-        )[1]
+        )
     ),
     "counts more than the people counted could give": (
-        lambda w: (
+        lambda w: then(
             w.stage("vote"),
             w.rf(
                 "enter_paper",
                 {"source": "hands", "voters": 1, "counts": {str(w.ids[0]): 4}, "request_id": "p"},
             ),
-        )[1]
+        )
     ),
     "`kind` not `paper` or `assisted`": (
-        lambda w: (w.stage("vote"), w.rf("withdraw_entry", {"kind": "ballot", "entry_id": 1}))[1]
+        lambda w: then(w.stage("vote"), w.rf("withdraw_entry", {"kind": "ballot", "entry_id": 1}))
     ),
     "no such entry in this round, or already taken back": (
-        lambda w: (w.stage("vote"), w.rf("withdraw_entry", {"kind": "paper", "entry_id": 1}))[1]
+        lambda w: then(w.stage("vote"), w.rf("withdraw_entry", {"kind": "paper", "entry_id": 1}))
     ),
     "`wall_mode` or `results_view` not one of theirs": lambda w: w.rf(
         "set_display", {"results_view": "pie"}
     ),
-    "`status` not one of the statuses": lambda w: (
+    "`status` not one of the statuses": lambda w: then(
         prioritise(w),
         w.rf("edit_action", {"action_id": action(w), "status": "maybe"}),
-    )[1],
+    ),
     "a date not `YYYY-MM-DD`": lambda w: w.rf("set_details", {"held_on": "15/04/2026"}),
     "an action that does not exist in this workshop": lambda w: w.rf(
         "edit_action", {"action_id": 999, "text": "New"}
     ),
     "an action merged into itself": (
-        lambda w: (
+        lambda w: then(
             prioritise(w),
             w.rf("merge_actions", {"survivor_id": (a := action(w)), "absorbed_id": a}),
-        )[1]
+        )
     ),
     "an action already merged": lambda w: merged_twice(w),
     "actions under different priorities": (
-        lambda w: (
+        lambda w: then(
             prioritise(w),
             w.rf(
                 "merge_actions",
                 {"survivor_id": action(w, 0, "A"), "absorbed_id": action(w, 1, "B")},
             ),
-        )[1]
+        )
     ),
 }
 
