@@ -11,7 +11,7 @@
   var timer = new W.Timer($('timer')), ta = $('idea'), joinBtn = $('join-btn');
   joinBtn.disabled = false; /* disabled in the page until this script can send the form */
   var sock = W.connect({code: code, device_id: device}, function () { if (joined) join(false); else render(); }, function () {
-    return (navigator.onLine === false ? 'No connection.' : W.RECONNECTING) + ' What you tap is kept and sent when it is back.';
+    return navigator.onLine === false ? 'No connection: your taps are kept.' : W.RECONNECTING + ' Your taps are kept.';
   });
   W.onOnline = function () { if (state) render(); };
   var live = W.live(sock, {timer: timer, stageSaid: 'Now: ', changed: function (s, t) { state = s; tally = t; render(); }});

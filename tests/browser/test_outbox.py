@@ -92,7 +92,7 @@ def test_two_dots_placed_offline_are_shown_waiting_then_counted_once(
 ) -> None:
     phone = joined_phone(pages, made, expect)
     phone.context.set_offline(True)
-    expect(phone.locator("#banner")).to_contain_text("What you tap is kept")
+    expect(phone.locator("#banner")).to_have_text("No connection: your taps are kept.")
     add(phone, IDEAS[0]).click()
     add(phone, IDEAS[0]).click()
     # Waiting, never counted: the page says so, and the laptop has nothing yet.

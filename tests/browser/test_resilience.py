@@ -22,8 +22,8 @@ from tests.servers import Server
 pytestmark = pytest.mark.browser
 
 IDEAS = ["Peer mentors", "Evening opening hours", "Help with transport to the hubs"]
-RECONNECTING = "Reconnecting to the laptop… What you tap is kept and sent when it is back."
-OFFLINE = "No connection. What you tap is kept and sent when it is back."
+RECONNECTING = "Reconnecting to the laptop… Your taps are kept."
+OFFLINE = "No connection: your taps are kept."
 
 
 def voting_workshop(server: Server, **fields: Any) -> dict[str, Any]:
@@ -50,6 +50,7 @@ def test_a_voting_phone_survives_wifi_drops_and_a_server_restart(
     server = start_server()
     made = voting_workshop(server)
     code = made["code"]
+    wall = pages.open("wall", made["screen_url"], viewport={"width": 1280, "height": 720})
     phone = pages.open("phone", made["join_url"], **PHONE)
     phone.get_by_role("button", name="Join").click()
     dots_left(phone, expect, 5)
@@ -83,8 +84,12 @@ def test_a_voting_phone_survives_wifi_drops_and_a_server_restart(
     # -- the server stops and starts again on the same port and data ----------------------
     server.stop()
     expect(banner).to_have_text(RECONNECTING)
+    # The wall names what is away: the laptop, not the projector's Wi-Fi.
+    expect(wall.locator("#banner")).to_have_text("Reconnecting to the laptop…")
+    pages.shot(wall, "wall-while-the-laptop-is-away", full_page=False)
     server.start()
     expect(banner).to_be_hidden(timeout=30_000)
+    expect(wall.locator("#banner")).to_be_hidden(timeout=30_000)
     dots_left(phone, expect, 2)
     assert phone.evaluate("window.sameDocument") is True, "the page was reloaded"
     pages.shot(phone, "back-after-restart")
