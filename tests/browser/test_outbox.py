@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import NETWORK_NOISE, PHONE, facilitator
+from tests.browser.helpers import NETWORK_NOISE, PHONE, create_workshop, facilitator
 from tests.browser.test_resilience import IDEAS, voting_workshop
 from tests.servers import Server
 
@@ -307,4 +307,89 @@ def test_flapping_wifi_with_taps_and_take_backs_ends_with_page_wall_and_tally_ag
     pages.shot(phone, "after-flapping-phone")
     pages.shot(wall, "after-flapping-wall", full_page=False)
     never_said_not_sent(phone)
+    pages.assert_clean(ignore=NETWORK_NOISE)
+
+
+def test_ideas_ballots_suggestions_and_offers_wait_offline_and_are_sent_once(
+    server: Server, pages: Any, expect: Any
+) -> None:
+    made = create_workshop(server)
+    fac = facilitator(server, made)
+    auth = {"code": made["code"], "token": made["facilitator_token"]}
+
+    def state() -> dict[str, Any]:
+        answer: dict[str, Any] = fac.call("facilitate_workshop", auth)["state"]
+        return answer
+
+    fac.call("change_stage", {"stage": "propose"})
+    phone = pages.open("phone", made["join_url"], **PHONE)
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#stage-h")).to_have_text("Share your ideas")
+    box = phone.locator("#outbox-text")
+
+    # An idea
+    phone.context.set_offline(True)
+    expect(phone.locator("#banner")).to_be_visible()
+    phone.get_by_label("Your idea").fill("A drop-in in Swanley")
+    phone.get_by_role("button", name="Submit").click()
+    expect(phone.locator("#idea-ok")).to_have_text(
+        "Your idea is waiting to send. It will be sent when you are reconnected."
+    )
+    expect(phone.locator("#mine-list")).to_have_text("A drop-in in Swanley (waiting to send)")
+    expect(box).to_have_text(
+        "1 idea waiting to send. Kept on this phone: sent as soon as it reconnects."
+    )
+    phone.context.set_offline(False)
+    expect(phone.locator("#idea-ok")).to_have_text("Thank you. Your idea was sent.")
+    expect(phone.locator("#mine-list")).to_have_text("A drop-in in Swanley")
+    assert [p["text"] for p in state()["proposals"]] == ["A drop-in in Swanley"]
+
+    # A whole ballot
+    fac.call("add_proposal", {"text": "Peer mentors", "request_id": "p1"})
+    fac.call("start_round", {"method": "approval", "request_id": "r-approval"})
+    expect(phone.locator("#b-send")).to_have_text("Send my vote")
+    phone.context.set_offline(True)
+    expect(phone.locator("#banner")).to_be_visible()
+    phone.get_by_role("button", name="Support: Peer mentors").click()
+    phone.get_by_role("button", name="Send my vote").click()
+    expect(phone.locator("#b-status")).to_have_text(
+        "Your vote is waiting to send. It will be sent when you are reconnected."
+    )
+    expect(box).to_contain_text("1 vote waiting to send.")
+    assert state()["tally"]["voters"] == 0
+    phone.context.set_offline(False)
+    expect(phone.locator("#b-status")).to_have_text(
+        "Your vote is in — you can change it until voting closes."
+    )
+    tally = state()["tally"]
+    assert tally["voters"] == 1 and sum(tally["totals"].values()) == 1
+
+    # A suggested action and an offer to help
+    priority = state()["proposals"][1]["id"]
+    fac.call("set_priorities", {"proposal_ids": [priority]})
+    fac.call(
+        "add_action", {"priority_id": priority, "text": "Train peer mentors", "request_id": "a1"}
+    )
+    fac.call("change_stage", {"stage": "plan"})
+    helping = phone.get_by_role("button", name="I can help with: Train peer mentors", exact=True)
+    expect(helping).to_have_attribute("aria-pressed", "false")
+    phone.context.set_offline(True)
+    expect(phone.locator("#banner")).to_be_visible()
+    helping.click()
+    expect(helping).to_have_attribute("aria-pressed", "true")
+    phone.get_by_role("button", name="Suggest an action for priority 1").click()
+    phone.get_by_label("Your suggested action").fill("Ask the library for a room")
+    phone.get_by_role("button", name="Send", exact=True).click()
+    expect(box).to_have_text(
+        "1 suggested action, 1 offer to help waiting to send. "
+        "Kept on this phone: sent as soon as it reconnects."
+    )
+    pages.shot(phone, "plan-waiting-offline")
+    phone.context.set_offline(False)
+    expect(phone.locator("#outbox")).to_be_hidden()
+    expect(phone.get_by_text("Thank you. Your suggestion was sent.")).to_be_visible()
+    actions = {a["text"]: a for a in state()["actions"]}
+    assert set(actions) == {"Train peer mentors", "Ask the library for a room"}
+    assert actions["Train peer mentors"]["volunteers"] == 1
+    fac.close()
     pages.assert_clean(ignore=NETWORK_NOISE)
