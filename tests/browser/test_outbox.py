@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import NETWORK_NOISE, PHONE, create_workshop, facilitator
+from tests.browser.helpers import (
+    NETWORK_NOISE,
+    PHONE,
+    create_workshop,
+    describe,
+    facilitator,
+    run_axe,
+)
 from tests.browser.test_resilience import IDEAS, voting_workshop
 from tests.servers import Server
 
@@ -105,6 +112,8 @@ def test_two_dots_placed_offline_are_shown_waiting_then_counted_once(
     )
     expect(phone.locator("#outbox-list > li")).to_have_count(2)
     assert totals(fac, made)[made["ids"][0]] == 0
+    found = run_axe(phone)
+    assert not found, describe({"phone with waiting dots": found})
     pages.shot(phone, "two-dots-waiting-offline")
 
     phone.context.set_offline(False)
