@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,6 +55,24 @@ def comebacks(samples: list[list]) -> list[int]:
     return found
 
 
+def flap(page: Any, context: Any, seconds: float, period: float) -> int:
+    """Switch the network off and on every period, tapping once per up period; return taps."""
+    add = page.get_by_role("button", name="Add a dot to: Peer mentors", exact=True)
+    add.wait_for()
+    page.evaluate(SAMPLER)
+    taps, offline, started = 0, False, time.monotonic()
+    while time.monotonic() - started < seconds:
+        offline = not offline
+        context.set_offline(offline)
+        flipped = time.monotonic()
+        if not offline:
+            add.click()
+            taps += 1
+        time.sleep(max(0, period - (time.monotonic() - flipped)))
+    context.set_offline(False)
+    return taps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -73,21 +92,7 @@ def main() -> None:
                 page = context.new_page()
                 page.goto(made["join_url"])
                 page.get_by_role("button", name="Join").click()
-                add = page.get_by_role("button", name="Add a dot to: Peer mentors", exact=True)
-                add.wait_for()
-                page.evaluate(SAMPLER)
-                taps = 0
-                started = time.monotonic()
-                offline = False
-                while time.monotonic() - started < args.seconds:
-                    offline = not offline
-                    context.set_offline(offline)
-                    flipped = time.monotonic()
-                    if not offline:
-                        add.click()
-                        taps += 1
-                    time.sleep(max(0, args.period - (time.monotonic() - flipped)))
-                context.set_offline(False)
+                taps = flap(page, context, args.seconds, args.period)
                 samples = page.evaluate("window.samples")
                 page.wait_for_function(f"!localStorage.getItem('workshop.outbox.{made['code']}')")
                 browser.close()
@@ -98,19 +103,16 @@ def main() -> None:
             server.stop()
     up = [connected for online, connected, _ in samples if online]
     back_ms = comebacks(samples)
-    print(
-        json.dumps(
-            {
-                "seconds": args.seconds,
-                "period_s": args.period,
-                "connected_share_of_up_time": round(sum(up) / max(1, len(up)), 2),
-                "back_ms_median": statistics.median(back_ms) if back_ms else None,
-                "back_ms": back_ms,
-                "taps": taps,
-                "counted": sum(tally["totals"].values()),
-            }
-        )
-    )
+    result = {
+        "seconds": args.seconds,
+        "period_s": args.period,
+        "connected_share_of_up_time": round(sum(up) / max(1, len(up)), 2),
+        "back_ms_median": statistics.median(back_ms) if back_ms else None,
+        "back_ms": back_ms,
+        "taps": taps,
+        "counted": sum(tally["totals"].values()),
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
