@@ -4,7 +4,8 @@
    the person cancelling it before it was ever sent. */
 W.outbox = function (sock, code, on) {
   'use strict';
-  var KEY = 'workshop.outbox.' + code, WAIT = 8000, mem = [], busy = null, ready = false, again = null, tries = {};
+  /* WAIT is long because a busy laptop may take seconds to answer, and a resend adds to its load */
+  var KEY = 'workshop.outbox.' + code, WAIT = 15000, mem = [], busy = null, ready = false, again = null, tries = {}, lost = 0;
   var kept = W.store.set(KEY + '.probe', '1');
   W.store.del(KEY + '.probe');
 
@@ -34,7 +35,9 @@ W.outbox = function (sock, code, on) {
     if (!it.sent) change(function (items) { var i = find(items, it.id); if (i >= 0) items[i].sent = true; });
     sock.timeout(WAIT).emit(it.name, it.payload, function (err, ack) {
       busy = null;
-      if (err) { on.changed(); later(1000); return; } /* no answer: its fate is unknown, so it stays */
+      /* no answer: its fate is unknown, so it stays, and goes again (less often each time) */
+      if (err) { lost++; on.changed(); later(Math.min(10000, 1000 * lost)); return; }
+      lost = 0;
       var n = tries[it.id] = (tries[it.id] || 0) + 1;
       if (ack && ack.ok === false && (ack.reason === 'rate_limited' || (ack.reason === 'server_error' && n < 3))) {
         on.changed();
@@ -70,7 +73,7 @@ W.outbox = function (sock, code, on) {
     items: list,
     sent: sent,
     /* after each (re)join: the connection is bound, send what waits */
-    start: function () { ready = true; pump(); }
+    start: function () { ready = true; lost = 0; pump(); }
   };
 };
 

@@ -37,7 +37,12 @@
       box.start(); /* bound again: send what waits, in order */
     }
     if (form) W.cmd(sock, 'join_workshop', p, ok, function () { joinBtn.disabled = false; });
-    else sock.timeout(10000).emit('join_workshop', p, function (err, ack) { if (!err && ack && ack.ok) ok(ack); });
+    else {
+      sock.timeout(15000).emit('join_workshop', p, function (err, ack) {
+        if (!err && ack && ack.ok) ok(ack);
+        else if (err && sock.connected) setTimeout(function () { if (sock.connected) join(false); }, 2000); /* a slow laptop */
+      });
+    }
   }
 
   /* The laptop's answer to an outbox item: its word is final. */
