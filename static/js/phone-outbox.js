@@ -44,7 +44,8 @@ W.outbox = function (sock, code, on) {
         later(1500 * n);
         return;
       }
-      if (ack && ack.ok === false && ack.reason === 'forbidden') { ready = false; on.changed(); on.rejoin(); return; }
+      /* not bound (joined) on this connection: join again, then retry once */
+      if (ack && ack.ok === false && ack.reason === 'forbidden' && n < 2) { ready = false; on.changed(); on.rejoin(); return; }
       drop(it.id);
       if (ack && ack.ok !== false) on.done(it, ack); else on.refused(it, ack || {});
       pump();
