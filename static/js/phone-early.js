@@ -1,7 +1,5 @@
-/* Opens the phone's WebSocket while the rest of the page downloads, then hands it to
-   Socket.IO when that asks for exactly this address. On slow 3G the handshake's round trip
-   (about half a second) then overlaps the download instead of following it. Socket.IO takes
-   its WebSocket constructor when it loads, so this script must run before it. */
+/* Opens the WebSocket while the page downloads (on slow 3G its round trip then overlaps the
+   download) and hands it to Socket.IO, which takes its constructor when it loads: run first. */
 (function () {
   'use strict';
   var Real = window.WebSocket, early = null, missed = [], handed = false;
