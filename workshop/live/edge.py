@@ -31,6 +31,7 @@ from workshop.usecases.events import (
     PersonalChanged,
     WorkshopClosed,
 )
+from workshop.usecases.snapshots import head_count
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +247,7 @@ class Edge:
                 emit(STATE_CHANGED, state, to=room(code, audience))
             tallies = {audience: state["tally"] for audience, state in states.items()}
             screen = states["screen"]
-            attendance = {"joined": screen["joined"], "by_group": screen["by_group"]}
+            attendance = head_count(screen["by_group"])
         if dirty.tally:
             for audience, tally in (tallies or self.audiences.tally(code)).items():
                 if tally is not None:  # phones hear nothing until results are revealed
