@@ -166,10 +166,5 @@ def test_device_ids_of_other_lengths_or_characters_fail(bad: str) -> None:
     assert DEVICE_ID_PATTERN.match(bad) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: DEVICE_ID_PATTERN ends in `$`, which also matches before a final newline, "
-    "so a 16-64 character id followed by a newline passes (fullmatch or \\Z would not)",
-)
 def test_a_device_id_with_a_trailing_newline_fails() -> None:
     assert DEVICE_ID_PATTERN.match("a" * 16 + "\n") is None

@@ -150,11 +150,6 @@ def test_a_device_id_is_optional_but_checked_when_given() -> None:
         assert refused(valid.device_id, bad) == sentence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: DEVICE_ID_PATTERN and REQUEST_ID_PATTERN end in `$`, which also matches "
-    "before a final newline: an id with a trailing newline is accepted and stored as given",
-)
 @pytest.mark.parametrize(
     ("check", "value"),
     [(valid.device_id, "a" * 16 + "\n"), (valid.request_id, "r-1\n")],
