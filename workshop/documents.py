@@ -8,6 +8,7 @@ from typing import Any
 from .domain.actions import Action, ActionStatus
 from .domain.model import Group, Stage, Workshop
 from .domain.planning import merged_children
+from .domain.rounds import support_round
 from .domain.voting import counts_for, rank
 from .results import count_round, dot_support
 from .round_documents import renumbered_rounds, round_document
@@ -55,10 +56,25 @@ class PlanDocuments:
             for round_ in rounds
         ]
 
+    def _carried_from(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
+        """Return the meeting (and its round) a follow-up's carried dots were counted in."""
+        source = tx.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
+        if source is None:
+            return None
+        origins = tx.proposals(workshop.id).values()
+        chosen = [p.origin_id for p in origins if p.origin_id is not None]
+        return {
+            "title": source.title,
+            "place": source.place,
+            "held_on": source.held_on.isoformat() if source.held_on else None,
+            "round": support_round(tx.rounds_of(source.id), chosen).number,
+        }
+
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
         proposals = tx.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
-        support = dot_support(tx, workshop.id, proposals).result
+        counted = dot_support(tx, workshop.id, proposals)
+        support = counted.result
         totals = support.totals
         by_group: dict[int, dict[str, int]] = {}
         for key, scores in support.by_group.items():
@@ -126,7 +142,9 @@ class PlanDocuments:
                 "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
                 "attendance": dict(sorted(attendance.items())),
                 "joined": sum(attendance.values()),
+                "carried_from": self._carried_from(tx, workshop),
             },
+            "support_round": counted.round.number,
             "proposals": entries,
             "actions": actions,
             "rounds": tx.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),

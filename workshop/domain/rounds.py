@@ -7,7 +7,7 @@ final ranking round on the top eight both stay in the record with their own resu
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from ..errors import InvalidInput
@@ -129,3 +129,21 @@ def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
     if top < 1:
         raise InvalidInput("Take at least one proposal into the next round.")
     return [row.proposal_id for row in ranking if row.rank <= top]
+
+
+
+def support_round(rounds: Sequence[Round], priorities: Collection[int] = ()) -> Round:
+    """Return the dot round whose dots are a plan's support: the last that held every priority.
+
+    A run-off or a shortlist holds only some proposals, so counting support from one
+    that left a priority out would give that priority nothing. Round 1 is always a dot
+    round on every proposal, so there is always one to fall back on.
+    """
+    dots = [r for r in rounds if r.method is Method.DOTS]
+    held = [
+        r
+        for r in dots
+        if r.runoff_of is None
+        and (r.rules.proposal_ids is None or set(priorities) <= r.rules.proposal_ids)
+    ]
+    return (held or dots)[-1]
