@@ -75,7 +75,7 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
     code, ids, tally = two_rounds(service)
     document = app.extensions["workshop.documents"].workshop(code)
     markdown = export.markdown(document)
-    assert "Ranked by round 2 (Ranking): borda points from that round" in markdown
+    assert "Ranked by round 2 (Ranking): Borda points from that round" in markdown
     head, rows = table_after(markdown, "## Priorities")
     assert head[:3] == ["Rank", "Priority", "Borda points"]
     assert head[3:] == ["A", "B", "No group given"]
@@ -96,7 +96,7 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
     # The text chart and the SVG follow the rank and show the same numbers.
     chart = markdown.split("```text", 1)[1].split("```", 1)[0]
     assert [float(line.split()[-1]) for line in chart.strip().splitlines()] == scores
-    assert "Chart: borda points in round 2, in the order of the priorities." in markdown
+    assert "Chart: Borda points in round 2, in the order of the priorities." in markdown
     svg = export.svg_chart(document)
     drawn = re.findall(r'font-size="14">([0-9.]+)</text>', svg)
     assert [float(n) for n in drawn] == scores

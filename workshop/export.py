@@ -164,7 +164,8 @@ def _all_proposals(document: dict[str, Any]) -> list[str]:
     return [*lines, "", "Ties share a rank (shown as =) and are listed in the order proposed.", ""]
 
 
-def _heading_place(workshop: dict[str, Any]) -> str:
+def heading_place(workshop: dict[str, Any]) -> str:
+    """Return a meeting's place and long date, as the plan's heading line says them."""
     parts = [escape(workshop["place"])] if workshop["place"] else []
     if workshop["held_on"]:
         parts.append(long_date_label(_day(workshop["held_on"])))
@@ -185,7 +186,7 @@ def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
         }
     )
     lines += [f"# {escape(workshop['title'])}", ""]
-    if where := _heading_place(workshop):
+    if where := heading_place(workshop):
         lines += [where + ".", ""]
     lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
     lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
@@ -245,7 +246,7 @@ def series_markdown(series: dict[str, Any]) -> str:
 
 
 def _meeting_name(workshop: dict[str, Any]) -> str:
-    return _heading_place(workshop) or escape(workshop["title"])
+    return heading_place(workshop) or escape(workshop["title"])
 
 
 CSV_COLUMNS = [

@@ -11,6 +11,7 @@ from typing import Any
 from .domain import planning, stages, timers
 from .domain.methods import Method
 from .domain.model import Stage, Workshop
+from .domain.rounds import round_at
 from .domain.voting import DotBudget
 from .errors import Conflict, NotFound
 from .events import Answer, Event, PersonalChanged, StateChanged, TallyChanged, WorkshopClosed
@@ -34,10 +35,19 @@ class Facilitation:
             events = change(tx, workshop)
             return Answer({"ok": True}, [StateChanged(workshop.id, code), *events])
 
-    def change_stage(self, code: str, stage: Stage) -> Answer:
-        """Move the workshop to any stage, forward or back; nothing is lost."""
+    def change_stage(self, code: str, stage: Stage, round_number: int | None = None) -> Answer:
+        """Move the workshop to any stage, forward or back; nothing is lost.
+
+        With a round number (vote and results only) that round becomes the current one,
+        so Back from round 2's voting returns to round 1's results.
+        """
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            if round_number is not None:
+                chosen = round_at(tx.rounds_of(workshop.id), stage, round_number)
+                if chosen.id != workshop.current_round_id:
+                    tx.set_current_round(workshop.id, chosen.id)
+                    workshop.current_round_id = chosen.id
             workshop.stage = stage
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True

@@ -19,6 +19,11 @@ NO_GROUP = "No group given"
 SCORE_NAMES = {"dots": "Dots", "approval": "Approvals", "ranking": "Borda points", "points": "Points"}
 
 
+def _lower(name: str) -> str:
+    """Return a column heading inside a sentence: "dots", but "Borda points" keeps its name."""
+    return name if name.startswith("Borda") else name.lower()
+
+
 @dataclass
 class PriorityRow:
     """One priority: its rank, its support in the table's round, per group, and carried dots."""
@@ -122,7 +127,7 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
         name = SCORE_NAMES.get(entry["method"], "Score")
         source = (
             f"Ranked by round {entry['number']} ({escape(entry['method_label'])}): "
-            f"{name.lower()} from that round, and each group's share of them."
+            f"{_lower(name)} from that round, and each group's share of them."
         )
         score = {i: results[i]["score"] for i in ids}
         groups = {i: dict(results[i]["by_group"]) for i in ids}
@@ -146,7 +151,7 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
     if table.carried:
         table.carried_note = _carried_note(document)
     round_words = f" in round {entry['number']}" if entry is not None else ""
-    table.chart_name = (name.lower() + round_words) if name else "dots carried"
+    table.chart_name = (_lower(name) + round_words) if name else "dots carried"
     if not name and not table.carried:
         table.source = "Nobody has voted on these priorities yet."
     return table

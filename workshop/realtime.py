@@ -423,7 +423,10 @@ class Realtime(PlanHandlers, RoundHandlers):
     def change_stage(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Move the workshop to a stage; every room gets a new snapshot."""
         stage: Stage = parse_stage(data.get("stage"))
-        return self._answer(self.service.change_stage(f.code, stage))
+        number = data.get("round")
+        if number is not None:
+            number = valid.integer(number, "round", 1, 1_000)
+        return self._answer(self.service.change_stage(f.code, stage, number))
 
     def reveal_proposals(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Show or hide the proposals on the wall and phones."""

@@ -141,6 +141,12 @@ class RoundQueries:
             )
         return round_id
 
+    def set_current_round(self, workshop_id: int, round_id: int) -> None:
+        """Make an earlier (or later) round the one phones, wall and console show."""
+        self.conn.execute(
+            update(workshops).where(workshops.c.id == workshop_id).values(current_round_id=round_id)
+        )
+
     def round_by_id(self, round_id: int) -> Round:
         """Load one round."""
         return round_from_row(self.conn.execute(ROUND_BY_ID, {"id": round_id}).one())

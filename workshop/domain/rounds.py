@@ -10,9 +10,9 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from .methods import Method, RoundRules, eligible
-from .model import Proposal
+from .model import Proposal, Stage
 from .voting import RankedRow
 
 WALL_MODES = ("results", "participation")
@@ -147,3 +147,13 @@ def support_round(rounds: Sequence[Round], priorities: Collection[int] = ()) -> 
         and (r.rules.proposal_ids is None or set(priorities) <= r.rules.proposal_ids)
     ]
     return (held or dots)[-1]
+
+
+def round_at(rounds: Sequence[Round], stage: Stage, number: int) -> Round:
+    """Return the round a stage change names, or refuse in words."""
+    if stage not in (Stage.VOTE, Stage.RESULTS):
+        raise InvalidInput("Name a round only when moving to voting or to results.")
+    for round_ in rounds:
+        if round_.number == number:
+            return round_
+    raise NotFound(f"There is no round {number} in this workshop.")
