@@ -57,9 +57,9 @@ def two_rounds(service: WorkshopService) -> tuple[str, list[int], dict[str, Any]
     for person, choices in dots.items():
         for n, pid in enumerate(choices):
             service.cast_vote(made.code, people[person], ids[pid], 1, f"d{person}-{n}")
-    ranking = service.start_round(
-        made.code, Method.RANKING, "r2", settings={"top_k": 3}
-    ).ack["round_id"]
+    ranking = service.start_round(made.code, Method.RANKING, "r2", settings={"top_k": 3}).ack[
+        "round_id"
+    ]
     orders = [[0, 1, 2], [0, 2, 1], [0, 3, 2], [1, 0, 2], [0, 1, 3], [2, 0, 1]]
     for person, order in enumerate(orders):
         service.cast_ballot(made.code, people[person], ranking, [ids[i] for i in order], "b")
@@ -91,7 +91,8 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
     assert scores == sorted(scores, reverse=True)
     # Round 1's dots do not fall in round 2's order (1 dot at rank 2, 6 at rank 3): showing
     # them beside round 2's ranks is the table that did not add up.
-    by_rank = sorted((p for p in document["proposals"] if p["priority_rank"]), key=lambda p: p["priority_rank"])
+    chosen = [p for p in document["proposals"] if p["priority_rank"]]
+    by_rank = sorted(chosen, key=lambda p: p["priority_rank"])
     assert [p["points"] for p in by_rank] == [4, 1, 6]
     # The text chart and the SVG follow the rank and show the same numbers.
     chart = markdown.split("```text", 1)[1].split("```", 1)[0]

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from .domain.actions import long_date_label
 from .text_escape import escape
 
 NO_GROUP = "No group given"
-SCORE_NAMES = {"dots": "Dots", "approval": "Approvals", "ranking": "Borda points", "points": "Points"}
+SCORE_NAMES = {
+    "dots": "Dots",
+    "approval": "Approvals",
+    "ranking": "Borda points",
+    "points": "Points",
+}
 
 
 def _lower(name: str) -> str:
@@ -73,7 +79,7 @@ def priorities(document: dict[str, Any]) -> list[dict[str, Any]]:
 def _agrees(entry: dict[str, Any], ids: list[int]) -> bool:
     scores = {row["id"]: row["score"] for row in entry["results"]}
     ordered = [scores[i] for i in ids]
-    return all(a >= b for a, b in zip(ordered, ordered[1:], strict=False))
+    return all(a >= b for a, b in pairwise(ordered))
 
 
 def deciding_round(document: dict[str, Any], ids: list[int]) -> dict[str, Any] | None:
@@ -141,7 +147,9 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
         score = {i: 0 for i in ids}
         groups = {i: {} for i in ids}
     rows = [
-        PriorityRow(p["priority_rank"], p["text"], score[p["id"]], groups[p["id"]], p["carried_points"])
+        PriorityRow(
+            p["priority_rank"], p["text"], score[p["id"]], groups[p["id"]], p["carried_points"]
+        )
         for p in chosen
     ]
     labels = {g["key"]: g["label"] for g in document["workshop"]["groups"]}

@@ -67,9 +67,8 @@ def plan_page(workshop: Any) -> Any:
         "place": workshop.place,
         "held_on_label": long_date_label(workshop.held_on),
     }
-    where = export.heading_place(
-        {"place": workshop.place, "held_on": workshop.held_on.isoformat() if workshop.held_on else None}
-    )
+    held_on = workshop.held_on.isoformat() if workshop.held_on else None
+    where = export.heading_place({"place": workshop.place, "held_on": held_on})
     text = public_plan_text(workshop.code)
     return render_template(
         "plan.html", workshop=context, plan_html=plan_html(text, where + "." if where else "")

@@ -51,7 +51,8 @@ SMALL_TEXT = """() => {
     const r = e.getBoundingClientRect();
     if (!r.width || !r.height || r.bottom < 0 || r.top > innerHeight) continue;
     const size = parseFloat(getComputedStyle(e).fontSize);
-    if (size < 24) out.push(`${e.tagName}.${e.className}: ${size}px "${e.textContent.trim().slice(0, 40)}"`);
+    const text = e.textContent.trim().slice(0, 40);
+    if (size < 24) out.push(`${e.tagName}.${e.className}: ${size}px "${text}"`);
   }
   return out;
 }"""
@@ -60,7 +61,8 @@ SMALL_TEXT = """() => {
 CUT_TITLES = """() => {
   const main = document.getElementById('main').getBoundingClientRect(), out = [];
   const seen = [];
-  for (const e of document.querySelectorAll('#s-list .ptext, #s-list .a-text, h1, #s-h, #s-extra, #s-foot, #s-more')) {
+  const titles = '#s-list .ptext, #s-list .a-text, h1, #s-h, #s-extra, #s-foot, #s-more';
+  for (const e of document.querySelectorAll(titles)) {
     if (e.closest('[hidden]') || !e.textContent.trim()) continue;
     const box = e.getBoundingClientRect(), bottom = Math.min(box.bottom, main.bottom) + 1;
     const text = e.firstChild && e.firstChild.nodeType === 3 ? e.firstChild : null;
@@ -74,7 +76,8 @@ CUT_TITLES = """() => {
     }
     const full = text.textContent.trim().length;
     seen.push(e.id || e.className);
-    if (shown < Math.min(40, full)) out.push(`${e.id || e.className}: ${shown} of ${full} "${text.textContent.slice(0, 50)}"`);
+    const name = `${e.id || e.className}: ${shown} of ${full} "${text.textContent.slice(0, 50)}"`;
+    if (shown < Math.min(40, full)) out.push(name);
   }
   return {cut: out, seen: seen.length};
 }"""

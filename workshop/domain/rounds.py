@@ -131,7 +131,6 @@ def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
     return [row.proposal_id for row in ranking if row.rank <= top]
 
 
-
 def support_round(rounds: Sequence[Round], priorities: Collection[int] = ()) -> Round:
     """Return the dot round whose dots are a plan's support: the last that held every priority.
 
