@@ -89,6 +89,8 @@ def _bars(table: PriorityTable) -> list[tuple[PriorityRow, float, int]]:
 
 
 def _chart(table: PriorityTable) -> list[str]:
+    if not any(value for _, value, _ in _bars(table)):
+        return []  # no support anywhere: a chart of empty bars says nothing
     lines = [f"Chart: {table.chart_name}, in the order of the priorities.", "", "```text"]
     for r, value, length in _bars(table):
         label = unicodedata.normalize("NFC", " ".join(r.text.split()))

@@ -107,7 +107,7 @@
     row.appendChild(minus);
     row.appendChild(mine);
     row.appendChild(plus);
-    li.appendChild(row);
+    li.insertBefore(row, li.firstChild); /* floats right: the text wraps beside and under it */
     minus.addEventListener('click', function () {
       if (!W.off(minus)) vote(p.id, false);
       else W.showMsg(W.online ? 'You have no dots on this idea to take back.' : W.DROPPED);
@@ -120,8 +120,10 @@
     return li;
   }
   function updCard(li, p) {
-    var n = myVotes()[p.id] || 0, b = li.querySelectorAll('button'), name = W.short(p.text);
-    fill(li, p);
+    var n = myVotes()[p.id] || 0, b = li.querySelectorAll('button'), name = W.short(p.text), a = li.querySelector('.also');
+    li.querySelector('.ptext').textContent = p.text;
+    a.textContent = W.also(p);
+    a.hidden = !a.textContent;
     li.querySelector('.mine .n').textContent = String(n);
     li.classList.toggle('voted', n > 0);
     b[0].setAttribute('aria-label', 'Take back a dot from: ' + name);
