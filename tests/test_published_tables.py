@@ -139,7 +139,7 @@ def test_a_follow_up_carries_dots_from_the_last_full_dot_round_and_says_which(
     dots = {p["text"]: p["points"] for p in first["proposals"] if p["priority_rank"]}
     assert carried == dots and all(carried.values())
     markdown = export.markdown(document)
-    assert "Dots carried: counted in round 1 at the earlier meeting (Youth review)." in markdown
+    assert "Dots carried: counted in round 1 at Youth review." in markdown
     assert "Nobody voted at this meeting: support is the dots carried." in markdown
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from .domain.actions import Action, ActionStatus
 from .domain.model import Group, Stage, Workshop
 from .domain.planning import merged_children
-from .domain.rounds import support_round
 from .domain.voting import counts_for, rank
 from .results import count_round, dot_support
 from .round_documents import renumbered_rounds, round_document
@@ -56,19 +55,29 @@ class PlanDocuments:
             for round_ in rounds
         ]
 
-    def _carried_from(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
-        """Return the meeting (and its round) a follow-up's carried dots were counted in."""
+    def _carried_from(self, tx: Tx, workshop: Workshop) -> list[dict[str, Any]]:
+        """Return the earlier meetings whose dots a follow-up carries, each with its round.
+
+        Carried dots add up along the series, so every earlier meeting whose support
+        round had dots on the priorities is named, oldest first.
+        """
+        found = []
         source = tx.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
-        if source is None:
-            return None
-        origins = tx.proposals(workshop.id).values()
-        chosen = [p.origin_id for p in origins if p.origin_id is not None]
-        return {
-            "title": source.title,
-            "place": source.place,
-            "held_on": source.held_on.isoformat() if source.held_on else None,
-            "round": support_round(tx.rounds_of(source.id), chosen).number,
-        }
+        while source is not None and len(found) < 50:
+            proposals = tx.proposals(source.id)
+            counted = dot_support(tx, source.id, proposals)
+            chosen = {p.id for p in proposals.values() if p.priority_rank is not None}
+            if any(n for pid, n in counted.result.totals.items() if pid in chosen):
+                found.append(
+                    {
+                        "title": source.title,
+                        "place": source.place,
+                        "held_on": source.held_on.isoformat() if source.held_on else None,
+                        "round": counted.round.number,
+                    }
+                )
+            source = tx.find_workshop_by_id(source.follows_id) if source.follows_id else None
+        return found[::-1]
 
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
         proposals = tx.proposals(workshop.id)

@@ -107,13 +107,13 @@ def meeting_name(info: dict[str, Any]) -> str:
 
 
 def _carried_note(document: dict[str, Any]) -> str:
-    source = document["workshop"].get("carried_from")
-    if not source:
-        return "Dots carried: the dots each priority had at the earlier meeting."
-    return (
-        f"Dots carried: counted in round {source['round']} at the earlier meeting "
-        f"({escape(meeting_name(source))})."
+    sources = document["workshop"].get("carried_from") or []
+    if not sources:
+        return "Dots carried: the dots each priority had at the earlier meetings."
+    where = " and ".join(
+        f"in round {source['round']} at {escape(meeting_name(source))}" for source in sources
     )
+    return f"Dots carried: counted {where}."
 
 
 def _group_keys(document: dict[str, Any], rows: list[PriorityRow]) -> list[str]:
