@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Flask
 
-from workshop import export
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.services import WorkshopService
+from workshop.exports import formats as export
+from workshop.usecases.workshops import WorkshopService
 
 TEXTS = [
     "Reach the villages beyond the three hub towns",

@@ -10,10 +10,10 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from ..errors import InvalidInput, NotFound
-from .methods import Method, RoundRules, eligible
-from .model import Proposal, Stage
-from .voting import RankedRow
+from workshop.domain.errors import Conflict, InvalidInput, NotFound, WrongStage
+from workshop.domain.methods import Method, RoundRules, eligible
+from workshop.domain.model import Proposal, Stage
+from workshop.domain.voting import RankedRow, votable_target
 
 WALL_MODES = ("results", "participation")
 RESULTS_VIEWS = ("overall", "groups", "balanced")
@@ -156,3 +156,29 @@ def round_at(rounds: Sequence[Round], stage: Stage, number: int) -> Round:
         if round_.number == number:
             return round_
     raise NotFound(f"There is no round {number} in this workshop.")
+
+
+def check_round_is(round_: Round, round_id: int | None) -> None:
+    """Refuse a vote meant for another round (a phone that has not caught up yet)."""
+    if round_id is not None and round_id != round_.id:
+        raise Conflict(
+            f"That vote was for an earlier round: round {round_.number} is open now. "
+            "Refresh to see its ballot."
+        )
+
+
+def on_ballot(proposal_id: int, rules: RoundRules, proposals: Mapping[int, Proposal]) -> int:
+    """Return the survivor a vote on proposal_id counts for in this round, or refuse."""
+    target = votable_target(proposal_id, proposals)
+    if target not in eligible(rules, proposals):
+        raise InvalidInput("That proposal is not part of this round: pick one on the ballot.")
+    return target
+
+
+def require_counting(stage: Stage) -> None:
+    """Refuse a paper count or assisted ballot outside voting and results."""
+    if stage not in (Stage.VOTE, Stage.RESULTS):
+        raise WrongStage(
+            "Paper and assisted votes are counted during voting or results: "
+            "move the workshop to one of those stages first."
+        )
