@@ -40,14 +40,22 @@ W.wallFit = (function () {
       rows(box).forEach(function (li) { li.hidden = false; });
       if (fits(main)) return;
     }
-    var all = rows(box), total = all.length, shown;
+    var all = rows(box), total = all.length, shown, tied = false;
+    function rank(li) { var r = li && li.querySelector('.rank'); return r ? r.textContent : ''; }
     function text(cut) {
-      return (cut ? W.plural(cut, 'more proposal', 'more proposals') + ' with less support ' + (cut === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
+      return (cut ? W.plural(cut, 'more proposal', 'more proposals') + (tied ? ', ties at the cut among them,' : ' with less support') +
+        ' ' + (cut === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
     }
-    say(more, text(total)); /* room for the line while measuring */
+    say(more, text(total) + ' ties at the cut among them,'); /* room for the line while measuring */
     shown = showFrom(box, main, 0);
     say(more, text(total - shown));
     while (!fits(main) && shown > 1) { all[--shown].hidden = true; say(more, text(total - shown)); }
+    /* a tie is never split by the cut: tied proposals are shown together or not at all */
+    while (shown > 1 && shown < total && rank(all[shown]).charAt(0) === '=' && rank(all[shown]) === rank(all[shown - 1])) {
+      all[--shown].hidden = true;
+      tied = true;
+    }
+    say(more, text(total - shown));
   }
 
   /* Ideas and the plan: each step in turn, then pages that turn by themselves, so

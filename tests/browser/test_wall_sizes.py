@@ -83,6 +83,16 @@ CUT_TITLES = """() => {
 }"""
 
 
+# A tie the cut splits: the last row shown and the first left out share a rank like "=3".
+SPLIT_TIE = """() => {
+  const rows = [...document.querySelectorAll('#s-list > li:not(.s-ghead)')];
+  const rank = li => (li.querySelector('.rank') || {}).textContent || '';
+  const last = rows.findLastIndex(li => !li.hidden), next = rows[last + 1];
+  return last > 0 && next && rank(next).startsWith('=') && rank(next) === rank(rows[last])
+    ? rank(next) : '';
+}"""
+
+
 def room(server: Server) -> dict[str, Any]:
     """Make the youth review: 10 phones in groups (two with none), 14 proposals."""
     made = create_workshop(server, "Youth services review", groups=GROUPS, place="Tonbridge")
@@ -122,6 +132,8 @@ def check(page: Any, pages: Any, name: str) -> list[str]:
         cut = page.evaluate(CUT_TITLES)
         found += [f"{name} {width}x{height}: under 24 px: {s}" for s in small]
         found += [f"{name} {width}x{height}: cut: {c}" for c in cut["cut"]]
+        if split := page.evaluate(SPLIT_TIE):
+            found.append(f"{name} {width}x{height}: the cut splits the tie at {split}")
     return found
 
 
