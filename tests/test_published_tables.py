@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask
-
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
 from workshop.exports import formats as export
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 TEXTS = [
     "Reach the villages beyond the three hub towns",
@@ -36,44 +34,46 @@ def table_after(markdown: str, heading: str) -> tuple[list[str], list[list[str]]
     return block[0], block[2:]
 
 
-def two_rounds(service: WorkshopService) -> tuple[str, list[int], dict[str, Any]]:
+def two_rounds(service: UseCases) -> tuple[str, list[int], dict[str, Any]]:
     """Round 1 by dots puts C first; round 2, a ranking, puts A first. Priorities from round 2.
 
     Six people: two in each group and two who gave no group.
     """
-    made = service.create_workshop("Youth review", dots=5, max_per_proposal=3, groups=["A", "B"])
+    made = service.workshops.create_workshop(
+        "Youth review", dots=5, max_per_proposal=3, groups=["A", "B"]
+    )
     TOKENS[made.code] = made.token
     people = [
-        service.join(made.code, f"device-{i:012d}", None, group)[0].participant_id
+        service.workshops.join(made.code, f"device-{i:012d}", None, group)[0].participant_id
         for i, group in enumerate(["g1", "g1", "g2", "g2", None, None])
     ]
-    service.change_stage(made.code, Stage.PROPOSE)
+    service.facilitation.change_stage(made.code, Stage.PROPOSE)
     ids = [
-        service.submit_proposal(made.code, people[0], text, f"p{i}").ack["proposal_id"]
+        service.workshops.submit_proposal(made.code, people[0], text, f"p{i}").ack["proposal_id"]
         for i, text in enumerate(TEXTS)
     ]
-    service.change_stage(made.code, Stage.VOTE)
+    service.facilitation.change_stage(made.code, Stage.VOTE)
     dots = {0: [2, 2], 1: [2, 3], 2: [0, 0, 3], 3: [3, 3], 4: [2, 2, 2], 5: [1, 0, 0]}
     for person, choices in dots.items():
         for n, pid in enumerate(choices):
-            service.cast_vote(made.code, people[person], ids[pid], 1, f"d{person}-{n}")
-    ranking = service.start_round(made.code, Method.RANKING, "r2", settings={"top_k": 3}).ack[
-        "round_id"
-    ]
+            service.workshops.cast_vote(made.code, people[person], ids[pid], 1, f"d{person}-{n}")
+    ranking = service.rounds.start_round(
+        made.code, Method.RANKING, "r2", settings={"top_k": 3}
+    ).ack["round_id"]
     orders = [[0, 1, 2], [0, 2, 1], [0, 3, 2], [1, 0, 2], [0, 1, 3], [2, 0, 1]]
     for person, order in enumerate(orders):
-        service.cast_ballot(made.code, people[person], ranking, [ids[i] for i in order], "b")
-    tally = service.tally(made.code)["facilitator"]
+        service.rounds.cast_ballot(made.code, people[person], ranking, [ids[i] for i in order], "b")
+    tally = service.audiences.tally(made.code)["facilitator"]
     chosen = [row["proposal_id"] for row in tally["ranking"]][:3]
-    service.set_priorities(made.code, chosen)
+    service.facilitation.set_priorities(made.code, chosen)
     return made.code, ids, tally
 
 
 def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_add_up(
-    app: Flask, service: WorkshopService
+    service: UseCases,
 ) -> None:
     code, ids, tally = two_rounds(service)
-    document = app.extensions["workshop.documents"].workshop(code)
+    document = service.documents.workshop(code)
     markdown = export.markdown(document)
     assert "Ranked by round 2 (Ranking): Borda points from that round" in markdown
     head, rows = table_after(markdown, "## Priorities")
@@ -104,11 +104,9 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
     assert "Borda points in round 2" in svg
 
 
-def test_every_round_table_has_a_no_group_column_that_makes_rows_add_up(
-    app: Flask, service: WorkshopService
-) -> None:
+def test_every_round_table_has_a_no_group_column_that_makes_rows_add_up(service: UseCases) -> None:
     code, _, _ = two_rounds(service)
-    markdown = export.markdown(app.extensions["workshop.documents"].workshop(code))
+    markdown = export.markdown(service.documents.workshop(code))
     for heading in ("### Round 1: Dot voting", "### Round 2: Ranking"):
         head, rows = table_after(markdown, heading)
         groups = head.index("Balanced rank")
@@ -117,25 +115,23 @@ def test_every_round_table_has_a_no_group_column_that_makes_rows_add_up(
             assert sum(float(c) for c in row[3:groups]) == float(row[2]), (heading, row)
 
 
-def test_dots_in_the_all_proposals_table_say_their_round(
-    app: Flask, service: WorkshopService
-) -> None:
+def test_dots_in_the_all_proposals_table_say_their_round(service: UseCases) -> None:
     code, _, _ = two_rounds(service)
-    markdown = export.markdown(app.extensions["workshop.documents"].workshop(code))
+    markdown = export.markdown(service.documents.workshop(code))
     assert "## All proposals\n\nRanked by the dots in round 1." in markdown
 
 
 def test_a_follow_up_carries_dots_from_the_last_full_dot_round_and_says_which(
-    app: Flask, service: WorkshopService
+    service: UseCases,
 ) -> None:
     code, ids, _ = two_rounds(service)
     # A dot run-off of two proposals after the ranking: it must not zero everyone else.
-    service.start_round(code, Method.DOTS, "r3", proposal_ids=[ids[1], ids[2]])
-    plans = app.extensions["workshop.plans"]
+    service.rounds.start_round(code, Method.DOTS, "r3", proposal_ids=[ids[1], ids[2]])
+    plans = service.plans
     follow = plans.create_follow_up(code, TOKENS[code], "Gravesend follow-up", "Gravesend", None)
-    document = app.extensions["workshop.documents"].workshop(follow.code)
+    document = service.documents.workshop(follow.code)
     carried = {p["text"]: p["carried_points"] for p in document["proposals"]}
-    first = app.extensions["workshop.documents"].workshop(code)
+    first = service.documents.workshop(code)
     dots = {p["text"]: p["points"] for p in first["proposals"] if p["priority_rank"]}
     assert carried == dots and all(carried.values())
     markdown = export.markdown(document)
@@ -143,16 +139,16 @@ def test_a_follow_up_carries_dots_from_the_last_full_dot_round_and_says_which(
     assert "Nobody voted at this meeting: support is the dots carried." in markdown
 
 
-def test_a_tie_is_listed_one_proposal_per_line(app: Flask, service: WorkshopService) -> None:
-    made = service.create_workshop("Ties", dots=2, max_per_proposal=2, groups=[])
-    person = service.join(made.code, "device-000000000001")[0].participant_id
-    service.change_stage(made.code, Stage.PROPOSE)
+def test_a_tie_is_listed_one_proposal_per_line(service: UseCases) -> None:
+    made = service.workshops.create_workshop("Ties", dots=2, max_per_proposal=2, groups=[])
+    person = service.workshops.join(made.code, "device-000000000001")[0].participant_id
+    service.facilitation.change_stage(made.code, Stage.PROPOSE)
     ids = [
-        service.submit_proposal(made.code, person, text, f"p{i}").ack["proposal_id"]
+        service.workshops.submit_proposal(made.code, person, text, f"p{i}").ack["proposal_id"]
         for i, text in enumerate(TEXTS)
     ]
-    service.change_stage(made.code, Stage.VOTE)
+    service.facilitation.change_stage(made.code, Stage.VOTE)
     for n, pid in enumerate(ids[:2]):
-        service.cast_vote(made.code, person, pid, 1, f"v{n}")
-    markdown = export.markdown(app.extensions["workshop.documents"].workshop(made.code))
+        service.workshops.cast_vote(made.code, person, pid, 1, f"v{n}")
+    markdown = export.markdown(service.documents.workshop(made.code))
     assert f"Tied in round 1, with the same score:\n\n- {TEXTS[0]}\n- {TEXTS[1]}\n" in markdown
