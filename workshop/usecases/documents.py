@@ -162,7 +162,7 @@ class Documents:
         }
 
 
-def import_document(core: Core, document: dict[str, Any]) -> Created:
+def import_document(core: Core, document: Any) -> Created:
     """Recreate an exported workshop in this instance: same plan, no people.
 
     Attendees come back as anonymous stand-ins, one per person counted in each group;
@@ -194,6 +194,8 @@ def import_document(core: Core, document: dict[str, Any]) -> Created:
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
         )
         workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
+        round_one = workshop.current_round_id
+        assert round_one is not None  # insert_workshop makes round 1
         # Random device ids: nobody can rejoin as a stand-in and take its dots back.
         stand_ins: dict[str, list[int]] = {
             key: [
@@ -226,7 +228,7 @@ def import_document(core: Core, document: dict[str, Any]) -> Created:
                     ]
                 tx.board.insert_vote(
                     workshop.id,
-                    workshop.current_round_id,
+                    round_one,
                     stand_ins[key][0],
                     new_ids[p["id"]],
                     points,

@@ -183,8 +183,8 @@ class Plans:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             if place is not None:
                 workshop.place = place
-            if held_on is not False:
-                workshop.held_on = held_on  # type: ignore[assignment]
+            if not isinstance(held_on, bool):  # False: unchanged
+                workshop.held_on = held_on
             if plan_public is not None:
                 workshop.plan_public = plan_public
             tx.workshops.save_workshop(workshop, self.core.clock())
