@@ -61,7 +61,7 @@ class Documents:
         Carried dots add up along the series, so every earlier meeting whose support
         round had dots on the priorities is named, oldest first.
         """
-        found = []
+        found: list[dict[str, Any]] = []
         find = tx.workshops.find_workshop_by_id
         source = find(workshop.follows_id) if workshop.follows_id else None
         while source is not None and len(found) < 50:
