@@ -15,12 +15,14 @@ from .privacy import PrivacyService
 from .realtime import Realtime
 from .services import WorkshopService
 from .store import Store
+from .strict_json import StrictJSONProvider, StrictPacket
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
     settings = config.load(overrides)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.json = StrictJSONProvider(app)
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"],
         MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
@@ -38,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=config.allowed_origins(settings["CORS_ALLOWED_ORIGINS"]),
         # Larger than any valid command, so an oversized one gets an ack with a sentence.
         max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
+        serializer=StrictPacket,  # no NaN in or out; unreadable JSON still gets an answer
         ping_interval=10,
         ping_timeout=20,
     )

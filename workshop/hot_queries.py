@@ -85,7 +85,11 @@ FIND_WORKSHOP_FOR_UPDATE = Prepared(
     select(workshops).where(workshops.c.code == bindparam("code")).with_for_update()
 )
 _PARTICIPANT = select(
-    participants.c.id, participants.c.device_id, participants.c.name, participants.c.group_key
+    participants.c.id,
+    participants.c.device_id,
+    participants.c.name,
+    participants.c.group_key,
+    participants.c.removed_at.is_not(None),
 )
 FIND_PARTICIPANT = Prepared(
     _PARTICIPANT.where(
@@ -108,7 +112,9 @@ INSERT_PARTICIPANT = _insert(
 )
 ATTENDANCE = Prepared(
     select(participants.c.group_key, func.count())
-    .where(participants.c.workshop_id == bindparam("workshop_id"))
+    .where(
+        participants.c.workshop_id == bindparam("workshop_id"), participants.c.removed_at.is_(None)
+    )
     .group_by(participants.c.group_key)
 )
 COUNT_PARTICIPANTS = Prepared(
@@ -231,7 +237,7 @@ class FastTx(Tx):
     ) -> Participant | None:
         query = FIND_PARTICIPANT_FOR_UPDATE if for_update else FIND_PARTICIPANT
         row = self._first(query, workshop_id=workshop_id, device_id=device_id)
-        return Participant(*row) if row else None
+        return Participant(*row[:4], bool(row[4])) if row else None
 
     def get_participant(self, participant_id: int) -> Participant:
         return self._one_participant(GET_PARTICIPANT, participant_id)
@@ -245,7 +251,7 @@ class FastTx(Tx):
             from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 
             raise NoResultFound("No row was found") if not rows else MultipleResultsFound()
-        return Participant(*rows[0])
+        return Participant(*rows[0][:4], bool(rows[0][4]))
 
     def insert_participant(
         self, workshop_id: int, device_id: str, name: str | None, group: str | None, now_ms: int

@@ -128,6 +128,7 @@ def rotate_token(code: str) -> Any:
         fresh = privacy().rotate_token(normal, bearer_token())
     except WorkshopError as error:
         return error_response(error)
+    current_app.extensions["workshop.realtime"].evict_facilitators(normal)
     url = links(normal, fresh)["facilitator_url"]
     return jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url})
 

@@ -12,6 +12,7 @@ from .domain.voting import counts_for
 from .errors import Forbidden, LimitReached, NotFound
 from .events import Answer, Event, PersonalChanged, StateChanged
 from .results import dot_support
+from .room_rules import require_present
 from .services import Created, WorkshopService
 from .store import Tx
 from .tokens import hash_token, new_token
@@ -68,7 +69,7 @@ class PlanService:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_planning_open(workshop.stage)
-            tx.lock_participant(participant_id)
+            require_present(tx.lock_participant(participant_id))
             check_priority(priority_id, priority_ids(tx, workshop))
             actions = tx.actions(workshop.id)
             mine = [a for a in actions.values() if a.participant_id == participant_id]
@@ -105,7 +106,7 @@ class PlanService:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_planning_open(workshop.stage)
-            tx.lock_participant(participant_id)
+            require_present(tx.lock_participant(participant_id))
             action = tx.actions(workshop.id).get(action_id)
             if action is None or action.merged_into is not None:
                 raise NotFound("That action is no longer on the plan: refresh and pick another.")

@@ -22,7 +22,7 @@ from .bindings import Binding, personal_room, room
 from .coalescer import Coalescer, Dirty
 from .domain.model import Stage
 from .domain.stages import parse_stage
-from .errors import Forbidden, WorkshopError
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, WorkshopError
 from .events import (
     ATTENDANCE_CHANGED,
     MY_STATE_CHANGED,
@@ -33,11 +33,14 @@ from .events import (
     PersonalChanged,
     WorkshopClosed,
 )
+from .guard import Guard
 from .plan_handlers import PlanHandlers
 from .plans import PlanService
-from .ratelimit import TokenBucket
+from .room_control import RoomControl
+from .room_handlers import RoomHandlers
 from .round_handlers import RoundHandlers
 from .services import WorkshopService
+from .strict_json import MALFORMED_EVENT
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,10 @@ SERVER_ERROR = {
     "reason": "server_error",
 }
 NOT_JOINED = "Join the workshop first: scan the code on the screen or type it on the home page."
+ONE_ATTENDEE_PER_CONNECTION = (
+    "This connection already belongs to another attendee: reload the page to join again."
+)
+MALFORMED = "The request was not understood: send JSON without NaN, Infinity or deep nesting."
 NOT_FACILITATOR = (
     "Only the facilitator can do that: open the facilitator link to steer the workshop."
 )
@@ -87,10 +94,13 @@ FACILITATOR_COMMANDS = (
     "edit_action",
     "merge_actions",
     "set_details",
+    "lock_room",
+    "set_expected",
+    "remove_attendee",
 )
 
 
-class Realtime(PlanHandlers, RoundHandlers):
+class Realtime(PlanHandlers, RoundHandlers, RoomHandlers):
     """The socket handlers of one app, with their connections and broadcaster."""
 
     def __init__(
@@ -100,18 +110,19 @@ class Realtime(PlanHandlers, RoundHandlers):
         plans: PlanService,
         settings: dict[str, Any],
         on_closed: Callable[[str], None] | None = None,
+        guard: Guard | None = None,
     ):
         self.socketio = socketio
         self.service = service
         self.plans = plans
+        self.room_control = RoomControl(service)
         self.on_closed = on_closed
         self.interval = float(settings["BROADCAST_INTERVAL"])
         self.local_rooms_only = not settings.get("MESSAGE_QUEUE")
-        self.burst = int(settings["RATE_BURST"])
-        self.per_second = float(settings["RATE_PER_SECOND"])
+        self.guard = guard or Guard(settings)
         self.coalescer = Coalescer()
         self.bindings: dict[str, Binding] = {}
-        self.buckets: dict[str, TokenBucket] = {}
+        self.addresses: dict[str, str] = {}  # sid -> client address, read at connect
         self.commands: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self._ticker_started = False
         self._last_flush = time.monotonic()
@@ -123,6 +134,7 @@ class Realtime(PlanHandlers, RoundHandlers):
             self._register(name, getattr(self, name))
         for name in FACILITATOR_COMMANDS:
             self._register(name, self._as_facilitator(getattr(self, name)))
+        socketio.on_event(MALFORMED_EVENT, lambda *_: InvalidInput(MALFORMED).as_dict())
 
     # -- plumbing --------------------------------------------------------------
 
@@ -131,7 +143,7 @@ class Realtime(PlanHandlers, RoundHandlers):
 
         def handler(payload: Any = None) -> dict[str, Any]:
             try:
-                self._bucket().take()
+                self._spend_one()
                 return command(valid.payload_dict(payload))
             except WorkshopError as refusal:
                 return refusal.as_dict()
@@ -149,18 +161,29 @@ class Realtime(PlanHandlers, RoundHandlers):
         handler.__name__ = name
         self.socketio.on_event(name, handler)
 
-    def _bucket(self) -> TokenBucket:
-        # An attendee's tabs and reconnections share one bucket: opening more
-        # connections must not buy more commands.
+    def _spend_one(self) -> None:
+        # Every command spends from its connection's bucket, and an attendee's tabs and
+        # reconnections also share one: more connections must not buy more commands.
         sid = request.sid  # type: ignore[attr-defined]
         binding = self.bindings.get(sid)
-        key = sid
+        attendee = None
         if binding is not None and binding.participant_id is not None:
-            key = f"{binding.code}:p:{binding.participant_id}"
-        bucket = self.buckets.get(key)
-        if bucket is None:
-            bucket = self.buckets[key] = TokenBucket(self.burst, self.per_second)
-        return bucket
+            attendee = personal_room(binding.code, binding.participant_id)
+        self.guard.command(sid, attendee)
+
+    def _address(self) -> str:
+        sid = request.sid  # type: ignore[attr-defined]
+        return self.addresses.get(sid) or self.guard.address(request.environ)
+
+    def _lookup(self, code_value: Any) -> str:
+        """Return a valid code, refusing an address that keeps trying unknown ones."""
+        code = valid.code(code_value)
+        self.guard.may_look_up(self._address())
+        return code
+
+    def _missed(self, error: WorkshopError) -> None:
+        if isinstance(error, NotFound):
+            self.guard.missed(self._address())
 
     def _binding(self) -> Binding | None:
         return self.bindings.get(request.sid)  # type: ignore[attr-defined]
@@ -189,8 +212,11 @@ class Realtime(PlanHandlers, RoundHandlers):
     ) -> Callable[[dict[str, Any]], dict[str, Any]]:
         def checked(data: dict[str, Any]) -> dict[str, Any]:
             binding = self._binding()
-            if binding is None or binding.role != "facilitator":
+            if binding is None or binding.role != "facilitator" or binding.token is None:
                 raise Forbidden(NOT_FACILITATOR)
+            # A token replaced since this connection proved it no longer steers anything,
+            # on whichever process the connection is held (rotation also evicts at once).
+            self.service.check_facilitator(binding.code, binding.token)
             return command(binding, data)
 
         return checked
@@ -295,6 +321,8 @@ class Realtime(PlanHandlers, RoundHandlers):
 
     def on_connect(self, auth: Any = None) -> bool:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
+        sid = request.sid  # type: ignore[attr-defined]
+        self.addresses[sid] = self.guard.address(request.environ)
         try:
             if isinstance(auth, dict) and "code" in auth:
                 self._bind_from_auth(auth)
@@ -310,12 +338,13 @@ class Realtime(PlanHandlers, RoundHandlers):
             if self.service.find_workshop(code) is not None:
                 self._bind(Binding(code, "screen"))
         elif isinstance(auth.get("token"), str):
-            self.service.check_facilitator(code, auth["token"][:200])
-            self._bind(Binding(code, "facilitator"))
+            token = auth["token"][:200]
+            self.service.check_facilitator(code, token)
+            self._bind(Binding(code, "facilitator", token=token))
         elif (device_id := valid.device_id(auth.get("device_id"))) is not None:
             participant = self.service.find_participant(code, device_id)
             if participant is not None:
-                self._bind(Binding(code, "phone", participant.id))
+                self._bind(Binding(code, "phone", participant.id, device_id))
                 # A returning phone can draw its screen now, a round trip before its
                 # join_workshop is answered (that matters on slow venue Wi-Fi).
                 sid = request.sid  # type: ignore[attr-defined]
@@ -323,22 +352,56 @@ class Realtime(PlanHandlers, RoundHandlers):
                 me = self.service.me(code, participant.id)
                 self.socketio.emit(MY_STATE_CHANGED, me, to=sid)
 
+    def evict_facilitators(self, code: str) -> None:
+        """Close every console connection of a workshop whose token was just replaced.
+
+        Connections here are closed at once; closing the room reaches other processes
+        through the message queue, and their next command is refused in any case.
+        """
+        consoles = room(code, "facilitator")
+        for sid, _eio_sid in list(self.socketio.server.manager.get_participants("/", consoles)):
+            self.bindings.pop(sid, None)
+            self.socketio.server.disconnect(sid)
+        self.socketio.close_room(consoles)
+
     def on_disconnect(self, *_args: Any) -> None:
         """Forget the connection."""
         sid = request.sid  # type: ignore[attr-defined]
         self.bindings.pop(sid, None)
-        self.buckets.pop(sid, None)
+        self.addresses.pop(sid, None)
+        self.guard.closed(sid)
 
     # -- attendee and projector commands ----------------------------------------
 
     def join_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
         """A phone joins (or rejoins, by device id); the ack carries its snapshot and `me`."""
-        code = valid.code(data.get("code"))
+        code = self._lookup(data.get("code"))
         device_id = valid.device_id(data.get("device_id"))
         name = valid.optional_label(data.get("name"), "name", valid.MAX_NAME_LENGTH)
         group = valid.optional_label(data.get("group"), "group", valid.MAX_GROUP_LENGTH)
-        joined, events = self.service.join(code, device_id, name, group)
-        self._bind(Binding(code, "phone", joined.participant_id))
+        bound = self._binding()
+        # One connection, one attendee: a loop of fresh device ids on one socket must not
+        # make a crowd. Rejoining as the same device (every reconnection) is welcome.
+        switching = (
+            bound is not None
+            and bound.participant_id is not None
+            and (bound.code, bound.device_id) != (code, device_id)
+        )
+        if switching and device_id and self.service.find_participant(code, device_id):
+            raise Conflict(ONE_ATTENDEE_PER_CONNECTION)
+        address = self._address()
+
+        def admit() -> None:  # asked only before a new attendee is seated
+            if switching:
+                raise Conflict(ONE_ATTENDEE_PER_CONNECTION)
+            self.guard.new_attendee(address)
+
+        try:
+            joined, events = self.service.join(code, device_id, name, group, admit=admit)
+        except WorkshopError as refusal:
+            self._missed(refusal)
+            raise
+        self._bind(Binding(code, "phone", joined.participant_id, joined.device_id))
         self.publish(events)
         return {
             "ok": True,
@@ -350,8 +413,12 @@ class Realtime(PlanHandlers, RoundHandlers):
 
     def watch_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
         """A projector subscribes read-only; the ack carries the screen snapshot."""
-        code = valid.code(data.get("code"))
-        state = self.service.snapshot(code, "screen")
+        code = self._lookup(data.get("code"))
+        try:
+            state = self.service.snapshot(code, "screen")
+        except WorkshopError as refusal:
+            self._missed(refusal)
+            raise
         self._bind(Binding(code, "screen"))
         return {"ok": True, "state": state}
 
@@ -363,7 +430,7 @@ class Realtime(PlanHandlers, RoundHandlers):
             raise Forbidden("Open the facilitator link you were given to steer this workshop.")
         self.service.check_facilitator(code, token)
         state = self.service.snapshot(code, "facilitator")
-        self._bind(Binding(code, "facilitator"))
+        self._bind(Binding(code, "facilitator", token=token))
         return {"ok": True, "state": state}
 
     def submit_proposal(self, data: dict[str, Any]) -> dict[str, Any]:

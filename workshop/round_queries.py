@@ -25,7 +25,7 @@ DOT_BALLOTS = (
         func.sum(votes.c.points),
     )
     .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round_id"))
+    .where(votes.c.round_id == bindparam("round_id"), participants.c.removed_at.is_(None))
     .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
     .order_by(votes.c.participant_id)
 )
@@ -37,13 +37,13 @@ _VOTERS = (
 )
 DOT_VOTERS = (
     select(participants.c.group_key, func.count())
-    .where(participants.c.id.in_(_VOTERS))
+    .where(participants.c.id.in_(_VOTERS), participants.c.removed_at.is_(None))
     .group_by(participants.c.group_key)
 )
 DOT_SUMS = (
     select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points))
     .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round_id"))
+    .where(votes.c.round_id == bindparam("round_id"), participants.c.removed_at.is_(None))
     .group_by(participants.c.group_key, votes.c.proposal_id)
 )
 # The newest id of each append-only table in one statement (see tally_position).
@@ -218,7 +218,11 @@ class RoundQueries:
             .select_from(
                 ballots.outerjoin(participants, participants.c.id == ballots.c.participant_id)
             )
-            .where(ballots.c.round_id == round_id, ballots.c.withdrawn.is_(False))
+            .where(
+                ballots.c.round_id == round_id,
+                ballots.c.withdrawn.is_(False),
+                participants.c.removed_at.is_(None),  # assisted ballots join no participant
+            )
             .order_by(ballots.c.id)
         )
         newest: dict[object, tuple[int, Ballot, str]] = {}

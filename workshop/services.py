@@ -30,6 +30,7 @@ from .events import (
 )
 from .facilitation import Facilitation
 from .results import count_round
+from .room_rules import require_open, require_present, room_view
 from .snapshots import Loaded, snapshot, tallies_by_audience, tally
 from .snapshots import me as me_view
 from .store import Store, Tx
@@ -105,10 +106,16 @@ class WorkshopService(Facilitation, VoteRounds):
         """Return every audience's snapshot from one consistent read."""
         with self.store.transaction() as tx:
             loaded = self._load(tx, self.workshop_in(tx, code), earlier_rounds=True)
-            return {
+            found = {
                 audience: self._render(loaded, audience)
                 for audience in ("phone", "screen", "facilitator")
             }
+            self._add_room(tx, loaded.workshop, found["facilitator"])
+            return found
+
+    def _add_room(self, tx: Tx, workshop: Workshop, state: dict[str, Any]) -> None:
+        """Give the console its room panel (lock, head count, join rate, removals)."""
+        state["room"] = room_view(tx, workshop, state["joined"], self.clock())
 
     def current_round(self, tx: Tx, workshop: Workshop) -> Round:
         """Return the round the workshop is voting in (or last voted in)."""
@@ -161,7 +168,10 @@ class WorkshopService(Facilitation, VoteRounds):
         # A phone kept from results needs no count: joining stays cheap however many voted.
         count = audience != "phone" or workshop.results_revealed
         loaded = self._load(tx, workshop, audience == "facilitator", count)
-        return self._render(loaded, audience)
+        state = self._render(loaded, audience)
+        if audience == "facilitator":
+            self._add_room(tx, workshop, state)
+        return state
 
     def _render(self, loaded: Loaded, audience: str) -> dict[str, Any]:
         return snapshot(
@@ -284,20 +294,28 @@ class WorkshopService(Facilitation, VoteRounds):
         device_id: str | None,
         name: str | None = None,
         group: str | None = None,
+        admit: Callable[[], None] | None = None,
     ) -> tuple[Joined, list[Event]]:
         """Seat an attendee; the same device rejoins as the same attendee.
 
         `name` and `group` of None keep what the attendee gave before; "" clears them.
+        `admit` is asked before a new attendee is seated (the edge's per-address limit),
+        after the room's own checks, so a refused join spends nothing.
         """
         device_id = device_id or new_device_id()
         try:
-            return self._join(code, device_id, name, group)
+            return self._join(code, device_id, name, group, admit)
         except IntegrityError:
             # Two tabs of one phone joined at the same instant: the other one won.
-            return self._join(code, device_id, name, group)
+            return self._join(code, device_id, name, group, admit)
 
     def _join(
-        self, code: str, device_id: str, name: str | None, group: str | None
+        self,
+        code: str,
+        device_id: str,
+        name: str | None,
+        group: str | None,
+        admit: Callable[[], None] | None,
     ) -> tuple[Joined, list[Event]]:
         with self.store.transaction() as tx:
             workshop = self.workshop_in(tx, code)
@@ -308,6 +326,10 @@ class WorkshopService(Facilitation, VoteRounds):
                 )
             participant = tx.find_participant(workshop.id, device_id, for_update=True)
             events: list[Event] = []
+            if participant is not None:
+                require_present(participant)
+            else:
+                require_open(tx, workshop)
             if participant is None and tx.count_participants(workshop.id) >= (
                 MAX_ATTENDEES_PER_WORKSHOP
             ):
@@ -316,6 +338,8 @@ class WorkshopService(Facilitation, VoteRounds):
                     "Ask the facilitator."
                 )
             if participant is None:
+                if admit is not None:
+                    admit()
                 pid = tx.insert_participant(
                     workshop.id, device_id, name or None, group or None, self.clock()
                 )
@@ -359,7 +383,7 @@ class WorkshopService(Facilitation, VoteRounds):
         def command(tx: Tx) -> Answer:
             workshop = self.workshop_in(tx, code)
             stages.require_proposals_open(workshop.stage)
-            tx.lock_participant(participant_id)
+            require_present(tx.lock_participant(participant_id))
             if tx.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
                     f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
@@ -406,6 +430,7 @@ class WorkshopService(Facilitation, VoteRounds):
             round_ = self._dot_round(tx, workshop, round_id)
             rules = round_.rules
             participant = tx.lock_participant(participant_id)  # two tabs of one attendee queue
+            require_present(participant)
             proposals = tx.proposals(workshop.id)
             target = on_ballot(proposal_id, rules, proposals)
             raw = tx.points_of(participant_id, round_.id)
@@ -441,7 +466,7 @@ class WorkshopService(Facilitation, VoteRounds):
             workshop = self.workshop_in(tx, code)
             round_ = self._dot_round(tx, workshop, round_id)
             rules = round_.rules
-            participant = tx.lock_participant(participant_id)
+            participant = require_present(tx.lock_participant(participant_id))
             proposals = tx.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
             raw = tx.points_of(participant_id, round_.id)

@@ -116,6 +116,7 @@ def _proposal_entry(
     entry["merged"] = merged
     if facilitator:
         entry["hidden"] = proposal.hidden
+        entry["author_id"] = proposal.participant_id  # so the console can take an author out
     return entry
 
 

@@ -224,21 +224,29 @@ class Tx(PlanQueries, PrivacyQueries, RoundQueries):
         if for_update:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
-        return Participant(row.id, row.device_id, row.name, row.group_key) if row else None
+        return (
+            Participant(row.id, row.device_id, row.name, row.group_key, row.removed_at is not None)
+            if row
+            else None
+        )
 
     def get_participant(self, participant_id: int) -> Participant:
         """Load an attendee by id."""
         row = self.conn.execute(
             select(participants).where(participants.c.id == participant_id)
         ).one()
-        return Participant(row.id, row.device_id, row.name, row.group_key)
+        return Participant(
+            row.id, row.device_id, row.name, row.group_key, row.removed_at is not None
+        )
 
     def lock_participant(self, participant_id: int) -> Participant:
         """Load an attendee and hold their row until commit, serialising their votes."""
         row = self.conn.execute(
             select(participants).where(participants.c.id == participant_id).with_for_update()
         ).one()
-        return Participant(row.id, row.device_id, row.name, row.group_key)
+        return Participant(
+            row.id, row.device_id, row.name, row.group_key, row.removed_at is not None
+        )
 
     def insert_participant(
         self, workshop_id: int, device_id: str, name: str | None, group: str | None, now_ms: int
@@ -272,7 +280,7 @@ class Tx(PlanQueries, PrivacyQueries, RoundQueries):
         """Return how many attendees joined, per group key ('' for none)."""
         rows = self.conn.execute(
             select(participants.c.group_key, func.count())
-            .where(participants.c.workshop_id == workshop_id)
+            .where(participants.c.workshop_id == workshop_id, participants.c.removed_at.is_(None))
             .group_by(participants.c.group_key)
         )
         return {(key or ""): int(count) for key, count in rows}

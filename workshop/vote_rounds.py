@@ -17,6 +17,7 @@ from .domain.voting import votable_target
 from .errors import Conflict, InvalidInput, NotFound, WrongStage
 from .events import Answer, Event, PersonalChanged, StateChanged, TallyChanged
 from .results import PAPER_SOURCES, count_round
+from .room_rules import require_present
 from .store import Store, Tx
 
 MAX_ENTRIES_PER_ROUND = 500  # paper counts and assisted ballots the facilitator types in
@@ -175,7 +176,7 @@ class VoteRounds:
             check_round_is(round_, round_id)
             if round_.method is Method.DOTS:
                 raise Conflict("This round is dot voting: place your dots one at a time.")
-            voter = tx.lock_participant(participant_id)  # two tabs of one attendee queue
+            voter = require_present(tx.lock_participant(participant_id))  # tabs queue here
             proposals = tx.proposals(workshop.id)
             ballot = check_ballot(round_.rules, choices, proposals)
             ballot_id = tx.insert_ballot(
