@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 
 from . import config, export, net
 from .documents import PlanDocuments
+from .guard import Guard
 from .plans import PlanService
 from .privacy import PrivacyService
 from .realtime import Realtime
@@ -50,12 +51,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def export_closed(code: str) -> None:
         export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
 
-    realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
+    guard = Guard(settings)  # one set of limits for HTTP and sockets alike
+    realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed, guard=guard)
     privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
         realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
     app.extensions["workshop.privacy"] = privacy
+    app.extensions["workshop.guard"] = guard
     app.extensions["workshop.plans"] = plans
     app.extensions["workshop.documents"] = documents
     app.extensions["workshop.store"] = store

@@ -58,7 +58,8 @@ class PlanDocuments:
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
         proposals = tx.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
-        support = dot_support(tx, workshop.id, proposals).result
+        counted = dot_support(tx, workshop.id, proposals)
+        support = counted.published  # small groups folded: exports are public
         totals = support.totals
         by_group: dict[int, dict[str, int]] = {}
         for key, scores in support.by_group.items():
@@ -126,6 +127,7 @@ class PlanDocuments:
                 "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
                 "attendance": dict(sorted(attendance.items())),
                 "joined": sum(attendance.values()),
+                "folded_groups": sorted(counted.folded),
             },
             "proposals": entries,
             "actions": actions,
@@ -216,6 +218,6 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
             tx.insert_action(workshop.id, action, created_at)
         # Earlier rounds cannot be replayed without their ballots: their results are kept
         # as exported, with the proposal ids of this copy.
-        tx.archive_rounds(workshop.id, renumbered_rounds(doc.get("rounds"), new_ids))
+        tx.archive_rounds(workshop.id, renumbered_rounds(doc["rounds"], new_ids))
         tx.bump_version(workshop.id, created_at)
     return Created(code, token)

@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from .domain.actions import ActionStatus, date_label, long_date_label
+from .domain.small_groups import FOLDED_SENTENCE, OTHER_GROUPS, OTHER_GROUPS_LABEL
 from .round_export import rounds_markdown
 from .text_escape import escape
 
@@ -97,7 +98,11 @@ def _chart(priorities: list[dict[str, Any]]) -> list[str]:
 
 
 def _priority_table(document: dict[str, Any]) -> list[str]:
-    groups = document["workshop"]["groups"]
+    # Groups too small to publish on their own are shown together (domain.small_groups).
+    folded = set(document["workshop"].get("folded_groups", []))
+    groups = [g for g in document["workshop"]["groups"] if g["key"] not in folded]
+    if folded:
+        groups.append({"key": OTHER_GROUPS, "label": OTHER_GROUPS_LABEL})
     priorities = _priorities(document)
     if not priorities:
         return ["No priorities have been chosen yet.", ""]
@@ -111,7 +116,8 @@ def _priority_table(document: dict[str, Any]) -> list[str]:
             cells.append(str(p["carried_points"] or 0))
         cells += [str(p["by_group"].get(g["key"], 0)) for g in groups]
         lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, "", *_chart(priorities)]
+    note = [FOLDED_SENTENCE, ""] if folded else []
+    return [*lines, "", *note, *_chart(priorities)]
 
 
 def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False) -> list[str]:

@@ -20,11 +20,14 @@ from .services import UNKNOWN_WORKSHOP
 from .views import (
     api,
     bearer_token,
+    client,
     created_response,
     error_response,
     facilitator_code,
+    guard,
     known_code,
     links,
+    no_store,
     pages,
     service,
 )
@@ -130,13 +133,14 @@ def rotate_token(code: str) -> Any:
         return error_response(error)
     current_app.extensions["workshop.realtime"].evict_facilitators(normal)
     url = links(normal, fresh)["facilitator_url"]
-    return jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url})
+    return no_store(jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url}))
 
 
 @api.post("/workshops/import")
 def import_workshop() -> Any:
     """Recreate a workshop from a plan.json export."""
     try:
+        guard().new_workshop(client())
         created = import_document(service(), request.get_json(silent=True))
     except WorkshopError as error:
         return error_response(error)

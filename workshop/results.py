@@ -9,6 +9,7 @@ from typing import Any
 from .domain.methods import Method
 from .domain.model import Proposal
 from .domain.rounds import Round
+from .domain.small_groups import fold_ballots, fold_map
 from .domain.tallies import RoundResult, tally_round
 from .store import Tx
 
@@ -24,6 +25,21 @@ class Counted:
     result: RoundResult
     paper: list[dict[str, Any]] = field(default_factory=list)
     assisted: list[dict[str, Any]] = field(default_factory=list)
+    # The result as published: groups under the minimum size folded into "other groups".
+    public: RoundResult | None = None
+    folded: dict[str, str] = field(default_factory=dict)  # group key -> OTHER_GROUPS
+
+    @property
+    def published(self) -> RoundResult:
+        """Return the result anyone but the facilitator may see."""
+        return self.public or self.result
+
+    def published_entries(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Return paper or assisted entries as published: folded groups renamed, no notes."""
+        return [
+            {**entry, "group": self.folded.get(entry["group"], entry["group"]), "note": ""}
+            for entry in entries
+        ]
 
 
 def _counts(choices: Any, method: Method) -> dict[str, int]:
@@ -44,10 +60,19 @@ def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Cou
         per_person = round_.rules.spend_all
         ballots = (tx.dot_ballots(round_.id) if per_person else tx.dot_sums(round_.id)) + ballots
     paper = tx.round_paper(round_.id)
-    result = tally_round(round_.rules, ballots, [count for _, count, _ in paper], proposals)
+    sheets = [count for _, count, _ in paper]
+    result = tally_round(round_.rules, ballots, sheets, proposals)
+    folded = fold_map(result.voters_by_group)
+    public = (  # counted twice only when a group is too small to publish on its own
+        tally_round(round_.rules, *fold_ballots(ballots, sheets, folded), proposals)
+        if folded
+        else None
+    )
     return Counted(
         round_,
         result,
+        public=public,
+        folded=folded,
         paper=[
             {
                 "id": entry_id,

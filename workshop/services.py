@@ -184,10 +184,10 @@ class WorkshopService(Facilitation, VoteRounds):
             workshop = self.workshop_in(tx, code)
             round_ = self.current_round(tx, workshop)
             counted = count_round(tx, round_, tx.proposals(workshop.id))
-            full = tally(
-                counted, tx.tally_position(workshop.id), tx.attendance(workshop.id), notes=True
-            )
-            return tallies_by_audience(full, round_, workshop.results_revealed)
+            position, attendance = tx.tally_position(workshop.id), tx.attendance(workshop.id)
+            full = tally(counted, position, attendance, notes=True)
+            public = tally(counted, position, attendance, published=True)
+            return tallies_by_audience(full, public, round_, workshop.results_revealed)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""

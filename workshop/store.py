@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from . import migrations
-from .database_urls import normalise
+from .database_urls import make_private, normalise, sqlite_path
 from .domain.methods import Method, RoundRules
 from .domain.model import Participant, Proposal, Workshop
 from .domain.rounds import Round
@@ -41,6 +41,8 @@ class Store:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
+            if (path := sqlite_path(url)) is not None:
+                make_private(path)
             # One long-lived connection per process behind a lock: under green threads
             # a pool of SQLite connections halves throughput and grows memory.
             self.engine = create_engine(

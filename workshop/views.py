@@ -20,22 +20,44 @@ from werkzeug.exceptions import HTTPException
 from . import published, qr
 from . import validation as valid
 from .domain.model import Stage
-from .errors import Forbidden, InvalidInput, NotFound, WorkshopError
+from .errors import Forbidden, InvalidInput, NotFound, RateLimited, WorkshopError
+from .guard import Guard
 from .services import UNKNOWN_WORKSHOP, Created, WorkshopService
 
 log = logging.getLogger(__name__)
 pages = Blueprint("pages", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
 
+# connect-src 'self' covers the page's own ws:// and wss:// origin (CSP level 3), and
+# nothing else: "ws: wss:" let a script talk to a websocket on any host.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
 
 def service() -> WorkshopService:
     """Return the app's use cases."""
     return current_app.extensions["workshop.service"]  # type: ignore[no-any-return]
+
+
+def guard() -> Guard:
+    """Return the app's flood limits."""
+    return current_app.extensions["workshop.guard"]  # type: ignore[no-any-return]
+
+
+def client() -> str:
+    """Return the address this request came from (through a trusted proxy, if named)."""
+    return guard().address(request.environ)
+
+
+def look_up(code: str) -> Any:
+    """Return the workshop with this code, or None; guessing codes is limited per address."""
+    guard().may_look_up(client())
+    found = service().find_workshop(code)
+    if found is None:
+        guard().missed(client())
+    return found
 
 
 def base_url() -> str:
@@ -75,12 +97,15 @@ def handle_http_exception(error: HTTPException) -> Any:
         405: "This address does not accept that kind of request: check the method in "
         "docs/protocol.md.",
         413: "That request is too large: send less than 256 KB.",
+        429: "Too many requests came from this network: wait a minute and try again.",
     }
     sentence = sentences.get(
         error.code or 500, "That request could not be handled: check it and try again."
     )
     if request.path.startswith("/api/"):
-        reason = {404: "not_found", 413: "limit"}.get(error.code or 0, "invalid")
+        reason = {404: "not_found", 413: "limit", 429: "rate_limited"}.get(
+            error.code or 0, "invalid"
+        )
         return jsonify({"ok": False, "error": sentence, "reason": reason}), error.code
     title = "Not found" if error.code == 404 else "Sorry"
     return render_template("message.html", title=title, message=sentence), error.code
@@ -121,7 +146,7 @@ def join_by_code() -> Any:
     """
     try:
         code = valid.code(request.args.get("code", ""))
-        if service().find_workshop(code) is None:
+        if look_up(code) is None:
             raise NotFound(UNKNOWN_WORKSHOP)
     except WorkshopError as error:
         # 200: the page people get is the home page, working, with a sentence on it.
@@ -134,7 +159,7 @@ def _page_workshop(code: str) -> dict[str, Any]:
         normal = valid.code(code)
     except InvalidInput:
         raise NotFound(UNKNOWN_WORKSHOP) from None
-    workshop = service().find_workshop(normal)
+    workshop = look_up(normal)
     if workshop is None:
         raise NotFound(UNKNOWN_WORKSHOP)
     return {
@@ -151,6 +176,8 @@ def _render(template: str, code: str) -> Any:
         return render_template(template, workshop=_page_workshop(code))
     except NotFound as error:
         return render_template("message.html", title="Not found", message=error.message), 404
+    except RateLimited as error:
+        return render_template("message.html", title="Wait", message=error.message), 429
 
 
 @pages.get("/w/<code>")
@@ -160,6 +187,7 @@ def phone(code: str) -> Any:
         workshop = service().find_workshop(valid.code(code))
     except InvalidInput:
         workshop = None
+    # An unknown code is counted as a guess when _render looks it up.
     if workshop is not None and workshop.stage is Stage.CLOSED and workshop.plan_public:
         return published.plan_page(workshop)
     return _render("phone.html", code)
@@ -182,7 +210,7 @@ def qr_svg(code: str) -> Any:
     """Return the join QR code as SVG."""
     try:
         workshop = _page_workshop(code)
-    except NotFound as error:
+    except (NotFound, RateLimited) as error:
         return error_response(error)
     response = Response(qr.svg(workshop["join_url"]), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -196,6 +224,7 @@ def qr_svg(code: str) -> Any:
 def create_workshop() -> Any:
     """Create a workshop; the answer holds the facilitator token, shown only this once."""
     try:
+        guard().new_workshop(client())
         data = valid.payload_dict(request.get_json(silent=True))
         title = valid.clean_text(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
         dots = valid.integer(data.get("dots", 5), "number of dots per attendee", 1, 20)
@@ -225,8 +254,12 @@ def create_workshop() -> Any:
 def get_workshop(code: str) -> Any:
     """Return the public (projector) snapshot."""
     try:
-        return jsonify(service().snapshot(valid.code(code), "screen"))
+        normal = valid.code(code)
+        if look_up(normal) is None:
+            raise NotFound(UNKNOWN_WORKSHOP)
+        return jsonify(service().snapshot(normal, "screen"))
     except InvalidInput:
+        guard().missed(client())
         return error_response(NotFound(UNKNOWN_WORKSHOP))
     except WorkshopError as error:
         return error_response(error)
@@ -264,4 +297,10 @@ def created_response(created: Created) -> Any:
         **links(created.code, created.token),
         "facilitator_token": created.token,
     }
-    return jsonify(body), 201
+    return no_store(jsonify(body)), 201
+
+
+def no_store(response: Response) -> Response:
+    """Keep an answer that carries a token out of every cache (browser, proxy, back button)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
