@@ -79,7 +79,7 @@ def test_a_fake_crowd_loop_on_one_socket_makes_one_attendee(tmp_path: Path) -> N
 
 
 def test_new_attendees_per_address_are_limited_but_returning_phones_are_not(tmp_path: Path) -> None:
-    app, http, connect = boot(tmp_path, JOIN_BURST=3, JOIN_PER_SECOND=0.0001)
+    _app, http, connect = boot(tmp_path, JOIN_BURST=3, JOIN_PER_SECOND=0.0001)
     made = create(http)
     answers = [
         connect().emit(
@@ -100,7 +100,7 @@ def test_new_attendees_per_address_are_limited_but_returning_phones_are_not(tmp_
 
 
 def test_a_venue_router_of_300_phones_is_not_locked_out_by_default(tmp_path: Path) -> None:
-    app, http, connect = boot(tmp_path, JOIN_BURST=100, JOIN_PER_SECOND=5.0)
+    app, _http, _connect = boot(tmp_path, JOIN_BURST=100, JOIN_PER_SECOND=5.0)
     guard = app.extensions["workshop.guard"]
     clock = [0.0]
     for buckets in (guard.joins,):
@@ -156,7 +156,7 @@ def room_with_votes(tmp_path: Path) -> tuple[Flask, Any, Any, dict[str, Any], li
 def test_removing_an_attendee_hides_their_proposals_withdraws_votes_and_refuses_the_device(
     tmp_path: Path,
 ) -> None:
-    app, http, connect, made, (boss, *phones), ids = room_with_votes(tmp_path)
+    app, _http, connect, made, (boss, *phones), ids = room_with_votes(tmp_path)
     service = app.extensions["workshop.service"]
     me = phones[0].emit(
         "join_workshop", {"code": made["code"], "device_id": device(0)}, callback=True
@@ -186,7 +186,7 @@ def test_removing_an_attendee_hides_their_proposals_withdraws_votes_and_refuses_
 
 
 def test_a_locked_room_lets_joined_devices_back_but_nobody_new(tmp_path: Path) -> None:
-    app, http, connect, made, (boss, *_), _ids = room_with_votes(tmp_path)
+    _app, _http, connect, made, (boss, *_), _ids = room_with_votes(tmp_path)
     assert boss.emit("lock_room", {"locked": True}, callback=True) == {"ok": True}
     new = connect().emit(
         "join_workshop", {"code": made["code"], "device_id": device(99)}, callback=True
@@ -203,7 +203,7 @@ def test_a_locked_room_lets_joined_devices_back_but_nobody_new(tmp_path: Path) -
 
 
 def test_the_console_warns_when_joins_outrun_the_expected_head_count(tmp_path: Path) -> None:
-    app, http, connect, made, (boss, *_), _ids = room_with_votes(tmp_path)
+    app, _http, _connect, made, (boss, *_), _ids = room_with_votes(tmp_path)
     service = app.extensions["workshop.service"]
     assert service.snapshot(made["code"], "facilitator")["room"]["alert"] is None
     assert boss.emit("set_expected", {"expected": 2}, callback=True)["ok"]
@@ -399,7 +399,7 @@ def test_zero_width_and_tag_characters_are_removed_but_flags_and_joiners_stay() 
 
 
 def test_the_database_and_its_wal_are_readable_by_their_owner_only(tmp_path: Path) -> None:
-    app, http, _connect = boot(tmp_path)
+    _app, http, _connect = boot(tmp_path)
     create(http)
     files = sorted(tmp_path.glob("workshop.sqlite3*"))
     assert [f.name for f in files] == [
@@ -412,7 +412,7 @@ def test_the_database_and_its_wal_are_readable_by_their_owner_only(tmp_path: Pat
 
 
 def test_workshop_creation_and_code_guessing_are_limited_per_address(tmp_path: Path) -> None:
-    app, http, _connect = boot(
+    _app, http, _connect = boot(
         tmp_path, CREATE_BURST=2, CREATE_PER_SECOND=0.0001, LOOKUP_BURST=3, LOOKUP_PER_SECOND=0.0001
     )
     made = create(http)
@@ -432,7 +432,7 @@ def test_workshop_creation_and_code_guessing_are_limited_per_address(tmp_path: P
 def test_the_policy_allows_websockets_to_this_origin_only_and_tokens_are_never_cached(
     tmp_path: Path,
 ) -> None:
-    app, http, _connect = boot(tmp_path)
+    _app, http, _connect = boot(tmp_path)
     answer = http.post("/api/workshops", json={"title": "Headers"})
     assert answer.headers["Cache-Control"] == "no-store"
     policy = answer.headers["Content-Security-Policy"]
