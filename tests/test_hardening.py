@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 
 from tests.conftest import make_app
-from workshop import validation
-from workshop.client_address import client_address, trusted_networks
-from workshop.room_rules import LOCKED, REMOVED
+from workshop.domain import validation
+from workshop.domain.client_address import client_address, trusted_networks
+from workshop.usecases.room import LOCKED, REMOVED
 
 GROUPS = ["People using the service", "Partner staff", "Community organisations"]
 

@@ -8,15 +8,18 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import config, export, net
-from .documents import PlanDocuments
-from .guard import Guard
-from .plans import PlanService
-from .privacy import PrivacyService
-from .realtime import Realtime
-from .services import WorkshopService
-from .store import Store
-from .strict_json import StrictJSONProvider, StrictPacket
+from workshop import config
+from workshop.domain.flood import Guard
+from workshop.exports import formats as export
+from workshop.live.packets import StrictPacket
+from workshop.live.server import Realtime
+from workshop.store.engine import Store
+from workshop.usecases.documents import PlanDocuments
+from workshop.usecases.plans import PlanService
+from workshop.usecases.privacy import PrivacyService
+from workshop.usecases.workshops import WorkshopService
+from workshop.web import net
+from workshop.web.json_provider import StrictJSONProvider
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -67,7 +70,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.socketio"] = socketio
 
     # Importing plan_views adds its routes to the blueprints views defines.
-    from . import compression, plan_views, views  # noqa: F401
+    from workshop.web import compression, views
+    from workshop.web import plans as plan_views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .tallies import Ballot, PaperCount, group_key
+from workshop.domain.tallies import Ballot, PaperCount, group_key
 
 MIN_GROUP_SIZE = 3
 OTHER_GROUPS = "other"  # the key of the pooled column; never a group's own key (g1...g8, "")
