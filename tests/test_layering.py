@@ -118,7 +118,9 @@ def test_each_layer_imports_only_the_layers_below_it(path: Path) -> None:
     reached = {layer_of(name) or name for name in imports(path) if name.startswith("workshop")}
     assert reached <= MAY_IMPORT[layer], f"{layer}/ may not import {reached - MAY_IMPORT[layer]}"
     used = {name.split(".")[0] for name in imports(path)}
-    assert not used & MAY_NOT_USE[layer], f"{layer}/ may not use {sorted(used & MAY_NOT_USE[layer])}"
+    assert not used & MAY_NOT_USE[layer], (
+        f"{layer}/ may not use {sorted(used & MAY_NOT_USE[layer])}"
+    )
 
 
 def test_there_is_no_import_cycle() -> None:

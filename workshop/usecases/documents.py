@@ -132,7 +132,8 @@ class PlanDocuments:
             },
             "proposals": entries,
             "actions": actions,
-            "rounds": tx.workshops.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
+            "rounds": tx.workshops.archived_rounds(workshop.id)
+            or self._rounds(tx, workshop, proposals),
         }
 
 
@@ -171,7 +172,9 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
         # Random device ids: nobody can rejoin as a stand-in and take its dots back.
         stand_ins: dict[str, list[int]] = {
             key: [
-                tx.attendees.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
+                tx.attendees.insert_participant(
+                    workshop.id, new_device_id(), None, key or None, created_at
+                )
                 for _ in range(count)
             ]
             for key, count in info["attendance"].items()

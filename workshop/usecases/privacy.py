@@ -44,7 +44,9 @@ class PrivacyService:
         """Erase attendee data of workshops closed more than `days` ago; return how many."""
         cutoff = self.core.clock() - days * DAY_MS
         with self.core.store.transaction() as tx:
-            erased = sum(1 for wid in tx.privacy.closed_before(cutoff) if tx.privacy.erase_attendees(wid))
+            erased = sum(
+                1 for wid in tx.privacy.closed_before(cutoff) if tx.privacy.erase_attendees(wid)
+            )
         if erased:
             log.info("erased attendee data of %d closed workshops", erased)
         return erased

@@ -166,7 +166,11 @@ class VoteRounds:
                 workshop.id, round_.id, voter.id, None, "phone", ballot, "", self.clock()
             )
             return Answer(
-                {"ok": True, "ballot_id": ballot_id, "vote_id": tx.rounds.tally_position(workshop.id)},
+                {
+                    "ok": True,
+                    "ballot_id": ballot_id,
+                    "vote_id": tx.rounds.tally_position(workshop.id),
+                },
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (voter.id,)),
@@ -194,7 +198,9 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            checked = check_paper_counts(round_.rules, voters, counts, tx.board.proposals(workshop.id))
+            checked = check_paper_counts(
+                round_.rules, voters, counts, tx.board.proposals(workshop.id)
+            )
             paper_id = tx.rounds.insert_paper(
                 workshop.id, round_.id, source, group or None, voters, checked, note, self.clock()
             )

@@ -48,12 +48,14 @@ def now_ms() -> int:
     """Return the wall-clock time in epoch milliseconds."""
     return int(time.time() * 1000)
 
+
 @dataclass(frozen=True)
 class Created:
     """What the organiser needs after creating a workshop; the token is shown only once."""
 
     code: str
     token: str
+
 
 @dataclass(frozen=True)
 class Joined:
@@ -64,6 +66,7 @@ class Joined:
     device_id: str
     state: dict[str, Any]
     me: dict[str, Any]
+
 
 class WorkshopService(Facilitation, VoteRounds):
     """The use cases of running a workshop, over one Store (facilitation.py adds the console's)."""
@@ -154,7 +157,9 @@ class WorkshopService(Facilitation, VoteRounds):
         if len(members) < 2:
             return None
         root = members[0]
-        follows = tx.workshops.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
+        follows = (
+            tx.workshops.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
+        )
         return {
             "root_code": root.code,
             "series_url": f"/s/{root.code}",
@@ -229,7 +234,9 @@ class WorkshopService(Facilitation, VoteRounds):
             tx.board.proposals(workshop.id),
             tx.board.points_of(participant.id, round_.id),
             # Dot rounds keep a ledger, not whole ballots: no ballot to look for.
-            None if round_.method is Method.DOTS else tx.rounds.my_ballot(participant.id, round_.id),
+            None
+            if round_.method is Method.DOTS
+            else tx.rounds.my_ballot(participant.id, round_.id),
             tx.board.my_proposals(participant.id),
             tx.plans.actions(workshop.id),
         )
@@ -479,7 +486,9 @@ class WorkshopService(Facilitation, VoteRounds):
             remaining = points
             for source in sources:
                 taken = min(remaining, raw[source])
-                tx.board.insert_vote(workshop.id, round_.id, participant_id, source, -taken, self.clock())
+                tx.board.insert_vote(
+                    workshop.id, round_.id, participant_id, source, -taken, self.clock()
+                )
                 raw[source] -= taken
                 remaining -= taken
                 if remaining == 0:
