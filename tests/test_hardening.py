@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +61,16 @@ def test_a_fake_crowd_loop_on_one_socket_makes_one_attendee(tmp_path: Path) -> N
     crowd = connect()
     refusals = set()
     for n in range(300):
-        joined = crowd.emit(
-            "join_workshop", {"code": made["code"], "device_id": device(n)}, callback=True
-        )
-        vote = {"proposal_id": proposal[0]["id"], "request_id": f"v{n}"}
-        crowd.emit("cast_vote", vote, callback=True)
-        if not joined["ok"]:
+        if not crowd.is_connected():
+            break  # it ignored "too fast" and was hung up on
+        joined = None
+        with contextlib.suppress(RuntimeError):  # "not connected": hung up on mid-loop
+            joined = crowd.emit(
+                "join_workshop", {"code": made["code"], "device_id": device(n)}, callback=True
+            )
+            vote = {"proposal_id": proposal[0]["id"], "request_id": f"v{n}"}
+            crowd.emit("cast_vote", vote, callback=True)
+        if joined and not joined["ok"]:
             refusals.add(joined["error"])
     service = app.extensions["workshop.service"]
     assert service.attendance(made["code"])["joined"] == 1
@@ -437,3 +443,21 @@ def test_the_policy_allows_websockets_to_this_origin_only_and_tokens_are_never_c
     assert answer.headers["Cache-Control"] == "no-store"
     policy = answer.headers["Content-Security-Policy"]
     assert "connect-src 'self';" in policy and "ws:" not in policy
+
+
+def test_a_connection_that_ignores_too_fast_is_hung_up_on(tmp_path: Path) -> None:
+    _app, http, connect = boot(tmp_path, RATE_BURST=2, RATE_PER_SECOND=0.0001)
+    made = create(http)
+    script = connect()
+    answers = []
+    deadline = time.monotonic() + 10
+    while script.is_connected() and time.monotonic() < deadline:
+        with contextlib.suppress(RuntimeError):  # "not connected": hung up on mid-loop
+            answers.append(script.emit("watch_workshop", {"code": made["code"]}, callback=True))
+    assert answers[0]["ok"] and answers[2]["reason"] == "rate_limited"
+    assert not script.is_connected() and 100 <= len(answers) < 200
+    # A phone that waits when told is never hung up on.
+    patient = connect()
+    for _ in range(3):
+        patient.emit("watch_workshop", {"code": made["code"]}, callback=True)
+    assert patient.is_connected()

@@ -103,6 +103,9 @@ class Buckets:
             self.buckets = dict(keep[len(keep) // 2 :])
 
 
+# Commands refused in a row for speed after which a connection is closed: far more than
+# a person tapping on a slow phone could send, few enough to stop a script quickly.
+FLOOD_STRIKES = 100
 TOO_MANY_JOINS = "Too many people have just joined from this network: wait a minute and try again."
 TOO_MANY_WORKSHOPS = (
     "Too many workshops were just made from this network: wait a minute and try again."
@@ -131,6 +134,7 @@ class Guard:
             int(settings["LOOKUP_BURST"]), float(settings["LOOKUP_PER_SECOND"]), **extra
         )
         self.trusted = trusted_networks(settings.get("TRUSTED_PROXIES"))
+        self.strikes: dict[str, int] = {}  # sid -> commands refused in a row for speed
 
     def address(self, environ: Mapping[str, Any]) -> str:
         """Return the client address of a request or a connection's handshake."""
@@ -138,13 +142,27 @@ class Guard:
 
     def command(self, sid: str, attendee: str | None) -> None:
         """Spend one command of the connection and of its attendee, or refuse."""
-        self.connections.take(sid)
-        if attendee is not None:
-            self.attendees.take(attendee)
+        try:
+            self.connections.take(sid)
+            if attendee is not None:
+                self.attendees.take(attendee)
+        except RateLimited:
+            self.strikes[sid] = self.strikes.get(sid, 0) + 1
+            raise
+        self.strikes.pop(sid, None)
+
+    def flooding(self, sid: str) -> bool:
+        """Say whether a connection keeps sending after being told to wait.
+
+        A phone told "too fast" waits; a script does not. Answering each of its
+        refused commands still costs the server a turn, so such a connection is closed.
+        """
+        return self.strikes.get(sid, 0) >= FLOOD_STRIKES
 
     def closed(self, sid: str) -> None:
         """Forget a connection's bucket (an attendee's stays: reconnecting buys nothing)."""
         self.connections.forget(sid)
+        self.strikes.pop(sid, None)
 
     def new_attendee(self, address: str) -> None:
         """Spend one join of a new attendee from this address, or refuse."""

@@ -18,7 +18,7 @@ from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from workshop.domain import validation as valid
-from workshop.domain.errors import Forbidden, InvalidInput, WorkshopError
+from workshop.domain.errors import Forbidden, InvalidInput, RateLimited, WorkshopError
 from workshop.domain.flood import Guard
 from workshop.domain.model import Stage
 from workshop.domain.stages import parse_stage
@@ -143,6 +143,11 @@ class Realtime(JoinHandlers, PlanHandlers, RoundHandlers, RoomHandlers):
             try:
                 self._spend_one()
                 return command(valid.payload_dict(payload))
+            except RateLimited as refusal:
+                sid = request.sid  # type: ignore[attr-defined]
+                if self.guard.flooding(sid):  # a script ignoring "too fast": hang up on it
+                    self.socketio.start_background_task(self.socketio.server.disconnect, sid)
+                return refusal.as_dict()
             except WorkshopError as refusal:
                 return refusal.as_dict()
             except Exception:  # an ack, never an exception, reaches the client
