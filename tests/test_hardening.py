@@ -57,7 +57,9 @@ def test_a_fake_crowd_loop_on_one_socket_makes_one_attendee(tmp_path: Path) -> N
     assert boss.emit("change_stage", {"stage": "propose"}, callback=True)["ok"]
     assert boss.emit("add_proposal", {"text": "A", "request_id": "a"}, callback=True)["ok"]
     assert boss.emit("change_stage", {"stage": "vote"}, callback=True)["ok"]
-    proposal = app.extensions["workshop.service"].snapshot(made["code"], "screen")["proposals"]
+    proposal = app.extensions["workshop.usecases"].audiences.snapshot(made["code"], "screen")[
+        "proposals"
+    ]
     crowd = connect()
     refusals = set()
     for n in range(300):
@@ -72,7 +74,7 @@ def test_a_fake_crowd_loop_on_one_socket_makes_one_attendee(tmp_path: Path) -> N
             crowd.emit("cast_vote", vote, callback=True)
         if joined and not joined["ok"]:
             refusals.add(joined["error"])
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"].audiences
     assert service.attendance(made["code"])["joined"] == 1
     assert (
         "This connection already belongs to another attendee: reload the page to join again."
@@ -163,7 +165,7 @@ def test_removing_an_attendee_hides_their_proposals_withdraws_votes_and_refuses_
     tmp_path: Path,
 ) -> None:
     app, _http, connect, made, (boss, *phones), ids = room_with_votes(tmp_path)
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"].audiences
     me = phones[0].emit(
         "join_workshop", {"code": made["code"], "device_id": device(0)}, callback=True
     )
@@ -210,7 +212,7 @@ def test_a_locked_room_lets_joined_devices_back_but_nobody_new(tmp_path: Path) -
 
 def test_the_console_warns_when_joins_outrun_the_expected_head_count(tmp_path: Path) -> None:
     app, _http, _connect, made, (boss, *_), _ids = room_with_votes(tmp_path)
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"].audiences
     assert service.snapshot(made["code"], "facilitator")["room"]["alert"] is None
     assert boss.emit("set_expected", {"expected": 2}, callback=True)["ok"]
     room = service.snapshot(made["code"], "facilitator")["room"]
@@ -239,7 +241,7 @@ def test_rotating_the_token_disconnects_consoles_opened_with_the_old_one(tmp_pat
     again = connect({"code": made["code"], "token": old})
     refused = again.emit("change_stage", {"stage": "closed"}, callback=True)
     assert refused["ok"] is False and refused["reason"] == "forbidden"
-    stage = app.extensions["workshop.service"].snapshot(made["code"], "screen")["stage"]
+    stage = app.extensions["workshop.usecases"].audiences.snapshot(made["code"], "screen")["stage"]
     assert stage == "propose"
 
 
@@ -270,7 +272,7 @@ def test_a_one_person_groups_votes_appear_nowhere_public(tmp_path: Path) -> None
         )["ok"]
     assert boss.emit("reveal_results", {"revealed": True}, callback=True)["ok"]
     assert boss.emit("set_priorities", {"proposal_ids": ids}, callback=True)["ok"]
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"].audiences
     public = http.get(f"/api/workshops/{code}").get_json()["tally"]
     assert "g2" not in public["by_group"] and "g2" not in public["voters_by_group"]
     assert public["voters_by_group"] == {"other": 4}  # g1 alone would give g2 back

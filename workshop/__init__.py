@@ -8,16 +8,13 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from workshop import config
+from workshop import config, web
 from workshop.domain.flood import Guard
 from workshop.exports import formats as export
 from workshop.live.packets import StrictPacket
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.plans import PlanService
-from workshop.usecases.privacy import PrivacyService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 from workshop.web import net
 from workshop.web.json_provider import StrictJSONProvider
 
@@ -26,7 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
     settings = config.load(overrides)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
-    app.json = StrictJSONProvider(app)
+    app.json = StrictJSONProvider(app)  # no NaN in or out; no traceback for deep nesting
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"],
         MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
@@ -35,7 +32,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     store = Store(settings["DATABASE_URL"])
     base = app.config["WORKSHOP_BASE_URL"]
-    service = WorkshopService(store, join_url_for=lambda code: f"{base}/w/{code}")
+    exports_dir = Path(settings["EXPORTS_DIR"])
+    usecases = UseCases.build(store, lambda code: f"{base}/w/{code}", exports_dir)
 
     socketio = SocketIO(
         app,
@@ -44,38 +42,28 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=config.allowed_origins(settings["CORS_ALLOWED_ORIGINS"]),
         # Larger than any valid command, so an oversized one gets an ack with a sentence.
         max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
-        serializer=StrictPacket,  # no NaN in or out; unreadable JSON still gets an answer
+        serializer=StrictPacket,  # the same JSON rules; unreadable JSON still gets an answer
         ping_interval=10,
         ping_timeout=20,
     )
-    plans = PlanService(service)
-    documents = PlanDocuments(service)
 
     def export_closed(code: str) -> None:
-        export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
+        export.write_exports(exports_dir, usecases.documents.series(code), code)
 
-    guard = Guard(settings)  # one set of limits for HTTP and sockets alike
-    realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed, guard=guard)
-    privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
+    guard = Guard(settings)  # one set of flood limits for HTTP and sockets alike
+    realtime = Realtime(socketio, usecases, settings, on_closed=export_closed, guard=guard)
+    privacy = usecases.privacy
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
         realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
-    app.extensions["workshop.privacy"] = privacy
+    app.extensions["workshop.usecases"] = usecases
     app.extensions["workshop.guard"] = guard
-    app.extensions["workshop.plans"] = plans
-    app.extensions["workshop.documents"] = documents
+    app.extensions["workshop.privacy"] = usecases.privacy
+    app.extensions["workshop.plans"] = usecases.plans
+    app.extensions["workshop.documents"] = usecases.documents
     app.extensions["workshop.store"] = store
-    app.extensions["workshop.service"] = service
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    # Importing plan_views adds its routes to the blueprints views defines.
-    from workshop.web import compression, views
-    from workshop.web import plans as plan_views  # noqa: F401
-
-    app.register_blueprint(views.pages)
-    app.register_blueprint(views.api)
-    app.after_request(views.add_security_headers)
-    app.after_request(compression.gzip_response)
-    app.register_error_handler(Exception, views.handle_unexpected)
+    web.register(app)
     return app

@@ -26,9 +26,13 @@ DEFAULTS: dict[str, Any] = {
     "BROADCAST_INTERVAL": 0.1,
     # Origins the Socket.IO server accepts besides its own; "*" for any.
     "CORS_ALLOWED_ORIGINS": None,
-    # Per-connection flood control: a burst, then commands per second.
+    # Per-connection flood control: a burst, then commands per second. A phone's
+    # allowance is shared by all its tabs; a facilitator's console gets a larger one,
+    # so a volunteer typing in a pile of paper ballots never meets it.
     "RATE_BURST": 20,
     "RATE_PER_SECOND": 5.0,
+    "RATE_FACILITATOR_BURST": 100,
+    "RATE_FACILITATOR_PER_SECOND": 20.0,
     # New attendees joining from one address: a burst, then joins per second. A room of
     # 300 phones behind one venue router never gets near it; a script making a crowd does.
     "JOIN_BURST": 100,
@@ -52,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
 INTEGER_KEYS = {
     "PORT",
     "RATE_BURST",
+    "RATE_FACILITATOR_BURST",
     "JOIN_BURST",
     "CREATE_BURST",
     "LOOKUP_BURST",
@@ -61,6 +66,7 @@ INTEGER_KEYS = {
 FLOAT_KEYS = {
     "BROADCAST_INTERVAL",
     "RATE_PER_SECOND",
+    "RATE_FACILITATOR_PER_SECOND",
     "JOIN_PER_SECOND",
     "CREATE_PER_SECOND",
     "LOOKUP_PER_SECOND",

@@ -13,18 +13,18 @@ from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import counts_for, rank
 from workshop.exports.round_documents import renumbered_rounds, round_document
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core, Created
 from workshop.usecases.counting import count_round, dot_support
-from workshop.usecases.workshops import Created, WorkshopService
 
 
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class PlanDocuments:
+class Documents:
     """Read a workshop (or its whole series) as one plain document for exports."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
 
     def workshop(self, code: str) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class PlanDocuments:
         }
 
 
-def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
+def import_document(core: Core, document: dict[str, Any]) -> Created:
     """Recreate an exported workshop in this instance: same plan, no people.
 
     Attendees come back as anonymous stand-ins, one per person counted in each group;

@@ -6,16 +6,16 @@ import logging
 from pathlib import Path
 
 from workshop.domain.tokens import hash_token, new_token
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases.core import Core
 
 log = logging.getLogger(__name__)
 DAY_MS = 24 * 60 * 60 * 1000
 
 
-class PrivacyService:
+class Privacy:
     """What a facilitator or an operator does to keep attendees' data safe."""
 
-    def __init__(self, core: WorkshopService, exports_dir: Path) -> None:
+    def __init__(self, core: Core, exports_dir: Path) -> None:
         self.core = core
         self.exports_dir = exports_dir
 

@@ -9,17 +9,13 @@ before still rejoin from their phone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from workshop.domain.errors import Forbidden, NotFound, WrongStage
 from workshop.domain.model import Participant, Stage, Workshop
 from workshop.store.engine import Tx
 from workshop.store.room import RoomSettings
+from workshop.usecases.core import Core
 from workshop.usecases.events import Answer, AttendanceChanged, Event, TallyChanged
-from workshop.usecases.facilitation import _close_rank_gaps
-
-if TYPE_CHECKING:  # the service imports this module's rules; only type names go back
-    from workshop.usecases.workshops import WorkshopService
+from workshop.usecases.facilitation import Facilitation, _close_rank_gaps
 
 REMOVED = (
     "The facilitator has taken this phone out of the workshop: "
@@ -82,8 +78,9 @@ def room_view(tx: Tx, workshop: Workshop, joined: int, now_ms: int) -> dict[str,
 class RoomControl:
     """Use cases of the console's room panel, over the workshop service's store."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core, facilitation: Facilitation) -> None:
         self.core = core
+        self.facilitation = facilitation  # hiding and unhiding work as the console's own
 
     def lock_room(self, code: str, locked: bool) -> Answer:
         """Stop (or allow again) new attendees joining; people who joined can still rejoin."""
@@ -127,7 +124,7 @@ class RoomControl:
                 TallyChanged(workshop.id, code),
                 AttendanceChanged(workshop.id, code),
             ]
-            return events + self.core.touched_by(tx, workshop, touched)
+            return events + self.facilitation.touched_by(tx, workshop, touched)
 
         return self.core.facilitator_change(code, change)
 
@@ -148,5 +145,5 @@ class RoomControl:
             tx.board.update_proposal(proposal_id, hidden=False)
         if hid:
             # While hidden, voters may have spent those dots elsewhere: as after an unhide.
-            self.core._trim_overspent(tx, workshop, set(hid))
+            self.facilitation._trim_overspent(tx, workshop, set(hid))
         return set(hid)
