@@ -119,20 +119,17 @@ TOO_MANY_CODES = (
 class Guard:
     """The per-connection, per-attendee and per-address buckets of one process."""
 
-    def __init__(self, settings: Mapping[str, Any], clock: Callable[[], float] | None = None):
-        extra = {"clock": clock} if clock is not None else {}
-        burst, rate = int(settings["RATE_BURST"]), float(settings["RATE_PER_SECOND"])
-        self.connections = Buckets(burst, rate, **extra)
-        self.attendees = Buckets(burst, rate, **extra)
-        self.joins = Buckets(
-            int(settings["JOIN_BURST"]), float(settings["JOIN_PER_SECOND"]), **extra
-        )
-        self.creations = Buckets(
-            int(settings["CREATE_BURST"]), float(settings["CREATE_PER_SECOND"]), **extra
-        )
-        self.misses = Buckets(
-            int(settings["LOOKUP_BURST"]), float(settings["LOOKUP_PER_SECOND"]), **extra
-        )
+    def __init__(
+        self, settings: Mapping[str, Any], clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        def buckets(burst: str, per_second: str) -> Buckets:
+            return Buckets(int(settings[burst]), float(settings[per_second]), clock)
+
+        self.connections = buckets("RATE_BURST", "RATE_PER_SECOND")
+        self.attendees = buckets("RATE_BURST", "RATE_PER_SECOND")
+        self.joins = buckets("JOIN_BURST", "JOIN_PER_SECOND")
+        self.creations = buckets("CREATE_BURST", "CREATE_PER_SECOND")
+        self.misses = buckets("LOOKUP_BURST", "LOOKUP_PER_SECOND")
         self.trusted = trusted_networks(settings.get("TRUSTED_PROXIES"))
         self.strikes: dict[str, int] = {}  # sid -> commands refused in a row for speed
 

@@ -41,6 +41,9 @@ def checked_document(document: Any) -> dict[str, Any]:
 
     Text is cleaned exactly as if people had typed it (control characters and
     bidirectional overrides removed), so an import is no way around validation.
+
+    Long because it walks the export format once, field by field, so every check sits beside
+    the field it guards.
     """
     _need(isinstance(document, dict) and document.get("format") == "workshop-plan/1")
     info = document.get("workshop")
@@ -159,7 +162,8 @@ def checked_document(document: Any) -> dict[str, Any]:
 def _check_sizes(document: dict[str, Any]) -> None:
     """Refuse a plan larger than any this toolkit exports, before any per-item work."""
     proposals, actions = document.get("proposals"), document.get("actions")
-    _need(isinstance(proposals, list) and isinstance(actions, list))
+    if not isinstance(proposals, list) or not isinstance(actions, list):
+        raise InvalidInput(NOT_A_PLAN)
     if len(proposals) > MAX_PROPOSALS or len(actions) > MAX_ACTIONS:
         raise InvalidInput(TOO_BIG)
     merged = 0

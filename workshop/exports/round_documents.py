@@ -52,12 +52,9 @@ def round_document(
             }
         )
     return {
-        "number": round_.number,
-        "method": rules.method.value,
-        "method_label": rules.method.label,
+        **round_.header(numbers),
         "rules": settings(rules),
         "shortlist": rules.proposal_ids is not None,
-        "runoff_of": numbers.get(round_.runoff_of) if round_.runoff_of else None,
         "voters": result.voters,
         "voters_by_group": dict(sorted(result.voters_by_group.items())),
         "incomplete": result.incomplete,
@@ -128,6 +125,9 @@ def checked_rounds(rounds: Any, ids: set[int], group_keys: set[str]) -> list[dic
 
     Only numbers within bounds, known methods, settings, group keys and ids of the
     plan's proposals come through; labels and texts are made here, never copied.
+
+    Long because it checks every field of an exported round in one place, as
+    import_check does for the rest of a plan, so a reader sees every bound at once.
     """
     if rounds is None:
         return []  # a plan exported before rounds existed

@@ -26,3 +26,11 @@ class Binding:
     participant_id: int | None = None
     device_id: str | None = None  # an attendee's: one connection, one attendee
     token: str | None = field(default=None, repr=False)  # a facilitator's, checked per command
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A connection bound to one attendee of one workshop."""
+
+    code: str
+    participant_id: int

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
 from flask_socketio import SocketIO
 
 from workshop.domain import validation as valid
@@ -19,7 +18,7 @@ from workshop.domain.errors import InvalidInput, RateLimited, WorkshopError
 from workshop.domain.flood import Guard
 from workshop.live.attendees import AttendeeHandlers
 from workshop.live.bindings import Binding, room
-from workshop.live.edge import Edge
+from workshop.live.edge import Edge, current_sid
 from workshop.live.facilitation import FacilitationHandlers
 from workshop.live.packets import MALFORMED_EVENT
 from workshop.live.plans import PlanHandlers
@@ -61,14 +60,21 @@ class Realtime:
         rounds = RoundHandlers(self.edge, app)
         plans = PlanHandlers(self.edge, app)
         room_control = RoomHandlers(self.edge, app)
-        for handlers in (attendees, rounds, plans):
-            for name, command in handlers.commands().items():
-                self._register(name, command)
+        for name, command in {
+            **attendees.commands(),
+            **rounds.commands(),
+            **plans.commands(),
+        }.items():
+            self._register(name, command)
         socketio.on_event(MALFORMED_EVENT, lambda *_: InvalidInput(MALFORMED).as_dict())
-        for handlers in (facilitation, rounds, plans, room_control):  # type: ignore[assignment]  # all have them
-            for name, command in handlers.facilitator_commands().items():  # type: ignore[attr-defined]
-                self._register(name, self._as_facilitator(command))
-                self.facilitator_only.add(name)
+        for name, facilitator_command in {
+            **facilitation.facilitator_commands(),
+            **rounds.facilitator_commands(),
+            **plans.facilitator_commands(),
+            **room_control.facilitator_commands(),
+        }.items():
+            self._register(name, self._as_facilitator(facilitator_command))
+            self.facilitator_only.add(name)
 
     def every_hour(self, job: Callable[[], object]) -> None:
         """Run job about once an hour on the broadcaster's task (retention, for example)."""
@@ -99,7 +105,7 @@ class Realtime:
                 edge.spend()
                 return command(valid.payload_dict(payload))
             except RateLimited as refusal:
-                sid = request.sid  # type: ignore[attr-defined]
+                sid = current_sid()
                 if edge.guard.flooding(sid):  # a script ignoring "too fast": hang up on it
                     self.socketio.start_background_task(self.socketio.server.disconnect, sid)
                 return refusal.as_dict()
@@ -123,7 +129,7 @@ class Realtime:
 
     def on_connect(self, auth: Any = None) -> bool:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
-        self.edge.addresses[request.sid] = self.edge.guard.address(request.environ)  # type: ignore[attr-defined]
+        self.edge.remember_address()
         try:
             if isinstance(auth, dict) and "code" in auth:
                 self._bind_from_auth(auth)
@@ -148,7 +154,7 @@ class Realtime:
                 self.edge.bind(Binding(code, "phone", participant.id, device_id))
                 # A returning phone can draw its screen now, a round trip before its
                 # join_workshop is answered (that matters on slow venue Wi-Fi).
-                sid = request.sid  # type: ignore[attr-defined]
+                sid = current_sid()
                 self.socketio.emit(
                     STATE_CHANGED, self.app.audiences.snapshot(code, "phone"), to=sid
                 )
@@ -161,4 +167,4 @@ class Realtime:
 
     def on_disconnect(self, *_args: Any) -> None:
         """Forget the connection."""
-        self.edge.forget(request.sid)  # type: ignore[attr-defined]
+        self.edge.forget(current_sid())
