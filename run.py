@@ -44,6 +44,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the address phones use, when behind a proxy or on a fixed name",
     )
     parser.add_argument(
+        "--trusted-proxies",
+        default=env("WORKSHOP_TRUSTED_PROXIES"),
+        help="proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1 or 10.0.0.0/8",
+    )
+    parser.add_argument(
         "--server-mode",
         default=env("WORKSHOP_SERVER_MODE", "eventlet"),
         choices=["eventlet", "gevent", "threading"],
@@ -108,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
         "SERVER_MODE": args.server_mode,
         "MESSAGE_QUEUE": args.message_queue,
         "PUBLIC_URL": args.public_url,
+        "TRUSTED_PROXIES": args.trusted_proxies,
         "DATABASE_URL": normalise(args.database_url) if args.database_url else None,
     }
     if args.data_dir:

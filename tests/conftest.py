@@ -26,6 +26,11 @@ def make_app(data_dir: Path, **overrides: Any) -> Flask:
         "PUBLIC_URL": BASE_URL,
         "EXPORTS_DIR": str(data_dir / "exports"),
         "RATE_BURST": 1000,
+        # Tests make many workshops, joins and lookups from one address; the limits
+        # themselves are tested with small values in tests/test_hardening.py.
+        "JOIN_BURST": 100_000,
+        "CREATE_BURST": 100_000,
+        "LOOKUP_BURST": 100_000,
         **overrides,
     }
     return create_app(settings)

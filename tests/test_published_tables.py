@@ -37,7 +37,8 @@ def table_after(markdown: str, heading: str) -> tuple[list[str], list[list[str]]
 def two_rounds(service: UseCases) -> tuple[str, list[int], dict[str, Any]]:
     """Round 1 by dots puts C first; round 2, a ranking, puts A first. Priorities from round 2.
 
-    Six people: two in each group and two who gave no group.
+    Eighteen people: the same six voters three times over (two in each group and two who
+    gave no group), so every group has at least 3 voters and is published on its own.
     """
     made = service.workshops.create_workshop(
         "Youth review", dots=5, max_per_proposal=3, groups=["A", "B"]
@@ -45,7 +46,7 @@ def two_rounds(service: UseCases) -> tuple[str, list[int], dict[str, Any]]:
     TOKENS[made.code] = made.token
     people = [
         service.workshops.join(made.code, f"device-{i:012d}", None, group)[0].participant_id
-        for i, group in enumerate(["g1", "g1", "g2", "g2", None, None])
+        for i, group in enumerate(["g1", "g1", "g2", "g2", None, None] * 3)
     ]
     service.facilitation.change_stage(made.code, Stage.PROPOSE)
     ids = [
@@ -54,15 +55,16 @@ def two_rounds(service: UseCases) -> tuple[str, list[int], dict[str, Any]]:
     ]
     service.facilitation.change_stage(made.code, Stage.VOTE)
     dots = {0: [2, 2], 1: [2, 3], 2: [0, 0, 3], 3: [3, 3], 4: [2, 2, 2], 5: [1, 0, 0]}
-    for person, choices in dots.items():
-        for n, pid in enumerate(choices):
-            service.workshops.cast_vote(made.code, people[person], ids[pid], 1, f"d{person}-{n}")
+    for person, voter in enumerate(people):
+        for n, pid in enumerate(dots[person % 6]):
+            service.workshops.cast_vote(made.code, voter, ids[pid], 1, f"d{person}-{n}")
     ranking = service.rounds.start_round(
         made.code, Method.RANKING, "r2", settings={"top_k": 3}
     ).ack["round_id"]
     orders = [[0, 1, 2], [0, 2, 1], [0, 3, 2], [1, 0, 2], [0, 1, 3], [2, 0, 1]]
-    for person, order in enumerate(orders):
-        service.rounds.cast_ballot(made.code, people[person], ranking, [ids[i] for i in order], "b")
+    for person, voter in enumerate(people):
+        order = orders[person % 6]
+        service.rounds.cast_ballot(made.code, voter, ranking, [ids[i] for i in order], "b")
     tally = service.audiences.tally(made.code)["facilitator"]
     chosen = [row["proposal_id"] for row in tally["ranking"]][:3]
     service.facilitation.set_priorities(made.code, chosen)
@@ -89,11 +91,11 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
         scores.append(float(row[2]))
     assert [r[0] for r in rows] == ["1", "2", "3"]
     assert scores == sorted(scores, reverse=True)
-    # Round 1's dots do not fall in round 2's order (1 dot at rank 2, 6 at rank 3): showing
+    # Round 1's dots do not fall in round 2's order (3 dots at rank 2, 18 at rank 3): showing
     # them beside round 2's ranks is the table that did not add up.
     chosen = [p for p in document["proposals"] if p["priority_rank"]]
     by_rank = sorted(chosen, key=lambda p: p["priority_rank"])
-    assert [p["points"] for p in by_rank] == [4, 1, 6]
+    assert [p["points"] for p in by_rank] == [12, 3, 18]
     # The text chart and the SVG follow the rank and show the same numbers.
     chart = markdown.split("```text", 1)[1].split("```", 1)[0]
     assert [float(line.split()[-1]) for line in chart.strip().splitlines()] == scores

@@ -247,6 +247,9 @@ FACILITATOR_COMMANDS = [
     ("enter_assisted_ballot", {"choices": {"1": 1}, "request_id": "r"}),
     ("withdraw_entry", {"kind": "paper", "entry_id": 1}),
     ("set_display", {"wall_mode": "participation"}),
+    ("lock_room", {"locked": True}),
+    ("set_expected", {"expected": 30}),
+    ("remove_attendee", {"participant_id": 1}),
 ]
 
 

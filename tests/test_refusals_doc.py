@@ -29,13 +29,17 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_tex
 
 def command_groups() -> dict[str, set[str]]:
     """Return the names the table's "attendee/facilitator commands" rows stand for."""
-    from workshop.live import attendees, facilitation, plans, rounds
+    from workshop.live import attendees, facilitation, plans, room, rounds
 
     # The handlers only name their commands here: no edge or use cases are needed.
     unwired: Any = None
     attendee = set(attendees.AttendeeHandlers(unwired, unwired).commands())
     facilitator = set(facilitation.FacilitationHandlers(unwired, unwired).facilitator_commands())
-    for handlers in (rounds.RoundHandlers(unwired, unwired), plans.PlanHandlers(unwired, unwired)):
+    for handlers in (
+        rounds.RoundHandlers(unwired, unwired),
+        plans.PlanHandlers(unwired, unwired),
+        room.RoomHandlers(unwired, unwired),
+    ):
         attendee |= set(handlers.commands())
         facilitator |= set(handlers.facilitator_commands())
     attendee -= {"join_workshop", "watch_workshop", "facilitate_workshop"}
@@ -170,7 +174,9 @@ def server_failure(w: World) -> dict[str, Any]:
 def flooded(w: World) -> dict[str, Any]:
     realtime = w.app.extensions["workshop.realtime"]
     w.p("cast_vote", vote(w, w.ids[0]))  # binds the attendee's own bucket
-    for bucket in realtime.edge.buckets.values():
+    guard = realtime.edge.guard
+    buckets = [*guard.connections.buckets.values(), *guard.attendees.buckets.values()]
+    for bucket in [*realtime.edge.buckets.values(), *buckets]:
         bucket.tokens, bucket.per_second = 0.0, 0.0
     return w.rp("cast_vote", vote(w, w.ids[0], "v2"))
 
@@ -270,6 +276,20 @@ def untied_round(w: World) -> dict[str, Any]:
     return w.rf("start_round", {"method": "dots", "runoff_of": 1, "request_id": "r"})
 
 
+def attendee_id(w: World, phone: int) -> int:
+    payload = {"code": w.code, "device_id": f"refusal-device-{phone:04d}"}
+    return int(w.ok(w.p("join_workshop", payload, phone))["participant_id"])
+
+
+def spend_all(w: World, which: str) -> None:
+    """Empty every client address's bucket of joins or of unknown codes."""
+    buckets = getattr(w.app.extensions["workshop.realtime"].edge.guard, which)
+    buckets.get("127.0.0.1")
+    for bucket in buckets.buckets.values():  # the app is shared: put them back after the test
+        w.monkeypatch.setattr(bucket, "tokens", 0.0)
+        w.monkeypatch.setattr(bucket, "per_second", 0.0)
+
+
 def tied_round(w: World) -> None:
     w.stage("vote")
     w.ok(w.p("cast_vote", vote(w, w.ids[0], "t1")))
@@ -323,6 +343,31 @@ DRIVERS: dict[str, Driver] = {
         lambda w: w.refuse(w.client(), "join_workshop", {"code": w.code, "group": "g9"})
     ),
     "a new device when 5,000 attendees have joined": workshop_full,
+    "the connection already joined as another attendee (another `device_id` or workshop)": (
+        lambda w: w.rp("join_workshop", {"code": w.code, "device_id": "refusal-device-9999"})
+    ),
+    "a device the facilitator took out": lambda w: then(
+        w.ok(w.f("remove_attendee", {"participant_id": attendee_id(w, 1)})),
+        w.refuse(w.client(), "join_workshop", {"code": w.code, "device_id": "refusal-device-0001"}),
+    ),
+    "a new device while the room is locked": lambda w: then(
+        w.ok(w.f("lock_room", {"locked": True})),
+        w.refuse(w.client(), "join_workshop", {"code": w.code, "device_id": "refusal-device-7777"}),
+    ),
+    "too many new attendees from one client address": lambda w: then(
+        spend_all(w, "joins"),
+        w.refuse(w.client(), "join_workshop", {"code": w.code, "device_id": "refusal-device-7777"}),
+    ),
+    "too many unknown codes tried from one client address": lambda w: then(
+        spend_all(w, "misses"),
+        w.refuse(w.client(), "watch_workshop", {"code": w.code}),
+    ),
+    "`participant_id` is not an attendee of this workshop": (
+        lambda w: w.rf("remove_attendee", {"participant_id": 999_999})
+    ),
+    "the workshop is closed, so who took part is settled": lambda w: then(
+        w.stage("closed"), w.rf("remove_attendee", {"participant_id": attendee_id(w, 0)})
+    ),
     "the workshop is closed": lambda w: then(closed(w), w.rp("cast_vote", vote(w, w.ids[0]))),
     "the stage is `lobby`": (
         lambda w: then(w.stage("lobby"), w.rp("submit_proposal", {"text": "Hi", "request_id": "a"}))

@@ -35,6 +35,7 @@ TABLES = (
     "rounds",
     "ballots",
     "paper_counts",
+    "room_settings",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."

@@ -335,10 +335,11 @@ def test_tallies_by_audience_blanks_notes_for_all_but_the_console() -> None:
     data = loaded()
     assert data.counted is not None
     full = tally(data.counted, 88, data.attendance, notes=True)
+    public = tally(data.counted, 88, data.attendance, published=True)
     for mode in ("results", "participation"):
         round_ = Round(12, 2, RoundRules(Method.DOTS), mode)
         for revealed in (False, True):
-            seen = tallies_by_audience(full, round_, revealed)
+            seen = tallies_by_audience(full, public, round_, revealed)
             assert seen["facilitator"] is full
             assert full["paper"][0]["note"] == PAPER_NOTE  # the console's copy is untouched
             assert full["assisted"][0]["note"] == ASSISTED_NOTE
@@ -350,7 +351,11 @@ def test_tallies_by_audience_blanks_notes_for_all_but_the_console() -> None:
                 text = json.dumps(seen[audience])
                 assert PAPER_NOTE not in text and ASSISTED_NOTE not in text
             if wall_full:
-                assert screen["paper"][0] == {**full["paper"][0], "note": ""}
+                # Published: no note, and a group too small to show is "other" (issue #14).
+                group = full["paper"][0]["group"]
+                shown = public["folded_groups"] and group in public["folded_groups"]
+                expected = {**full["paper"][0], "note": "", "group": "other" if shown else group}
+                assert screen["paper"][0] == expected
 
 
 def test_participation_only_keeps_who_voted_and_nothing_to_anchor_on() -> None:

@@ -9,17 +9,21 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from workshop import config, web
+from workshop.domain.flood import Guard
 from workshop.exports import formats as export
+from workshop.live.packets import StrictPacket
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
 from workshop.usecases import UseCases
 from workshop.web import net
+from workshop.web.json_provider import StrictJSONProvider
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
     settings = config.load(overrides)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.json = StrictJSONProvider(app)  # no NaN in or out; no traceback for deep nesting
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"],
         MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
@@ -38,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=config.allowed_origins(settings["CORS_ALLOWED_ORIGINS"]),
         # Larger than any valid command, so an oversized one gets an ack with a sentence.
         max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
+        serializer=StrictPacket,  # the same JSON rules; unreadable JSON still gets an answer
         ping_interval=10,
         ping_timeout=20,
     )
@@ -45,12 +50,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def export_closed(code: str) -> None:
         export.write_exports(exports_dir, usecases.documents.series(code), code)
 
-    realtime = Realtime(socketio, usecases, settings, on_closed=export_closed)
+    guard = Guard(settings)  # one set of flood limits for HTTP and sockets alike
+    realtime = Realtime(socketio, usecases, settings, on_closed=export_closed, guard=guard)
     privacy = usecases.privacy
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
         realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
     app.extensions["workshop.usecases"] = usecases
+    app.extensions["workshop.guard"] = guard
     app.extensions["workshop.privacy"] = usecases.privacy
     app.extensions["workshop.plans"] = usecases.plans
     app.extensions["workshop.documents"] = usecases.documents

@@ -33,6 +33,18 @@ DEFAULTS: dict[str, Any] = {
     "RATE_PER_SECOND": 5.0,
     "RATE_FACILITATOR_BURST": 100,
     "RATE_FACILITATOR_PER_SECOND": 20.0,
+    # New attendees joining from one address: a burst, then joins per second. A room of
+    # 300 phones behind one venue router never gets near it; a script making a crowd does.
+    "JOIN_BURST": 100,
+    "JOIN_PER_SECOND": 5.0,
+    # Workshops created or imported over HTTP from one address.
+    "CREATE_BURST": 20,
+    "CREATE_PER_SECOND": 0.5,
+    # Join codes looked up in vain from one address (guessing codes), on pages and sockets.
+    "LOOKUP_BURST": 30,
+    "LOOKUP_PER_SECOND": 1.0,
+    # Proxies whose X-Forwarded-For is believed ("10.0.0.2, 172.16.0.0/12"); None: no proxy.
+    "TRUSTED_PROXIES": None,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "EXPORTS_DIR": str(PROJECT_ROOT / "exports"),
     "SECRET_KEY": None,
@@ -45,10 +57,20 @@ INTEGER_KEYS = {
     "PORT",
     "RATE_BURST",
     "RATE_FACILITATOR_BURST",
+    "JOIN_BURST",
+    "CREATE_BURST",
+    "LOOKUP_BURST",
     "MAX_CONTENT_LENGTH",
     "RETENTION_DAYS",
 }
-FLOAT_KEYS = {"BROADCAST_INTERVAL", "RATE_PER_SECOND", "RATE_FACILITATOR_PER_SECOND"}
+FLOAT_KEYS = {
+    "BROADCAST_INTERVAL",
+    "RATE_PER_SECOND",
+    "RATE_FACILITATOR_PER_SECOND",
+    "JOIN_PER_SECOND",
+    "CREATE_PER_SECOND",
+    "LOOKUP_PER_SECOND",
+}
 
 
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -28,6 +28,8 @@
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
   var presenting = W.presenting(function () { if (state) render(); });
+  var roomPanel = W.roomConsole({send: send, state: function () { return state; },
+    label: function (k) { var g = (state.groups || []).filter(function (x) { return x.key === k; })[0]; return g && g.label; }});
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
 
   /* Stage bar */
@@ -505,6 +507,7 @@
     $('t-pause').disabled = ts === 'idle';
     $('t-cancel').disabled = ts === 'idle';
     attendance();
+    roomPanel(state);
     var hidden = props.length - visible.length;
     $('props-sum').textContent = W.plural(visible.length, 'proposal', 'proposals') + ' on the list' +
       (hidden ? ', ' + hidden + ' hidden' : '') + (!tally ? '.' : tally.method === 'dots' ? ', ' + W.plural(tally.votes, 'dot', 'dots') + ' placed.'

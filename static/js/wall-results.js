@@ -6,7 +6,8 @@ W.wall = (function () {
   var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
 
   function labels(state) {
-    var m = {'': 'No group given'};
+    /* "other": groups with fewer than 3 voters, shown together so nobody's vote can be picked out */
+    var m = {'': 'No group given', other: 'Other groups (fewer than 3 voters each)'};
     state.groups.forEach(function (g) { m[g.key] = g.label; });
     return m;
   }

@@ -112,3 +112,4 @@ class Participant:
     device_id: str
     name: str | None = None
     group: str | None = None
+    removed: bool = False  # the facilitator removed them: refused, their votes not counted

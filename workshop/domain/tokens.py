@@ -41,4 +41,8 @@ def hash_token(token: str) -> str:
 
 def token_matches(token: str, stored_hash: str) -> bool:
     """Compare a presented token with the stored hash in constant time."""
-    return hmac.compare_digest(hash_token(token), stored_hash)
+    try:
+        presented = hash_token(token)
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800abc") is no token: refuse, never crash
+        return False
+    return hmac.compare_digest(presented, stored_hash)

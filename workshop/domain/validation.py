@@ -30,18 +30,36 @@ def payload_dict(payload: Any) -> dict[str, Any]:
     return payload
 
 
-# Bidirectional overrides and isolates let text disguise itself ("evil.exe" shown as
-# "exe.live"); joiners (U+200C, U+200D) stay, since Persian words and emoji need them.
-BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# Invisible format characters (category Cf) let text disguise itself: bidirectional
+# overrides show "evil.exe" as "exe.live", zero-width spaces and marks (U+200B, U+200E)
+# make two names look alike, tag characters (U+E0041...) smuggle hidden text. All go,
+# except the joiners Persian words and emoji need (U+200C, U+200D) and the tags of a
+# subdivision flag such as England's, kept whole.
+KEPT_FORMAT = {"\u200c", "\u200d"}
+FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,6}\U000e007f")
+# Refused by length before any per-character work: cleaning only ever shortens text,
+# so a value this much longer than allowed can never clean down to a valid one
+# worth keeping, and filtering 255 KB character by character stalled the server.
+SLACK = 4
 
 
 def _keep(ch: str) -> bool:
     """Say whether a typed character may reach a wall, a phone or a plan."""
-    if ch in "\n\t":
+    if ch in "\n\t" or ch in KEPT_FORMAT:
         return True
-    if ch in BIDI_CONTROLS:
-        return False
-    return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+    return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn", "Cf")
+
+
+def strip_invisible(value: str) -> str:
+    """Return value without control, format, surrogate and unassigned characters."""
+    kept: list[str] = []
+    start = 0
+    for flag in FLAG_SEQUENCE.finditer(value):
+        kept.extend(ch for ch in value[start : flag.start()] if _keep(ch))
+        kept.append(flag.group())
+        start = flag.end()
+    kept.extend(ch for ch in value[start:] if _keep(ch))
+    return "".join(kept)
 
 
 def clean_text(value: Any, what: str, max_length: int, required: bool = True) -> str:
@@ -50,7 +68,11 @@ def clean_text(value: Any, what: str, max_length: int, required: bool = True) ->
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"The {what} must be text.")
-    cleaned = "".join(ch for ch in value if _keep(ch)).strip()
+    if len(value) > max_length * SLACK + 64:
+        raise InvalidInput(
+            f"The {what} is too long: keep it under {max_length} characters (it has {len(value)})."
+        )
+    cleaned = strip_invisible(value).strip()
     cleaned = unicodedata.normalize("NFC", cleaned)
     if required and not cleaned:
         raise InvalidInput(f"The {what} is empty: write something first.")

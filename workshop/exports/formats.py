@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from workshop.domain.actions import ActionStatus, date_label, long_date_label
+from workshop.domain.small_groups import FOLDED_SENTENCE
 from workshop.exports.priority_tables import (
     PriorityRow,
     PriorityTable,
@@ -121,6 +122,8 @@ def _priority_table(document: dict[str, Any]) -> list[str]:
         cells += [str(r.carried or 0)] if table.carried else []
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
+    if document["workshop"].get("folded_groups"):
+        lines += [FOLDED_SENTENCE, ""]
     if table.carried:
         lines += [table.carried_note, ""]
     return [*lines, *_chart(table)]

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from workshop.domain.actions import long_date_label
+from workshop.domain.small_groups import OTHER_GROUPS, OTHER_GROUPS_LABEL
 from workshop.exports.text_escape import escape
 
 NO_GROUP = "No group given"
@@ -117,7 +118,9 @@ def _carried_note(document: dict[str, Any]) -> str:
 
 
 def _group_keys(document: dict[str, Any], rows: list[PriorityRow]) -> list[str]:
-    keys = [g["key"] for g in document["workshop"]["groups"]]
+    # Groups too small to publish on their own are pooled (domain.small_groups).
+    folded = set(document["workshop"].get("folded_groups", []))
+    keys = [g["key"] for g in document["workshop"]["groups"] if g["key"] not in folded]
     seen = {key for row in rows for key, n in row.by_group.items() if n}
     extra = sorted(k for k in seen if k not in keys and k != "")
     return keys + extra + ([""] if "" in seen else [])
@@ -154,6 +157,7 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
     ]
     labels = {g["key"]: g["label"] for g in document["workshop"]["groups"]}
     labels[""] = NO_GROUP
+    labels[OTHER_GROUPS] = OTHER_GROUPS_LABEL
     keys = _group_keys(document, rows) if name else []
     table = PriorityTable(rows, name, source, keys, labels)
     if table.carried:

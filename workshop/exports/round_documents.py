@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
-from workshop.domain.counted import Counted
+from workshop.domain.counted import PAPER_SOURCES, Counted
 from workshop.domain.errors import InvalidInput
+from workshop.domain.methods import Method
 from workshop.domain.model import Proposal
 from workshop.domain.rounds import settings
 
@@ -22,7 +24,7 @@ def round_document(
 
     Notes typed with paper and assisted votes stay out: they may name a person.
     """
-    round_, result = counted.round, counted.result
+    round_, result = counted.round, counted.published  # exports are public
     rules = round_.rules
     balanced = {row.proposal_id: row for row in result.balanced_ranking}
     rows = []
@@ -68,7 +70,7 @@ def round_document(
         "ties": [list(group) for group in result.ties],
         "paper": [
             {key: entry[key] for key in ("source", "source_label", "group", "voters", "counts")}
-            for entry in counted.paper
+            for entry in counted.published_entries(counted.paper)
         ],
     }
 
@@ -78,63 +80,83 @@ def _need(condition: bool) -> None:
         raise InvalidInput(BROKEN_ROUNDS)
 
 
-def _mapping(value: Any) -> dict[Any, Any]:
-    _need(value is None or isinstance(value, dict))
+MAX_ROUNDS = 50
+MAX_COUNT = 10_000_000  # far above any score or count a real round reaches
+RULE_BOUNDS = {"dots": (1, 20), "max_per_proposal": (1, 20), "top_k": (1, 500)}
+RULE_BOUNDS["points_total"] = (10, 1000)
+
+
+def _int(value: Any, low: int = 0, high: int = MAX_COUNT) -> int:
+    _need(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high)
+    return int(value)
+
+
+def _number(value: Any) -> int | float:
+    """Return a finite number within the counts a round can reach (balanced scores are floats)."""
+    if isinstance(value, float):
+        _need(math.isfinite(value) and 0 <= value <= MAX_COUNT)
+        return value
+    return _int(value)
+
+
+def _mapping(value: Any, most: int) -> dict[Any, Any]:
+    _need(value is None or (isinstance(value, dict) and len(value) <= most))
     return value or {}
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    _need(value is None or (isinstance(value, list) and len(value) <= 2_000))
+def _dicts(value: Any, most: int) -> list[dict[str, Any]]:
+    _need(value is None or (isinstance(value, list) and len(value) <= most))
     _need(all(isinstance(item, dict) for item in value or []))
     return value or []
 
 
-def _lists(value: Any) -> list[list[Any]]:
-    _need(value is None or isinstance(value, list))
-    _need(all(isinstance(item, list) for item in value or []))
-    return value or []
+def _rules(value: Any) -> dict[str, Any]:
+    """Return a round's settings exactly as exports write them, each within its bounds."""
+    _need(isinstance(value, dict) and set(value) == {*RULE_BOUNDS, "spend_all", "points_exact"})
+    rules: dict[str, Any] = {k: _int(value[k], *RULE_BOUNDS[k]) for k in RULE_BOUNDS}
+    for flag in ("spend_all", "points_exact"):
+        _need(isinstance(value[flag], bool))
+        rules[flag] = value[flag]
+    return rules
 
 
-def _int(value: Any) -> int:
-    _need(isinstance(value, str) and value.isdigit() and len(value) < 12)
-    return int(value)
+def checked_rounds(rounds: Any, ids: set[int], group_keys: set[str]) -> list[dict[str, Any]]:
+    """Return an export's rounds checked field by field as typed input is, or refuse in words.
 
+    Only numbers within bounds, known methods, settings, group keys and ids of the
+    plan's proposals come through; labels and texts are made here, never copied.
 
-def renumbered_rounds(rounds: Any, new_ids: Mapping[int, int]) -> list[dict[str, Any]]:
-    """Return exported rounds with the proposal ids of an imported copy, or refuse in words.
-
-    Only numbers, known keys and ids of imported proposals come through; proposal
-    texts are taken from the proposals themselves, never from here.
-
-    Long because it checks and renumbers every field of an exported round in one place, as
-    import_check does for the rest of a plan.
+    Long because it checks every field of an exported round in one place, as
+    import_check does for the rest of a plan, so a reader sees every bound at once.
     """
     if rounds is None:
         return []  # a plan exported before rounds existed
-    _need(isinstance(rounds, list) and len(rounds) <= 50)
+    _need(isinstance(rounds, list) and len(rounds) <= MAX_ROUNDS)
+    most = len(ids)
 
     def pid(value: Any) -> int:
-        _need(isinstance(value, int) and value in new_ids)
-        return new_ids[value]
+        _need(isinstance(value, int) and value in ids)
+        return int(value)
 
-    def number(value: Any) -> int | float:
-        _need(isinstance(value, int | float) and not isinstance(value, bool))
-        return value
+    def by_key(value: Any) -> dict[str, int]:
+        found = _mapping(value, len(group_keys))
+        _need(all(key in group_keys for key in found))
+        return {key: _int(n) for key, n in sorted(found.items())}
 
     copied = []
     for entry in rounds:
         _need(isinstance(entry, dict) and isinstance(entry.get("results"), list))
+        _need(entry.get("method") in {m.value for m in Method})
+        method = Method(entry["method"])
         rows = []
-        for row in entry["results"]:
-            _need(isinstance(row, dict) and isinstance(row.get("by_group"), dict))
+        for row in _dicts(entry["results"], most):
             rows.append(
                 {
+                    **{key: _number(row.get(key)) for key in ("score", "balanced")},
                     **{
-                        key: number(row.get(key))
+                        key: _int(row.get(key))
                         for key in (
-                            "score",
                             "rank",
-                            "balanced",
                             "balanced_rank",
                             "from_paper",
                             "from_assisted",
@@ -144,62 +166,85 @@ def renumbered_rounds(rounds: Any, new_ids: Mapping[int, int]) -> list[dict[str,
                     "id": pid(row.get("id")),
                     "tied": bool(row.get("tied")),
                     "balanced_tied": bool(row.get("balanced_tied")),
-                    "by_group": {str(k)[:8]: number(v) for k, v in row["by_group"].items()},
+                    "by_group": by_key(row.get("by_group")),
                 }
             )
         schulze = entry.get("schulze")
-        _need(schulze is None or isinstance(schulze, list))
         winner = entry.get("condorcet_winner")
+        ties = entry.get("ties")
+        _need(ties is None or (isinstance(ties, list) and len(ties) <= most))
+        _need(all(isinstance(group, list) and len(group) <= most for group in ties or []))
+        runoff = entry.get("runoff_of")
         copied.append(
             {
+                "number": _int(entry.get("number"), 1, MAX_ROUNDS),
                 **{
-                    key: number(entry.get(key))
-                    for key in (
-                        "number",
-                        "voters",
-                        "incomplete",
-                        "paper_voters",
-                        "assisted_ballots",
-                    )
+                    key: _int(entry.get(key))
+                    for key in ("voters", "incomplete", "paper_voters", "assisted_ballots")
                 },
-                "method": str(entry.get("method"))[:20],
-                "method_label": str(entry.get("method_label"))[:40],
-                "rules": {
-                    str(k)[:20]: v if isinstance(v, bool) else number(v)
-                    for k, v in _mapping(entry.get("rules")).items()
-                },
+                "method": method.value,
+                "method_label": method.label,
+                "rules": _rules(entry.get("rules")),
                 "shortlist": bool(entry.get("shortlist")),
-                "runoff_of": entry.get("runoff_of")
-                if isinstance(entry.get("runoff_of"), int)
-                else None,
-                "voters_by_group": {
-                    str(k)[:8]: number(v) for k, v in _mapping(entry.get("voters_by_group")).items()
-                },
+                "runoff_of": _int(runoff, 1, MAX_ROUNDS) if runoff is not None else None,
+                "voters_by_group": by_key(entry.get("voters_by_group")),
                 "results": rows,
                 "schulze": None
                 if schulze is None
                 else [
                     {
                         "id": pid(r.get("id")),
-                        "rank": number(r.get("rank")),
+                        "rank": _int(r.get("rank")),
                         "tied": bool(r.get("tied")),
                     }
-                    for r in _dicts(schulze)
+                    for r in _dicts(schulze, most)
                 ],
                 "condorcet_winner": pid(winner) if winner is not None else None,
-                "ties": [[pid(x) for x in group] for group in _lists(entry.get("ties"))],
+                "ties": [[pid(x) for x in group] for group in ties or []],
+                "paper": [_paper(p, pid, group_keys) for p in _dicts(entry.get("paper"), 200)],
+            }
+        )
+    return copied
+
+
+def _paper(entry: dict[str, Any], pid: Any, group_keys: set[str]) -> dict[str, Any]:
+    _need(entry.get("source") in PAPER_SOURCES)
+    group = entry.get("group") or ""
+    _need(group in group_keys)
+    counts = _mapping(entry.get("counts"), MAX_COUNT)
+    _need(all(isinstance(k, str) and k.isdigit() and len(k) < 12 for k in counts))
+    return {
+        "source": entry["source"],
+        "source_label": PAPER_SOURCES[entry["source"]],
+        "group": group,
+        "voters": _int(entry.get("voters")),
+        "counts": {str(pid(int(k))): _int(v) for k, v in counts.items()},
+    }
+
+
+def renumbered_rounds(
+    rounds: list[dict[str, Any]], new_ids: Mapping[int, int]
+) -> list[dict[str, Any]]:
+    """Return checked rounds with the proposal ids of the imported copy."""
+
+    def new(old: int) -> int:
+        return new_ids[old]
+
+    copied = []
+    for entry in rounds:
+        winner = entry["condorcet_winner"]
+        copied.append(
+            {
+                **entry,
+                "results": [{**row, "id": new(row["id"])} for row in entry["results"]],
+                "schulze": None
+                if entry["schulze"] is None
+                else [{**r, "id": new(r["id"])} for r in entry["schulze"]],
+                "condorcet_winner": new(winner) if winner is not None else None,
+                "ties": [[new(x) for x in group] for group in entry["ties"]],
                 "paper": [
-                    {
-                        "source": str(p.get("source"))[:20],
-                        "source_label": str(p.get("source_label"))[:40],
-                        "group": str(p.get("group") or "")[:8],
-                        "voters": number(p.get("voters")),
-                        "counts": {
-                            str(pid(_int(k))): number(v)
-                            for k, v in _mapping(p.get("counts")).items()
-                        },
-                    }
-                    for p in _dicts(entry.get("paper"))
+                    {**p, "counts": {str(new(int(k))): v for k, v in p["counts"].items()}}
+                    for p in entry["paper"]
                 ],
             }
         )

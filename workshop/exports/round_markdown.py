@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workshop.domain.small_groups import FOLDED_SENTENCE, OTHER_GROUPS, OTHER_GROUPS_LABEL
 from workshop.exports.text_escape import escape
 
 SCORE_NAMES = {"dots": "Dots", "approval": "Approvals", "ranking": "Borda", "points": "Points"}
@@ -134,6 +135,7 @@ def rounds_markdown(document: dict[str, Any]) -> list[str]:
     texts = {p["id"]: p["text"] for p in document["proposals"]}
     labels = {g["key"]: g["label"] for g in document["workshop"]["groups"]}
     labels[""] = NO_GROUP_LABEL
+    labels[OTHER_GROUPS] = OTHER_GROUPS_LABEL
     lines = [
         "## Vote rounds",
         "",
@@ -149,6 +151,8 @@ def rounds_markdown(document: dict[str, Any]) -> list[str]:
             title += " (on a shortlist)"
         lines += [title, "", _sentence_case(_rules_sentence(entry)) + ". "]
         lines[-1] += _groups_sentence(entry, labels)
+        if OTHER_GROUPS in entry["voters_by_group"]:
+            lines[-1] += " " + FOLDED_SENTENCE
         lines += ["", *_table(entry, texts, labels), *_outcome(entry, texts)]
         lines += _paper(entry, texts, labels)
     return lines

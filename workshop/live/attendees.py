@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from workshop.domain import validation as valid
-from workshop.domain.errors import Forbidden
+from workshop.domain.errors import Conflict, Forbidden, WorkshopError
 from workshop.live.bindings import Binding
 from workshop.live.edge import Edge
 from workshop.usecases import UseCases
 
 Command = Any  # (data) -> ack
+ONE_ATTENDEE_PER_CONNECTION = (
+    "This connection already belongs to another attendee: reload the page to join again."
+)
 
 
 class AttendeeHandlers:
@@ -37,12 +40,33 @@ class AttendeeHandlers:
 
     def join_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
         """A phone joins (or rejoins, by device id); the ack carries its snapshot and `me`."""
-        code = valid.code(data.get("code"))
+        code = self.edge.look_up(valid.code(data.get("code")))
         device_id = valid.device_id(data.get("device_id"))
         name = valid.optional_label(data.get("name"), "name", valid.MAX_NAME_LENGTH)
         group = valid.optional_label(data.get("group"), "group", valid.MAX_GROUP_LENGTH)
-        joined, events = self.app.workshops.join(code, device_id, name, group)
-        self.edge.bind(Binding(code, "phone", joined.participant_id))
+        bound = self.edge.binding()
+        # One connection, one attendee: a loop of fresh device ids on one socket must not
+        # make a crowd. Rejoining as the same device (every reconnection) is welcome.
+        switching = (
+            bound is not None
+            and bound.participant_id is not None
+            and (bound.code, bound.device_id) != (code, device_id)
+        )
+        if switching and device_id and self.app.workshops.find_participant(code, device_id):
+            raise Conflict(ONE_ATTENDEE_PER_CONNECTION)
+        address = self.edge.address()
+
+        def admit() -> None:  # asked only before a new attendee is seated
+            if switching:
+                raise Conflict(ONE_ATTENDEE_PER_CONNECTION)
+            self.edge.guard.new_attendee(address)
+
+        try:
+            joined, events = self.app.workshops.join(code, device_id, name, group, admit=admit)
+        except WorkshopError as refusal:
+            self.edge.missed(refusal)
+            raise
+        self.edge.bind(Binding(code, "phone", joined.participant_id, joined.device_id))
         self.edge.publish(events)
         return {
             "ok": True,
@@ -54,8 +78,12 @@ class AttendeeHandlers:
 
     def watch_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
         """A projector subscribes read-only; the ack carries the screen snapshot."""
-        code = valid.code(data.get("code"))
-        state = self.app.audiences.snapshot(code, "screen")
+        code = self.edge.look_up(valid.code(data.get("code")))
+        try:
+            state = self.app.audiences.snapshot(code, "screen")
+        except WorkshopError as refusal:
+            self.edge.missed(refusal)
+            raise
         self.edge.bind(Binding(code, "screen"))
         return {"ok": True, "state": state}
 
@@ -67,7 +95,7 @@ class AttendeeHandlers:
             raise Forbidden("Open the facilitator link you were given to steer this workshop.")
         self.app.core.check_facilitator(code, token)
         state = self.app.audiences.snapshot(code, "facilitator")
-        self.edge.bind(Binding(code, "facilitator"))
+        self.edge.bind(Binding(code, "facilitator", token=token))
         return {"ok": True, "state": state}
 
     def submit_proposal(self, data: dict[str, Any]) -> dict[str, Any]:

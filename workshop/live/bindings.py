@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 AUDIENCE_ROOMS = {"phone": "phones", "screen": "screens", "facilitator": "facilitators"}
 
@@ -24,6 +24,8 @@ class Binding:
     code: str
     role: str  # phone | screen | facilitator
     participant_id: int | None = None
+    device_id: str | None = None  # an attendee's: one connection, one attendee
+    token: str | None = field(default=None, repr=False)  # a facilitator's, checked per command
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
-from workshop.domain.errors import Forbidden, WorkshopError
+from workshop.domain.errors import Forbidden, NotFound, WorkshopError
+from workshop.domain.flood import Guard, TokenBucket
 from workshop.live.bindings import Attendee, Binding, personal_room, room
 from workshop.live.coalescer import Coalescer, Dirty
-from workshop.live.ratelimit import TokenBucket
 from workshop.usecases.audiences import Audiences
 from workshop.usecases.events import (
     ATTENDANCE_CHANGED,
@@ -56,8 +56,11 @@ class Edge:
         audiences: Audiences,
         settings: dict[str, Any],
         on_closed: Callable[[str], None] | None = None,
+        guard: Guard | None = None,
     ) -> None:
         self.socketio = socketio
+        self.guard = guard or Guard(settings)  # per connection, attendee and address
+        self.addresses: dict[str, str] = {}  # sid -> client address, read at connect
         self.audiences = audiences
         self.on_closed = on_closed
         self.interval = float(settings["BROADCAST_INTERVAL"])
@@ -94,6 +97,41 @@ class Edge:
         if bucket is None:
             bucket = self.buckets[key] = TokenBucket(*size)
         return bucket
+
+    def spend(self) -> None:
+        """Spend one command of this connection's allowance, or refuse.
+
+        A console has its own larger bucket. Anyone else spends from the connection's
+        bucket and, once it is an attendee's, from the attendee's too: a fresh device
+        id must not bring a fresh allowance, nor more connections more commands.
+        """
+        sid = current_sid()
+        binding = self.bindings.get(sid)
+        if binding is not None and binding.role == "facilitator":
+            self.bucket().take()
+            return
+        attendee = None
+        if binding is not None and binding.participant_id is not None:
+            attendee = personal_room(binding.code, binding.participant_id)
+        self.guard.command(sid, attendee)
+
+    def address(self) -> str:
+        """Return this connection's client address (read from its handshake)."""
+        return self.addresses.get(current_sid()) or self.guard.address(request.environ)
+
+    def remember_address(self) -> None:
+        """Read the client address of a connection once, from its handshake."""
+        self.addresses[current_sid()] = self.guard.address(request.environ)
+
+    def look_up(self, code: str) -> str:
+        """Return the code, refusing an address that has tried too many unknown ones."""
+        self.guard.may_look_up(self.address())
+        return code
+
+    def missed(self, error: WorkshopError) -> None:
+        """Count a lookup of a code that is not a workshop's against this address."""
+        if isinstance(error, NotFound):
+            self.guard.missed(self.address())
 
     def binding(self) -> Binding | None:
         return self.bindings.get(current_sid())
@@ -269,3 +307,17 @@ class Edge:
         self.bindings.pop(sid, None)
         self.buckets.pop(sid, None)
         self.buckets.pop(f"f:{sid}", None)
+        self.addresses.pop(sid, None)
+        self.guard.closed(sid)
+
+    def hang_up(self, room_name: str) -> None:
+        """Close every connection in a room in this process, and empty the room everywhere.
+
+        With a message queue, closing the room reaches the other processes too; a
+        connection held there is refused at its next command in any case.
+        """
+        manager = self.socketio.server.manager
+        for sid, _eio_sid in list(manager.get_participants("/", room_name)):
+            self.bindings.pop(sid, None)
+            self.socketio.server.disconnect(sid)
+        self.socketio.close_room(room_name)

@@ -14,17 +14,21 @@ from typing import Any
 from flask_socketio import SocketIO
 
 from workshop.domain import validation as valid
-from workshop.domain.errors import WorkshopError
+from workshop.domain.errors import InvalidInput, RateLimited, WorkshopError
+from workshop.domain.flood import Guard
 from workshop.live.attendees import AttendeeHandlers
-from workshop.live.bindings import Binding
+from workshop.live.bindings import Binding, room
 from workshop.live.edge import Edge, current_sid
 from workshop.live.facilitation import FacilitationHandlers
+from workshop.live.packets import MALFORMED_EVENT
 from workshop.live.plans import PlanHandlers
+from workshop.live.room import RoomHandlers
 from workshop.live.rounds import RoundHandlers
 from workshop.usecases import UseCases
 from workshop.usecases.events import MY_STATE_CHANGED, STATE_CHANGED
 
 log = logging.getLogger(__name__)
+MALFORMED = "The request was not understood: send JSON without NaN, Infinity or deep nesting."
 
 SERVER_ERROR = {
     "ok": False,
@@ -42,10 +46,11 @@ class Realtime:
         app: UseCases,
         settings: dict[str, Any],
         on_closed: Callable[[str], None] | None = None,
+        guard: Guard | None = None,
     ) -> None:
         self.socketio = socketio
         self.app = app
-        self.edge = Edge(socketio, app.audiences, settings, on_closed)
+        self.edge = Edge(socketio, app.audiences, settings, on_closed, guard)
         self.commands: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self.facilitator_only: set[str] = set()
         socketio.on_event("connect", self.on_connect)
@@ -54,16 +59,19 @@ class Realtime:
         facilitation = FacilitationHandlers(self.edge, app)
         rounds = RoundHandlers(self.edge, app)
         plans = PlanHandlers(self.edge, app)
+        room_control = RoomHandlers(self.edge, app)
         for name, command in {
             **attendees.commands(),
             **rounds.commands(),
             **plans.commands(),
         }.items():
             self._register(name, command)
+        socketio.on_event(MALFORMED_EVENT, lambda *_: InvalidInput(MALFORMED).as_dict())
         for name, facilitator_command in {
             **facilitation.facilitator_commands(),
             **rounds.facilitator_commands(),
             **plans.facilitator_commands(),
+            **room_control.facilitator_commands(),
         }.items():
             self._register(name, self._as_facilitator(facilitator_command))
             self.facilitator_only.add(name)
@@ -80,7 +88,11 @@ class Realtime:
         self, command: Callable[[Binding, dict[str, Any]], dict[str, Any]]
     ) -> Callable[[dict[str, Any]], dict[str, Any]]:
         def checked(data: dict[str, Any]) -> dict[str, Any]:
-            return command(self.edge.facilitator(), data)
+            binding = self.edge.facilitator()
+            # A token replaced since this connection proved it no longer steers anything,
+            # on whichever process the connection is held (rotation also evicts at once).
+            self.app.core.check_facilitator(binding.code, binding.token or "")
+            return command(binding, data)
 
         return checked
 
@@ -90,8 +102,13 @@ class Realtime:
 
         def handler(payload: Any = None) -> dict[str, Any]:
             try:
-                edge.bucket().take()
+                edge.spend()
                 return command(valid.payload_dict(payload))
+            except RateLimited as refusal:
+                sid = current_sid()
+                if edge.guard.flooding(sid):  # a script ignoring "too fast": hang up on it
+                    self.socketio.start_background_task(self.socketio.server.disconnect, sid)
+                return refusal.as_dict()
             except WorkshopError as refusal:
                 return refusal.as_dict()
             except Exception:  # an ack, never an exception, reaches the client
@@ -112,6 +129,7 @@ class Realtime:
 
     def on_connect(self, auth: Any = None) -> bool:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
+        self.edge.remember_address()
         try:
             if isinstance(auth, dict) and "code" in auth:
                 self._bind_from_auth(auth)
@@ -127,12 +145,13 @@ class Realtime:
             if self.app.core.find_workshop(code) is not None:
                 self.edge.bind(Binding(code, "screen"))
         elif isinstance(auth.get("token"), str):
-            self.app.core.check_facilitator(code, auth["token"][:200])
-            self.edge.bind(Binding(code, "facilitator"))
+            token = auth["token"][:200]
+            self.app.core.check_facilitator(code, token)
+            self.edge.bind(Binding(code, "facilitator", token=token))
         elif (device_id := valid.device_id(auth.get("device_id"))) is not None:
             participant = self.app.workshops.find_participant(code, device_id)
-            if participant is not None:
-                self.edge.bind(Binding(code, "phone", participant.id))
+            if participant is not None and not participant.removed:
+                self.edge.bind(Binding(code, "phone", participant.id, device_id))
                 # A returning phone can draw its screen now, a round trip before its
                 # join_workshop is answered (that matters on slow venue Wi-Fi).
                 sid = current_sid()
@@ -141,6 +160,10 @@ class Realtime:
                 )
                 me = self.app.audiences.me(code, participant.id)
                 self.socketio.emit(MY_STATE_CHANGED, me, to=sid)
+
+    def evict_facilitators(self, code: str) -> None:
+        """Close every console connection of a workshop whose token was just replaced."""
+        self.edge.hang_up(room(code, "facilitator"))
 
     def on_disconnect(self, *_args: Any) -> None:
         """Forget the connection."""

@@ -11,7 +11,11 @@ from workshop.store.prepared import Prepared, Runner, inserting, updating
 from workshop.store.schema import participants
 
 _SEAT = select(
-    participants.c.id, participants.c.device_id, participants.c.name, participants.c.group_key
+    participants.c.id,
+    participants.c.device_id,
+    participants.c.name,
+    participants.c.group_key,
+    participants.c.removed_at.is_not(None).label("removed"),
 )
 _ON_DEVICE = (
     participants.c.workshop_id == bindparam("workshop_id"),
@@ -28,13 +32,16 @@ COUNT = Prepared(
 )
 BY_GROUP = Prepared(
     select(participants.c.group_key, func.count().label("n"))
-    .where(participants.c.workshop_id == bindparam("workshop_id"))
+    .where(
+        participants.c.workshop_id == bindparam("workshop_id"),
+        participants.c.removed_at.is_(None),  # a removed attendee is not counted in the room
+    )
     .group_by(participants.c.group_key)
 )
 
 
 def _participant(row: Any) -> Participant:
-    return Participant(row.id, row.device_id, row.name, row.group_key)
+    return Participant(row.id, row.device_id, row.name, row.group_key, bool(row.removed))
 
 
 class AttendeeStatements:

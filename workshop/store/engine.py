@@ -13,7 +13,7 @@ from sqlalchemy.pool import StaticPool
 
 from workshop.store import migrations
 from workshop.store.transaction import Tx
-from workshop.store.urls import normalise
+from workshop.store.urls import make_private, normalise, sqlite_path
 
 
 class Store:
@@ -24,6 +24,8 @@ class Store:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
+            if (path := sqlite_path(url)) is not None:
+                make_private(path)  # it holds names and notes: 0600, and so do its WAL and SHM
             # One long-lived connection per process behind a lock: under green threads
             # a pool of SQLite connections halves throughput and grows memory.
             self.engine = create_engine(

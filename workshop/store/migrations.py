@@ -215,7 +215,30 @@ def v4_tally_position_indexes(conn: Connection) -> None:
     )
 
 
-STEPS: list[Step] = [v1_first_schema, v2_action_plans, v3_vote_rounds, v4_tally_position_indexes]
+def v5_room_control(conn: Connection) -> None:
+    """Add what a facilitator needs to keep a room safe: a lock, a head count, removals."""
+    _run(
+        conn,
+        """
+        CREATE TABLE room_settings (
+            workshop_id INTEGER PRIMARY KEY REFERENCES workshops (id),
+            locked BOOLEAN NOT NULL,
+            expected INTEGER
+        );
+        ALTER TABLE participants ADD COLUMN removed_at BIGINT;
+        ALTER TABLE participants ADD COLUMN removal_hid_json TEXT;
+        CREATE INDEX participants_by_joined_at ON participants (workshop_id, joined_at)
+        """,
+    )
+
+
+STEPS: list[Step] = [
+    v1_first_schema,
+    v2_action_plans,
+    v3_vote_rounds,
+    v4_tally_position_indexes,
+    v5_room_control,
+]
 
 
 def current_version(conn: Connection) -> int:

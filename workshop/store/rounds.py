@@ -34,7 +34,8 @@ DOT_BALLOTS = Prepared(
         func.sum(votes.c.points).label("points"),
     )
     .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round_id"))
+    # A removed attendee's votes stop counting (and count again if they are brought back).
+    .where(votes.c.round_id == bindparam("round_id"), participants.c.removed_at.is_(None))
     .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
     .order_by(votes.c.participant_id)
 )
@@ -46,13 +47,13 @@ _VOTERS = (
 )
 DOT_VOTERS = Prepared(
     select(participants.c.group_key, func.count().label("voters"))
-    .where(participants.c.id.in_(_VOTERS))
+    .where(participants.c.id.in_(_VOTERS), participants.c.removed_at.is_(None))
     .group_by(participants.c.group_key)
 )
 DOT_SUMS = Prepared(
     select(participants.c.group_key, votes.c.proposal_id, func.sum(votes.c.points).label("points"))
     .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round_id"))
+    .where(votes.c.round_id == bindparam("round_id"), participants.c.removed_at.is_(None))
     .group_by(participants.c.group_key, votes.c.proposal_id)
 )
 INSERT_BALLOT = inserting(
@@ -86,7 +87,11 @@ ROUND_BALLOTS = Prepared(
         func.coalesce(participants.c.group_key, ballots.c.group_key).label("group_key"),
     )
     .select_from(ballots.outerjoin(participants, participants.c.id == ballots.c.participant_id))
-    .where(ballots.c.round_id == bindparam("round_id"), ballots.c.withdrawn.is_(False))
+    .where(
+        ballots.c.round_id == bindparam("round_id"),
+        ballots.c.withdrawn.is_(False),
+        participants.c.removed_at.is_(None),  # assisted ballots join no attendee: NULL
+    )
     .order_by(ballots.c.id)
 )
 INSERT_PAPER = inserting(

@@ -52,6 +52,18 @@ participants = Table(
     Column("name", Text),
     Column("group_key", Text),
     Column("joined_at", BigInteger, nullable=False),
+    # Set while the facilitator has removed the attendee: their votes stop counting.
+    Column("removed_at", BigInteger),
+    Column("removal_hid_json", Text),  # the proposals the removal hid, to show them again
+)
+
+# A facilitator's room controls: no new joins while locked; the head count they expect.
+room_settings = Table(
+    "room_settings",
+    metadata,
+    Column("workshop_id", Integer, primary_key=True),
+    Column("locked", Boolean, nullable=False),
+    Column("expected", Integer),
 )
 
 proposals = Table(

@@ -10,6 +10,7 @@ from workshop.store.commands import CommandStatements
 from workshop.store.plans import PlanStatements
 from workshop.store.prepared import Runner
 from workshop.store.privacy import PrivacyStatements
+from workshop.store.room import RoomStatements
 from workshop.store.rounds import RoundStatements
 from workshop.store.workshops import WorkshopStatements
 
@@ -31,3 +32,4 @@ class Tx:
         self.plans = PlanStatements(run)
         self.privacy = PrivacyStatements(run)
         self.commands = CommandStatements(run)
+        self.room = RoomStatements(run)

@@ -19,6 +19,7 @@ from workshop.usecases.documents import Documents
 from workshop.usecases.facilitation import Facilitation
 from workshop.usecases.plans import Plans
 from workshop.usecases.privacy import Privacy
+from workshop.usecases.room import RoomControl
 from workshop.usecases.rounds import VoteRounds
 from workshop.usecases.workshops import Workshops
 
@@ -35,6 +36,7 @@ class UseCases:
     plans: Plans
     documents: Documents
     privacy: Privacy
+    room: RoomControl
 
     @classmethod
     def build(
@@ -48,13 +50,15 @@ class UseCases:
         """Wire every feature to one Core."""
         core = Core(store, join_url_for, clock, today)
         audiences = Audiences(core)
+        facilitation = Facilitation(core)
         return cls(
             core=core,
             audiences=audiences,
             workshops=Workshops(core, audiences),
-            facilitation=Facilitation(core),
+            facilitation=facilitation,
             rounds=VoteRounds(core, audiences),
             plans=Plans(core),
             documents=Documents(core),
             privacy=Privacy(core, exports_dir),
+            room=RoomControl(core, facilitation),
         )

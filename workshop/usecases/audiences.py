@@ -13,6 +13,7 @@ from workshop.domain.rounds import Round
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
 from workshop.usecases.counting import count_round
+from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
 
@@ -32,10 +33,16 @@ class Audiences:
         """Return every audience's snapshot from one consistent read."""
         with self.core.store.transaction() as tx:
             loaded = self.load(tx, self.core.workshop_in(tx, code), earlier_rounds=True)
-            return {
+            found = {
                 audience: self.render(loaded, audience)
                 for audience in ("phone", "screen", "facilitator")
             }
+            self._add_room(tx, loaded.workshop, found["facilitator"])
+            return found
+
+    def _add_room(self, tx: Tx, workshop: Workshop, state: dict[str, Any]) -> None:
+        """Give the console its room panel (lock, head count, join rate, removals)."""
+        state["room"] = room_view(tx, workshop, state["joined"], self.core.clock())
 
     def load(
         self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False, count: bool = True
@@ -87,7 +94,10 @@ class Audiences:
         # A phone kept from results needs no count: joining stays cheap however many voted.
         count = audience != "phone" or workshop.results_revealed
         loaded = self.load(tx, workshop, audience == "facilitator", count)
-        return self.render(loaded, audience)
+        state = self.render(loaded, audience)
+        if audience == "facilitator":
+            self._add_room(tx, workshop, state)
+        return state
 
     def render(self, loaded: Loaded, audience: str) -> dict[str, Any]:
         return snapshot(
@@ -107,8 +117,10 @@ class Audiences:
             # under a version that does not yet claim it, never the other way round.
             position = tx.rounds.tally_position(workshop.id)
             counted = count_round(tx, round_, tx.board.proposals(workshop.id))
-            full = tally(counted, position, tx.attendees.attendance(workshop.id), notes=True)
-            return tallies_by_audience(full, round_, workshop.results_revealed)
+            attendance = tx.attendees.attendance(workshop.id)
+            full = tally(counted, position, attendance, notes=True)
+            public = tally(counted, position, attendance, published=True)
+            return tallies_by_audience(full, public, round_, workshop.results_revealed)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""

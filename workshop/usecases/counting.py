@@ -9,6 +9,7 @@ from workshop.domain.counted import ASSISTED_LABEL, PAPER_SOURCES, Counted
 from workshop.domain.methods import Method
 from workshop.domain.model import Proposal
 from workshop.domain.rounds import Round, support_round
+from workshop.domain.small_groups import fold_ballots, fold_map
 from workshop.domain.tallies import tally_round
 from workshop.store.engine import Tx
 
@@ -33,10 +34,19 @@ def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Cou
             tx.rounds.dot_ballots(round_.id) if per_person else tx.rounds.dot_sums(round_.id)
         ) + ballots
     paper = tx.rounds.round_paper(round_.id)
-    result = tally_round(round_.rules, ballots, [count for _, count, _ in paper], proposals)
+    sheets = [count for _, count, _ in paper]
+    result = tally_round(round_.rules, ballots, sheets, proposals)
+    folded = fold_map(result.voters_by_group)
+    public = (  # counted twice only when a group is too small to publish on its own
+        tally_round(round_.rules, *fold_ballots(ballots, sheets, folded), proposals)
+        if folded
+        else None
+    )
     return Counted(
         round_,
         result,
+        public=public,
+        folded=folded,
         paper=[
             {
                 "id": entry_id,

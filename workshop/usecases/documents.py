@@ -8,6 +8,7 @@ from typing import Any
 from workshop.domain.actions import Action, ActionStatus
 from workshop.domain.model import Group, Stage, Workshop
 from workshop.domain.proposals import merged_children
+from workshop.domain.small_groups import OTHER_GROUPS
 from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import counts_for, rank
 from workshop.exports.round_documents import renumbered_rounds, round_document
@@ -89,7 +90,7 @@ class Documents:
         proposals = tx.board.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
         counted = dot_support(tx, workshop.id, proposals)
-        support = counted.result
+        support = counted.published  # small groups folded: exports are public
         totals = support.totals
         by_group: dict[int, dict[str, int]] = {}
         for key, scores in support.by_group.items():
@@ -158,6 +159,7 @@ class Documents:
                 "attendance": dict(sorted(attendance.items())),
                 "joined": sum(attendance.values()),
                 "carried_from": self._carried_from(tx, workshop),
+                "folded_groups": sorted(counted.folded),
             },
             "support_round": counted.round.number,
             "proposals": entries,
@@ -214,6 +216,16 @@ def import_document(core: Core, document: Any) -> Created:
             ]
             for key, count in info["attendance"].items()
         }
+        folded = [key for key in info.get("folded_groups", []) if stand_ins.get(key)]
+        support = SpreadSupport()
+
+        def voters_for(key: str) -> list[int]:
+            # "Other groups" support goes to at most two stand-ins of each folded group,
+            # so the copy folds the same groups and shows no split the original hid.
+            if key == OTHER_GROUPS and folded:
+                return [voter for group in folded for voter in stand_ins[group][:2]]
+            return stand_ins.get(key, [])
+
         new_ids: dict[int, int] = {}
         for p in sorted(doc["proposals"], key=lambda p: p["id"]):
             new_ids[p["id"]] = tx.board.insert_proposal(
@@ -228,20 +240,21 @@ def import_document(core: Core, document: Any) -> Created:
                 child = tx.board.insert_proposal(workshop.id, None, text, created_at)
                 tx.board.update_proposal(child, merged_into=new_ids[p["id"]])
             for key, points in p["by_group"].items():
-                if not stand_ins.get(key):  # support from a group nobody is counted in
+                if not voters_for(key):  # support from a group nobody is counted in
                     stand_ins[key] = [
                         tx.attendees.insert_participant(
                             workshop.id, new_device_id(), None, key or None, created_at
                         )
                     ]
-                tx.board.insert_vote(
-                    workshop.id,
-                    round_one,
-                    stand_ins[key][0],
-                    new_ids[p["id"]],
-                    points,
-                    created_at,
-                )
+                for voter, share in support.shares(key, voters_for(key), points):
+                    tx.board.insert_vote(
+                        workshop.id,
+                        round_one,
+                        voter,
+                        new_ids[p["id"]],
+                        share,
+                        created_at,
+                    )
         for a in doc["actions"]:
             action = Action(
                 0,
@@ -257,6 +270,28 @@ def import_document(core: Core, document: Any) -> Created:
             tx.plans.insert_action(workshop.id, action, created_at)
         # Earlier rounds cannot be replayed without their ballots: their results are kept
         # as exported, with the proposal ids of this copy.
-        tx.workshops.archive_rounds(workshop.id, renumbered_rounds(doc.get("rounds"), new_ids))
+        tx.workshops.archive_rounds(workshop.id, renumbered_rounds(doc["rounds"], new_ids))
         tx.workshops.bump_version(workshop.id, created_at)
     return Created(code, token)
+
+
+class SpreadSupport:
+    """Deal a group's dots out over its stand-ins, one at a time, carrying on across proposals.
+
+    A copy with each group's dots on one stand-in would count one voter per group and
+    fold every group into "other groups"; dealt out, a group that had enough voters to
+    be shown on its own has enough in the copy too.
+    """
+
+    def __init__(self) -> None:
+        self.next: dict[str, int] = {}
+
+    def shares(self, key: str, voters: list[int], points: int) -> list[tuple[int, int]]:
+        """Return (stand-in, dots) for `points` dots of group `key`."""
+        dealt: dict[int, int] = {}
+        start = self.next.get(key, 0)
+        for n in range(points):
+            voter = voters[(start + n) % len(voters)]
+            dealt[voter] = dealt.get(voter, 0) + 1
+        self.next[key] = (start + points) % len(voters)
+        return sorted(dealt.items())

@@ -20,6 +20,7 @@ from workshop.store.engine import Tx
 from workshop.usecases.core import Core, Created
 from workshop.usecases.counting import dot_support
 from workshop.usecases.events import Answer, Event, PersonalChanged, StateChanged
+from workshop.usecases.room import require_present
 
 MAX_ACTIONS_PER_WORKSHOP = 500
 MAX_SUGGESTIONS_PER_ATTENDEE = 30
@@ -51,7 +52,7 @@ class Plans:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_planning_open(workshop.stage)
-            tx.attendees.lock_participant(participant_id)
+            require_present(tx.attendees.lock_participant(participant_id))
             check_priority(priority_id, priority_ids(tx, workshop))
             actions = tx.plans.actions(workshop.id)
             mine = [a for a in actions.values() if a.participant_id == participant_id]
@@ -88,7 +89,7 @@ class Plans:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_planning_open(workshop.stage)
-            tx.attendees.lock_participant(participant_id)
+            require_present(tx.attendees.lock_participant(participant_id))
             action = tx.plans.actions(workshop.id).get(action_id)
             if action is None or action.merged_into is not None:
                 raise NotFound("That action is no longer on the plan: refresh and pick another.")

@@ -25,6 +25,7 @@ from workshop.usecases.audiences import Audiences
 from workshop.usecases.core import Core
 from workshop.usecases.counting import count_round
 from workshop.usecases.events import Answer, Event, PersonalChanged, StateChanged, TallyChanged
+from workshop.usecases.room import require_present
 
 MAX_ENTRIES_PER_ROUND = 500  # paper counts and assisted ballots the facilitator types in
 MAX_ROUNDS = 20
@@ -154,7 +155,7 @@ class VoteRounds:
             check_round_is(round_, round_id)
             if round_.method is Method.DOTS:
                 raise Conflict("This round is dot voting: place your dots one at a time.")
-            voter = tx.attendees.lock_participant(participant_id)  # two tabs of one attendee queue
+            voter = require_present(tx.attendees.lock_participant(participant_id))  # tabs queue
             proposals = tx.board.proposals(workshop.id)
             ballot = check_ballot(round_.rules, choices, proposals)
             ballot_id = tx.rounds.insert_ballot(

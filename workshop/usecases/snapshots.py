@@ -33,14 +33,20 @@ def head_count(attendance: Mapping[str, int]) -> dict[str, Any]:
 
 
 def tally(
-    counted: Counted, position: int, attendance: Mapping[str, int], notes: bool = False
+    counted: Counted,
+    position: int,
+    attendance: Mapping[str, int],
+    notes: bool = False,
+    published: bool = False,
 ) -> dict[str, Any]:
-    """Return a round's full tally: results overall, by group and group-balanced, and turnout.
+    """Return a round's tally: results overall, by group and group-balanced, and turnout.
 
-    Notes typed with paper counts and assisted ballots go to the facilitator only.
+    Notes typed with paper counts and assisted ballots go to the facilitator only. A
+    published tally folds groups too small to publish into "other groups"; turnout
+    (who has voted, not how) stays per group.
     """
-    result = counted.result
-    voted = result.voters_by_group
+    result = counted.published if published else counted.result
+    voted = counted.result.voters_by_group
     keys = sorted(set(attendance) | set(voted))
     # People counted on paper or helped to vote have no phone: "N of M" must count them in.
     offline: dict[str, int] = {}
@@ -57,7 +63,7 @@ def tally(
         "participation": {
             "joined": sum(attendance.values()),
             "offline": sum(offline.values()),
-            "voted": result.voters,
+            "voted": counted.result.voters,
             "by_group": {
                 key: {
                     "joined": attendance.get(key, 0),
@@ -73,6 +79,10 @@ def tally(
     strip = (lambda entry: entry) if notes else (lambda entry: {**entry, "note": ""})
     view["paper"] = [strip(entry) for entry in counted.paper]
     view["assisted"] = [strip(entry) for entry in counted.assisted]
+    if published:
+        view["paper"] = counted.published_entries(counted.paper)
+        view["assisted"] = counted.published_entries(counted.assisted)
+        view["folded_groups"] = sorted(counted.folded)
     return view
 
 
@@ -82,22 +92,18 @@ def participation_only(full: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def tallies_by_audience(
-    full: dict[str, Any], round_: Round, results_revealed: bool
+    full: dict[str, Any] | None, public: dict[str, Any], round_: Round, results_revealed: bool
 ) -> dict[str, dict[str, Any] | None]:
     """Return what each audience may see of a tally (None: phones get nothing yet).
 
     The wall shows results live unless the facilitator chose participation only, to
-    avoid anchoring; phones see results only once they are revealed.
+    avoid anchoring; phones see results only once they are revealed. `public` is the
+    published tally (small groups folded, no notes); `full` the facilitator's.
     """
     wall_full = results_revealed or round_.wall_mode == "results"
-    public = {
-        **full,
-        "paper": [{**entry, "note": ""} for entry in full["paper"]],
-        "assisted": [{**entry, "note": ""} for entry in full["assisted"]],
-    }
     return {
         "facilitator": full,
-        "screen": public if wall_full else participation_only(full),
+        "screen": public if wall_full else participation_only(public),
         "phone": public if results_revealed else None,
     }
 
@@ -129,6 +135,7 @@ def _proposal_entry(
     entry["merged"] = merged
     if facilitator:
         entry["hidden"] = proposal.hidden
+        entry["author_id"] = proposal.participant_id  # so the console can take an author out
     return entry
 
 
@@ -195,8 +202,11 @@ def snapshot(
     round_ = loaded.round
     shown_tally = None
     if loaded.counted is not None:
-        full = tally(loaded.counted, loaded.position, loaded.attendance, notes=facilitator)
-        shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
+        now, position, attendance = loaded.counted, loaded.position, loaded.attendance
+        full = tally(now, position, attendance, notes=True) if facilitator else None
+        public = tally(now, position, attendance, published=True)
+        by_audience = tallies_by_audience(full, public, round_, workshop.results_revealed)
+        shown_tally = by_audience[audience]
     numbers = {each.id: each.number for each in loaded.rounds}
     rounds: list[dict[str, Any]] = [
         {"id": each.id, **each.header(numbers)} for each in loaded.rounds

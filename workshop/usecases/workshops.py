@@ -6,6 +6,7 @@ the connection; they broadcast the returned events after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from workshop.usecases.events import (
     StateChanged,
     TallyChanged,
 )
+from workshop.usecases.room import require_open, require_present
 
 
 @dataclass(frozen=True)
@@ -96,20 +98,28 @@ class Workshops:
         device_id: str | None,
         name: str | None = None,
         group: str | None = None,
+        admit: Callable[[], None] | None = None,
     ) -> tuple[Joined, list[Event]]:
         """Seat an attendee; the same device rejoins as the same attendee.
 
         `name` and `group` of None keep what the attendee gave before; "" clears them.
+        `admit` is asked before a new attendee is seated (the edge's per-address limit),
+        after the room's own checks, so a refused join spends nothing.
         """
         device_id = device_id or new_device_id()
         try:
-            return self._join(code, device_id, name, group)
+            return self._join(code, device_id, name, group, admit)
         except IntegrityError:
             # Two tabs of one phone joined at the same instant: the other one won.
-            return self._join(code, device_id, name, group)
+            return self._join(code, device_id, name, group, admit)
 
     def _join(
-        self, code: str, device_id: str, name: str | None, group: str | None
+        self,
+        code: str,
+        device_id: str,
+        name: str | None,
+        group: str | None,
+        admit: Callable[[], None] | None,
     ) -> tuple[Joined, list[Event]]:
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code)
@@ -120,6 +130,10 @@ class Workshops:
                 )
             participant = tx.attendees.find_participant(workshop.id, device_id, for_update=True)
             events: list[Event] = []
+            if participant is not None:
+                require_present(participant)
+            else:
+                require_open(tx, workshop)
             if participant is None and tx.attendees.count_participants(workshop.id) >= (
                 MAX_ATTENDEES_PER_WORKSHOP
             ):
@@ -128,6 +142,8 @@ class Workshops:
                     "Ask the facilitator."
                 )
             if participant is None:
+                if admit is not None:
+                    admit()
                 pid = tx.attendees.insert_participant(
                     workshop.id, device_id, name or None, group or None, self.core.clock()
                 )
@@ -156,7 +172,7 @@ class Workshops:
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code)
             stages.require_proposals_open(workshop.stage)
-            tx.attendees.lock_participant(participant_id)
+            require_present(tx.attendees.lock_participant(participant_id))
             if tx.board.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
                     f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
@@ -204,9 +220,8 @@ class Workshops:
             workshop = self.core.workshop_in(tx, code)
             round_ = self._dot_round(tx, workshop, round_id)
             rules = round_.rules
-            participant = tx.attendees.lock_participant(
-                participant_id
-            )  # two tabs of one attendee queue
+            # Two tabs of one attendee queue here; a removed attendee is refused.
+            participant = require_present(tx.attendees.lock_participant(participant_id))
             proposals = tx.board.proposals(workshop.id)
             target = on_ballot(proposal_id, rules, proposals)
             raw = tx.board.points_of(participant_id, round_.id)
@@ -245,7 +260,7 @@ class Workshops:
             workshop = self.core.workshop_in(tx, code)
             round_ = self._dot_round(tx, workshop, round_id)
             rules = round_.rules
-            participant = tx.attendees.lock_participant(participant_id)
+            participant = require_present(tx.attendees.lock_participant(participant_id))
             proposals = tx.board.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
             raw = tx.board.points_of(participant_id, round_.id)

@@ -22,15 +22,45 @@ from workshop.domain.errors import (
     NotFound,
     WorkshopError,
 )
+from workshop.domain.flood import Guard
+from workshop.domain.model import Workshop
 from workshop.usecases import UseCases
 from workshop.usecases.core import Created
 
 log = logging.getLogger(__name__)
 
+# connect-src 'self' covers the page's own ws:// and wss:// origin (CSP level 3), and
+# nothing else: "ws: wss:" let a script talk to a websocket on any host.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def guard() -> Guard:
+    """Return the app's flood limits."""
+    guard: Guard = current_app.extensions["workshop.guard"]
+    return guard
+
+
+def client() -> str:
+    """Return the address this request came from (through a trusted proxy, if named)."""
+    return guard().address(request.environ)
+
+
+def look_up(code: str) -> Workshop | None:
+    """Return the workshop with this code, or None; guessing codes is limited per address."""
+    guard().may_look_up(client())
+    found = usecases().core.find_workshop(code)
+    if found is None:
+        guard().missed(client())
+    return found
+
+
+def no_store(response: Response) -> Response:
+    """Keep an answer that carries a token out of every cache (browser, proxy, back button)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def usecases() -> UseCases:
@@ -75,12 +105,15 @@ def handle_http_exception(error: HTTPException) -> Any:
         405: "This address does not accept that kind of request: check the method in "
         "docs/protocol.md.",
         413: "That request is too large: send less than 256 KB.",
+        429: "Too many requests came from this network: wait a minute and try again.",
     }
     sentence = sentences.get(
         error.code or 500, "That request could not be handled: check it and try again."
     )
     if request.path.startswith("/api/"):
-        reason = {404: "not_found", 413: "limit"}.get(error.code or 0, "invalid")
+        reason = {404: "not_found", 413: "limit", 429: "rate_limited"}.get(
+            error.code or 0, "invalid"
+        )
         return jsonify({"ok": False, "error": sentence, "reason": reason}), error.code
     title = "Not found" if error.code == 404 else "Sorry"
     return render_template("message.html", title=title, message=sentence), error.code
@@ -131,4 +164,4 @@ def created_response(created: Created) -> Any:
         **links(created.code, created.token),
         "facilitator_token": created.token,
     }
-    return jsonify(body), 201
+    return no_store(jsonify(body)), 201

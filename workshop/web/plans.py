@@ -17,11 +17,14 @@ from workshop.usecases.documents import import_document
 from workshop.usecases.privacy import Privacy
 from workshop.web.answers import (
     bearer_token,
+    client,
     created_response,
     error_response,
     facilitator_code,
+    guard,
     known_code,
     links,
+    no_store,
     usecases,
 )
 from workshop.web.published import documents, plan_html, plan_page, plan_text, plans
@@ -128,14 +131,16 @@ def rotate_token(code: str) -> Any:
         fresh = privacy().rotate_token(normal, bearer_token())
     except WorkshopError as error:
         return error_response(error)
+    current_app.extensions["workshop.realtime"].evict_facilitators(normal)
     url = links(normal, fresh)["facilitator_url"]
-    return jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url})
+    return no_store(jsonify({"ok": True, "facilitator_token": fresh, "facilitator_url": url}))
 
 
 @api.post("/workshops/import")
 def import_workshop() -> Any:
     """Recreate a workshop from a plan.json export."""
     try:
+        guard().new_workshop(client())
         created = import_document(usecases().core, request.get_json(silent=True))
     except WorkshopError as error:
         return error_response(error)

@@ -9,11 +9,25 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from workshop.domain import validation as valid
-from workshop.domain.errors import UNKNOWN_WORKSHOP, InvalidInput, NotFound, WorkshopError
+from workshop.domain.errors import (
+    UNKNOWN_WORKSHOP,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    WorkshopError,
+)
 from workshop.domain.model import Stage
 from workshop.usecases.events import PROTOCOL_VERSION
 from workshop.web import published, qr
-from workshop.web.answers import created_response, error_response, links, usecases
+from workshop.web.answers import (
+    client,
+    created_response,
+    error_response,
+    guard,
+    links,
+    look_up,
+    usecases,
+)
 
 pages = Blueprint("pages", __name__)
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -40,7 +54,7 @@ def join_by_code() -> Any:
     """
     try:
         code = valid.code(request.args.get("code", ""))
-        if usecases().core.find_workshop(code) is None:
+        if look_up(code) is None:
             raise NotFound(UNKNOWN_WORKSHOP)
     except WorkshopError as error:
         # 200: the page people get is the home page, working, with a sentence on it.
@@ -53,7 +67,7 @@ def _page_workshop(code: str) -> dict[str, Any]:
         normal = valid.code(code)
     except InvalidInput:
         raise NotFound(UNKNOWN_WORKSHOP) from None
-    workshop = usecases().core.find_workshop(normal)
+    workshop = look_up(normal)
     if workshop is None:
         raise NotFound(UNKNOWN_WORKSHOP)
     return {
@@ -70,6 +84,8 @@ def _render(template: str, code: str) -> Any:
         return render_template(template, workshop=_page_workshop(code))
     except NotFound as error:
         return render_template("message.html", title="Not found", message=error.message), 404
+    except RateLimited as error:
+        return render_template("message.html", title="Wait", message=error.message), 429
 
 
 @pages.get("/w/<code>")
@@ -101,7 +117,7 @@ def qr_svg(code: str) -> Any:
     """Return the join QR code as SVG."""
     try:
         workshop = _page_workshop(code)
-    except NotFound as error:
+    except (NotFound, RateLimited) as error:
         return error_response(error)
     response = Response(qr.svg(workshop["join_url"]), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -115,6 +131,7 @@ def qr_svg(code: str) -> Any:
 def create_workshop() -> Any:
     """Create a workshop; the answer holds the facilitator token, shown only this once."""
     try:
+        guard().new_workshop(client())
         data = valid.payload_dict(request.get_json(silent=True))
         title = valid.clean_text(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
         dots = valid.integer(data.get("dots", 5), "number of dots per attendee", 1, 20)
@@ -144,8 +161,12 @@ def create_workshop() -> Any:
 def get_workshop(code: str) -> Any:
     """Return the public (projector) snapshot."""
     try:
-        return jsonify(usecases().audiences.snapshot(valid.code(code), "screen"))
+        normal = valid.code(code)
+        if look_up(normal) is None:
+            raise NotFound(UNKNOWN_WORKSHOP)
+        return jsonify(usecases().audiences.snapshot(normal, "screen"))
     except InvalidInput:
+        guard().missed(client())
         return error_response(NotFound(UNKNOWN_WORKSHOP))
     except WorkshopError as error:
         return error_response(error)
