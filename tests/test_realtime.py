@@ -247,6 +247,11 @@ FACILITATOR_COMMANDS = [
     ("enter_assisted_ballot", {"choices": {"1": 1}, "request_id": "r"}),
     ("withdraw_entry", {"kind": "paper", "entry_id": 1}),
     ("set_display", {"wall_mode": "participation"}),
+    ("approve_proposal", {"held_id": 1}),
+    ("decline_proposal", {"held_id": 1}),
+    ("set_pre_moderation", {"on": True}),
+    ("pause_wall", {"paused": True}),
+    ("dismiss_private_word", {"word_id": 1}),
 ]
 
 

@@ -35,6 +35,8 @@ TABLES = (
     "rounds",
     "ballots",
     "paper_counts",
+    "held_proposals",
+    "private_words",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."

@@ -10,7 +10,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .events import AttendanceChanged, Event, PersonalChanged, StateChanged, TallyChanged
+from .events import (
+    AttendanceChanged,
+    ConsoleChanged,
+    Event,
+    PersonalChanged,
+    StateChanged,
+    TallyChanged,
+)
 
 
 @dataclass
@@ -20,6 +27,7 @@ class Dirty:
     state: bool = False
     tally: bool = False
     attendance: bool = False
+    console: bool = False  # the facilitators' snapshot only (the review queue)
     people: set[int] = field(default_factory=set)
 
 
@@ -41,6 +49,8 @@ class Coalescer:
                     dirty.tally = True
                 elif isinstance(event, AttendanceChanged):
                     dirty.attendance = True
+                elif isinstance(event, ConsoleChanged):
+                    dirty.console = True
                 elif isinstance(event, PersonalChanged):
                     dirty.people.update(event.participant_ids)
                 # WorkshopClosed is not a broadcast: the real-time edge handles it itself.

@@ -42,6 +42,8 @@ class Facilitation:
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True
             tx.save_workshop(workshop, self.clock())
+            if stage is Stage.CLOSED:  # private words are for the meeting, not the archive
+                tx.delete_private_words_of(workshop.id)
             closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
             return [TallyChanged(workshop.id, code), *closed]
 

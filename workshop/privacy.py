@@ -45,6 +45,10 @@ class PrivacyService:
         cutoff = self.core.clock() - days * DAY_MS
         with self.core.store.transaction() as tx:
             erased = sum(1 for wid in tx.closed_before(cutoff) if tx.erase_attendees(wid))
+            # A private word is never kept longer than this, even in a workshop left open.
+            words = tx.delete_private_words_before(cutoff)
+        if words:
+            log.info("erased %d private words older than the retention time", words)
         if erased:
             log.info("erased attendee data of %d closed workshops", erased)
         return erased

@@ -8,8 +8,10 @@ from .schema import (
     actions,
     ballots,
     command_log,
+    held_proposals,
     paper_counts,
     participants,
+    private_words,
     proposals,
     rounds,
     volunteers,
@@ -49,6 +51,8 @@ class PrivacyQueries:
             update(proposals).where(proposals.c.origin_id.in_(own)).values(origin_id=None)
         )
         self.conn.execute(actions.delete().where(actions.c.workshop_id == workshop_id))
+        for kept in (held_proposals, private_words):
+            self.conn.execute(kept.delete().where(kept.c.workshop_id == workshop_id))
         self.conn.execute(votes.delete().where(votes.c.workshop_id == workshop_id))
         self.conn.execute(ballots.delete().where(ballots.c.workshop_id == workshop_id))
         self.conn.execute(paper_counts.delete().where(paper_counts.c.workshop_id == workshop_id))
@@ -114,6 +118,9 @@ class PrivacyQueries:
         self.conn.execute(
             update(volunteers).where(volunteers.c.action_id.in_(action_ids)).values(show_name=False)
         )
+        # Held and declined proposals may hold the very details they were held for.
+        for kept in (held_proposals, private_words):
+            self.conn.execute(kept.delete().where(kept.c.workshop_id == workshop_id))
         # A note typed with an assisted ballot or a paper count may name the person helped.
         for table in (ballots, paper_counts):
             self.conn.execute(

@@ -19,6 +19,8 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from . import validation as valid
 from .bindings import Binding, personal_room, room
+from .care import CareService
+from .care_handlers import CareHandlers
 from .coalescer import Coalescer, Dirty
 from .domain.model import Stage
 from .domain.stages import parse_stage
@@ -63,6 +65,7 @@ ATTENDEE_COMMANDS = (
     "cast_ballot",
     "suggest_action",
     "volunteer",
+    "send_private_word",
 )
 FACILITATOR_COMMANDS = (
     "change_stage",
@@ -87,10 +90,15 @@ FACILITATOR_COMMANDS = (
     "edit_action",
     "merge_actions",
     "set_details",
+    "approve_proposal",
+    "decline_proposal",
+    "set_pre_moderation",
+    "pause_wall",
+    "dismiss_private_word",
 )
 
 
-class Realtime(PlanHandlers, RoundHandlers):
+class Realtime(PlanHandlers, RoundHandlers, CareHandlers):
     """The socket handlers of one app, with their connections and broadcaster."""
 
     def __init__(
@@ -104,6 +112,7 @@ class Realtime(PlanHandlers, RoundHandlers):
         self.socketio = socketio
         self.service = service
         self.plans = plans
+        self.care = CareService(service)
         self.on_closed = on_closed
         self.interval = float(settings["BROADCAST_INTERVAL"])
         self.local_rooms_only = not settings.get("MESSAGE_QUEUE")
@@ -176,6 +185,8 @@ class Realtime(PlanHandlers, RoundHandlers):
         join_room(room(binding.code, binding.role))
         if binding.participant_id is not None:
             join_room(personal_room(binding.code, binding.participant_id))
+        if binding.role == "facilitator":  # private words wait for a console to open
+            self.tell_private_words(binding.code, sid)
         self._start_ticker()
 
     def _attendee(self) -> Binding:
@@ -279,7 +290,10 @@ class Realtime(PlanHandlers, RoundHandlers):
         if dirty.state:  # a snapshot carries the tally and head count too
             for audience, state in self.service.snapshots(code).items():
                 emit(STATE_CHANGED, state, to=room(code, audience))
-        elif dirty.tally:
+        elif dirty.console:  # the review queue: a snapshot for the console alone
+            console = self.service.snapshot(code, "facilitator")
+            emit(STATE_CHANGED, console, to=room(code, "facilitator"))
+        if dirty.tally and not dirty.state:
             for audience, tally in self.service.tally(code).items():
                 if tally is not None:  # phones hear nothing until results are revealed
                     emit(TALLY_CHANGED, tally, to=room(code, audience))

@@ -17,12 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from .domain import stages
 from .domain.methods import Method
 from .domain.model import Group, Participant, Proposal, Stage, Workshop
+from .domain.review import hold_for
 from .domain.rounds import Round
 from .domain.voting import DotBudget, counts_for, votable_target
 from .errors import Conflict, Forbidden, InvalidInput, LimitReached, NotFound
 from .events import (
     Answer,
     AttendanceChanged,
+    ConsoleChanged,
     Event,
     PersonalChanged,
     StateChanged,
@@ -142,6 +144,8 @@ class WorkshopService(Facilitation, VoteRounds):
             self._series(tx, workshop),
             rounds,
             earlier,
+            # The review queue is the console's, like earlier rounds' results.
+            tx.held_of(workshop.id) if earlier_rounds else [],
         )
 
     def _series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
@@ -211,6 +215,7 @@ class WorkshopService(Facilitation, VoteRounds):
             ballot,
             tx.my_proposals(participant.id),
             tx.actions(workshop.id),
+            tx.my_held(participant.id),
         )
 
     def _me(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
@@ -224,6 +229,7 @@ class WorkshopService(Facilitation, VoteRounds):
             None if round_.method is Method.DOTS else tx.my_ballot(participant.id, round_.id),
             tx.my_proposals(participant.id),
             tx.actions(workshop.id),
+            tx.my_held(participant.id),
         )
 
     # -- organiser -------------------------------------------------------------
@@ -360,15 +366,27 @@ class WorkshopService(Facilitation, VoteRounds):
             workshop = self.workshop_in(tx, code)
             stages.require_proposals_open(workshop.stage)
             tx.lock_participant(participant_id)
-            if tx.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
+            shared = tx.count_proposals_by(participant_id)
+            if shared + tx.count_held_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
                     f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
                     "one person can: talk to the facilitator to add more."
                 )
+            hold = hold_for(text, workshop.pre_moderation, self.today().year)
+            if hold is not None:  # only the facilitator's queue hears of it until approved
+                held_id = tx.insert_held(workshop.id, participant_id, text, hold, self.clock())
+                tx.bump_version(workshop.id, self.clock())
+                return Answer(
+                    {"ok": True, "proposal_id": None, "held": True, "held_id": held_id},
+                    [
+                        ConsoleChanged(workshop.id, code),
+                        PersonalChanged(workshop.id, code, (participant_id,)),
+                    ],
+                )
             proposal_id = tx.insert_proposal(workshop.id, participant_id, text, self.clock())
             tx.bump_version(workshop.id, self.clock())
             return Answer(
-                {"ok": True, "proposal_id": proposal_id},
+                {"ok": True, "proposal_id": proposal_id, "held": False, "held_id": None},
                 [
                     StateChanged(workshop.id, code),
                     TallyChanged(workshop.id, code),

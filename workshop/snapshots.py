@@ -11,6 +11,7 @@ from .domain.actions import Action, ActionStatus, date_label, is_overdue, long_d
 from .domain.methods import Method
 from .domain.model import Participant, Proposal, Stage, Workshop
 from .domain.planning import merged_children
+from .domain.review import AUTHOR_SENTENCE, HeldProposal
 from .domain.rounds import Round
 from .domain.voting import DotBudget, counts_for
 from .results import Counted
@@ -135,6 +136,7 @@ class Loaded:
     rounds: list[Round] = field(default_factory=list)  # every round, first first
     # The results of the rounds before the current one, counted for the console only.
     earlier: list[Counted | None] = field(default_factory=list)
+    held: list[HeldProposal] = field(default_factory=list)  # the review queue (console only)
 
 
 def action_entry(
@@ -207,7 +209,7 @@ def snapshot(
         and (facilitator or action.status is not ActionStatus.DROPPED)
         and counts_for(action.priority_id, proposals) == action.priority_id
     ]
-    return {
+    shown = {
         "audience": audience,
         "version": workshop.version,
         "code": workshop.code,
@@ -237,7 +239,12 @@ def snapshot(
         "plan_public": workshop.plan_public,
         "series": loaded.series,
         "actions": actions,
+        "pre_moderation": workshop.pre_moderation,
+        "wall_paused": workshop.wall_paused,
     }
+    if facilitator:
+        shown["held"] = [entry.as_dict() for entry in loaded.held]
+    return shown
 
 
 def _shown_ballot(
@@ -269,6 +276,7 @@ def me(
     my_ballot: tuple[int, ...] | Mapping[int, int] | None,
     authored: list[tuple[int, str, bool, int | None]],
     actions: Mapping[int, Action] | None = None,
+    held: list[tuple[int, str]] | None = None,
 ) -> dict[str, Any]:
     """Return one attendee's own view of the current round, and their own proposals.
 
@@ -298,5 +306,9 @@ def me(
             action.id
             for action in (actions or {}).values()
             if action.participant_id == participant.id
+        ],
+        # Held and declined look alike to their author: neither is ever called rejected.
+        "my_held": [
+            {"id": hid, "text": text, "note": AUTHOR_SENTENCE} for hid, text in held or []
         ],
     }

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from . import migrations
+from .care_queries import CareQueries
 from .database_urls import normalise
 from .domain.methods import Method, RoundRules
 from .domain.model import Participant, Proposal, Workshop
@@ -104,7 +105,7 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
-class Tx(PlanQueries, PrivacyQueries, RoundQueries):
+class Tx(PlanQueries, PrivacyQueries, RoundQueries, CareQueries):
     """One open transaction: the only way services read and write."""
 
     def __init__(self, conn: Connection) -> None:
@@ -141,6 +142,8 @@ class Tx(PlanQueries, PrivacyQueries, RoundQueries):
                 follows_id=workshop.follows_id,
                 plan_public=workshop.plan_public,
                 results_view=workshop.results_view,
+                pre_moderation=workshop.pre_moderation,
+                wall_paused=False,
             )
         )
         workshop_id = int(result.inserted_primary_key[0])
@@ -183,6 +186,8 @@ class Tx(PlanQueries, PrivacyQueries, RoundQueries):
                 place=workshop.place,
                 held_on=workshop.held_on.isoformat() if workshop.held_on else None,
                 plan_public=workshop.plan_public,
+                pre_moderation=workshop.pre_moderation,
+                wall_paused=workshop.wall_paused,
                 version=workshops.c.version + 1,
                 updated_at=now_ms,
             )
