@@ -242,6 +242,7 @@ class WorkshopService(Facilitation, VoteRounds):
         groups: list[str],
         place: str = "",
         held_on: date | None = None,
+        pre_moderation: bool = False,
     ) -> Created:
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
@@ -261,6 +262,7 @@ class WorkshopService(Facilitation, VoteRounds):
                 groups=[Group(f"g{i}", label) for i, label in enumerate(groups, start=1)],
                 place=place,
                 held_on=held_on,
+                pre_moderation=pre_moderation,
             )
             tx.insert_workshop(workshop, hash_token(token), self.clock())
         return Created(code, token)

@@ -208,6 +208,7 @@ def create_workshop() -> Any:
         groups = valid.group_labels(data.get("groups"))
         place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
         held_on = valid.due_date(data.get("held_on"), "meeting date")
+        pre_moderation = valid.boolean(data.get("pre_moderation", False), "pre_moderation")
         created = service().create_workshop(
             title,
             dots,
@@ -215,6 +216,7 @@ def create_workshop() -> Any:
             groups,
             place or "",
             held_on or None,  # type: ignore[arg-type]
+            pre_moderation=pre_moderation,
         )
     except WorkshopError as error:
         return error_response(error)
