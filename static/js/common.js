@@ -88,10 +88,16 @@ var W = (function () {
     if (v) everOn = true;
     if (W.onOnline) W.onOnline(v);
   }
+  /* Small add-on modules (phone-care.js, care-console.js, care-wall.js) hear the page's
+     socket and each new snapshot without the page knowing them: W.on('socket'|'state', fn). */
+  var hooks = {};
+  W.on = function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); };
+  W.fire = function (name, value) { (hooks[name] || []).forEach(function (fn) { fn(value); }); };
   /* onConnect runs on every (re)connection to rejoin */
   W.connect = function (auth, onConnect) {
     /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */
     var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true});
+    W.fire('socket', s);
     setOnline(false);
     s.on('connect', function () { setOnline(true); onConnect(); });
     s.on('disconnect', function (why) {

@@ -33,6 +33,7 @@
     timer.set(s.timer);
     if (before && before !== s.stage) W.announce('Stage: ' + W.STAGES[s.stage] + '.');
     render();
+    W.fire('state', s);
   }
   sock.on('state_changed', function (s) { if (!state || s.version >= state.version) setState(s); });
   sock.on('tally_changed', function (t) {

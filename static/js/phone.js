@@ -67,9 +67,12 @@
       idea = null;
       if (ta.value.trim() === text) ta.value = '';
       count();
-      if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: text});
-      txt('idea-ok', 'Thank you. Your idea was sent.');
-      W.announce('Thank you. Your idea was sent.');
+      /* a held idea waits for the facilitator (phone-care.js lists it); never "rejected" */
+      var thanks = ack.held ? 'Thank you. The facilitator will look at this before it is shared.' : 'Thank you. Your idea was sent.';
+      if (ack.held) { if (!(me.my_held || []).some(function (p) { return p.id === ack.held_id; })) (me.my_held = me.my_held || []).push({id: ack.held_id, text: text}); }
+      else if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: text});
+      txt('idea-ok', thanks);
+      W.announce(thanks);
       render();
     }, function () { btn.disabled = false; });
   });
@@ -219,6 +222,7 @@
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
     show('plan-link', st === 'closed' && state.plan_public);
     W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
+    W.fire('render', {state: state, me: me});
   }
   /* the proposals on this round's ballot (a shortlist or a run-off may leave some out) */
   function onBallot(props) {

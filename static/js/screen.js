@@ -33,6 +33,7 @@
     W.setClock(s.server_time);
     timer.set(s.timer);
     render();
+    W.fire('state', s);
   }
   sock.on('state_changed', function (s) { if (!state || s.version >= state.version) setState(s); });
   sock.on('tally_changed', function (t) {
