@@ -279,7 +279,7 @@ def test_private_words_are_erased_when_the_workshop_closes(hall: Hall, app: Flas
     hall.command("change_stage", stage="closed")
     store = app.extensions["workshop.store"]
     with store.transaction() as tx:
-        assert tx.private_words_of(tx.find_workshop(hall.code).id) == []
+        assert tx.care.private_words_of(tx.workshops.find_workshop(hall.code).id) == []
     refused = ack(hall.author, "send_private_word", {"message": SECRET, "request_id": "w-4"})
     assert refused["error"] == (
         "This workshop has closed, so messages are no longer kept: "

@@ -1,4 +1,4 @@
-"""Duty of care in a real browser: the review queue by keyboard, a private word, the wall's pause."""
+"""Duty of care in a browser: the review queue by keyboard, a private word, the pause."""
 
 from __future__ import annotations
 

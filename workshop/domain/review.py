@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .personal_details import find_personal_details
+from workshop.domain.personal_details import find_personal_details
 
 PRE_MODERATION_REASON = "Every idea waits for you before it is shared."
 # What the author's phone says of an idea held or declined: never "rejected".
