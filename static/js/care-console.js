@@ -28,13 +28,15 @@
     $('words-n').textContent = W.plural(list.length, 'private message', 'private messages');
     W.sync($('words-list'), list, function (w) { return w.id; }, wordCard, function (li, w) {
       var t = new Date(w.created_at);
-      li.querySelector('.w-when').textContent = 'Private message at ' + t.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+      li.querySelector('.w-when').textContent = 'Private message at ' + t.toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit'});
       li.querySelector('.w-text').textContent = w.message;
       var where = li.querySelector('.w-where');
       where.textContent = w.whereabouts ? 'How to find them: ' + w.whereabouts : 'They did not say how to find them.';
     });
+    if (!list.length) seen();
     if (fresh) {
       $('words').classList.add('arrived');
+      $('words-alert').hidden = false;
       W.announce('A private message has arrived for you.');
       if ($('words-sound').checked) chime();
     }
@@ -56,13 +58,20 @@
       body.hidden = !body.hidden;
       read.textContent = body.hidden ? 'Read' : 'Hide';
       read.setAttribute('aria-expanded', body.hidden ? 'false' : 'true');
-      $('words').classList.remove('arrived');
+      seen();
     });
     done.addEventListener('click', function () {
       send('dismiss_private_word', {word_id: w.id}, function () { W.announce('Message erased.'); });
     });
     return li;
   }
+  /* The alert stays in view wherever the console is scrolled, until a message is read. */
+  function seen() { $('words').classList.remove('arrived'); $('words-alert').hidden = true; }
+  $('words-alert').addEventListener('click', function (e) {
+    e.preventDefault();
+    $('words').scrollIntoView({block: 'start'});
+    $('words').focus();
+  });
   function chime() {
     try {
       var ctx = new (window.AudioContext || window.webkitAudioContext)(), o = ctx.createOscillator(), g = ctx.createGain();

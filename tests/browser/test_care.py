@@ -94,10 +94,12 @@ def test_a_private_word_reaches_only_the_console_and_b_pauses_the_wall(
         "Sent. Only the facilitator can see it. They will come and find you."
     )
     expect(console.locator("#words-n")).to_have_text("1 private message")
+    expect(console.locator("#words-alert")).to_be_visible()  # in view wherever it is scrolled
     body = console.locator("#words-list .w-body")
     expect(body).to_be_hidden()  # collapsed until read: the laptop may be on the wall
     console.click("#words-list button:has-text('Read')")
     expect(body).to_contain_text("The man at the door scares me")
+    expect(console.locator("#words-alert")).to_be_hidden()
     expect(body).to_contain_text("How to find them: Green hat, by the window")
     pages.shot(console, "console-private-word")
     assert "door scares" not in screen.inner_text("body")
