@@ -26,7 +26,6 @@ from workshop.domain.errors import (
 from workshop.domain.limits import MAX_ATTENDEES_PER_WORKSHOP, MAX_PROPOSALS_PER_ATTENDEE
 from workshop.domain.methods import Method
 from workshop.domain.model import Group, Participant, Proposal, Stage, Workshop
-from workshop.domain.review import hold_for
 from workshop.domain.rounds import Round, check_round_is, on_ballot
 from workshop.domain.tokens import hash_token, new_device_id, new_token, token_matches
 from workshop.domain.voting import DotBudget, counts_for, votable_target
@@ -35,13 +34,13 @@ from workshop.usecases.counting import count_round
 from workshop.usecases.events import (
     Answer,
     AttendanceChanged,
-    ConsoleChanged,
     Event,
     PersonalChanged,
     StateChanged,
     TallyChanged,
 )
 from workshop.usecases.facilitation import Facilitation
+from workshop.usecases.review import hold_if_needed
 from workshop.usecases.rounds import VoteRounds
 from workshop.usecases.snapshots import Loaded, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
@@ -376,19 +375,10 @@ class WorkshopService(Facilitation, VoteRounds):
                     f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
                     "one person can: talk to the facilitator to add more."
                 )
-            hold = hold_for(text, workshop.pre_moderation, self.today().year)
-            if hold is not None:  # only the facilitator's queue hears of it until approved
-                held_id = tx.care.insert_held(
-                    workshop.id, participant_id, text, hold, self.clock()
-                )
-                tx.workshops.bump_version(workshop.id, self.clock())
-                return Answer(
-                    {"ok": True, "proposal_id": None, "held": True, "held_id": held_id},
-                    [
-                        ConsoleChanged(workshop.id, code),
-                        PersonalChanged(workshop.id, code, (participant_id,)),
-                    ],
-                )
+            year = self.today().year
+            held = hold_if_needed(tx, workshop, participant_id, text, self.clock(), year)
+            if held is not None:  # only the facilitator's queue hears of it until approved
+                return held
             proposal_id = tx.board.insert_proposal(workshop.id, participant_id, text, self.clock())
             tx.workshops.bump_version(workshop.id, self.clock())
             return Answer(
