@@ -100,7 +100,7 @@
     });
   });
   document.addEventListener('keydown', function (e) {
-    if ((e.key === 'b' || e.key === 'B') && !e.ctrlKey && !e.metaKey && !e.altKey && !typing(e.target)) { e.preventDefault(); pause(); }
+    if ((e.key === 'b' || e.key === 'B') && !e.repeat && !e.ctrlKey && !e.metaKey && !e.altKey && !typing(e.target)) { e.preventDefault(); pause(); }
   });
 
   /* -- the review queue -- */
@@ -200,6 +200,7 @@
   $('queue').addEventListener('keydown', function (e) {
     if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
     var li = item(e.target), k = e.key.toLowerCase();
+    if (e.repeat && (k === 'a' || k === 'd')) { e.preventDefault(); return; } /* holding A must not approve the whole queue */
     if (!li) return;
     if (k === 'a' || k === 'd' || k === 'e') { e.preventDefault(); act(li, k); }
     else if (k === 'arrowdown' || k === 'j') { e.preventDefault(); if (li.nextElementSibling) li.nextElementSibling.focus(); }
