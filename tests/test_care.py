@@ -237,7 +237,7 @@ def test_a_private_word_reaches_only_the_facilitator(
     assert words[0]["words"][0]["whereabouts"] == WHERE
     assert words[0]["new_id"] == words[0]["words"][0]["id"]
     assert SECRET not in everything(hall.author) + everything(hall.other) + everything(hall.screen)
-    snapshots = app.extensions["workshop.service"].snapshots(hall.code)
+    snapshots = app.extensions["workshop.usecases"].audiences.snapshots(hall.code)
     assert SECRET not in json.dumps(snapshots) and WHERE not in json.dumps(snapshots)
     auth = {"Authorization": f"Bearer {hall.token}"}
     for path in (
@@ -291,14 +291,13 @@ def test_private_words_are_erased_at_the_retention_time_even_in_an_open_workshop
     hall: Hall, app: Flask
 ) -> None:
     ack(hall.author, "send_private_word", {"message": SECRET, "request_id": "w-5"})
-    service = app.extensions["workshop.service"]
-    privacy = app.extensions["workshop.privacy"]
-    privacy.apply_retention(1)
-    assert len(app.extensions["workshop.realtime"].care.private_words(hall.code)) == 1
-    real_clock = service.clock
-    service.clock = lambda: real_clock() + 2 * 24 * 3600 * 1000
-    privacy.apply_retention(1)
-    assert app.extensions["workshop.realtime"].care.private_words(hall.code) == []
+    usecases = app.extensions["workshop.usecases"]
+    usecases.privacy.apply_retention(1)
+    assert len(usecases.care.private_words(hall.code)) == 1
+    real_clock = usecases.core.clock
+    usecases.core.clock = lambda: real_clock() + 2 * 24 * 3600 * 1000
+    usecases.privacy.apply_retention(1)
+    assert usecases.care.private_words(hall.code) == []
 
 
 def test_private_words_are_refused_when_too_long_and_limited_per_attendee(hall: Hall) -> None:

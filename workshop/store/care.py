@@ -14,7 +14,7 @@ from workshop.domain.review import HeldProposal, HeldStatus, Hold
 from workshop.store.prepared import Prepared, Runner, inserting, updating
 from workshop.store.schema import held_proposals, private_words
 
-_W = bindparam("workshop_id")
+_W: Any = bindparam("workshop_id")
 INSERT_HELD = inserting(
     held_proposals,
     "workshop_id",

@@ -7,6 +7,7 @@ PostgreSQL both accept once `{pk}` is replaced with the dialect's auto-increment
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, text
 
@@ -194,7 +195,24 @@ def v3_vote_rounds(conn: Connection) -> None:
     )
 
 
-def v4_duty_of_care(conn: Connection) -> None:
+def v4_tally_position_indexes(conn: Connection) -> None:
+    """Index each append-only table by workshop and id, so its newest id is one seek.
+
+    Every vote's ack carries the tally position (the newest vote, ballot and paper
+    count of its workshop). Without these, finding it read every vote of the
+    workshop (45 ms at 100,000 votes) and every ballot and paper count of all of them.
+    """
+    _run(
+        conn,
+        """
+        CREATE INDEX votes_position ON votes (workshop_id, id);
+        CREATE INDEX ballots_position ON ballots (workshop_id, id);
+        CREATE INDEX paper_position ON paper_counts (workshop_id, id)
+        """,
+    )
+
+
+def v5_duty_of_care(conn: Connection) -> None:
     """Add proposals held for review, private words to the facilitator, and two settings.
 
     Held proposals and private words live in tables of their own, never in `proposals`,
@@ -232,7 +250,13 @@ def v4_duty_of_care(conn: Connection) -> None:
     )
 
 
-STEPS: list[Step] = [v1_first_schema, v2_action_plans, v3_vote_rounds, v4_duty_of_care]
+STEPS: list[Step] = [
+    v1_first_schema,
+    v2_action_plans,
+    v3_vote_rounds,
+    v4_tally_position_indexes,
+    v5_duty_of_care,
+]
 
 
 def current_version(conn: Connection) -> int:
@@ -242,7 +266,9 @@ def current_version(conn: Connection) -> int:
     return int(found or 0)
 
 
-def upgrade(begin: Callable[[], object], steps: list[Step] | None = None) -> int:
+def upgrade(
+    begin: Callable[[], AbstractContextManager[Connection]], steps: list[Step] | None = None
+) -> int:
     """Apply every step the database has not had yet; return the version reached.
 
     `begin` opens a transaction (a context manager yielding a Connection), so each
@@ -251,7 +277,7 @@ def upgrade(begin: Callable[[], object], steps: list[Step] | None = None) -> int
     steps = STEPS if steps is None else steps
     reached = 0
     for number, step in enumerate(steps, start=1):
-        with begin() as conn:  # type: ignore[attr-defined]
+        with begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Two server processes starting together must not migrate twice.
                 conn.execute(text("SELECT pg_advisory_xact_lock(20261123)"))

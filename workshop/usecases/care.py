@@ -7,6 +7,7 @@ snapshot stay blind to them): the real-time edge sends them to facilitators itse
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from workshop.domain import stages
@@ -14,6 +15,7 @@ from workshop.domain.errors import LimitReached, NotFound, WrongStage
 from workshop.domain.model import Stage, Workshop
 from workshop.domain.review import HeldProposal, HeldStatus
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core
 from workshop.usecases.events import (
     Answer,
     ConsoleChanged,
@@ -22,7 +24,6 @@ from workshop.usecases.events import (
     StateChanged,
     TallyChanged,
 )
-from workshop.usecases.workshops import WorkshopService
 
 MAX_PRIVATE_WORDS_PER_ATTENDEE = 5
 NEED_TO_TALK = "I need to talk to someone."
@@ -33,17 +34,17 @@ CLOSED_FOR_WORDS = (
 )
 
 
-class CareService:
+class Care:
     """What keeps people safe in the room, over the core use cases and their store."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
 
-    def _change(self, code: str, change: Any) -> Answer:
+    def _change(self, code: str, change: Callable[[Tx, Workshop], Answer]) -> Answer:
         """Apply a facilitator's change to the locked workshop in one transaction."""
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code, for_update=True)
-            return change(tx, workshop)  # type: ignore[no-any-return]
+            return change(tx, workshop)
 
     def _held(self, tx: Tx, workshop: Workshop, held_id: int) -> HeldProposal:
         held = tx.care.find_held(workshop.id, held_id)

@@ -12,18 +12,18 @@ from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import counts_for, rank
 from workshop.exports.round_documents import renumbered_rounds, round_document
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core, Created
 from workshop.usecases.counting import count_round, dot_support
-from workshop.usecases.workshops import Created, WorkshopService
 
 
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class PlanDocuments:
+class Documents:
     """Read a workshop (or its whole series) as one plain document for exports."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
 
     def workshop(self, code: str) -> dict[str, Any]:
@@ -129,11 +129,12 @@ class PlanDocuments:
             },
             "proposals": entries,
             "actions": actions,
-            "rounds": tx.workshops.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
+            "rounds": tx.workshops.archived_rounds(workshop.id)
+            or self._rounds(tx, workshop, proposals),
         }
 
 
-def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
+def import_document(core: Core, document: Any) -> Created:
     """Recreate an exported workshop in this instance: same plan, no people.
 
     Attendees come back as anonymous stand-ins, one per person counted in each group;
@@ -165,10 +166,14 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
         )
         workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
+        round_one = workshop.current_round_id
+        assert round_one is not None  # insert_workshop makes round 1
         # Random device ids: nobody can rejoin as a stand-in and take its dots back.
         stand_ins: dict[str, list[int]] = {
             key: [
-                tx.attendees.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
+                tx.attendees.insert_participant(
+                    workshop.id, new_device_id(), None, key or None, created_at
+                )
                 for _ in range(count)
             ]
             for key, count in info["attendance"].items()
@@ -195,7 +200,7 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                     ]
                 tx.board.insert_vote(
                     workshop.id,
-                    workshop.current_round_id,
+                    round_one,
                     stand_ins[key][0],
                     new_ids[p["id"]],
                     points,

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import markdown
 from flask import current_app, render_template
 
 from workshop.domain.actions import long_date_label
 from workshop.exports import formats as export
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.plans import PlanService
+from workshop.usecases.documents import Documents
+from workshop.usecases.plans import Plans
 
 
-def documents() -> PlanDocuments:
+def documents() -> Documents:
     """Return the app's plan documents reader."""
-    return current_app.extensions["workshop.documents"]  # type: ignore[no-any-return]
+    return cast(Documents, current_app.extensions["workshop.documents"])
 
 
-def plans() -> PlanService:
+def plans() -> Plans:
     """Return the app's action-planning use cases."""
-    return current_app.extensions["workshop.plans"]  # type: ignore[no-any-return]
+    return cast(Plans, current_app.extensions["workshop.plans"])
 
 
 def plan_text(code: str) -> str:
