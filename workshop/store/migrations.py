@@ -136,6 +136,9 @@ def v3_vote_rounds(conn: Connection) -> None:
 
     Every existing workshop gets round 1, a dot round with its own dot settings, and
     its votes move into it, so nothing already counted changes.
+
+    Long because one migration step is one transaction of DDL and data moves that must
+    commit together.
     """
     _run(
         conn,

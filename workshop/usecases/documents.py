@@ -56,6 +56,11 @@ class Documents:
         ]
 
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
+        """Read one workshop as its plan document.
+
+        Long because it builds the flat document field by field, as the export format
+        lists them; split, the format would scatter.
+        """
         proposals = tx.board.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
         support = dot_support(tx, workshop.id, proposals).result
@@ -140,6 +145,9 @@ def import_document(core: Core, document: Any) -> Created:
     Attendees come back as anonymous stand-ins, one per person counted in each group;
     each group's dots are put on its first stand-in, so tallies, per-group support and
     the Markdown are reproduced (offers of help and links to earlier meetings are not).
+
+    Long because it is one transaction that must recreate the workshop, its people,
+    proposals, merges and votes together, in the order their ids depend on each other.
     """
     from workshop.exports.import_check import checked_document
 

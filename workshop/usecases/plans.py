@@ -197,7 +197,11 @@ class Plans:
     def create_follow_up(
         self, code: str, token: str, title: str | None, place: str, held_on: date | None
     ) -> Created:
-        """Create a follow-up meeting: priorities with their support, and open actions, come too."""
+        """Create a follow-up meeting: priorities with their support, and open actions, come too.
+
+        Long because the new meeting, its carried priorities and carried actions are
+        created in one transaction.
+        """
         self.core.check_facilitator(code, token)
         new_token_value = new_token()
         with self.core.store.transaction() as tx:
