@@ -7,10 +7,10 @@ attendees (python-socketio clients, so no one trips the rate limit) submit
 `--proposals` ideas, opens the console
 in Debian's Chromium at 1366x768, focuses the first waiting idea and presses "a"
 once per idea, each press after the console shows the previous one gone (as a
-person would: look, press) and at most five a second (the rate limit every
-connection has). Reports the time from the first press to an empty
-queue, the median and 95th percentile from a press to the console showing one
-fewer, and the same for the second phone page (an attendee) to show it shared.
+person would: look, press; the console drops it at the press, before the laptop
+answers) and at most five a second. Reports the time spent pressing, the time until
+the laptop has shared every idea (asked over a facilitator socket), and the
+median and 95th percentile from a press to the console showing one fewer.
 The issue's target is 200 ideas in five minutes (1.5 s each, most of it a person
 reading): the machinery should take a small part of that. The time per approval
 includes Playwright's own round trip to the page (polling for the new count).
@@ -72,14 +72,26 @@ def main() -> None:
                 console.keyboard.press("a")
                 expect(count).to_have_text(str(left), timeout=60_000)
                 gaps.append(time.monotonic() - pressed)
+            pressing = time.monotonic() - started
+            # The console drops an idea from its queue at the key press; the laptop
+            # shares it a moment later. Wait until it has shared every one.
+            auth = {"code": made["code"], "token": made["facilitator_token"]}
+            while any(
+                entry["status"] == "held"
+                for entry in steer.call("facilitate_workshop", auth)["state"]["held"]
+            ):
+                time.sleep(0.2)
             total = time.monotonic() - started
+            shared = len(steer.call("facilitate_workshop", auth)["state"]["proposals"])
             browser.close()
         gaps.sort()
         print(
             json.dumps(
                 {
                     "proposals": args.proposals,
-                    "seconds_total": round(total, 2),
+                    "seconds_pressing": round(pressing, 2),
+                    "seconds_until_all_shared": round(total, 2),
+                    "shared": shared,
                     "ms_per_approval_median": round(statistics.median(gaps) * 1000, 1),
                     "ms_per_approval_p95": round(gaps[int(len(gaps) * 0.95) - 1] * 1000, 1),
                     "target_seconds": 300,

@@ -2,10 +2,10 @@
    the review queue (keys A, D, E, arrows). Hears facilitator.js through W.on. */
 (function () {
   'use strict';
-  var $ = W.$, el = W.el, sock = null, state = null, want = null, editing = null, known = {};
+  var $ = W.$, el = W.el, sock = null, state = null, want = null, editing = null, known = {}, pending = {};
   var SOUND = 'workshop.console.sound';
 
-  function send(name, payload, ok) { W.cmd(sock, name, payload, ok); }
+  function send(name, payload, ok, fail) { W.cmd(sock, name, payload, ok, fail); }
   function typing(t) { return /INPUT|TEXTAREA|SELECT/.test(t.tagName) || t.isContentEditable; }
   function toggle(id, on) {
     var b = $(id);
@@ -141,7 +141,10 @@
     return li;
   }
   function render() {
-    var held = state.held || [], waiting = held.filter(function (h) { return h.status === 'held'; });
+    var held = state.held || [], waiting = held.filter(function (h) { return h.status === 'held' && !pending[h.id]; });
+    var still = {};
+    held.forEach(function (h) { if (h.status === 'held') still[h.id] = 1; });
+    for (var p in pending) if (!still[p]) delete pending[p]; /* the laptop has caught up */
     var declined = held.filter(function (h) { return h.status === 'declined'; });
     toggle('t-wall', state.wall_paused);
     toggle('t-premod', state.pre_moderation);
@@ -164,8 +167,12 @@
     var id = Number(li.dataset.key), next = li.nextElementSibling || li.previousElementSibling;
     if (key === 'e') return edit(li, id);
     want = next && li.parentNode.id === 'queue' ? next.dataset.key : null;
-    if (key === 'a') send('approve_proposal', {held_id: id}, function () { W.announce('Approved: it is shared now.'); });
-    else if (key === 'd') send('decline_proposal', {held_id: id}, function () { W.announce('Declined: nobody else will see it.'); });
+    /* Gone from the queue at once, so the next key press never waits for the laptop;
+       back in the queue if the laptop refuses. */
+    var back = function () { delete pending[id]; render(); };
+    if (li.parentNode.id === 'queue') { pending[id] = 1; render(); }
+    if (key === 'a') send('approve_proposal', {held_id: id}, function () { W.announce('Approved: it is shared now.'); }, back);
+    else if (key === 'd') send('decline_proposal', {held_id: id}, function () { W.announce('Declined: nobody else will see it.'); }, back);
   }
   function edit(li, id) {
     var h = (state.held || []).filter(function (x) { return x.id === id; })[0];
