@@ -12,6 +12,11 @@ import sys
 import warnings
 
 
+def _switch(name: str) -> bool:
+    """Read an on/off WORKSHOP_* variable: 1, true, yes or on turn it on."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Read the command-line flags (each also settable as a WORKSHOP_* variable)."""
     env = os.environ.get
@@ -44,11 +49,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=["eventlet", "gevent", "threading"],
     )
     parser.add_argument(
-        "--demo", action="store_true", help="create a demo workshop replaying the Maidstone review"
+        "--demo",
+        action="store_true",
+        default=_switch("WORKSHOP_DEMO"),
+        help="create a demo workshop replaying the Maidstone review",
     )
     parser.add_argument(
         "--access-log",
         action="store_true",
+        default=_switch("WORKSHOP_ACCESS_LOG"),
         help="log every request (this logs attendees' IP addresses)",
     )
     return parser.parse_args(argv)

@@ -456,6 +456,12 @@ DRIVERS: dict[str, Driver] = {
         )
     ),
     "`stage` is not one of the stages": lambda w: w.rf("change_stage", {"stage": "voting"}),
+    "`round` is not the number of one of the workshop's rounds": lambda w: w.rf(
+        "change_stage", {"stage": "results", "round": 7}
+    ),
+    "`round` with a stage other than `vote` or `results`": lambda w: w.rf(
+        "change_stage", {"stage": "plan", "round": 1}
+    ),
     "a proposal that does not exist in this workshop": lambda w: w.rf(
         "hide_proposal", {"proposal_id": 9999}
     ),

@@ -29,6 +29,9 @@ var W = (function () {
     plural: function (n, one, many) { return n + ' ' + (n === 1 ? one : many); },
     short: function (t, n) { n = n || 60; return t.length > n ? t.slice(0, n - 1) + '…' : t; },
     points: function (n) { return W.plural(n, 'point', 'points'); },
+    /* a score in the words of its round's method: dots in a dot round, never "points" */
+    UNITS: {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']},
+    score: function (n, method) { var u = W.UNITS[method] || W.UNITS.dots; return W.plural(n, u[0], u[1]); },
     rankText: function (r) { return (r.tied ? '=' : '') + r.rank; },
     byId: function (list) { var m = {}; list.forEach(function (p) { m[p.id] = p; }); return m; },
     also: function (p) { return p.merged && p.merged.length ? 'also: ' + p.merged.map(function (c) { return c.text; }).join('; ') : ''; },

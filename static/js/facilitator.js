@@ -27,6 +27,7 @@
     changed: function (s, t) { state = s; tally = t; render(); }});
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
+  var presenting = W.presenting(function () { if (state) render(); });
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
 
   /* Stage bar */
@@ -42,19 +43,23 @@
       box.appendChild(b);
     });
   }
-  /* A quick second click on Next moves on from the stage already asked for. */
+  /* Next and Back walk stage and round together (stage-steps.js). A quick second click
+     on Next moves on from the step already asked for, until the server answers. */
   var asked = null;
   function go(st) {
     if (!st || st === state.stage) return;
-    asked = st;
-    send('change_stage', {stage: st}, null, function () { asked = null; });
+    step({stage: st});
   }
-  function near(step) {
-    var from = asked && asked !== state.stage ? asked : state.stage;
-    return state.stages[state.stages.indexOf(from) + step];
+  function step(p) {
+    if (!p) return;
+    var payload = {stage: p.stage};
+    if (p.round) payload.round = p.round;
+    asked = p;
+    send('change_stage', payload, function () { asked = null; }, function () { asked = null; });
   }
-  $('back').addEventListener('click', function () { go(near(-1)); });
-  $('next').addEventListener('click', function () { go(near(1)); });
+  function near(by) { return W.stageSteps(state).near(by, asked); }
+  $('back').addEventListener('click', function () { step(near(-1)); });
+  $('next').addEventListener('click', function () { step(near(1)); });
 
   /* Visibility toggles */
   $('t-props').addEventListener('click', function () {
@@ -273,7 +278,7 @@
     var c = li.children, acts = b.acts, dropped = acts.filter(function (a) { return a.status === 'dropped'; }).length;
     var pts = tally && tally.totals[b.p.id], bits = [];
     c[0].textContent = (b.old ? 'No longer a priority: ' : 'Priority ' + b.p.priority_rank + ': ') + b.p.text;
-    if (!b.old) bits.push(W.points(pts || 0) + (b.p.carried_points != null ? ' at this meeting' : ''));
+    if (!b.old && !presenting.hiding()) bits.push(score(pts || 0) + (b.p.carried_points != null ? ' at this meeting' : ''));
     if (W.carried(b.p)) bits.push(W.carried(b.p));
     bits.push(acts.length ? W.plural(acts.length, 'action', 'actions') + (dropped ? ' (' + dropped + ' dropped)' : '') : 'No actions yet');
     c[1].textContent = bits.join(' · ');
@@ -435,7 +440,7 @@
     li._p = p;
     li.classList.toggle('is-hidden', !!p.hidden);
     var head = li.children[0].children;
-    head[0].textContent = p.hidden ? '' : W.points(pts);
+    head[0].textContent = p.hidden ? '' : score(pts);
     head[1].textContent = p.priority_rank ? 'Priority ' + p.priority_rank : '';
     head[1].hidden = !p.priority_rank;
     head[2].hidden = !p.hidden;
@@ -476,16 +481,22 @@
     b.querySelector('.state').textContent = on ? 'On' : 'Off';
   }
 
+  /* this round's score in its own words: "3 dots" in a dot round, "3 points" in a points round */
+  function score(n) { return W.score(n, tally ? tally.method : state.round && state.round.method); }
+
   function render() {
+    presenting.apply(state);
     stageBar();
     var st = state.stage, props = state.proposals || [];
     var visible = props.filter(function (p) { return !p.hidden; });
     document.title = state.title + ' (facilitator)';
     $('stage-now').textContent = W.STAGES[st] || st;
     state.stages.forEach(function (s) { stageBtns[s].setAttribute('aria-pressed', s === st ? 'true' : 'false'); });
-    $('back').disabled = !near(-1);
-    $('next').disabled = !near(1);
-    $('next').textContent = near(1) ? 'Next: ' + W.STAGES[near(1)] : 'Next';
+    var steps = W.stageSteps(state), back = steps.near(-1, asked), next = steps.near(1, asked);
+    $('back').disabled = !back;
+    $('next').disabled = !next;
+    $('back').textContent = back ? 'Back: ' + steps.label(back) : 'Back';
+    $('next').textContent = next ? 'Next: ' + steps.label(next) : 'Next';
     toggle($('t-props'), state.proposals_revealed);
     toggle($('t-results'), state.results_revealed);
     $('vis-warn').hidden = !(state.results_revealed && !state.proposals_revealed);
@@ -511,7 +522,7 @@
     $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
-      li.textContent = p.text + ' (' + W.points((tally && tally.totals[p.id]) || 0) + ')';
+      li.textContent = presenting.hiding() ? p.text : p.text + ' (' + score((tally && tally.totals[p.id]) || 0) + ')';
     });
   }
 })();

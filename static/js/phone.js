@@ -153,12 +153,18 @@
     a.hidden = !a.textContent;
   }
   function card(p) {
-    var li = plain(), row = el('div', 'vrow'), minus = el('button', 'btn s', '− Take back'), plus = el('button', 'btn', '+ Add a dot');
+    /* one compact row per idea: the text, then − count + (12 ideas fit on two screens at 320 px) */
+    var li = plain(), row = el('div', 'vrow'), minus = el('button', 'btn s', '−'), plus = el('button', 'btn', '+'), mine = el('span', 'mine');
     minus.type = plus.type = 'button';
+    li.className = 'card dotcard';
+    mine.appendChild(el('span', 'vh', 'Your dots: '));
+    mine.appendChild(el('span', 'n'));
+    mine.appendChild(el('span', 'vh wait'));
     row.appendChild(minus);
-    row.appendChild(el('span', 'mine'));
+    row.appendChild(mine);
     row.appendChild(plus);
-    li.appendChild(row);
+    li.insertBefore(row, li.firstChild); /* floats right: the text wraps beside and under it */
+    li.appendChild(el('p', 'wait-note')).setAttribute('aria-hidden', 'true');
     minus.addEventListener('click', function () {
       if (!W.off(minus)) vote(p.id, false);
       else W.showMsg('You have no dots on this idea to take back.');
@@ -172,11 +178,17 @@
   }
   function updCard(li, p) {
     var w = waiting(), n = myVotes()[p.id] || 0, add = w.dot[p.id] || 0, back = w.undot[p.id] || 0, will = n + add - back;
-    var b = li.querySelectorAll('button'), name = W.short(p.text), more = [];
-    fill(li, p);
+    var b = li.querySelectorAll('button'), name = W.short(p.text), more = [], a = li.querySelector('.also'), note = li.querySelector('.wait-note');
+    li.querySelector('.ptext').textContent = p.text;
+    a.textContent = W.also(p);
+    a.hidden = !a.textContent;
     if (add) more.push(add + ' waiting to send');
     if (back) more.push(back + ' to take back, waiting to send');
-    li.querySelector('.mine').textContent = 'Your dots: ' + n + (more.length ? ' (' + more.join(', ') + ')' : '');
+    /* the counter stays compact; what waits is said under the text (and read with the count) */
+    li.querySelector('.mine .n').textContent = String(n);
+    li.querySelector('.mine .wait').textContent = more.length ? ' (' + more.join(', ') + ')' : '';
+    note.textContent = more.join(', ');
+    note.hidden = !more.length;
     li.classList.toggle('voted', n > 0);
     li.classList.toggle('waiting', more.length > 0);
     b[0].setAttribute('aria-label', 'Take back a dot from: ' + name);
@@ -231,7 +243,9 @@
     var plan = st === 'plan' && mod('plan'), planning = !!plan;
     var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
     var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
-    txt('stage-h', W.STAGES[st] || st);
+    /* "Round 2: ranking" once there is more than one round, so people know which vote this is */
+    txt('stage-h', rd.number > 1 && st === 'vote' ? 'Round ' + rd.number + ': ' + (rd.method_label || '').toLowerCase()
+      : rd.number > 1 && st === 'results' ? 'Results of round ' + rd.number : W.STAGES[st] || st);
     txt('who', 'You joined' + (me.name ? ' as ' + me.name : ' without a name') + (g ? ', ' + g.label : '') + '.');
     if (st === 'lobby') lead = "You're in. The facilitator will start soon.";
     else if (st === 'propose' || st === 'group') {
@@ -250,7 +264,7 @@
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
           if (r.tied) lead = '"=" means a tie.';
           return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text,
-            pts: meth === 'dots' ? W.points(r.points) : W.plural(r.points, u[0], u[1])};
+            pts: W.plural(r.points, u[0], u[1])};
         });
         if (meth === 'ranking' && ranks.length) lead = (cw ? 'Condorcet winner: ' + cw.text + '. It beats every other idea head to head.' : 'No idea beats every other head to head.') + (lead ? ' ' + lead : '');
       }

@@ -1,4 +1,4 @@
-/* Published plan pages: each wide table or chart scrolls inside its own box, never the page. */
+/* Published plan pages: tables turn into cards on a phone; a wide chart scrolls inside its own box, never the page. */
 (function () {
   'use strict';
   var d = document, each = function (sel, f) { Array.prototype.forEach.call(d.querySelectorAll(sel), f); };
@@ -13,6 +13,14 @@
     box.dataset.label = 'Table ' + (i + 1) + heading(t);
     t.parentNode.insertBefore(box, t);
     box.appendChild(t);
+  });
+  /* each cell carries its column's name, so a narrow screen can show a row as a card */
+  each('.doc-body table', function (t) {
+    var names = Array.prototype.map.call(t.querySelectorAll('thead th'), function (th) { return th.textContent.trim(); });
+    Array.prototype.forEach.call(t.tBodies[0] ? t.tBodies[0].rows : [], function (tr) {
+      Array.prototype.forEach.call(tr.cells, function (td, i) { if (names[i]) td.dataset.label = names[i]; });
+    });
+    t.classList.add('cards');
   });
   /* statuses as labelled pills (the word stays: never colour alone) */
   var ST = {Proposed: 'proposed', Agreed: 'agreed', 'In progress': 'in_progress', Done: 'done', Dropped: 'dropped'};

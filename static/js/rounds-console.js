@@ -76,8 +76,10 @@ W.roundsConsole = function (x) {
   function ties(ul, t, number, method) {
     var groups = t.voters > 0 ? t.ties || [] : [];
     W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
-      var li = el('li'), b = btn('Start a run-off', 's');
-      li.appendChild(el('span', 'r-tie'));
+      var li = el('li'), b = btn('Start a run-off', 's'), head = el('div', 'r-tie');
+      head.appendChild(el('span'));
+      head.appendChild(el('ul', 'r-tied')); /* one title a line: four long titles in one sentence cannot be read */
+      li.appendChild(head);
       li.appendChild(b);
       b.addEventListener('click', function () {
         x.send('start_round', {method: method, runoff_of: number, proposal_ids: g, request_id: W.rand()}, function (ack) {
@@ -87,7 +89,8 @@ W.roundsConsole = function (x) {
       return li;
     }, function (li, g) {
       var names = g.map(function (id) { return text(id); });
-      li.children[0].textContent = 'Tied in round ' + number + ': ' + names.join(' and ');
+      li.children[0].children[0].textContent = 'Tied in round ' + number + ':';
+      W.sync(li.children[0].children[1], g, String, function () { return el('li'); }, function (n, id) { n.textContent = text(id); });
       li.children[1].setAttribute('aria-label', 'Start a run-off between: ' + names.join(' and '));
     });
   }

@@ -132,6 +132,7 @@
       }
       if (st === 'vote' && hidden) sub = 'Results will be shown when voting closes.';
       else if (st === 'vote' && !props.length) big = 'No ideas yet';
+      else if (st === 'vote' && !rows.length) sub = 'No votes yet: the results appear here as votes come in.';
       if (st === 'results' && !rows.length) { h = ''; big = 'Results coming up'; sub = ''; }
     } else {
       plan = true;
@@ -156,23 +157,16 @@
       $('s-' + k).hidden = !t;
     });
     var list = $('s-list'), mk = res && res.make, pre = st + (res ? res.view : '');
+    /* the join code stays, smaller, once there is a result or a plan to read */
+    body.classList.toggle('results-up', !plan && rows.length > 0 && !!res);
     W.sync(list, rows, function (r) { return pre + r.p.id; }, plan ? prow : mk || row, plan ? updPrio : (res && res.upd) || upd);
-    if (plan) fitPlan(list); else fit(list, rows.length);
-  }
-  /* 5 priorities x 6 actions: smaller text, then columns, until the plan fits */
-  function fitPlan(list) {
-    for (var d = 0; d <= 6; d++) {
-      list.className = 's-list plan p' + d;
-      if ($('main').scrollHeight <= $('main').clientHeight + 2) break;
-    }
-  }
-
-  /* Step down text size and add columns until the list fits on the wall. */
-  function fit(list, n) {
-    var main = $('main'), d = n > 24 ? 2 : n > 10 ? 1 : 0;
-    for (; d <= 4; d++) {
-      list.className = 's-list d' + d;
-      if (main.scrollHeight <= main.clientHeight + 2) break;
-    }
+    /* By group: the titles get as much room as all the group columns together; on a
+       narrow wall each title takes a line of its own above its groups' numbers. */
+    var g = res && res.groups, narrow = $('main').clientWidth < 1100;
+    list.style.gridTemplateColumns = !g ? '' : narrow ? 'auto repeat(' + g + ',minmax(0,1fr))'
+      : 'auto minmax(0,' + g + 'fr) repeat(' + g + ',minmax(2.6em,1fr))';
+    if (plan) W.wallFit.pages(list, $('main'), $('s-more'), ['plan p0', 'plan p1'], ['Priority', 'Priorities']);
+    else if (!res) W.wallFit.pages(list, $('main'), $('s-more'), ['d0', 'd1', 'd2'], ['Idea', 'Ideas']);
+    else W.wallFit.list(list, $('main'), $('s-more'), g ? [narrow ? 'gtable gstack' : 'gtable'] : ['d0', 'd1', 'd2'], res.unsupported || 0);
   }
 })();

@@ -55,43 +55,56 @@ W.wall = (function () {
     if (((t.merged || {})[id] || []).length) n.push('includes merged proposals');
     return n;
   }
+  function top3(list) { return (list || []).slice(0, 3).map(function (r) { return r.proposal_id + (r.tied ? '=' : ''); }).join(); }
   function order(list, m) {
-    return (list || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
+    /* the top three only: a whole order in one line would cut every title to a few letters */
+    var on = (list || []).filter(function (r) { return m[r.proposal_id]; });
+    return on.slice(0, 3).map(function (r) {
       return W.rankText(r) + ' ' + W.short(m[r.proposal_id].text, 50);
-    }).join('   ·   ');
+    }).join('   ·   ') + (on.length > 3 ? '   ·   …' : '');
   }
 
-  /* A row per proposal with one bar per group (the group's own total) */
-  function groupRow() {
-    var li = el('li', 's-item s-g');
+  /* By group: a table with one heading row of group names and a row per proposal, a
+     number and a bar per group, so each row reads across like the overall view. */
+  function cells(li, n, make) {
+    while (li.children.length > n + 2) li.removeChild(li.lastChild);
+    while (li.children.length < n + 2) li.appendChild(make());
+  }
+  function groupRow(r) {
+    var li = el('li', r.head ? 's-ghead' : 's-g');
     li.appendChild(el('span', 'rank'));
+    if (r.head) { li.appendChild(el('span', null, 'Proposal')); return li; }
     var main = el('div', 's-text');
     main.appendChild(el('span', 'ptext'));
     main.appendChild(el('span', 's-meta'));
     li.appendChild(main);
-    li.appendChild(el('ul', 'gbars'));
     return li;
   }
   function updGroup(li, r) {
     var c = li.children;
+    if (r.head) {
+      cells(li, r.groups.length, function () { return el('span'); });
+      r.groups.forEach(function (g, i) { c[i + 2].textContent = g.label; });
+      return;
+    }
     c[0].textContent = r.rank || '';
     c[0].hidden = !r.rank;
     c[1].children[0].textContent = r.p.text;
     c[1].children[1].textContent = r.notes.join(' · ');
     c[1].children[1].hidden = !r.notes.length;
-    W.sync(c[2], r.groups, function (g) { return g.k; }, function () {
-      var g = el('li', 'gbar'), bar = el('span', 'bar');
-      g.appendChild(el('span', 'g-name'));
+    cells(li, r.groups.length, function () {
+      var g = el('div', 'gcell'), bar = el('span', 'bar');
+      g.appendChild(el('span', 'g-n'));
       bar.appendChild(el('span', 'fill'));
       bar.setAttribute('aria-hidden', 'true');
       g.appendChild(bar);
-      g.appendChild(el('span', 'g-n'));
       return g;
-    }, function (g, x, i) {
-      g.className = 'gbar c' + (i % 6);
-      g.children[0].textContent = x.label;
+    });
+    r.groups.forEach(function (x, i) {
+      var g = c[i + 2];
+      g.className = 'gcell c' + (i % 6);
+      g.children[0].textContent = num(x.v);
       g.children[1].firstChild.style.width = (r.max ? Math.round(100 * x.v / r.max) : 0) + '%';
-      g.children[2].textContent = num(x.v);
     });
   }
 
@@ -104,25 +117,36 @@ W.wall = (function () {
     if (meth === 'ranking' && counted) {
       var cw = m[t.condorcet_winner];
       out.extra = view === 'balanced' ? '' : cw ? 'Condorcet winner: ' + cw.text : 'No Condorcet winner: no proposal beats every other head to head.';
-      out.foot = (view === 'balanced' ? 'Schulze order, each group counting equally: ' : 'Schulze order: ') + order(view === 'balanced' ? t.balanced_schulze : t.schulze, m);
+      var sch = view === 'balanced' ? t.balanced_schulze : t.schulze;
+      /* said only where it differs from the list's own top three: otherwise it repeats it */
+      if (top3(sch) !== top3(list)) out.foot = (view === 'balanced' ? 'Schulze order, each group counting equally: ' : 'Schulze order: ') + order(sch, m);
     }
     (list || []).forEach(function (r) { max = Math.max(max, r.points); });
+    /* Only proposals with support: a wall of zeros hides the result. The rest are counted
+       in a line under the list (screen.js), never dropped silently. */
+    function supported(rows) {
+      var on = (rows || []).filter(function (r) { return m[r.proposal_id]; }), shown = counted ? on.filter(function (r) { return r.points > 0; }) : [];
+      out.unsupported = on.length - shown.length;
+      return shown;
+    }
     if (view === 'groups') {
       var at = state.groups.map(function (g) { return g.key; }).concat(['']);
       var keys = Object.keys(t.by_group || {}).sort(function (a, b) { return (at.indexOf(a) + 99) % 99 - (at.indexOf(b) + 99) % 99; });
       keys.forEach(function (k) { (t.ranking || []).forEach(function (r) { max = Math.max(max, t.by_group[k][r.proposal_id] || 0); }); });
       if (!max) max = 1;
-      out.rows = (t.ranking || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
-        return {p: m[r.proposal_id], rank: counted ? W.rankText(r) : '', notes: notes(t, r.proposal_id, counted && r.tied), max: max,
+      out.rows = supported(t.ranking).map(function (r) {
+        return {p: m[r.proposal_id], rank: W.rankText(r), notes: notes(t, r.proposal_id, r.tied), max: max,
           groups: keys.map(function (k) { return {k: k, label: names[k] || k, v: t.by_group[k][r.proposal_id] || 0}; })};
       });
+      if (out.rows.length) out.rows.unshift({head: true, p: {id: 'head'}, groups: keys.map(function (k) { return {label: names[k] || k}; })});
+      out.groups = keys.length;
       out.make = groupRow;
       out.upd = updGroup;
       return out;
     }
-    out.rows = (list || []).filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
-      return {p: m[r.proposal_id], rank: counted ? W.rankText(r) : '', pts: num(r.points), v: r.points, max: max,
-        notes: notes(t, r.proposal_id, counted && r.tied)};
+    out.rows = supported(list).map(function (r) {
+      return {p: m[r.proposal_id], rank: W.rankText(r), pts: num(r.points), v: r.points, max: max,
+        notes: notes(t, r.proposal_id, r.tied)};
     });
     return out;
   }

@@ -235,7 +235,7 @@ def test_a_whole_workshop_from_creation_to_close(
         expect(phone.locator("#all-h")).to_have_text("Most dots first")
         expect(phone.locator("#rank .ptext")).to_have_text(ranking)
         expect(phone.locator("#rank .pts")).to_have_text(
-            ["4 points", "3 points", "2 points", "1 point"]
+            ["4 dots", "3 dots", "2 dots", "1 dot"]  # a dot round says dots
         )
         expect(phone.get_by_text(PRIVATE)).to_have_count(0)
     expect(wall.get_by_text(PRIVATE)).to_have_count(0)
@@ -245,7 +245,7 @@ def test_a_whole_workshop_from_creation_to_close(
     fac.get_by_label("Mark the top").fill("3")
     fac.get_by_role("button", name="Mark as priorities").click()
     expect(fac.locator("#prio-list > li")).to_have_text(
-        [f"{COMMUNITY} (4 points)", f"{COMMS} (3 points)", f"{TRAINING} (2 points)"]
+        [f"{COMMUNITY} (4 dots)", f"{COMMS} (3 dots)", f"{TRAINING} (2 dots)"]
     )
     expect(fac_item(fac, COMMUNITY).locator(".pbadge")).to_have_text("Priority 1")
 

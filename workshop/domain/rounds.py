@@ -7,11 +7,11 @@ final ranking round on the top eight both stay in the record with their own resu
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from workshop.domain.errors import Conflict, InvalidInput, WrongStage
+from workshop.domain.errors import Conflict, InvalidInput, NotFound, WrongStage
 from workshop.domain.methods import Method, RoundRules, eligible
 from workshop.domain.model import Proposal, Stage
 from workshop.domain.voting import RankedRow, votable_target
@@ -140,6 +140,33 @@ def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
     if top < 1:
         raise InvalidInput("Take at least one proposal into the next round.")
     return [row.proposal_id for row in ranking if row.rank <= top]
+
+
+def support_round(rounds: Sequence[Round], priorities: Collection[int] = ()) -> Round:
+    """Return the dot round whose dots are a plan's support: the last that held every priority.
+
+    A run-off or a shortlist holds only some proposals, so counting support from one
+    that left a priority out would give that priority nothing. Round 1 is always a dot
+    round on every proposal, so there is always one to fall back on.
+    """
+    dots = [r for r in rounds if r.method is Method.DOTS]
+    held = [
+        r
+        for r in dots
+        if r.runoff_of is None
+        and (r.rules.proposal_ids is None or set(priorities) <= r.rules.proposal_ids)
+    ]
+    return (held or dots)[-1]
+
+
+def round_at(rounds: Sequence[Round], stage: Stage, number: int) -> Round:
+    """Return the round a stage change names, or refuse in words."""
+    if stage not in (Stage.VOTE, Stage.RESULTS):
+        raise InvalidInput("Name a round only when moving to voting or to results.")
+    for round_ in rounds:
+        if round_.number == number:
+            return round_
+    raise NotFound(f"There is no round {number} in this workshop.")
 
 
 def check_round_is(round_: Round, round_id: int | None) -> None:

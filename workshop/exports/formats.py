@@ -21,6 +21,13 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from workshop.domain.actions import ActionStatus, date_label, long_date_label
+from workshop.exports.priority_tables import (
+    PriorityRow,
+    PriorityTable,
+    number,
+    priorities,
+    priority_table,
+)
 from workshop.exports.round_markdown import rounds_markdown
 from workshop.exports.text_escape import escape
 
@@ -75,43 +82,48 @@ def _participation(workshop: dict[str, Any]) -> str:
 
 
 def _priorities(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return sorted(
-        (p for p in document["proposals"] if p["priority_rank"] is not None),
-        key=lambda p: p["priority_rank"],
-    )
+    return priorities(document)
 
 
-def _support(p: dict[str, Any]) -> int:
-    return int(p["points"]) + int(p["carried_points"] or 0)
+def _bars(table: PriorityTable) -> list[tuple[PriorityRow, float, int]]:
+    """Return each priority with its bar's value and length out of BAR_WIDTH, in rank order."""
+    most = max((table.chart_value(r) for r in table.rows), default=0) or 1
+    return [
+        (r, table.chart_value(r), round(BAR_WIDTH * table.chart_value(r) / most))
+        for r in table.rows
+    ]
 
 
-def _chart(priorities: list[dict[str, Any]]) -> list[str]:
-    most = max((_support(p) for p in priorities), default=0) or 1
-    lines = ["```text"]
-    for p in priorities:
-        label = unicodedata.normalize("NFC", " ".join(p["text"].split()))
+def _chart(table: PriorityTable) -> list[str]:
+    if not any(value for _, value, _ in _bars(table)):
+        return []  # no support anywhere: a chart of empty bars says nothing
+    lines = [f"Chart: {table.chart_name}, in the order of the priorities.", "", "```text"]
+    for r, value, length in _bars(table):
+        label = unicodedata.normalize("NFC", " ".join(r.text.split()))
         label = label if len(label) <= 40 else label[:39] + "…"
-        bar = "█" * round(BAR_WIDTH * _support(p) / most)
-        lines.append(f"{p['priority_rank']:>2}. {label:<40} {bar} {_support(p)}")
+        lines.append(f"{r.rank:>2}. {label:<40} {'█' * length} {number(value)}")
     return [*lines, "```", ""]
 
 
 def _priority_table(document: dict[str, Any]) -> list[str]:
-    groups = document["workshop"]["groups"]
-    priorities = _priorities(document)
-    if not priorities:
+    table = priority_table(document)
+    if not table.rows:
         return ["No priorities have been chosen yet.", ""]
-    carried = any(p["carried_points"] for p in priorities)
-    head = ["Rank", "Priority", "Dots", *(["Dots carried"] if carried else [])]
-    head += [escape(g["label"]) for g in groups]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---:|---|---:|" + "---:|" * (len(head) - 3)]
-    for p in priorities:
-        cells = [str(p["priority_rank"]), escape(p["text"]), str(p["points"])]
-        if carried:
-            cells.append(str(p["carried_points"] or 0))
-        cells += [str(p["by_group"].get(g["key"], 0)) for g in groups]
+    head = ["Rank", "Priority", *([table.score_name] if table.score_name else [])]
+    head += [escape(table.group_labels.get(k, k)) for k in table.group_keys]
+    head += ["Dots carried"] if table.carried else []
+    lines = [table.source, ""]
+    lines += ["| " + " | ".join(head) + " |", "|---:|---|" + "---:|" * (len(head) - 2)]
+    for r in table.rows:
+        cells = [str(r.rank), escape(r.text)]
+        cells += [number(r.score)] if table.score_name else []
+        cells += [number(r.by_group.get(k, 0)) for k in table.group_keys]
+        cells += [str(r.carried or 0)] if table.carried else []
         lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, "", *_chart(priorities)]
+    lines.append("")
+    if table.carried:
+        lines += [table.carried_note, ""]
+    return [*lines, *_chart(table)]
 
 
 def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False) -> list[str]:
@@ -148,7 +160,9 @@ def _actions_by_priority(document: dict[str, Any], as_of: date, level: str) -> l
 
 
 def _all_proposals(document: dict[str, Any]) -> list[str]:
-    lines = ["| Rank | Proposal | Dots |", "|---:|---|---:|"]
+    number_ = document.get("support_round") or 1
+    lines = [f"Ranked by the dots in round {number_}.", ""]
+    lines += ["| Rank | Proposal | Dots |", "|---:|---|---:|"]
     for p in document["proposals"]:
         rank = f"={p['rank']}" if p["tied"] else str(p["rank"])
         text = escape(p["text"])
@@ -158,7 +172,8 @@ def _all_proposals(document: dict[str, Any]) -> list[str]:
     return [*lines, "", "Ties share a rank (shown as =) and are listed in the order proposed.", ""]
 
 
-def _heading_place(workshop: dict[str, Any]) -> str:
+def heading_place(workshop: dict[str, Any]) -> str:
+    """Return a meeting's place and long date, as the plan's heading line says them."""
     parts = [escape(workshop["place"])] if workshop["place"] else []
     if workshop["held_on"]:
         parts.append(long_date_label(_day(workshop["held_on"])))
@@ -179,7 +194,7 @@ def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
         }
     )
     lines += [f"# {escape(workshop['title'])}", ""]
-    if where := _heading_place(workshop):
+    if where := heading_place(workshop):
         lines += [where + ".", ""]
     lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
     lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
@@ -239,7 +254,7 @@ def series_markdown(series: dict[str, Any]) -> str:
 
 
 def _meeting_name(workshop: dict[str, Any]) -> str:
-    return _heading_place(workshop) or escape(workshop["title"])
+    return heading_place(workshop) or escape(workshop["title"])
 
 
 CSV_COLUMNS = [
@@ -295,30 +310,39 @@ def _csv_safe(text: str) -> str:
 
 
 def svg_chart(document: dict[str, Any]) -> str:
-    """Return the priorities' support as a bar chart in SVG, with every label escaped."""
-    priorities = _priorities(document)
-    most = max((_support(p) for p in priorities), default=0) or 1
-    row, width = 36, 720
+    """Return the priorities' support as a bar chart in SVG, with every label escaped.
+
+    The bars follow the priorities' order and show the numbers of the published table
+    (one round's), and the caption says which round that is.
+    """
+    table = priority_table(document)
+    row, width, top = 36, 720, 44
     rows = []
-    for index, p in enumerate(priorities):
-        y = 20 + index * row
-        bar = round(380 * _support(p) / most)
-        label = " ".join(p["text"].split())
+    for index, (r, value, length) in enumerate(_bars(table)):
+        y = top + index * row
+        bar = round(380 * length / BAR_WIDTH)
+        label = " ".join(r.text.split())
         label = label if len(label) <= 45 else label[:44] + "…"
         rows.append(
-            f'<text x="8" y="{y + 16}" font-size="14">{p["priority_rank"]}. '
+            f'<text x="8" y="{y + 16}" font-size="14">{r.rank}. '
             f"{xml_escape(label)}</text>"
             f'<rect x="330" y="{y + 2}" width="{bar}" height="20" fill="#1d70b8"/>'
-            f'<text x="{336 + bar}" y="{y + 17}" font-size="14">{_support(p)}</text>'
+            f'<text x="{336 + bar}" y="{y + 17}" font-size="14">{number(value)}</text>'
         )
-    height = 40 + len(priorities) * row
+    height = top + 20 + len(table.rows) * row
     title = xml_escape(document["workshop"]["title"])
+    caption = xml_escape(_sentence(table.chart_name))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="Support for each priority"><title>{title}</title>'
+        f'role="img" aria-label="Support for each priority: {caption}"><title>{title}</title>'
         f'<rect width="100%" height="100%" fill="#fff"/><g font-family="sans-serif" '
-        f'fill="#0b0c0c">{"".join(rows)}</g></svg>\n'
+        f'fill="#0b0c0c"><text x="8" y="26" font-size="15" font-weight="bold">'
+        f"{caption}, in the order of the priorities</text>{''.join(rows)}</g></svg>\n"
     )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def file_stem(workshop: dict[str, Any]) -> str:

@@ -54,7 +54,12 @@ def _groups_sentence(entry: dict[str, Any], labels: dict[str, str]) -> str:
 
 
 def _table(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str]) -> list[str]:
-    keys = [key for key in entry["voters_by_group"] if entry["voters_by_group"][key]]
+    # The workshop's groups in its own order, "No group given" last, as every table has them.
+    order = [*labels, ""]
+    keys = sorted(
+        (key for key in entry["voters_by_group"] if entry["voters_by_group"][key]),
+        key=lambda key: (order.index(key) if key in order else len(order) - 1, key),
+    )
     head = ["Rank", "Proposal", SCORE_NAMES.get(entry["method"], "Score")]
     head += [escape(labels.get(key, key)) for key in keys]
     head += ["Balanced rank", "Balanced score"]
@@ -73,8 +78,10 @@ def _table(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str])
 def _outcome(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:
     lines = []
     for group in entry["ties"]:
-        names = "; ".join(escape(texts.get(pid, "?")) for pid in group)
-        lines.append(f"Tied: {names}.")
+        # One line per proposal: four long titles in one sentence cannot be read.
+        lines += [f"Tied in round {entry['number']}, with the same score:", ""]
+        lines += [f"- {escape(texts.get(pid, '?'))}" for pid in group]
+        lines.append("")
     if entry["method"] == "ranking":
         winner = entry["condorcet_winner"]
         if winner is not None:

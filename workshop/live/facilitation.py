@@ -45,7 +45,10 @@ class FacilitationHandlers:
     def change_stage(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Move the workshop to a stage; every room gets a new snapshot."""
         stage: Stage = parse_stage(data.get("stage"))
-        return self.edge.answer(self.app.facilitation.change_stage(f.code, stage))
+        number = data.get("round")
+        if number is not None:
+            number = valid.integer(number, "round", 1, 1_000)
+        return self.edge.answer(self.app.facilitation.change_stage(f.code, stage, number))
 
     def reveal_proposals(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Show or hide the proposals on the wall and phones (a missing flag shows them)."""

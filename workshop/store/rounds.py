@@ -225,6 +225,10 @@ class RoundStatements:
             self.run.change(MAKE_CURRENT, key_id=workshop_id, set_current_round_id=round_id)
         return round_id
 
+    def set_current_round(self, workshop_id: int, round_id: int) -> None:
+        """Make an earlier (or later) round the one phones, wall and console show."""
+        self.run.change(MAKE_CURRENT, key_id=workshop_id, set_current_round_id=round_id)
+
     def round_by_id(self, round_id: int) -> Round:
         """Load one round."""
         return round_from_row(self.run.one(ROUND_BY_ID, id=round_id))

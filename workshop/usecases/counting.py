@@ -8,7 +8,7 @@ from typing import Any
 from workshop.domain.counted import ASSISTED_LABEL, PAPER_SOURCES, Counted
 from workshop.domain.methods import Method
 from workshop.domain.model import Proposal
-from workshop.domain.rounds import Round
+from workshop.domain.rounds import Round, support_round
 from workshop.domain.tallies import tally_round
 from workshop.store.engine import Tx
 
@@ -65,10 +65,10 @@ def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Cou
 
 
 def dot_support(tx: Tx, workshop_id: int, proposals: Mapping[int, Proposal]) -> Counted:
-    """Count the workshop's last dot round: its dots are the support plans and follow-ups show.
+    """Count the last dot round that held every priority: the support plans and follow-ups show.
 
     Dots add up across meetings and read the same in every town, which rankings and
     points do not; every round's own result is still exported in full.
     """
-    dot_rounds = [r for r in tx.rounds.rounds_of(workshop_id) if r.method is Method.DOTS]
-    return count_round(tx, dot_rounds[-1], proposals)
+    chosen = [p.id for p in proposals.values() if p.priority_rank is not None]
+    return count_round(tx, support_round(tx.rounds.rounds_of(workshop_id), chosen), proposals)

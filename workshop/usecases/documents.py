@@ -55,6 +55,31 @@ class Documents:
             for round_ in rounds
         ]
 
+    def _carried_from(self, tx: Tx, workshop: Workshop) -> list[dict[str, Any]]:
+        """Return the earlier meetings whose dots a follow-up carries, each with its round.
+
+        Carried dots add up along the series, so every earlier meeting whose support
+        round had dots on the priorities is named, oldest first.
+        """
+        found: list[dict[str, Any]] = []
+        find = tx.workshops.find_workshop_by_id
+        source = find(workshop.follows_id) if workshop.follows_id else None
+        while source is not None and len(found) < 50:
+            proposals = tx.board.proposals(source.id)
+            counted = dot_support(tx, source.id, proposals)
+            chosen = {p.id for p in proposals.values() if p.priority_rank is not None}
+            if any(n for pid, n in counted.result.totals.items() if pid in chosen):
+                found.append(
+                    {
+                        "title": source.title,
+                        "place": source.place,
+                        "held_on": source.held_on.isoformat() if source.held_on else None,
+                        "round": counted.round.number,
+                    }
+                )
+            source = find(source.follows_id) if source.follows_id else None
+        return found[::-1]
+
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
         """Read one workshop as its plan document.
 
@@ -63,7 +88,8 @@ class Documents:
         """
         proposals = tx.board.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
-        support = dot_support(tx, workshop.id, proposals).result
+        counted = dot_support(tx, workshop.id, proposals)
+        support = counted.result
         totals = support.totals
         by_group: dict[int, dict[str, int]] = {}
         for key, scores in support.by_group.items():
@@ -131,7 +157,9 @@ class Documents:
                 "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
                 "attendance": dict(sorted(attendance.items())),
                 "joined": sum(attendance.values()),
+                "carried_from": self._carried_from(tx, workshop),
             },
+            "support_round": counted.round.number,
             "proposals": entries,
             "actions": actions,
             "rounds": tx.workshops.archived_rounds(workshop.id)

@@ -9,6 +9,7 @@ from workshop.domain import stages, timers
 from workshop.domain.errors import Conflict, NotFound
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage, Workshop
+from workshop.domain.rounds import round_at
 from workshop.domain.voting import DotBudget
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
@@ -28,10 +29,19 @@ class Facilitation:
     def __init__(self, core: Core) -> None:
         self.core = core
 
-    def change_stage(self, code: str, stage: Stage) -> Answer:
-        """Move the workshop to any stage, forward or back; nothing is lost."""
+    def change_stage(self, code: str, stage: Stage, round_number: int | None = None) -> Answer:
+        """Move the workshop to any stage, forward or back; nothing is lost.
+
+        With a round number (vote and results only) that round becomes the current one,
+        so Back from round 2's voting returns to round 1's results.
+        """
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            if round_number is not None:
+                chosen = round_at(tx.rounds.rounds_of(workshop.id), stage, round_number)
+                if chosen.id != workshop.current_round_id:
+                    tx.rounds.set_current_round(workshop.id, chosen.id)
+                    workshop.current_round_id = chosen.id
             workshop.stage = stage
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True

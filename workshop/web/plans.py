@@ -182,7 +182,7 @@ def series_page(code: str) -> Any:
     return render_template(
         "series.html",
         series={"title": root.title, "workshops": meetings},
-        plan_html=plan_html(export.series_markdown(shown)),
+        plan_html=plan_html(export.series_markdown(shown), "Meetings: "),
     )
 
 

@@ -32,10 +32,29 @@ def plan_text(code: str) -> str:
     return export.markdown(series["workshops"][0])
 
 
-def plan_html(markdown_text: str) -> str:
+def _without_title(body: str, repeated: str) -> str:
+    """Drop the Markdown's title, and the line under it when the page already says it.
+
+    A phone should read the title once and the place and date once, not three times
+    and twice: the page's own heading shows them.
+    """
+    lines = body.lstrip("\n").split("\n")
+    if not lines or not lines[0].startswith("# "):
+        return body
+    rest = lines[1:]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    if rest and repeated and rest[0].startswith(repeated):
+        rest.pop(0)
+    return "\n".join(rest)
+
+
+def plan_html(markdown_text: str, repeated: str = "") -> str:
+    """Return the plan as HTML for a page, less the title (and `repeated` line) it shows."""
     body = (
         markdown_text.split("\n---\n", 1)[1] if markdown_text.startswith("---\n") else markdown_text
     )
+    body = _without_title(body, repeated)
     html = markdown.markdown(body, extensions=["tables", "fenced_code"])
     # The tables extension aligns columns with inline styles, which the CSP refuses.
     return re.sub(r' style="text-align: (left|right|center);"', r' class="align-\1"', html)
@@ -48,8 +67,11 @@ def plan_page(workshop: Any) -> Any:
         "place": workshop.place,
         "held_on_label": long_date_label(workshop.held_on),
     }
+    held_on = workshop.held_on.isoformat() if workshop.held_on else None
+    where = export.heading_place({"place": workshop.place, "held_on": held_on})
+    text = public_plan_text(workshop.code)
     return render_template(
-        "plan.html", workshop=context, plan_html=plan_html(public_plan_text(workshop.code))
+        "plan.html", workshop=context, plan_html=plan_html(text, where + "." if where else "")
     )
 
 

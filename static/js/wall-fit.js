@@ -1,0 +1,90 @@
+/* Fit the wall's list to its screen (used by screen.js). Text never shrinks below the
+   wall's minimum: results try two columns, then two lines a title, then show the top
+   that fit and say how many more there are; ideas or a plan too long for the screen
+   turn their pages every few seconds. */
+W.wallFit = (function () {
+  'use strict';
+  var TURN_MS = 12000, page = 0, turner = null, paging = '';
+
+  function fits(main) { return main.scrollHeight <= main.clientHeight + 2; }
+  function rows(list) {
+    return [].filter.call(list.children, function (li) { return !li.classList.contains('s-ghead'); });
+  }
+  /* Show the rows from `start` on, as many as fit (at least one); return how many. */
+  function showFrom(list, main, start) {
+    var all = rows(list), k;
+    all.forEach(function (li, i) { li.hidden = i < start; });
+    if (fits(main)) return all.length - start;
+    for (k = all.length - 1; k > start; k--) {
+      all[k].hidden = true;
+      if (fits(main)) return k - start;
+    }
+    return 1;
+  }
+  function say(more, text) {
+    more.textContent = text;
+    more.hidden = !text;
+  }
+  function unsupportedText(n) {
+    return n ? W.plural(n, 'proposal', 'proposals') + ' with no votes ' + (n === 1 ? 'is' : 'are') + ' not shown.' : '';
+  }
+
+  /* Results: each step in turn, then the top that fit at the last step. */
+  function list(box, main, more, steps, unsupported) {
+    stop();
+    paging = '';
+    var quiet = unsupportedText(unsupported);
+    for (var i = 0; i < steps.length; i++) {
+      box.className = 's-list ' + steps[i];
+      say(more, quiet);
+      rows(box).forEach(function (li) { li.hidden = false; });
+      if (fits(main)) return;
+    }
+    var all = rows(box), total = all.length, shown, tied = false;
+    function rank(li) { var r = li && li.querySelector('.rank'); return r ? r.textContent : ''; }
+    function text(cut) {
+      return (cut ? W.plural(cut, 'more proposal', 'more proposals') + (tied ? ', ties at the cut among them,' : ' with less support') +
+        ' ' + (cut === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
+    }
+    say(more, text(total) + ' ties at the cut among them,'); /* room for the line while measuring */
+    shown = showFrom(box, main, 0);
+    say(more, text(total - shown));
+    while (!fits(main) && shown > 1) { all[--shown].hidden = true; say(more, text(total - shown)); }
+    /* a tie is never split by the cut: tied proposals are shown together or not at all */
+    while (shown > 1 && shown < total && rank(all[shown]).charAt(0) === '=' && rank(all[shown]) === rank(all[shown - 1])) {
+      all[--shown].hidden = true;
+      tied = true;
+    }
+    say(more, text(total - shown));
+  }
+
+  /* Ideas and the plan: each step in turn, then pages that turn by themselves, so
+     every idea and every priority is on the wall in turn. */
+  function pages(box, main, more, steps, noun) {
+    if (paging !== noun[1]) { stop(); page = 0; paging = noun[1]; }
+    for (var i = 0; i < steps.length; i++) {
+      box.className = 's-list ' + steps[i];
+      say(more, '');
+      rows(box).forEach(function (li) { li.hidden = false; });
+      if (fits(main)) { stop(); page = 0; return; }
+    }
+    var total = rows(box).length;
+    if (page >= total) page = 0;
+    say(more, noun[1] + ' 10 to 20 of ' + total + ': the next page follows in a moment.');
+    var shown = showFrom(box, main, page), all = rows(box);
+    function text() { return (shown > 1 ? noun[1] + ' ' + (page + 1) + ' to ' + (page + shown) : noun[0] + ' ' + (page + 1)) + ' of ' + total + ': the next page follows in a moment.'; }
+    say(more, text());
+    while (!fits(main) && shown > 1) { all[page + --shown].hidden = true; say(more, text()); }
+    if (!turner) {
+      turner = setInterval(function () {
+        page += Math.max(1, rows(box).filter(function (li) { return !li.hidden; }).length);
+        pages(box, main, more, steps, noun);
+      }, TURN_MS);
+    }
+  }
+  function stop() {
+    if (turner) clearInterval(turner);
+    turner = null;
+  }
+  return {list: list, pages: pages};
+})();

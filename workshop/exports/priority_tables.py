@@ -1,0 +1,165 @@
+"""The priorities as every published table shows them: ranked and counted from one round.
+
+The facilitator marks priorities from a round's ranking, often a final ranking after a
+shortlist by dots. A table that put the rank of one round beside the dots of another
+would not add up, so every number here comes from the round the ranks agree with, and
+the table says which round that is. Pure functions of a plan document (see documents.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from workshop.domain.actions import long_date_label
+from workshop.exports.text_escape import escape
+
+NO_GROUP = "No group given"
+SCORE_NAMES = {
+    "dots": "Dots",
+    "approval": "Approvals",
+    "ranking": "Borda points",
+    "points": "Points",
+}
+
+
+def _lower(name: str) -> str:
+    """Return a column heading inside a sentence: "dots", but "Borda points" keeps its name."""
+    return name if name.startswith("Borda") else name.lower()
+
+
+@dataclass
+class PriorityRow:
+    """One priority: its rank, its support in the table's round, per group, and carried dots."""
+
+    rank: int
+    text: str
+    score: float
+    by_group: dict[str, float]
+    carried: int | None
+
+
+@dataclass
+class PriorityTable:
+    """The priorities with the round their numbers come from, ready for any renderer."""
+
+    rows: list[PriorityRow]
+    score_name: str  # the column heading of the support, "Dots" or "Borda points"
+    source: str  # a sentence: which round ranked the priorities, or where support came from
+    group_keys: list[str] = field(default_factory=list)
+    group_labels: dict[str, str] = field(default_factory=dict)
+    carried_note: str = ""  # a sentence: the meeting and round carried dots were counted in
+    chart_name: str = ""  # what the bars show, for a chart's caption
+
+    @property
+    def carried(self) -> bool:
+        """Say whether any priority came with dots from an earlier meeting."""
+        return any(row.carried for row in self.rows)
+
+    def chart_value(self, row: PriorityRow) -> float:
+        """Return a bar's length: the table's support, or carried dots when nobody voted here."""
+        return row.score if self.score_name else float(row.carried or 0)
+
+
+def number(value: float) -> str:
+    """Return a count as people read it: 3, not 3.0; 1.25 stays."""
+    return f"{value:g}"
+
+
+def priorities(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the document's priorities in rank order."""
+    return sorted(
+        (p for p in document["proposals"] if p["priority_rank"] is not None),
+        key=lambda p: p["priority_rank"],
+    )
+
+
+def _agrees(entry: dict[str, Any], ids: list[int]) -> bool:
+    scores = {row["id"]: row["score"] for row in entry["results"]}
+    ordered = [scores[i] for i in ids]
+    return all(a >= b for a, b in pairwise(ordered))
+
+
+def deciding_round(document: dict[str, Any], ids: list[int]) -> dict[str, Any] | None:
+    """Return the round the priorities were ranked by, or None when no round counted them all.
+
+    That is the newest round with votes whose ballot held every priority and whose
+    scores fall in the priorities' order; failing that, the newest holding them all.
+    """
+    held = [
+        entry
+        for entry in document.get("rounds") or []
+        if entry["voters"] > 0 and set(ids) <= {row["id"] for row in entry["results"]}
+    ]
+    agreeing = [entry for entry in held if _agrees(entry, ids)]
+    found = agreeing or held
+    return found[-1] if found else None
+
+
+def meeting_name(info: dict[str, Any]) -> str:
+    """Return a meeting as a reader knows it: its place and date, else its title."""
+    parts = [info["place"]] if info.get("place") else []
+    if info.get("held_on"):
+        parts.append(long_date_label(date.fromisoformat(info["held_on"])))
+    return ", ".join(parts) or info.get("title") or "an earlier meeting"
+
+
+def _carried_note(document: dict[str, Any]) -> str:
+    sources = document["workshop"].get("carried_from") or []
+    if not sources:
+        return "Dots carried: the dots each priority had at the earlier meetings."
+    where = " and ".join(
+        f"in round {source['round']} at {escape(meeting_name(source))}" for source in sources
+    )
+    return f"Dots carried: counted {where}."
+
+
+def _group_keys(document: dict[str, Any], rows: list[PriorityRow]) -> list[str]:
+    keys = [g["key"] for g in document["workshop"]["groups"]]
+    seen = {key for row in rows for key, n in row.by_group.items() if n}
+    extra = sorted(k for k in seen if k not in keys and k != "")
+    return keys + extra + ([""] if "" in seen else [])
+
+
+def priority_table(document: dict[str, Any]) -> PriorityTable:
+    """Return the document's priorities with numbers from one round, and which round."""
+    chosen = priorities(document)
+    ids = [p["id"] for p in chosen]
+    entry = deciding_round(document, ids) if chosen else None
+    if entry is not None:
+        results = {row["id"]: row for row in entry["results"]}
+        name = SCORE_NAMES.get(entry["method"], "Score")
+        source = (
+            f"Ranked by round {entry['number']} ({escape(entry['method_label'])}): "
+            f"{_lower(name)} from that round, and each group's share of them."
+        )
+        score = {i: results[i]["score"] for i in ids}
+        groups = {i: dict(results[i]["by_group"]) for i in ids}
+    elif any(p["points"] for p in chosen):
+        name, number_ = "Dots", document.get("support_round") or 1
+        source = f"Support: the dots in round {number_}, and each group's share of them."
+        score = {p["id"]: p["points"] for p in chosen}
+        groups = {p["id"]: dict(p["by_group"]) for p in chosen}
+    else:
+        name, source = "", "Nobody voted at this meeting: support is the dots carried."
+        score = {i: 0 for i in ids}
+        groups = {i: {} for i in ids}
+    rows = [
+        PriorityRow(
+            p["priority_rank"], p["text"], score[p["id"]], groups[p["id"]], p["carried_points"]
+        )
+        for p in chosen
+    ]
+    labels = {g["key"]: g["label"] for g in document["workshop"]["groups"]}
+    labels[""] = NO_GROUP
+    keys = _group_keys(document, rows) if name else []
+    table = PriorityTable(rows, name, source, keys, labels)
+    if table.carried:
+        table.carried_note = _carried_note(document)
+    round_words = f" in round {entry['number']}" if entry is not None else ""
+    table.chart_name = (_lower(name) + round_words) if name else "dots carried"
+    if not name and not table.carried:
+        table.source = "Nobody has voted on these priorities yet."
+    return table
