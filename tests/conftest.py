@@ -26,6 +26,7 @@ def make_app(data_dir: Path, **overrides: Any) -> Flask:
         "PUBLIC_URL": BASE_URL,
         "EXPORTS_DIR": str(data_dir / "exports"),
         "RATE_BURST": 1000,
+        "RATE_FACILITATOR_BURST": 1000,  # a scripted console outpaces any person
         # Tests make many workshops, joins and lookups from one address; the limits
         # themselves are tested with small values in tests/test_hardening.py.
         "JOIN_BURST": 100_000,

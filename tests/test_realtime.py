@@ -250,6 +250,11 @@ FACILITATOR_COMMANDS = [
     ("lock_room", {"locked": True}),
     ("set_expected", {"expected": 30}),
     ("remove_attendee", {"participant_id": 1}),
+    ("approve_proposal", {"held_id": 1}),
+    ("decline_proposal", {"held_id": 1}),
+    ("set_pre_moderation", {"on": True}),
+    ("pause_wall", {"paused": True}),
+    ("dismiss_private_word", {"word_id": 1}),
 ]
 
 

@@ -29,7 +29,7 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_tex
 
 def command_groups() -> dict[str, set[str]]:
     """Return the names the table's "attendee/facilitator commands" rows stand for."""
-    from workshop.live import attendees, facilitation, plans, room, rounds
+    from workshop.live import attendees, care, facilitation, plans, room, rounds
 
     # The handlers only name their commands here: no edge or use cases are needed.
     unwired: Any = None
@@ -42,6 +42,9 @@ def command_groups() -> dict[str, set[str]]:
     ):
         attendee |= set(handlers.commands())
         facilitator |= set(handlers.facilitator_commands())
+    caring = object.__new__(care.CareHandlers)  # its __init__ hooks into an edge
+    attendee |= set(caring.commands())
+    facilitator |= set(caring.facilitator_commands())
     attendee -= {"join_workshop", "watch_workshop", "facilitate_workshop"}
     return {"attendee commands": attendee, "facilitator commands": facilitator}
 
@@ -302,7 +305,22 @@ def then(*steps: Any) -> Any:
 
 
 Driver = Callable[[World], dict[str, Any]]
+
+
+def too_many_words(w: World) -> dict[str, Any]:
+    for n in range(5):
+        w.ok(w.p("send_private_word", {"request_id": f"w{n}"}))
+    return w.rp("send_private_word", {"request_id": "w5"})
+
+
 DRIVERS: dict[str, Driver] = {
+    "`held_id` is not an idea waiting for review in this workshop": (
+        lambda w: w.rf("approve_proposal", {"held_id": 999})
+    ),
+    "5 private words from this attendee are still kept": too_many_words,
+    "`word_id` is not a private word kept for this workshop": (
+        lambda w: w.rf("dismiss_private_word", {"word_id": 999})
+    ),
     "the payload is not a JSON object": lambda w: w.rf("change_stage", ["vote"]),
     "over the flood limit": flooded,
     "the server failed (a bug, the database unreachable)": server_failure,

@@ -36,6 +36,8 @@ TABLES = (
     "ballots",
     "paper_counts",
     "room_settings",
+    "held_proposals",
+    "private_words",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."

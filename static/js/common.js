@@ -95,11 +95,17 @@ var W = (function () {
     if (W.onOnline) W.onOnline(v);
   }
   W.RECONNECTING = 'Reconnecting to the laptop…';
+  /* Small add-on modules (phone-care.js, care-console.js, care-wall.js) hear the page's
+     socket and each new snapshot without the page knowing them: W.on('socket'|'state', fn). */
+  var hooks = {};
+  W.on = function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); };
+  W.fire = function (name, value) { (hooks[name] || []).forEach(function (fn) { fn(value); }); };
   /* onConnect runs on every (re)connection to rejoin; lost() words the banner while away */
   W.connect = function (auth, onConnect, lost) {
     /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */
     var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true,
       reconnectionDelay: 500, reconnectionDelayMax: 5000, timeout: 10000});
+    W.fire('socket', s);
     lost = lost || function () { return W.RECONNECTING; };
     setOnline(false, lost);
     s.on('connect', function () { setOnline(true, lost); onConnect(); });
@@ -152,6 +158,7 @@ var W = (function () {
       if (on.timer) on.timer.set(s.timer);
       if (on.stageSaid && before && before !== s.stage) W.announce(on.stageSaid + W.STAGES[s.stage] + '.');
       on.changed(s, live.tally);
+      W.fire('state', s);
     }
     /* a join or watch ack: a fresh start, whatever its version */
     live.reset = function (s) { live.state = null; set(s); };

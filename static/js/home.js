@@ -18,7 +18,8 @@
       title: title,
       dots: num('dots'),
       max_per_proposal: num('max'),
-      groups: $('groups').value.split('\n').map(function (g) { return g.trim(); }).filter(Boolean)
+      groups: $('groups').value.split('\n').map(function (g) { return g.trim(); }).filter(Boolean),
+      pre_moderation: $('pre-moderation').checked
     };
     var b = $('create-btn');
     b.disabled = true;

@@ -56,9 +56,12 @@
       W.announce((it.kind === 'dot' ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.' +
         (spendAll() && !left() ? ' All your dots are placed: your vote counts.' : ''));
     } else if (it.kind === 'idea') {
-      if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: pl.text});
-      txt('idea-ok', 'Thank you. Your idea was sent.');
-      W.announce('Thank you. Your idea was sent.');
+      /* a held idea waits for the facilitator (phone-care.js lists it); never "rejected" */
+      var thanks = ack.held ? 'Thank you. The facilitator will look at this before it is shared.' : 'Thank you. Your idea was sent.';
+      if (ack.held) { if (!(me.my_held || []).some(function (p) { return p.id === ack.held_id; })) (me.my_held = me.my_held || []).push({id: ack.held_id, text: pl.text}); }
+      else if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: pl.text});
+      txt('idea-ok', thanks);
+      W.announce(thanks);
     } else if (it.kind === 'help') {
       me.helping = me.helping || {};
       if (pl.helping) me.helping[pl.action_id] = {show_name: pl.show_name}; else delete me.helping[pl.action_id];
@@ -292,6 +295,7 @@
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
     show('plan-link', st === 'closed' && state.plan_public);
     W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
+    W.fire('render', {state: state, me: me});
   }
   function rep(s, n) { return new Array(n + 1).join(s); }
   /* the proposals on this round's ballot (a shortlist or a run-off may leave some out) */

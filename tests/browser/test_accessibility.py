@@ -42,7 +42,7 @@ IDEAS = [
     "A stronger community focus: take the programme beyond the three hub towns",
     "Go beyond the hub towns",
     "Better communication inside the service and out to the wider community",
-    "My address is 4 Mill Lane, please visit",
+    "Something the facilitator hides from the wall at once",
     "More training, personal development and support for service users",
 ]
 

@@ -25,7 +25,9 @@ TITLE = "West Kent partnership review"
 COMMUNITY = "A stronger community focus, beyond the three hub towns"
 TRAINING = "More training and support for service users"
 COMMS = "Better communication inside the service and out"
-PRIVATE = "Call Dave on 07700 900123, he has relapsed"
+# A disclosure the detector cannot see (a phone number would be held before the wall):
+# the facilitator hides it by hand.
+PRIVATE = "I relapsed last week and I am scared to tell anyone here"
 HOSTILE = "<img src=x onerror=alert(1)>"
 DUPLICATE = "Take the programme out beyond the hub towns"
 

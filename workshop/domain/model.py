@@ -84,6 +84,8 @@ class Workshop:
     plan_public: bool = False
     current_round_id: int | None = None
     results_view: str = "overall"  # what the wall shows of results: overall | groups | balanced
+    pre_moderation: bool = False  # every new proposal waits for the facilitator
+    wall_paused: bool = False  # the wall shows "We'll be back in a moment"
 
     def group_keys(self) -> set[str]:
         """Return the keys attendees may pick."""

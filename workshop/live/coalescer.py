@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from workshop.usecases.events import (
     AttendanceChanged,
+    ConsoleChanged,
     Event,
     PersonalChanged,
     StateChanged,
@@ -26,6 +27,7 @@ class Dirty:
     state: bool = False
     tally: bool = False
     attendance: bool = False
+    console: bool = False  # the facilitators' snapshot only (the review queue)
     people: set[int] = field(default_factory=set)
 
 
@@ -47,6 +49,8 @@ class Coalescer:
                     dirty.tally = True
                 elif isinstance(event, AttendanceChanged):
                     dirty.attendance = True
+                elif isinstance(event, ConsoleChanged):
+                    dirty.console = True
                 elif isinstance(event, PersonalChanged):
                     dirty.people.update(event.participant_ids)
                 # WorkshopClosed is not a broadcast: the real-time edge handles it itself.

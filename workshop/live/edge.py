@@ -78,6 +78,8 @@ class Edge:
         self._last_flush = time.monotonic()
         self._flushing = threading.Lock()
         self._hourly: list[Callable[[], object]] = []
+        # Told of every binding, with its connection (live/care.py sends private words).
+        self.on_bound: list[Callable[[Binding, str], None]] = []
 
     # -- connections -----------------------------------------------------------
 
@@ -147,6 +149,8 @@ class Edge:
         join_room(room(binding.code, binding.role))
         if binding.participant_id is not None:
             join_room(personal_room(binding.code, binding.participant_id))
+        for hook in self.on_bound:
+            hook(binding, sid)
         self._start_ticker()
 
     def attendee(self) -> Attendee:
@@ -290,6 +294,9 @@ class Edge:
             tallies = {audience: state["tally"] for audience, state in states.items()}
             screen = states["screen"]
             attendance = head_count(screen["by_group"])
+        elif dirty.console:  # the review queue: a snapshot for the console alone
+            console = self.audiences.snapshot(code, "facilitator")
+            emit(STATE_CHANGED, console, to=room(code, "facilitator"))
         if dirty.tally:
             for audience, tally in (tallies or self.audiences.tally(code)).items():
                 if tally is not None:  # phones hear nothing until results are revealed

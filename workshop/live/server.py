@@ -18,6 +18,7 @@ from workshop.domain.errors import InvalidInput, RateLimited, WorkshopError
 from workshop.domain.flood import Guard
 from workshop.live.attendees import AttendeeHandlers
 from workshop.live.bindings import Binding, room
+from workshop.live.care import CareHandlers
 from workshop.live.edge import Edge, current_sid
 from workshop.live.facilitation import FacilitationHandlers
 from workshop.live.packets import MALFORMED_EVENT
@@ -60,10 +61,12 @@ class Realtime:
         rounds = RoundHandlers(self.edge, app)
         plans = PlanHandlers(self.edge, app)
         room_control = RoomHandlers(self.edge, app)
+        care = CareHandlers(self.edge, app)
         for name, command in {
             **attendees.commands(),
             **rounds.commands(),
             **plans.commands(),
+            **care.commands(),
         }.items():
             self._register(name, command)
         socketio.on_event(MALFORMED_EVENT, lambda *_: InvalidInput(MALFORMED).as_dict())
@@ -72,6 +75,7 @@ class Realtime:
             **rounds.facilitator_commands(),
             **plans.facilitator_commands(),
             **room_control.facilitator_commands(),
+            **care.facilitator_commands(),
         }.items():
             self._register(name, self._as_facilitator(facilitator_command))
             self.facilitator_only.add(name)

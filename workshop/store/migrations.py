@@ -232,12 +232,51 @@ def v5_room_control(conn: Connection) -> None:
     )
 
 
+def v6_duty_of_care(conn: Connection) -> None:
+    """Add proposals held for review, private words to the facilitator, and two settings.
+
+    Held proposals and private words live in tables of their own, never in `proposals`,
+    so no snapshot, tally or export can show them by mistake.
+    """
+    _run(
+        conn,
+        """
+        ALTER TABLE workshops ADD COLUMN pre_moderation BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE workshops ADD COLUMN wall_paused BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE TABLE held_proposals (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            participant_id INTEGER REFERENCES participants (id),
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            mark_start INTEGER NOT NULL,
+            mark_end INTEGER NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX held_by_workshop ON held_proposals (workshop_id);
+        CREATE INDEX held_by_participant ON held_proposals (participant_id);
+        CREATE TABLE private_words (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            participant_id INTEGER REFERENCES participants (id),
+            message TEXT NOT NULL,
+            whereabouts TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX private_words_by_workshop ON private_words (workshop_id)
+        """,
+    )
+
+
 STEPS: list[Step] = [
     v1_first_schema,
     v2_action_plans,
     v3_vote_rounds,
     v4_tally_position_indexes,
     v5_room_control,
+    v6_duty_of_care,
 ]
 
 

@@ -11,8 +11,10 @@ from workshop.store.schema import (
     actions,
     ballots,
     command_log,
+    held_proposals,
     paper_counts,
     participants,
+    private_words,
     proposals,
     rounds,
     volunteers,
@@ -50,6 +52,8 @@ DELETE_WORKSHOP = tuple(
         update(actions).where(actions.c.carried_from.in_(_ACTIONS)).values(carried_from=None),
         update(proposals).where(proposals.c.origin_id.in_(_OWN_PROPOSALS)).values(origin_id=None),
         actions.delete().where(actions.c.workshop_id == _W),
+        held_proposals.delete().where(held_proposals.c.workshop_id == _W),
+        private_words.delete().where(private_words.c.workshop_id == _W),
         votes.delete().where(votes.c.workshop_id == _W),
         ballots.delete().where(ballots.c.workshop_id == _W),
         paper_counts.delete().where(paper_counts.c.workshop_id == _W),
@@ -72,10 +76,14 @@ ERASE_NAMES = Prepared(
 HIDE_HELPER_NAMES = Prepared(
     update(volunteers).where(volunteers.c.action_id.in_(_ACTIONS)).values(show_name=False)
 )
-# A note typed with an assisted ballot or a paper count may name the person helped.
+# A note typed with an assisted ballot or a paper count may name the person helped;
+# held and declined proposals may hold the very details they were held for.
 ERASE_NOTES = tuple(
     Prepared(update(table).where(table.c.workshop_id == _W).values(note=""))
     for table in (ballots, paper_counts)
+) + tuple(
+    Prepared(table.delete().where(table.c.workshop_id == _W))
+    for table in (held_proposals, private_words)
 )
 CLOSED_BEFORE = Prepared(
     select(workshops.c.id).where(

@@ -41,6 +41,8 @@ workshops = Table(
     Column("current_round_id", Integer),
     Column("results_view", Text, nullable=False),
     Column("archived_rounds_json", Text),
+    Column("pre_moderation", Boolean, nullable=False),
+    Column("wall_paused", Boolean, nullable=False),
 )
 
 participants = Table(
@@ -182,6 +184,35 @@ volunteers = Table(
     Column("created_at", BigInteger, nullable=False),
 )
 
+# A proposal waiting for the facilitator (pre-moderation or personal details), or
+# declined. Kept apart from `proposals` until approved, so nothing else can show it.
+held_proposals = Table(
+    "held_proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("participant_id", Integer),
+    Column("text", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("mark_start", Integer, nullable=False),
+    Column("mark_end", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# "Tell the facilitator privately": read by the facilitator only, erased at closing.
+private_words = Table(
+    "private_words",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("participant_id", Integer),
+    Column("message", Text, nullable=False),
+    Column("whereabouts", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 schema_version = Table(
     "schema_version",
     metadata,
@@ -210,4 +241,6 @@ def workshop_from_row(row: Any) -> Workshop:
         plan_public=bool(row.plan_public),
         current_round_id=row.current_round_id,
         results_view=row.results_view,
+        pre_moderation=bool(row.pre_moderation),
+        wall_paused=bool(row.wall_paused),
     )

@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 
 from workshop.store.attendees import AttendeeStatements
 from workshop.store.board import BoardStatements
+from workshop.store.care import CareStatements
 from workshop.store.commands import CommandStatements
 from workshop.store.plans import PlanStatements
 from workshop.store.prepared import Runner
@@ -33,3 +34,4 @@ class Tx:
         self.privacy = PrivacyStatements(run)
         self.commands = CommandStatements(run)
         self.room = RoomStatements(run)
+        self.care = CareStatements(run)

@@ -35,6 +35,8 @@ INSERT = inserting(
     "follows_id",
     "plan_public",
     "results_view",
+    "pre_moderation",
+    "wall_paused",
 )
 BY_CODE = Prepared(select(workshops).where(workshops.c.code == bindparam("code")))
 BY_CODE_FOR_UPDATE = Prepared(
@@ -55,6 +57,8 @@ SAVE = updating(
     "place",
     "held_on",
     "plan_public",
+    "pre_moderation",
+    "wall_paused",
     "updated_at",
     version=workshops.c.version + 1,
 )
@@ -127,6 +131,8 @@ class WorkshopStatements:
             follows_id=workshop.follows_id,
             plan_public=workshop.plan_public,
             results_view=workshop.results_view,
+            pre_moderation=workshop.pre_moderation,
+            wall_paused=False,
         )
         first = RoundRules(
             Method.DOTS, dots=workshop.dots, max_per_proposal=workshop.max_per_proposal
@@ -166,6 +172,8 @@ class WorkshopStatements:
             set_place=workshop.place,
             set_held_on=workshop.held_on.isoformat() if workshop.held_on else None,
             set_plan_public=workshop.plan_public,
+            set_pre_moderation=workshop.pre_moderation,
+            set_wall_paused=workshop.wall_paused,
             set_updated_at=now_ms,
         )
         workshop.version += 1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workshop.store.engine import Store
 from workshop.usecases.audiences import Audiences
+from workshop.usecases.care import Care
 from workshop.usecases.core import Core, now_ms
 from workshop.usecases.documents import Documents
 from workshop.usecases.facilitation import Facilitation
@@ -37,6 +38,7 @@ class UseCases:
     documents: Documents
     privacy: Privacy
     room: RoomControl
+    care: Care
 
     @classmethod
     def build(
@@ -61,4 +63,5 @@ class UseCases:
             documents=Documents(core),
             privacy=Privacy(core, exports_dir),
             room=RoomControl(core, facilitation),
+            care=Care(core),
         )

@@ -73,6 +73,8 @@ class Audiences:
             self.series(tx, workshop),
             rounds,
             earlier,
+            # The review queue is the console's, like earlier rounds' results.
+            tx.care.held_of(workshop.id) if earlier_rounds else [],
         )
 
     def series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
@@ -154,6 +156,7 @@ class Audiences:
             ballot,
             tx.board.my_proposals(participant.id),
             tx.plans.actions(workshop.id),
+            tx.care.my_held(participant.id),
         )
 
     def me_in(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
@@ -169,4 +172,5 @@ class Audiences:
             else tx.rounds.my_ballot(participant.id, round_.id),
             tx.board.my_proposals(participant.id),
             tx.plans.actions(workshop.id),
+            tx.care.my_held(participant.id),
         )

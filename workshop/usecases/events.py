@@ -20,7 +20,14 @@ STATE_CHANGED = "state_changed"
 TALLY_CHANGED = "tally_changed"
 ATTENDANCE_CHANGED = "attendance_changed"
 MY_STATE_CHANGED = "my_state_changed"
-BROADCASTS = (STATE_CHANGED, TALLY_CHANGED, ATTENDANCE_CHANGED, MY_STATE_CHANGED)
+PRIVATE_WORDS_CHANGED = "private_words_changed"
+BROADCASTS = (
+    STATE_CHANGED,
+    TALLY_CHANGED,
+    ATTENDANCE_CHANGED,
+    MY_STATE_CHANGED,
+    PRIVATE_WORDS_CHANGED,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,14 @@ class PersonalChanged:
 
 
 @dataclass(frozen=True)
+class ConsoleChanged:
+    """Only the facilitators' snapshot changed (the review queue): phones and walls owe nothing."""
+
+    workshop_id: int
+    code: str
+
+
+@dataclass(frozen=True)
 class WorkshopClosed:
     """The workshop closed: its plan is exported to the exports folder."""
 
@@ -64,7 +79,14 @@ class WorkshopClosed:
     code: str
 
 
-Event = StateChanged | TallyChanged | AttendanceChanged | PersonalChanged | WorkshopClosed
+Event = (
+    StateChanged
+    | TallyChanged
+    | AttendanceChanged
+    | PersonalChanged
+    | ConsoleChanged
+    | WorkshopClosed
+)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ class Facilitation:
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True
             tx.workshops.save_workshop(workshop, self.core.clock())
+            if stage is Stage.CLOSED:  # private words are for the meeting, not the archive
+                tx.care.delete_private_words_of(workshop.id)
             closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
             return [TallyChanged(workshop.id, code), *closed]
 

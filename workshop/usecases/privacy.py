@@ -47,6 +47,10 @@ class Privacy:
             erased = sum(
                 1 for wid in tx.privacy.closed_before(cutoff) if tx.privacy.erase_attendees(wid)
             )
+            # A private word is never kept longer than this, even in a workshop left open.
+            words = tx.care.delete_private_words_before(cutoff)
+        if words:
+            log.info("erased %d private words older than the retention time", words)
         if erased:
             log.info("erased attendee data of %d closed workshops", erased)
         return erased

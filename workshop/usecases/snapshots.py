@@ -19,6 +19,7 @@ from workshop.domain.counted import Counted
 from workshop.domain.methods import Method
 from workshop.domain.model import Participant, Proposal, Stage, Workshop
 from workshop.domain.proposals import merged_children
+from workshop.domain.review import AUTHOR_SENTENCE, HeldProposal
 from workshop.domain.rounds import Round
 from workshop.domain.voting import DotBudget, counts_for
 from workshop.usecases.events import PROTOCOL_VERSION
@@ -155,6 +156,7 @@ class Loaded:
     rounds: list[Round] = field(default_factory=list)  # every round, first first
     # The results of the rounds before the current one, counted for the console only.
     earlier: list[Counted | None] = field(default_factory=list)
+    held: list[HeldProposal] = field(default_factory=list)  # the review queue (console only)
 
 
 def action_entry(
@@ -226,7 +228,7 @@ def snapshot(
         and (facilitator or action.status is not ActionStatus.DROPPED)
         and counts_for(action.priority_id, proposals) == action.priority_id
     ]
-    return {
+    shown = {
         "protocol": PROTOCOL_VERSION,
         "audience": audience,
         "version": workshop.version,
@@ -256,7 +258,12 @@ def snapshot(
         "plan_public": workshop.plan_public,
         "series": loaded.series,
         "actions": actions,
+        "pre_moderation": workshop.pre_moderation,
+        "wall_paused": workshop.wall_paused,
     }
+    if facilitator:
+        shown["held"] = [entry.as_dict() for entry in loaded.held]
+    return shown
 
 
 def _shown_ballot(
@@ -288,6 +295,7 @@ def me(
     my_ballot: tuple[int, ...] | Mapping[int, int] | None,
     authored: list[tuple[int, str, bool, int | None]],
     actions: Mapping[int, Action] | None = None,
+    held: list[tuple[int, str]] | None = None,
 ) -> dict[str, Any]:
     """Return one attendee's own view of the current round, and their own proposals.
 
@@ -318,4 +326,6 @@ def me(
             for action in (actions or {}).values()
             if action.participant_id == participant.id
         ],
+        # Held and declined look alike to their author: neither is ever called rejected.
+        "my_held": [{"id": hid, "text": text, "note": AUTHOR_SENTENCE} for hid, text in held or []],
     }

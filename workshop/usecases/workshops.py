@@ -30,6 +30,7 @@ from workshop.usecases.events import (
     StateChanged,
     TallyChanged,
 )
+from workshop.usecases.review import hold_if_needed
 from workshop.usecases.room import require_open, require_present
 
 
@@ -61,6 +62,7 @@ class Workshops:
         groups: list[str],
         place: str = "",
         held_on: date | None = None,
+        pre_moderation: bool = False,
     ) -> Created:
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
@@ -80,6 +82,7 @@ class Workshops:
                 groups=[Group(f"g{i}", label) for i, label in enumerate(groups, start=1)],
                 place=place,
                 held_on=held_on,
+                pre_moderation=pre_moderation,
             )
             tx.workshops.insert_workshop(workshop, hash_token(token), self.core.clock())
         return Created(code, token)
@@ -173,17 +176,22 @@ class Workshops:
             workshop = self.core.workshop_in(tx, code)
             stages.require_proposals_open(workshop.stage)
             require_present(tx.attendees.lock_participant(participant_id))
-            if tx.board.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
+            shared = tx.board.count_proposals_by(participant_id)
+            if shared + tx.care.count_held_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
                     f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
                     "one person can: talk to the facilitator to add more."
                 )
+            now, year = self.core.clock(), self.core.today().year
+            held = hold_if_needed(tx, workshop, participant_id, text, now, year)
+            if held is not None:  # only the facilitator's queue hears of it until approved
+                return held
             proposal_id = tx.board.insert_proposal(
                 workshop.id, participant_id, text, self.core.clock()
             )
             tx.workshops.bump_version(workshop.id, self.core.clock())
             return Answer(
-                {"ok": True, "proposal_id": proposal_id},
+                {"ok": True, "proposal_id": proposal_id, "held": False, "held_id": None},
                 [
                     StateChanged(workshop.id, code),
                     TallyChanged(workshop.id, code),

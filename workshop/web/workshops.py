@@ -144,6 +144,7 @@ def create_workshop() -> Any:
         groups = valid.group_labels(data.get("groups"))
         place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
         held_on = valid.due_date(data.get("held_on"), "meeting date")
+        pre_moderation = valid.boolean(data.get("pre_moderation", False), "pre_moderation")
         created = usecases().workshops.create_workshop(
             title,
             dots,
@@ -151,6 +152,7 @@ def create_workshop() -> Any:
             groups,
             place or "",
             held_on if isinstance(held_on, date) else None,
+            pre_moderation=pre_moderation,
         )
     except WorkshopError as error:
         return error_response(error)
