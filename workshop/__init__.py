@@ -10,11 +10,14 @@ from flask_socketio import SocketIO
 
 from . import config, export, net
 from .documents import PlanDocuments
+from .facilitation_handlers import FacilitationHandlers
 from .plans import PlanService
 from .privacy import PrivacyService
 from .realtime import Realtime
+from .run_sheet_service import RunSheetService
 from .services import WorkshopService
 from .store import Store
+from .theming import ThemeService
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -48,12 +51,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
 
     realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
+    themes, runs = ThemeService(service), RunSheetService(service)
+    FacilitationHandlers(realtime, themes, runs).register()
     privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
         realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
     app.extensions["workshop.privacy"] = privacy
     app.extensions["workshop.plans"] = plans
+    app.extensions["workshop.themes"] = themes
+    app.extensions["workshop.runs"] = runs
     app.extensions["workshop.documents"] = documents
     app.extensions["workshop.store"] = store
     app.extensions["workshop.service"] = service

@@ -124,6 +124,7 @@ PROPOSALS = Prepared(
         proposals.c.priority_rank,
         proposals.c.carried_points,
         proposals.c.origin_id,
+        proposals.c.theme_id,
     )
     .where(proposals.c.workshop_id == bindparam("workshop_id"))
     .order_by(proposals.c.id)

@@ -34,6 +34,7 @@ class PrivacyQueries:
         people = select(participants.c.id).where(participants.c.workshop_id == workshop_id)
         action_ids = select(actions.c.id).where(actions.c.workshop_id == workshop_id)
         self._erase_commands(workshop_id)
+        self.delete_facilitation(workshop_id)  # type: ignore[attr-defined]  # FacilitationQueries, in the same Tx
         self.conn.execute(volunteers.delete().where(volunteers.c.action_id.in_(action_ids)))
         self.conn.execute(
             update(actions)

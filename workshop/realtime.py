@@ -124,6 +124,20 @@ class Realtime(PlanHandlers, RoundHandlers):
         for name in FACILITATOR_COMMANDS:
             self._register(name, self._as_facilitator(getattr(self, name)))
 
+    def add_command(
+        self, name: str, command: Callable[..., dict[str, Any]], facilitator: bool
+    ) -> None:
+        """Register a command from another handlers module (facilitator ones check the role)."""
+        self._register(name, self._as_facilitator(command) if facilitator else command)
+
+    def answer(self, answer: Answer) -> dict[str, Any]:
+        """Publish a use case's events and return its ack."""
+        return self._answer(answer)
+
+    def attendee(self) -> Binding:
+        """Return the attendee bound to this connection, or refuse."""
+        return self._attendee()
+
     # -- plumbing --------------------------------------------------------------
 
     def _register(self, name: str, command: Callable[[dict[str, Any]], dict[str, Any]]) -> None:

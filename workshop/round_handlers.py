@@ -79,6 +79,7 @@ class RoundHandlers:
             top=valid.integer(data["top"], "number to take", 1, 50) if data.get("top") else None,
             runoff_of=valid.optional_id(data.get("runoff_of"), "runoff_of"),
             wall_mode=wall_mode if isinstance(wall_mode, str) else "",
+            theme_id=valid.optional_id(data.get("theme_id"), "theme_id"),
         )
         return self._answer(answer)
 

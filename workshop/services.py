@@ -142,6 +142,7 @@ class WorkshopService(Facilitation, VoteRounds):
             self._series(tx, workshop),
             rounds,
             earlier,
+            tx.board(workshop.id),
         )
 
     def _series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:

@@ -13,6 +13,8 @@ from .domain.model import Participant, Proposal, Stage, Workshop
 from .domain.planning import merged_children
 from .domain.rounds import Round
 from .domain.voting import DotBudget, counts_for
+from .facilitation_queries import Board
+from .facilitation_snapshots import facilitation_view
 from .results import Counted
 
 # What a participation-only tally keeps: enough to show who has voted, nothing to anchor on.
@@ -135,6 +137,7 @@ class Loaded:
     rounds: list[Round] = field(default_factory=list)  # every round, first first
     # The results of the rounds before the current one, counted for the console only.
     earlier: list[Counted | None] = field(default_factory=list)
+    board: Board | None = None  # themes, the spotlight and the run sheet
 
 
 def action_entry(
@@ -207,7 +210,7 @@ def snapshot(
         and (facilitator or action.status is not ActionStatus.DROPPED)
         and counts_for(action.priority_id, proposals) == action.priority_id
     ]
-    return {
+    view = {
         "audience": audience,
         "version": workshop.version,
         "code": workshop.code,
@@ -238,6 +241,20 @@ def snapshot(
         "series": loaded.series,
         "actions": actions,
     }
+    if loaded.board is not None:
+        totals = shown_tally.get("totals") if shown_tally else None
+        view.update(
+            facilitation_view(
+                loaded.board,
+                proposals,
+                view["proposals"],
+                audience,
+                workshop.proposals_revealed,
+                totals,
+                now_ms,
+            )
+        )
+    return view
 
 
 def _shown_ballot(

@@ -17,6 +17,7 @@ from .database_urls import normalise
 from .domain.methods import Method, RoundRules
 from .domain.model import Participant, Proposal, Workshop
 from .domain.rounds import Round
+from .facilitation_queries import FacilitationQueries
 from .plan_queries import PlanQueries
 from .privacy_queries import PrivacyQueries
 from .round_queries import RoundQueries
@@ -104,7 +105,7 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
-class Tx(PlanQueries, PrivacyQueries, RoundQueries):
+class Tx(PlanQueries, PrivacyQueries, RoundQueries, FacilitationQueries):
     """One open transaction: the only way services read and write."""
 
     def __init__(self, conn: Connection) -> None:
@@ -294,6 +295,7 @@ class Tx(PlanQueries, PrivacyQueries, RoundQueries):
                 row.priority_rank,
                 row.carried_points,
                 row.origin_id,
+                row.theme_id,
             )
             for row in rows
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .domain import stages
+from .domain import stages, themes
 from .domain.methods import Method, RoundRules, check_ballot, check_paper_counts, eligible
 from .domain.model import Proposal, Stage, Workshop
 from .domain.rounds import RESULTS_VIEWS, WALL_MODES, Round, check_rules, shortlist
@@ -72,8 +72,10 @@ class VoteRounds:
         top: int | None = None,
         runoff_of: int | None = None,
         wall_mode: str = "results",
+        theme_id: int | None = None,
     ) -> Answer:
-        """Open a new vote round: on every proposal, a shortlist, the top of a round, or a tie.
+        """Open a new vote round: on every proposal, a shortlist, the top of a round, a tie,
+        or the proposals of one theme.
 
         The results of earlier rounds stay as they were. The new round opens in the
         vote stage with its results hidden from phones until revealed.
@@ -88,7 +90,16 @@ class VoteRounds:
             if len(earlier) >= MAX_ROUNDS:
                 raise InvalidInput(f"A workshop can hold at most {MAX_ROUNDS} rounds.")
             proposals = tx.proposals(workshop.id)
-            ids = self._ballot_ids(tx, earlier, proposals, proposal_ids, from_round, top, runoff_of)
+            if theme_id is not None:  # the theme's proposals as they stand now
+                board = tx.themes(workshop.id)
+                themes.get_theme(theme_id, board)
+                ids: frozenset[int] | None = frozenset(
+                    themes.members(board, proposals).get(theme_id, [])
+                )
+            else:
+                ids = self._ballot_ids(
+                    tx, earlier, proposals, proposal_ids, from_round, top, runoff_of
+                )
             rules = self._rules(method, workshop, settings or {}, ids, proposals)
             check_rules(rules, proposals)
             runoff_id = _round_by_number(earlier, runoff_of).id if runoff_of else None

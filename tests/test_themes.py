@@ -1,0 +1,278 @@
+"""Themes through the use cases and the socket: grouping, undo, suggestions, support by theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from tests.conftest import make_app
+from tests.flows import workshop_with_proposals
+from workshop.domain.model import Stage
+from workshop.errors import Conflict, Forbidden, NotFound, WrongStage
+from workshop.services import WorkshopService
+from workshop.theming import ThemeService
+
+TEXTS = [
+    "Reach the villages",
+    "Go beyond the hub towns",
+    "A newsletter for partners",
+    "Better communication",
+    "More training",
+    "Peer mentors",
+]
+
+
+@pytest.fixture
+def themes(app: Flask) -> ThemeService:
+    return app.extensions["workshop.themes"]  # type: ignore[no-any-return]
+
+
+def board(service: WorkshopService, code: str, audience: str = "facilitator") -> dict[str, Any]:
+    return service.snapshot(code, audience)
+
+
+def columns(state: dict[str, Any]) -> dict[str, list[int]]:
+    return {theme["heading"]: theme["proposal_ids"] for theme in state["themes"]}
+
+
+def test_themes_group_proposals_and_the_wall_sees_columns(
+    service: WorkshopService, themes: ThemeService
+) -> None:
+    code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    reach = themes.create_theme(code, "Community focus", [ids[0], ids[1]], "t1").ack["theme_id"]
+    talk = themes.create_theme(code, "Communication", [], "t2").ack["theme_id"]
+    themes.move_to_theme(code, [ids[2], ids[3]], talk)
+    state = board(service, code)
+    assert columns(state) == {"Community focus": ids[:2], "Communication": ids[2:4]}
+    assert {p["id"]: p["theme_id"] for p in state["proposals"]}[ids[0]] == reach
+    assert state["theme_support"] == "sum"
+    # The wall sees no column until the proposals are revealed, then the same columns.
+    assert board(service, code, "screen")["themes"] == []
+    service.reveal_proposals(code, True)
+    assert columns(board(service, code, "screen")) == columns(board(service, code))
+    # Moving one out (theme_id None) and renaming.
+    themes.move_to_theme(code, [ids[3]], None)
+    themes.rename_theme(code, talk, "Talking to each other")
+    assert columns(board(service, code))["Talking to each other"] == [ids[2]]
+
+
+def test_dissolving_a_theme_is_undone_like_a_merge(
+    service: WorkshopService, themes: ThemeService
+) -> None:
+    code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    first = themes.create_theme(code, "Community focus", ids[:3], "t1").ack["theme_id"]
+    other = themes.create_theme(code, "Training", [], "t2").ack["theme_id"]
+    themes.dissolve_theme(code, first, True)
+    state = board(service, code)
+    assert columns(state) == {"Training": []}
+    assert state["dissolved_themes"] == [{"id": first, "heading": "Community focus"}]
+    themes.move_to_theme(code, [ids[2]], other)  # moved while the theme was dissolved
+    themes.dissolve_theme(code, first, False)
+    assert columns(board(service, code)) == {"Community focus": ids[:2], "Training": [ids[2]]}
+    with pytest.raises(Conflict, match="not dissolved"):
+        themes.dissolve_theme(code, first, False)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "sentence"),
+    [
+        (lambda t, c, ids: t.create_theme(c, "training", [], "again"), Conflict, "already a theme"),
+        (lambda t, c, ids: t.move_to_theme(c, [ids[0]], 999999), NotFound, "theme does not exist"),
+        (lambda t, c, ids: t.move_to_theme(c, [999999], None), NotFound, "proposal does not exist"),
+        (lambda t, c, ids: t.rename_theme(c, 999999, "X"), NotFound, "theme does not exist"),
+    ],
+)
+def test_bad_theme_commands_are_refused_with_a_sentence_and_change_nothing(
+    service: WorkshopService,
+    themes: ThemeService,
+    make: Callable[..., Any],
+    error: type[Exception],
+    sentence: str,
+) -> None:
+    code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    themes.create_theme(code, "Training", [], "t1")
+    before = board(service, code)
+    with pytest.raises(error, match=sentence):
+        make(themes, code, ids)
+    after = board(service, code)
+    assert after["themes"] == before["themes"] and after["version"] == before["version"]
+
+
+def test_hidden_and_merged_proposals_cannot_be_moved_and_leave_their_column(
+    service: WorkshopService, themes: ThemeService
+) -> None:
+    code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    theme = themes.create_theme(code, "Community focus", ids[:3], "t1").ack["theme_id"]
+    service.hide_proposal(code, ids[0], True)
+    service.merge_proposals(code, ids[2], ids[1])
+    assert columns(board(service, code)) == {"Community focus": [ids[2]]}
+    with pytest.raises(Conflict, match="hidden: show it again"):
+        themes.move_to_theme(code, [ids[0]], theme)
+    with pytest.raises(Conflict, match="merged into another"):
+        themes.move_to_theme(code, [ids[1]], None)
+    service.hide_proposal(code, ids[0], False)
+    service.unmerge_proposal(code, ids[1])
+    assert columns(board(service, code)) == {"Community focus": ids[:3]}
+
+
+def test_attendees_suggest_themes_only_when_allowed_and_the_facilitator_decides(
+    service: WorkshopService, themes: ThemeService
+) -> None:
+    code, people, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    service.reveal_proposals(code, True)
+    with pytest.raises(Forbidden, match="not taking theme suggestions"):
+        themes.suggest_theme(code, people[0], ids[4], "Training", "s1")
+    themes.allow_theme_suggestions(code, True)
+    assert board(service, code, "phone")["theme_suggestions_open"] is True
+    first = themes.suggest_theme(code, people[0], ids[4], "Training", "s1").ack["suggestion_id"]
+    again = themes.suggest_theme(code, people[0], ids[4], "Training", "s1")  # a retry
+    assert again.ack["suggestion_id"] == first and again.events == []
+    second = themes.suggest_theme(code, people[1], ids[5], "Nonsense", "s2").ack["suggestion_id"]
+    assert "theme_suggestions" not in board(service, code, "phone")
+    pending = board(service, code)["theme_suggestions"]
+    assert [s["id"] for s in pending] == [first, second]
+    themes.answer_suggestion(code, first, accept=True)
+    themes.answer_suggestion(code, second, accept=False)
+    state = board(service, code)
+    assert columns(state) == {"Training": [ids[4]]} and state["theme_suggestions"] == []
+    with pytest.raises(NotFound, match="already answered"):
+        themes.answer_suggestion(code, first, accept=True)
+    service.change_stage(code, Stage.VOTE)
+    with pytest.raises(WrongStage, match="while ideas are being grouped"):
+        themes.suggest_theme(code, people[0], ids[5], "Training", "s3")
+
+
+def test_a_round_on_one_theme_puts_only_its_proposals_on_the_ballot(
+    service: WorkshopService, themes: ThemeService
+) -> None:
+    from workshop.domain.methods import Method
+
+    code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    theme = themes.create_theme(code, "Community focus", ids[:3], "t1").ack["theme_id"]
+    service.hide_proposal(code, ids[2], True)
+    service.start_round(code, Method.APPROVAL, "r2", theme_id=theme)
+    assert board(service, code)["round"]["proposal_ids"] == ids[:2]
+    with pytest.raises(NotFound, match="theme does not exist"):
+        service.start_round(code, Method.APPROVAL, "r3", theme_id=999999)
+
+
+def test_themes_survive_a_restart(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    service: WorkshopService = app.extensions["workshop.service"]
+    code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+    app.extensions["workshop.themes"].create_theme(code, "Community focus", ids[:2], "t1")
+    before = columns(service.snapshot(code, "facilitator"))
+    app.extensions["workshop.store"].close()
+    again = make_app(tmp_path)
+    assert columns(again.extensions["workshop.service"].snapshot(code, "facilitator")) == before
+    again.extensions["workshop.store"].close()
+
+
+def test_theme_commands_over_the_socket(
+    connect: Callable[..., Any], workshop: dict[str, Any]
+) -> None:
+    code = workshop["code"]
+    facilitator = connect({"code": code, "token": workshop["facilitator_token"]})
+    phone = connect()
+    phone.emit("join_workshop", {"code": code}, callback=True)
+    facilitator.emit("change_stage", {"stage": "propose"}, callback=True)
+    made = phone.emit("submit_proposal", {"text": "Reach the villages", "request_id": "p1"}, callback=True)
+    refused = phone.emit("create_theme", {"heading": "X", "request_id": "t0"}, callback=True)
+    assert refused["ok"] is False and "Only the facilitator" in refused["error"]
+    ack = facilitator.emit(
+        "create_theme",
+        {"heading": "Community", "proposal_ids": [made["proposal_id"]], "request_id": "t1"},
+        callback=True,
+    )
+    assert ack["ok"] is True and isinstance(ack["theme_id"], int)
+    bad = facilitator.emit("move_to_theme", {"proposal_ids": "all", "theme_id": 1}, callback=True)
+    assert bad == {
+        "ok": False,
+        "error": "Say which proposals to move: a list of proposal numbers.",
+        "reason": "invalid",
+    }
+    facilitator.emit("change_stage", {"stage": "group"}, callback=True)
+    facilitator.emit("reveal_proposals", {"revealed": True}, callback=True)
+    facilitator.emit("allow_theme_suggestions", {"allowed": True}, callback=True)
+    phone.get_received()
+    said = phone.emit(
+        "suggest_theme",
+        {"proposal_id": made["proposal_id"], "heading": "Villages", "request_id": "s1"},
+        callback=True,
+    )
+    assert said["ok"] is True
+    states = [m["args"][0] for m in phone.get_received() if m["name"] == "state_changed"]
+    assert states and states[-1]["themes"][0]["proposal_ids"] == [made["proposal_id"]]
+    assert "theme_suggestions" not in states[-1]
+
+
+# -- the property: moving after votes changes no ballot; support is what the ballots give -----
+
+
+def raw_ballots(service: WorkshopService) -> list[tuple[Any, ...]]:
+    with service.store.transaction() as tx:
+        votes = tx.conn.execute(
+            text("SELECT id, participant_id, proposal_id, points, round_id FROM votes ORDER BY id")
+        ).all()
+        ballots = tx.conn.execute(
+            text("SELECT id, participant_id, choices_json, round_id FROM ballots ORDER BY id")
+        ).all()
+    return [tuple(row) for row in [*votes, *ballots]]
+
+
+def dots_by_proposal(service: WorkshopService) -> dict[int, int]:
+    """Sum the ledger straight from the table: what the ballots give each proposal."""
+    with service.store.transaction() as tx:
+        rows = tx.conn.execute(
+            text("SELECT proposal_id, SUM(points) FROM votes GROUP BY proposal_id")
+        ).all()
+    return {int(pid): int(points) for pid, points in rows}
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    votes=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), min_size=1, max_size=12),
+    moves=st.lists(st.tuples(st.integers(0, 5), st.integers(-1, 2)), min_size=1, max_size=10),
+)
+def test_moving_proposals_after_votes_changes_no_ballot_and_support_is_the_ballots_sum(
+    tmp_path_factory: pytest.TempPathFactory,
+    votes: list[tuple[int, int]],
+    moves: list[tuple[int, int]],
+) -> None:
+    app = make_app(tmp_path_factory.mktemp("prop"))
+    service: WorkshopService = app.extensions["workshop.service"]
+    themes: ThemeService = app.extensions["workshop.themes"]
+    try:
+        code, people, ids = workshop_with_proposals(service, TEXTS, attendees=4)
+        theme_ids = [themes.create_theme(code, f"Theme {n}", [], f"t{n}").ack["theme_id"] for n in range(3)]
+        for n, (person, proposal) in enumerate(votes):
+            try:
+                service.cast_vote(code, people[person], ids[proposal], 1, f"v{n}", None)
+            except Exception:  # a full budget or a full proposal: the vote is refused
+                pass
+        before = raw_ballots(service)
+        assert before  # the first vote always fits the budget
+        for proposal, theme in moves:
+            themes.move_to_theme(code, [ids[proposal]], None if theme < 0 else theme_ids[theme])
+        assert raw_ballots(service) == before
+        given_by_ballots = dots_by_proposal(service)
+        state = service.snapshot(code, "facilitator")
+        for column in state["themes"]:
+            expected = sum(given_by_ballots.get(pid, 0) for pid in column["proposal_ids"])
+            assert column["support"] == expected
+        placed = {pid for column in state["themes"] for pid in column["proposal_ids"]}
+        last = {ids[p]: (None if t < 0 else theme_ids[t]) for p, t in moves}
+        assert placed == {pid for pid, theme in last.items() if theme is not None}
+    finally:
+        app.extensions["workshop.store"].close()
