@@ -35,6 +35,9 @@ TABLES = (
     "rounds",
     "ballots",
     "paper_counts",
+    "themes",
+    "theme_suggestions",
+    "facilitation",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."

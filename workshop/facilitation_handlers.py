@@ -20,6 +20,21 @@ if TYPE_CHECKING:
     from .realtime import Realtime
 
 Command = Callable[[dict[str, Any]], dict[str, Any]]
+ATTENDEE_COMMANDS = ("suggest_theme",)
+FACILITATOR_COMMANDS = (
+    "create_theme",
+    "rename_theme",
+    "move_to_theme",
+    "dissolve_theme",
+    "order_themes",
+    "allow_theme_suggestions",
+    "answer_theme_suggestion",
+    "spotlight",
+    "spotlight_next",
+    "start_run_sheet",
+    "run_sheet_step",
+    "stop_run_sheet",
+)
 
 
 def _heading(value: Any) -> str:
@@ -50,21 +65,9 @@ class FacilitationHandlers:
 
     def register(self) -> None:
         """Add every command here to the realtime edge (attendee ones first)."""
-        self.realtime.add_command("suggest_theme", self.suggest_theme, facilitator=False)
-        for name in (
-            "create_theme",
-            "rename_theme",
-            "move_to_theme",
-            "dissolve_theme",
-            "order_themes",
-            "allow_theme_suggestions",
-            "answer_theme_suggestion",
-            "spotlight",
-            "spotlight_next",
-            "start_run_sheet",
-            "run_sheet_step",
-            "stop_run_sheet",
-        ):
+        for name in ATTENDEE_COMMANDS:
+            self.realtime.add_command(name, getattr(self, name), facilitator=False)
+        for name in FACILITATOR_COMMANDS:
             self.realtime.add_command(name, getattr(self, name), facilitator=True)
 
     def _answer(self, answer: Any) -> dict[str, Any]:
