@@ -276,3 +276,36 @@ def test_moving_proposals_after_votes_changes_no_ballot_and_support_is_the_ballo
         assert placed == {pid for pid, theme in last.items() if theme is not None}
     finally:
         app.extensions["workshop.store"].close()
+
+
+def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
+    app: Flask, service: WorkshopService, themes: ThemeService
+) -> None:
+    from workshop import export
+    from workshop.documents import import_document
+
+    code, people, ids = workshop_with_proposals(service, TEXTS, attendees=4)
+    reach = themes.create_theme(code, "Community focus", ids[:2], "t1").ack["theme_id"]
+    themes.create_theme(code, "Communication", [ids[2], ids[3]], "t2")
+    for n, (person, proposal, dots) in enumerate([(0, 0, 3), (1, 1, 2), (2, 3, 1), (3, 4, 2)]):
+        service.cast_vote(code, people[person], ids[proposal], dots, f"v{n}", None)
+    themes.move_to_theme(code, [ids[4]], reach)  # after the votes: the dots follow the proposal
+    service.set_priorities(code, [ids[0], ids[4], ids[3]])
+    documents = app.extensions["workshop.documents"]
+    document = documents.workshop(code)
+    assert document["themes"] == [
+        {"heading": "Community focus", "points": 7, "proposals": 3},
+        {"heading": "Communication", "points": 1, "proposals": 2},
+    ]
+    text = export.markdown(document)
+    section = text.split("## Priorities by theme", 1)[1].split("\n## ", 1)[0]
+    assert "sum of its proposals' dots" in section
+    assert "### Community focus: 7 dots" in section
+    assert "| 1 | Reach the villages | 3 |" in section and "| 2 | More training | 2 |" in section
+    assert "### Communication: 1 dot" in section and "| 3 | Better communication | 1 |" in section
+    assert "Also in this theme: Go beyond the hub towns (2 dots)" in section
+    assert "| Community focus | 7 |" in section  # round 1 by theme
+    copy = import_document(service, document)
+    again = documents.workshop(copy.code)
+    assert again["themes"] == document["themes"]
+    assert export.markdown(again).split("## Priorities by theme")[1].split("\n## ")[0] == section

@@ -13,6 +13,7 @@ from .results import count_round, dot_support
 from .round_documents import renumbered_rounds, round_document
 from .services import Created, WorkshopService
 from .store import Tx
+from .theme_export import themed_entries
 from .tokens import hash_token, new_device_id, new_token
 
 
@@ -94,6 +95,7 @@ class PlanDocuments:
             }
             for row in ranked
         ]
+        document_themes = themed_entries(entries, tx.themes(workshop.id), proposals)
         live = {p["id"] for p in entries}
         actions = [
             {
@@ -128,6 +130,7 @@ class PlanDocuments:
                 "joined": sum(attendance.values()),
             },
             "proposals": entries,
+            "themes": document_themes,
             "actions": actions,
             "rounds": tx.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
         }
@@ -174,6 +177,10 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
             for key, count in info["attendance"].items()
         }
         new_ids: dict[int, int] = {}
+        theme_ids = {
+            t["heading"]: tx.insert_theme(workshop.id, t["heading"], position, created_at)
+            for position, t in enumerate(doc.get("themes") or [], start=1)
+        }
         for p in sorted(doc["proposals"], key=lambda p: p["id"]):
             new_ids[p["id"]] = tx.insert_proposal(
                 workshop.id,
@@ -182,6 +189,7 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
                 created_at,
                 priority_rank=p["priority_rank"],
                 carried_points=p["carried_points"],
+                theme_id=theme_ids.get(p.get("theme") or ""),
             )
             for text in p["merged"]:
                 child = tx.insert_proposal(workshop.id, None, text, created_at)

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape as xml_escape
 from .domain.actions import ActionStatus, date_label, long_date_label
 from .round_export import rounds_markdown
 from .text_escape import escape
+from .theme_export import themes_markdown
 
 BAR_WIDTH = 30
 
@@ -182,6 +183,7 @@ def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
     if where := _heading_place(workshop):
         lines += [where + ".", ""]
     lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
+    lines += themes_markdown(document)
     lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
     lines += ["## All proposals", "", *_all_proposals(document)]
     lines += rounds_markdown(document)
@@ -215,7 +217,7 @@ def series_markdown(series: dict[str, Any]) -> str:
     lines += [f"# {escape(series['title'])}: action plan", ""]
     meetings = [_meeting_name(d["workshop"]) for d in documents]
     lines += ["Meetings: " + "; ".join(meetings) + ".", ""]
-    lines += ["## Priorities", "", *_priority_table(root)]
+    lines += ["## Priorities", "", *_priority_table(root), *themes_markdown(root)]
     lines += ["## Actions across the towns", ""]
     lines += [
         "Each action as it stands at the latest meeting that discussed it; "

@@ -9,6 +9,7 @@ from typing import Any
 from . import validation as valid
 from .domain.actions import parse_date, parse_status
 from .domain.model import Stage
+from .domain.themes import MAX_HEADING_LENGTH, MAX_THEMES
 from .errors import InvalidInput
 from .services import MAX_ATTENDEES_PER_WORKSHOP
 
@@ -87,6 +88,7 @@ def checked_document(document: Any) -> dict[str, Any]:
                 ],
             }
         )
+    clean_themes = _checked_themes(document.get("themes"), clean_proposals)
     ids = {p["id"] for p in clean_proposals}
     actions = document.get("actions")
     _need(isinstance(actions, list) and len(actions) <= 2_000)
@@ -114,5 +116,29 @@ def checked_document(document: Any) -> dict[str, Any]:
         **document,
         "workshop": clean_info,
         "proposals": clean_proposals,
+        "themes": clean_themes,
         "actions": clean_actions,
     }
+
+
+def _checked_themes(themes: Any, proposals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the document's themes cleaned (none in older exports); refuse unknown headings."""
+    if themes is None:
+        for p in proposals:
+            p["theme"] = None
+        return []
+    _need(isinstance(themes, list) and len(themes) <= MAX_THEMES)
+    clean = []
+    for theme in themes:
+        _need(isinstance(theme, dict))
+        heading = valid.clean_text(theme.get("heading"), "theme heading", MAX_HEADING_LENGTH)
+        clean.append({**theme, "heading": heading})
+    headings = [t["heading"] for t in clean]
+    _need(len({h.casefold() for h in headings}) == len(headings))
+    for p in proposals:
+        raw = p.get("theme")
+        if raw is not None:
+            raw = valid.clean_text(raw, "theme heading", MAX_HEADING_LENGTH)
+            _need(raw in headings)
+        p["theme"] = raw
+    return clean
