@@ -49,6 +49,7 @@
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
+  var themes = W.themesConsole({send: send, state: function () { return state; }});
 
   /* Stage bar */
   var stageBtns = {};
@@ -526,9 +527,10 @@
       : W.plural(n, 'action', 'actions') + (all.length > n ? ', ' + (all.length - n) + ' dropped (shown dimmed, hidden from everyone else).' : '.');
     W.sync($('plan'), bl, function (b) { return b.p.id; }, block, function (li, b, i) { updBlock(li, b, i, all); });
     /* the plan comes first while planning, the rounds while voting, the proposals before */
-    var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : 'props-sec', box = $('f-main');
+    var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : st === 'group' ? 'themes-sec' : 'props-sec', box = $('f-main');
     if (box.firstElementChild.id !== first) box.insertBefore($(first), box.firstElementChild);
     rounds.render(tally);
+    themes.render(tally);
     $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {

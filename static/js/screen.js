@@ -173,6 +173,7 @@
       $('s-' + k).textContent = t;
       $('s-' + k).hidden = !t;
     });
+    if (W.wallThemes) W.wallThemes(state, tally);
     var list = $('s-list'), mk = res && res.make, pre = st + (res ? res.view : '');
     W.sync(list, rows, function (r) { return pre + r.p.id; }, plan ? prow : mk || row, plan ? updPrio : (res && res.upd) || upd);
     if (plan) fitPlan(list); else fit(list, rows.length);

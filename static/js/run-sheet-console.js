@@ -1,0 +1,1 @@
+/* Facilitator console, run sheets and the printed kit (written below). */
