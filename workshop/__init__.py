@@ -68,7 +68,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.socketio"] = socketio
 
     # Importing plan_views adds its routes to the blueprints views defines.
-    from . import compression, plan_views, views  # noqa: F401
+    from . import compression, plan_views, print_views, views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

@@ -6,20 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .domain import run_sheets, themes
+from .domain.numbering import numbers
 from .domain.model import Proposal
 from .domain.voting import counts_for
 from .facilitation_queries import Board
 
 SUPPORT_RULE = "sum"  # a theme's support is the sum of its proposals' scores (see domain/themes)
-
-
-def numbers(proposals: Mapping[int, Proposal]) -> dict[int, int]:
-    """Return each proposal's number in its workshop: 1, 2, 3... in arrival order.
-
-    The number never changes (hiding or merging leaves a gap), so the number printed on
-    a paper ballot is the one the facilitator types in.
-    """
-    return {pid: number for number, pid in enumerate(sorted(proposals), start=1)}
 
 
 def _spotlight(

@@ -48,6 +48,14 @@ def _note(data: dict[str, Any]) -> str:
     return valid.clean_text(data.get("note", ""), "note", MAX_NOTE_LENGTH, required=False)
 
 
+def _by_number(data: dict[str, Any]) -> bool:
+    """Say whether counts or choices use the numbers printed on paper instead of ids."""
+    by = data.get("by", "id")
+    if by not in ("id", "number"):
+        raise InvalidInput('Say how proposals are named: "id" or "number" (as printed on paper).')
+    return bool(by == "number")
+
+
 class RoundHandlers:
     """Validate a round command's payload, run its use case, answer with an ack."""
 
@@ -94,6 +102,7 @@ class RoundHandlers:
             data.get("counts"),
             _note(data),
             valid.request_id(data.get("request_id")),
+            by_number=_by_number(data),
         )
         return self._answer(answer)
 
@@ -106,6 +115,7 @@ class RoundHandlers:
             data.get("choices"),
             _note(data),
             valid.request_id(data.get("request_id")),
+            by_number=_by_number(data),
         )
         return self._answer(answer)
 

@@ -12,6 +12,7 @@ from typing import Any
 from .domain import stages, themes
 from .domain.methods import Method, RoundRules, check_ballot, check_paper_counts, eligible
 from .domain.model import Proposal, Stage, Workshop
+from .domain.numbering import from_numbers
 from .domain.rounds import RESULTS_VIEWS, WALL_MODES, Round, check_rules, shortlist
 from .domain.voting import votable_target
 from .errors import Conflict, InvalidInput, NotFound, WrongStage
@@ -212,8 +213,12 @@ class VoteRounds:
         counts: object,
         note: str,
         request_id: str,
+        by_number: bool = False,
     ) -> Answer:
-        """Count a paper wall chart or a show of hands into the current round."""
+        """Count a paper wall chart or a show of hands into the current round.
+
+        With by_number, counts are keyed by the numbers printed on the chart.
+        """
         if source not in PAPER_SOURCES:
             raise InvalidInput(
                 "Say where the count came from: a paper wall chart or a show of hands."
@@ -221,7 +226,9 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            checked = check_paper_counts(round_.rules, voters, counts, tx.proposals(workshop.id))
+            proposals = tx.proposals(workshop.id)
+            counts_by_id = from_numbers(counts, proposals) if by_number else counts
+            checked = check_paper_counts(round_.rules, voters, counts_by_id, proposals)
             paper_id = tx.insert_paper(
                 workshop.id, round_.id, source, group or None, voters, checked, note, self.clock()
             )
@@ -230,13 +237,21 @@ class VoteRounds:
         return self.once(f"f:{code}", request_id, command)
 
     def enter_assisted_ballot(
-        self, code: str, group: str, choices: object, note: str, request_id: str
+        self,
+        code: str,
+        group: str,
+        choices: object,
+        note: str,
+        request_id: str,
+        by_number: bool = False,
     ) -> Answer:
-        """Count one ballot the facilitator fills in on behalf of a person."""
+        """Count one ballot filled in for a person (with by_number, as printed numbers)."""
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            ballot = check_ballot(round_.rules, choices, tx.proposals(workshop.id))
+            proposals = tx.proposals(workshop.id)
+            sent = from_numbers(choices, proposals) if by_number else choices
+            ballot = check_ballot(round_.rules, sent, proposals)
             ballot_id = tx.insert_ballot(
                 workshop.id, round_.id, None, group or None, "assisted", ballot, note, self.clock()
             )

@@ -161,7 +161,7 @@ W.roundsConsole = function (x) {
     var ul = $('pp-counts');
     ul.textContent = '';
     ids.forEach(function (id) {
-      var li = el('li', a && m === 'approval' ? 'radio' : 'row'), inp = el('input', a && m === 'approval' ? null : 'num'), lab = el('label', null, text(id));
+      var li = el('li', a && m === 'approval' ? 'radio' : 'row'), inp = el('input', a && m === 'approval' ? null : 'num'), lab = el('label', null, (props()[id] && props()[id].number ? '#' + props()[id].number + ' ' : '') + text(id));
       inp.id = 'pp-c-' + id;
       inp.dataset.id = id;
       inp.type = a && m === 'approval' ? 'checkbox' : 'number';
