@@ -51,7 +51,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
 
     realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
-    themes, runs = ThemeService(service), RunSheetService(service)
+    themes = ThemeService(service)
+    # The plans the project ships, then the organiser's own (which may replace one).
+    folders = [config.PROJECT_ROOT / "run_sheets", Path(settings["DATA_DIR"]) / "run_sheets"]
+    runs = RunSheetService(service, folders, themes)
     FacilitationHandlers(realtime, themes, runs).register()
     privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
     if settings["RETENTION_DAYS"] is not None:
@@ -68,7 +71,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.socketio"] = socketio
 
     # Importing plan_views adds its routes to the blueprints views defines.
-    from . import compression, plan_views, print_views, views  # noqa: F401
+    from . import compression, plan_views, print_views, run_sheet_views, views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

@@ -171,7 +171,10 @@ class FacilitationHandlers:
                 isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 100
             ):
                 raise InvalidInput(f"The {what} must be a step number from the run sheet.")
-        return self._answer(self.runs.step(f.code, str(action), index, to))
+        at = data.get("at")
+        if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
+            raise InvalidInput("The step you saw running must be a step number.")
+        return self._answer(self.runs.step(f.code, str(action), index, to, at))
 
     def stop_run_sheet(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Stop following the run sheet (the workshop stays where it is)."""
