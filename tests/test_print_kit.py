@@ -101,10 +101,14 @@ def test_by_number_over_the_socket(app: Flask, connect: Any, service: WorkshopSe
     service.change_stage(created.code, Stage.VOTE)
     facilitator = connect({"code": created.code, "token": created.token})
     ack = facilitator.emit(
-        "enter_assisted_ballot", {"choices": {"1": 2}, "by": "number", "request_id": "a"}, callback=True
+        "enter_assisted_ballot",
+        {"choices": {"1": 2}, "by": "number", "request_id": "a"},
+        callback=True,
     )
     assert ack["ok"] is True
     bad = facilitator.emit(
-        "enter_assisted_ballot", {"choices": {"1": 2}, "by": "name", "request_id": "b"}, callback=True
+        "enter_assisted_ballot",
+        {"choices": {"1": 2}, "by": "name", "request_id": "b"},
+        callback=True,
     )
     assert bad["ok"] is False and "as printed on paper" in bad["error"]

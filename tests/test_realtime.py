@@ -263,9 +263,8 @@ FACILITATOR_COMMANDS = [
 
 
 def test_the_table_of_facilitator_commands_is_complete(app: Flask) -> None:
-    from workshop import realtime
-
     from workshop import facilitation_handlers as methods
+    from workshop import realtime
 
     handled = set(app.extensions["workshop.realtime"].commands)
     facilitator = set(realtime.FACILITATOR_COMMANDS) | set(methods.FACILITATOR_COMMANDS)

@@ -35,7 +35,12 @@ def test_the_three_shipped_plans_are_good_and_timed_as_documented() -> None:
         ("Results", 5),
         ("Action planning", 30),
     ]
-    assert review["steps"][5]["round"] == {"method": "ranking", "from": "previous", "top": 8, "top_k": 3}
+    assert review["steps"][5]["round"] == {
+        "method": "ranking",
+        "from": "previous",
+        "top": 8,
+        "top_k": 3,
+    }
     ngt = [s["title"] for s in sheets["nominal-group-technique"]["steps"]]
     assert ngt[:4] == ["Silent ideas", "Round-robin", "Clarification", "Ranking"]
     follow = [s["title"] for s in sheets["follow-up-action-planning"]["steps"]]
@@ -56,21 +61,34 @@ GOOD = """{
     [
         (GOOD.replace('"minutes": 5,', '"minutes": 5'), "x.json, line 5: this is not valid JSON"),
         (GOOD.replace('"minutes": 5', '"minutes": "five"'), "x.json, line 5: step 2 needs minutes"),
-        (GOOD.replace('"stage": "propose"', '"stage": "talk"'), "x.json, line 4: step 1 needs a stage, one of lobby"),
-        (GOOD.replace('"minutes": 10,', '"minutes": 10, "colour": "red",'), 'x.json, line 4: step 1 has "colour"'),
         (
-            GOOD.replace('"stage": "vote"}', '"stage": "vote",\n     "round": {"method": "lottery"}}'),
+            GOOD.replace('"stage": "propose"', '"stage": "talk"'),
+            "x.json, line 4: step 1 needs a stage, one of lobby",
+        ),
+        (
+            GOOD.replace('"minutes": 10,', '"minutes": 10, "colour": "red",'),
+            'x.json, line 4: step 1 has "colour"',
+        ),
+        (
+            GOOD.replace(
+                '"stage": "vote"}', '"stage": "vote",\n     "round": {"method": "lottery"}}'
+            ),
             "x.json, line 6: step 2 has a round without a method",
         ),
         (
             GOOD.replace('"stage": "propose"}', '"stage": "propose", "round": {"method": "dots"}}'),
             'x.json, line 4: step 1 opens a round, so its stage must be "vote"',
         ),
-        (GOOD.replace('"title": "Short",', '"title": "",'), "x.json, line 2: give the run sheet a title"),
+        (
+            GOOD.replace('"title": "Short",', '"title": "",'),
+            "x.json, line 2: give the run sheet a title",
+        ),
         ('{"title": "T", "steps": []}', "x.json, line 1: list the steps"),
     ],
 )
-def test_a_bad_run_sheet_is_refused_with_a_sentence_naming_the_line(broken: str, sentence: str) -> None:
+def test_a_bad_run_sheet_is_refused_with_a_sentence_naming_the_line(
+    broken: str, sentence: str
+) -> None:
     assert run_sheets.parse(GOOD, "x.json")["steps"][1]["stage"] == "vote"
     with pytest.raises(SheetError) as refused:
         run_sheets.parse(broken, "x.json")
@@ -120,7 +138,11 @@ def test_following_the_review_moves_stages_opens_the_ranking_and_tracks_lateness
     clock, runs = timed
     created = service.create_workshop("Review", dots=5, max_per_proposal=3, groups=[])
     code = created.code
-    assert runs.start(code, "priority-setting-review").ack == {"ok": True, "step": 0, "title": "Welcome"}
+    assert runs.start(code, "priority-setting-review").ack == {
+        "ok": True,
+        "step": 0,
+        "title": "Welcome",
+    }
     state = service.snapshot(code, "facilitator")
     assert state["stage"] == "lobby" and state["timer"]["duration_ms"] == 5 * MINUTE
     assert state["run_sheet"]["status_label"] == "On time" and state["run_sheet"]["next"] == 1
@@ -142,16 +164,27 @@ def test_following_the_review_moves_stages_opens_the_ranking_and_tracks_lateness
     runs.step(code, "next", None, None)
     state = service.snapshot(code, "facilitator")
     assert state["stage"] == "vote" and state["round"]["method"] == "ranking"
-    assert state["round"]["top_k"] == 3 and len(state["round"]["proposal_ids"]) == 10  # all tied at 0
+    assert (
+        state["round"]["top_k"] == 3 and len(state["round"]["proposal_ids"]) == 10
+    )  # all tied at 0
     assert [s["status"] for s in state["run_sheet"]["steps"]] == [
-        "done", "done", "done", "skipped", "skipped", "current", "pending", "pending"
+        "done",
+        "done",
+        "done",
+        "skipped",
+        "skipped",
+        "current",
+        "pending",
+        "pending",
     ]
     runs.step(code, "next", None, None)
     state = service.snapshot(code, "facilitator")
     assert state["stage"] == "results" and state["results_revealed"] is True
 
 
-def test_skip_repeat_and_reorder(service: WorkshopService, timed: tuple[Clock, RunSheetService]) -> None:
+def test_skip_repeat_and_reorder(
+    service: WorkshopService, timed: tuple[Clock, RunSheetService]
+) -> None:
     _, runs = timed
     code = service.create_workshop("Follow-up", dots=5, max_per_proposal=3, groups=[]).code
     runs.start(code, "follow-up-action-planning")

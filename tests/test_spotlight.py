@@ -100,13 +100,18 @@ def test_spotlight_over_the_socket_reaches_phones(
     phone = connect()
     phone.emit("join_workshop", {"code": code}, callback=True)
     facilitator.emit("change_stage", {"stage": "propose"}, callback=True)
-    made = phone.emit("submit_proposal", {"text": "Peer mentors", "request_id": "p1"}, callback=True)
+    made = phone.emit(
+        "submit_proposal", {"text": "Peer mentors", "request_id": "p1"}, callback=True
+    )
     phone.get_received()
     ack = facilitator.emit("spotlight_next", {}, callback=True)
     assert ack == {"ok": True, "spotlight": {"kind": "proposal", "id": made["proposal_id"]}}
     states = [m["args"][0] for m in phone.get_received() if m["name"] == "state_changed"]
     assert states and states[-1]["spotlight"]["text"] == "Peer mentors"
     bad = facilitator.emit("spotlight", {"kind": "idea", "id": 1}, callback=True)
-    assert bad["ok"] is False and bad["error"] == "The spotlight shows a proposal or a theme: say which."
+    assert (
+        bad["ok"] is False
+        and bad["error"] == "The spotlight shows a proposal or a theme: say which."
+    )
     refused = phone.emit("spotlight_next", {}, callback=True)
     assert refused["ok"] is False and refused["reason"] == "forbidden"

@@ -98,7 +98,9 @@ class FacilitationHandlers:
     def rename_theme(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Change a theme's heading."""
         theme_id = valid.proposal_id(data.get("theme_id"), "theme_id", "theme")
-        return self._answer(self.themes.rename_theme(f.code, theme_id, _heading(data.get("heading"))))
+        return self._answer(
+            self.themes.rename_theme(f.code, theme_id, _heading(data.get("heading")))
+        )
 
     def move_to_theme(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Move proposals into a theme, or out of every theme with `theme_id: null`."""

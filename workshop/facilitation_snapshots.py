@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .domain import run_sheets, themes
-from .domain.numbering import numbers
 from .domain.model import Proposal
+from .domain.numbering import numbers
 from .domain.voting import counts_for
 from .facilitation_queries import Board
 

@@ -76,9 +76,7 @@ def _page(template: str, code: str, **extra: Any) -> Any:
 
 def _ballot_items(state: dict[str, Any]) -> list[dict[str, Any]]:
     on = set(state["round"]["proposal_ids"])
-    return [
-        {"number": p["number"], "text": p["text"]} for p in state["proposals"] if p["id"] in on
-    ]
+    return [{"number": p["number"], "text": p["text"]} for p in state["proposals"] if p["id"] in on]
 
 
 @pages.get("/w/<code>/print/poster")

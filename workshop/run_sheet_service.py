@@ -39,7 +39,9 @@ def read_sheets(folders: Iterable[Path]) -> tuple[dict[str, dict[str, Any]], lis
         for path in sorted(folder.glob("*.json")):
             try:
                 if path.stat().st_size > MAX_FILE_BYTES:
-                    raise run_sheets.SheetError(f"{path.name}: the file is too big for a run sheet.")
+                    raise run_sheets.SheetError(
+                        f"{path.name}: the file is too big for a run sheet."
+                    )
                 sheets[path.stem] = run_sheets.parse(path.read_text(encoding="utf-8"), path.name)
             except (run_sheets.SheetError, UnicodeDecodeError, OSError) as error:
                 sheets.pop(path.stem, None)
@@ -135,7 +137,11 @@ class RunSheetService:
         core, events = self.core, []
         round_ = step.get("round")
         if round_:
-            settings = {k: round_[k] for k in ("top_k", "dots", "max_per_proposal", "points_total") if k in round_}
+            settings = {
+                k: round_[k]
+                for k in ("top_k", "dots", "max_per_proposal", "points_total")
+                if k in round_
+            }
             from_round = self._last_round_number(code) if round_.get("from") else None
             answer = core.start_round(
                 code,

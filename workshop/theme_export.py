@@ -72,7 +72,9 @@ def themes_markdown(document: dict[str, Any]) -> list[str]:
         )
         if ranked:
             lines += ["| Priority | Text | Dots |", "|---:|---|---:|"]
-            lines += [f"| {p['priority_rank']} | {escape(p['text'])} | {p['points']} |" for p in ranked]
+            lines += [
+                f"| {p['priority_rank']} | {escape(p['text'])} | {p['points']} |" for p in ranked
+            ]
             lines.append("")
         others = [p for p in members if p["priority_rank"] is None]
         if others:

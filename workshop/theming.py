@@ -89,13 +89,18 @@ class ThemeService:
             theme = themes.get_theme(theme_id, board)
             if theme.dissolved == dissolved:
                 raise Conflict(
-                    "That theme is already dissolved." if dissolved else "That theme is not dissolved."
+                    "That theme is already dissolved."
+                    if dissolved
+                    else "That theme is not dissolved."
                 )
             if not dissolved:
                 themes.check_new_theme(theme.heading, board)
             tx.update_theme(theme_id, dissolved=dissolved)
             settings = tx.settings(workshop.id)
-            if dissolved and (settings.spotlight_kind, settings.spotlight_id) == ("theme", theme_id):
+            if dissolved and (settings.spotlight_kind, settings.spotlight_id) == (
+                "theme",
+                theme_id,
+            ):
                 settings.spotlight_kind = settings.spotlight_id = None
                 tx.save_settings(workshop.id, settings, self.core.clock())
             tx.bump_version(workshop.id, self.core.clock())

@@ -74,7 +74,9 @@ def parse(text: str, source: str) -> dict[str, Any]:
     title = data.get("title")
     if not isinstance(title, str) or not 0 < len(title.strip()) <= 80:
         line = _line(text, max(text.find('"title"'), 0))
-        raise SheetError(f"{source}, line {line}: give the run sheet a title of 1 to 80 characters.")
+        raise SheetError(
+            f"{source}, line {line}: give the run sheet a title of 1 to 80 characters."
+        )
     steps = data.get("steps")
     if not isinstance(steps, list) or not 0 < len(steps) <= MAX_STEPS:
         line = _line(text, max(text.find('"steps"'), 0))
@@ -91,14 +93,20 @@ def _step(
     step: Any, number: int, text: str, span: tuple[int, int] | None, source: str
 ) -> dict[str, Any]:
     def refuse(field: str, sentence: str) -> SheetError:
-        return SheetError(f"{source}, line {_field_line(text, span, field)}: step {number} {sentence}")
+        return SheetError(
+            f"{source}, line {_field_line(text, span, field)}: step {number} {sentence}"
+        )
 
     if not isinstance(step, dict):
-        raise refuse("", "is not an object: write it as {\"title\": ..., \"minutes\": ..., \"stage\": ...}.")
+        raise refuse(
+            "", 'is not an object: write it as {"title": ..., "minutes": ..., "stage": ...}.'
+        )
     unknown = sorted(set(step) - STEP_FIELDS)
     if unknown:
-        raise refuse(unknown[0], f'has "{unknown[0]}", which a step cannot have: '
-                     f"use {', '.join(sorted(STEP_FIELDS))}.")
+        raise refuse(
+            unknown[0],
+            f'has "{unknown[0]}", which a step cannot have: use {", ".join(sorted(STEP_FIELDS))}.',
+        )
     title = step.get("title")
     if not isinstance(title, str) or not 0 < len(title.strip()) <= 80:
         raise refuse("title", "needs a title of 1 to 80 characters.")
@@ -133,13 +141,17 @@ def _round(value: Any, refuse: Any) -> dict[str, Any]:
         raise refuse("round", 'has a round that must be an object such as {"method": "ranking"}.')
     unknown = sorted(set(value) - ROUND_FIELDS)
     if unknown:
-        raise refuse(unknown[0], f'has a round with "{unknown[0]}": use {", ".join(sorted(ROUND_FIELDS))}.')
+        raise refuse(
+            unknown[0], f'has a round with "{unknown[0]}": use {", ".join(sorted(ROUND_FIELDS))}.'
+        )
     if value.get("method") not in {method.value for method in Method}:
         names = ", ".join(method.value for method in Method)
         raise refuse("method", f"has a round without a method: choose one of {names}.")
     for key in ("top", "top_k", "dots", "max_per_proposal", "points_total"):
         amount = value.get(key)
-        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount < 1):
+        if amount is not None and (
+            isinstance(amount, bool) or not isinstance(amount, int) or amount < 1
+        ):
             raise refuse(key, f"has a round whose {key} must be a whole number, 1 or more.")
     if value.get("from", "previous") != "previous":
         raise refuse("from", 'has a round "from" that can only be "previous" (the last round).')
@@ -153,7 +165,10 @@ def _round(value: Any, refuse: Any) -> dict[str, Any]:
 
 def begin(name: str, sheet: dict[str, Any], now_ms: int) -> dict[str, Any]:
     """Return the run state of a sheet just started (no step current yet)."""
-    steps = [{**step, "status": "pending", "started_at": None, "ended_at": None} for step in sheet["steps"]]
+    steps = [
+        {**step, "status": "pending", "started_at": None, "ended_at": None}
+        for step in sheet["steps"]
+    ]
     return {"name": name, "title": sheet["title"], "started_at": now_ms, "steps": steps}
 
 
@@ -221,7 +236,9 @@ def _pending(state: dict[str, Any], index: int | None, verb: str) -> None:
     if index is None or not 0 <= index < len(state["steps"]):
         raise InvalidInput(f"Say which step to {verb}, by its number on the run sheet.")
     if state["steps"][index]["status"] != "pending":
-        raise Conflict(f"That step has already been run or skipped: only a step still to come can {verb}.")
+        raise Conflict(
+            f"That step has already been run or skipped: only a step still to come can {verb}."
+        )
 
 
 def progress(state: dict[str, Any], now_ms: int) -> dict[str, Any]:

@@ -88,7 +88,8 @@ def check_heading(heading: str, themes: Mapping[int, Theme], renaming: int | Non
     for theme in live(themes):
         if theme.id != renaming and theme.heading.casefold() == wanted:
             raise Conflict(
-                f'There is already a theme called "{theme.heading}": move proposals into it instead.'
+                f'There is already a theme called "{theme.heading}": '
+                "move proposals into it instead."
             )
 
 
@@ -132,9 +133,7 @@ def check_move(
 def check_order(theme_ids: list[int], themes: Mapping[int, Theme]) -> None:
     """Refuse a new column order that is not exactly the live themes."""
     if sorted(theme_ids) != sorted(theme.id for theme in live(themes)):
-        raise InvalidInput(
-            "Give every theme exactly once, in the order the wall should show them."
-        )
+        raise InvalidInput("Give every theme exactly once, in the order the wall should show them.")
 
 
 def spotlight_target(
@@ -166,9 +165,7 @@ def spotlight_order(
     grouped = members(themes, proposals)
     placed = {pid for ids in grouped.values() for pid in ids}
     ordered = [pid for theme in live(themes) for pid in grouped[theme.id]]
-    rest = [
-        pid for pid in proposals if counts_for(pid, proposals) == pid and pid not in placed
-    ]
+    rest = [pid for pid in proposals if counts_for(pid, proposals) == pid and pid not in placed]
     return ordered + rest
 
 
