@@ -50,6 +50,7 @@
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
   var themes = W.themesConsole({send: send, state: function () { return state; }});
+  var runs = W.runSheetConsole({send: send, state: function () { return state; }});
 
   /* Stage bar */
   var stageBtns = {};
@@ -531,6 +532,7 @@
     if (box.firstElementChild.id !== first) box.insertBefore($(first), box.firstElementChild);
     rounds.render(tally);
     themes.render(tally);
+    runs.render();
     $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
