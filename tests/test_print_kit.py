@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.flows import workshop_with_proposals
+from workshop.domain.errors import InvalidInput
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.errors import InvalidInput
-from workshop.services import WorkshopService
+from workshop.usecases.workshops import WorkshopService
 
 TEXTS = ["Reach the villages", "Go <beyond> the hub towns", "Better communication", "Peer mentors"]
 

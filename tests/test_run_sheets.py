@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from tests.conftest import make_app
 from workshop.config import PROJECT_ROOT
 from workshop.domain import run_sheets
+from workshop.domain.errors import Conflict
 from workshop.domain.run_sheets import SheetError
-from workshop.errors import Conflict
-from workshop.run_sheet_service import RunSheetService, read_sheets
-from workshop.services import WorkshopService
+from workshop.usecases.run_sheets import RunSheetService, read_sheets
+from workshop.usecases.workshops import WorkshopService
 
 SHIPPED = PROJECT_ROOT / "run_sheets"
 MINUTE = 60_000

@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 
 from tests.flows import workshop_with_proposals
+from workshop.domain.errors import Conflict, NotFound
 from workshop.domain.model import Stage
-from workshop.errors import Conflict, NotFound
-from workshop.services import WorkshopService
-from workshop.theming import ThemeService
+from workshop.usecases.themes import ThemeService
+from workshop.usecases.workshops import WorkshopService
 
 TEXTS = ["Reach the villages", "Go beyond the hub towns", "Better communication", "Peer mentors"]
 

@@ -15,10 +15,10 @@ from sqlalchemy import text
 
 from tests.conftest import make_app
 from tests.flows import workshop_with_proposals
+from workshop.domain.errors import Conflict, Forbidden, NotFound, WorkshopError, WrongStage
 from workshop.domain.model import Stage
-from workshop.errors import Conflict, Forbidden, NotFound, WorkshopError, WrongStage
-from workshop.services import WorkshopService
-from workshop.theming import ThemeService
+from workshop.usecases.themes import ThemeService
+from workshop.usecases.workshops import WorkshopService
 
 TEXTS = [
     "Reach the villages",
@@ -285,8 +285,8 @@ def test_moving_proposals_after_votes_changes_no_ballot_and_support_is_the_ballo
 def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
     app: Flask, service: WorkshopService, themes: ThemeService
 ) -> None:
-    from workshop import export
-    from workshop.documents import import_document
+    from workshop.exports import formats as export
+    from workshop.usecases.documents import import_document
 
     code, people, ids = workshop_with_proposals(service, TEXTS, attendees=4)
     reach = themes.create_theme(code, "Community focus", ids[:2], "t1").ack["theme_id"]

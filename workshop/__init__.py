@@ -8,16 +8,18 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import config, export, net
-from .documents import PlanDocuments
-from .facilitation_handlers import FacilitationHandlers
-from .plans import PlanService
-from .privacy import PrivacyService
-from .realtime import Realtime
-from .run_sheet_service import RunSheetService
-from .services import WorkshopService
-from .store import Store
-from .theming import ThemeService
+from workshop import config
+from workshop.exports import formats as export
+from workshop.live.server import Realtime
+from workshop.live.themes import FacilitationHandlers
+from workshop.store.engine import Store
+from workshop.usecases.documents import PlanDocuments
+from workshop.usecases.plans import PlanService
+from workshop.usecases.privacy import PrivacyService
+from workshop.usecases.run_sheets import RunSheetService
+from workshop.usecases.themes import ThemeService
+from workshop.usecases.workshops import WorkshopService
+from workshop.web import net
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -71,7 +73,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.socketio"] = socketio
 
     # Importing plan_views adds its routes to the blueprints views defines.
-    from . import compression, plan_views, print_views, run_sheet_views, views  # noqa: F401
+    from workshop.web import compression, printing, run_sheets, views  # noqa: F401
+    from workshop.web import plans as plan_views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

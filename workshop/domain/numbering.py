@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..errors import InvalidInput
-from .model import Proposal
+from workshop.domain.errors import InvalidInput
+from workshop.domain.model import Proposal
 
 UNREADABLE = (
     "Ballots by number list the numbers printed beside the ideas, for example [3, 7] or "

@@ -14,9 +14,9 @@ import json
 import re
 from typing import Any
 
-from ..errors import Conflict, InvalidInput
-from .methods import Method
-from .model import Stage
+from workshop.domain.errors import Conflict, InvalidInput
+from workshop.domain.methods import Method
+from workshop.domain.model import Stage
 
 MAX_STEPS = 40
 MAX_MINUTES = 240

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import Conflict, InvalidInput, LimitReached, NotFound
-from .model import Proposal
-from .voting import counts_for
+from workshop.domain.errors import Conflict, InvalidInput, LimitReached, NotFound
+from workshop.domain.model import Proposal
+from workshop.domain.voting import counts_for
 
 MAX_THEMES = 30
 MAX_HEADING_LENGTH = 80
