@@ -3,6 +3,11 @@
 W.phoneThemes = function (ctx) {
   'use strict';
   var $ = W.$, el = W.el, req = null;
+  /* Its styles come with it, so phones that never see a spotlight load nothing more. */
+  var css = el('link');
+  css.rel = 'stylesheet';
+  css.href = '/static/css/methods.css';
+  document.head.appendChild(css);
   var spot = el('section', 'p-spot'), form = el('form', 'p-sug');
   spot.id = 'p-spot';
   spot.setAttribute('aria-live', 'polite');

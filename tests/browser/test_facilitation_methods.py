@@ -300,3 +300,93 @@ def test_the_poster_and_wall_chart_print_on_one_and_several_pages(
         pages.assert_clean()
     finally:
         fac_io.close()
+
+
+def test_phones_suggest_themes_and_every_screen_fits_at_every_width(
+    shared_server: Server, pages: Any, expect: Any
+) -> None:
+    made = create_workshop(shared_server, groups=GROUPS)
+    code = made["code"]
+    fac_io = facilitator(shared_server, made)
+    writer = attendee(shared_server, code, "theme-suggest-writer-01")
+    found: dict[str, Any] = {}
+    try:
+        fac_io.call("change_stage", {"stage": "propose"})
+        ids = [
+            writer.call("submit_proposal", {"text": t, "request_id": f"p{n}"})["proposal_id"]
+            for n, t in enumerate(TEXTS[:6])
+        ]
+        fac_io.call("change_stage", {"stage": "group"})
+        fac_io.call("reveal_proposals", {"revealed": True})
+        fac_io.call(
+            "create_theme",
+            {"heading": "Community focus", "proposal_ids": ids[:2], "request_id": "t"},
+        )
+        fac_io.call("allow_theme_suggestions", {"allowed": True})
+        narrow = pages.open(
+            "phone-320", viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True
+        )
+        narrow.goto(made["join_url"])
+        narrow.get_by_role("button", name="Join").click()
+        expect(narrow.get_by_role("heading", name="Suggest a theme")).to_be_visible()
+        narrow.get_by_label("Idea", exact=True).select_option(label=TEXTS[2])
+        narrow.get_by_label("Theme", exact=True).fill("Talking to each other")
+        narrow.get_by_role("button", name="Send suggestion").click()
+        expect(narrow.locator("#p-sug .ok-text")).to_have_text(
+            "Thank you: the facilitator will see your suggestion."
+        )
+        found["phone 320, suggest a theme"] = run_axe(narrow)
+        pages.shot(narrow, "phone-320-suggest")
+        fac = pages.open(
+            "facilitator", made["facilitator_url"], viewport={"width": 1024, "height": 768}
+        )
+        suggestion = fac.locator("#th-sug-list li")
+        expect(suggestion).to_have_text(re.compile("under “Talking to each other”"))
+        suggestion.get_by_role("button", name="Accept").click()
+        expect(column(fac, "Talking to each other").locator(".th-card")).to_have_text(
+            re.compile(re.escape(TEXTS[2]))
+        )
+        expect(fac.locator("#th-sug-list li")).to_have_count(0)
+        found["console 1024, themes"] = run_axe(fac)
+        pages.shot(fac, "console-1024-themes")
+        # Keyboard only: the theme menu on a card moves it, and N spotlights.
+        menu = fac.get_by_label(f"Theme of: {TEXTS[3][:49]}", exact=False)
+        menu.focus()
+        fac.keyboard.press("ArrowDown")  # "No theme" -> the first theme
+        expect(column(fac, "Community focus").locator(".th-card")).to_have_count(3)
+        fac.locator("#th-heading").focus()
+        fac.keyboard.press("n")  # typing in a field: no spotlight
+        fac.locator("#stages button").first.focus()
+        fac.keyboard.press("n")
+        expect(fac.locator("#th-spot .th-spot-now")).to_contain_text(TEXTS[0])
+        for width, height in ((1280, 720), (1024, 768), (1366, 768), (1920, 1080)):
+            wall = pages.open(
+                f"wall-{width}", made["screen_url"], viewport={"width": width, "height": height}
+            )
+            expect(wall.locator("#w-spot .w-spot-t")).to_have_text(TEXTS[0])
+            pages.shot(wall, f"wall-{width}-spotlight", full_page=False)
+            fac_io.call("spotlight", {})
+            expect(wall.locator("#w-cols .w-col")).to_have_count(3)
+            pages.shot(wall, f"wall-{width}-columns", full_page=False)
+            assert overflow(wall)["scrollWidth"] <= overflow(wall)["innerWidth"], width
+            fac_io.call("spotlight", {"kind": "proposal", "id": ids[0]})
+            wall.context.close()
+        wide = pages.open(
+            "phone-390", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        )
+        wide.goto(made["join_url"])
+        wide.get_by_role("button", name="Join").click()
+        expect(wide.locator("#p-spot .p-spot-t")).to_have_text(f"#1 {TEXTS[0]}")
+        pages.shot(wide, "phone-390-spotlight")
+        for label, page in (("phone 320", narrow), ("phone 390", wide), ("console", fac)):
+            assert overflow(page)["scrollWidth"] <= overflow(page)["innerWidth"], label
+        printed = pages.open("print")
+        for kind in ("poster", "ballot", "wall-chart"):
+            printed.goto(f"{shared_server.url}/w/{code}/print/{kind}")
+            found[f"print, {kind}"] = run_axe(printed)
+        problems = {where: v for where, v in found.items() if v}
+        assert not problems, describe(problems)
+        pages.assert_clean()
+    finally:
+        fac_io.close()
+        writer.close()
