@@ -313,3 +313,47 @@ def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
     again = documents.workshop(copy.code)
     assert again["themes"] == document["themes"]
     assert export.markdown(again).split("## Priorities by theme")[1].split("\n## ")[0] == section
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_every_theme_statement_runs_on_both_databases_and_deleting_the_workshop_removes_them(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str
+) -> None:
+    overrides = {}
+    if backend == "postgresql":
+        overrides["DATABASE_URL"] = request.getfixturevalue("fresh_postgres")
+    app = make_app(tmp_path, **overrides)
+    try:
+        service: WorkshopService = app.extensions["workshop.service"]
+        themes: ThemeService = app.extensions["workshop.themes"]
+        code, people, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
+        service.reveal_proposals(code, True)
+        first = themes.create_theme(code, "Community focus", ids[:2], "t1").ack["theme_id"]
+        second = themes.create_theme(code, "Training", [], "t2").ack["theme_id"]
+        themes.order_themes(code, [second, first])
+        themes.rename_theme(code, second, "Training and support")
+        themes.allow_theme_suggestions(code, True)
+        said = themes.suggest_theme(code, people[0], ids[4], "Training and support", "s")
+        themes.answer_suggestion(code, said.ack["suggestion_id"], accept=True)
+        themes.spotlight(code, "theme", first)
+        assert themes.spotlight_step(code, "proposal", 1).ack["spotlight"]["id"] == ids[4]
+        themes.spotlight(code, "proposal", ids[0])
+        service.hide_proposal(code, ids[0], True)  # the spotlight was on it: it goes
+        themes.dissolve_theme(code, first, True)
+        app.extensions["workshop.runs"].start(code, "nominal-group-technique")
+        state = service.snapshot(code, "facilitator")
+        assert columns(state) == {"Training and support": [ids[4]]}
+        assert state["spotlight"] is None and state["run_sheet"]["current"] == 0
+        assert state["dissolved_themes"] == [{"id": first, "heading": "Community focus"}]
+        created = service.find_workshop(code)
+        assert created is not None
+        with service.store.transaction() as tx:
+            tx.privacy.delete_workshop(created.id)
+        with service.store.transaction() as tx:
+            for table in ("themes", "theme_suggestions", "facilitation"):
+                left = tx.conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+                assert left == 0, table
+    finally:
+        app.extensions["workshop.store"].close()
