@@ -83,6 +83,17 @@ class Board:
     settings: Settings
 
 
+def _settings(row: Any) -> Settings:
+    if row is None:
+        return Settings()
+    return Settings(
+        bool(row.suggestions_open),
+        row.spotlight_kind,
+        row.spotlight_id,
+        json.loads(row.run_sheet_json) if row.run_sheet_json else None,
+    )
+
+
 def _theme_update(names: tuple[str, ...]) -> Prepared:
     found = _THEME_UPDATES.get(names)
     if found is None:
@@ -107,7 +118,9 @@ class ThemeStatements:
         }
 
     def insert_theme(self, workshop_id: int, heading: str, position: int, now_ms: int) -> int:
-        """Insert a theme and return its id."""
+        """Insert a theme and return its id (the workshop's settings row is made with it)."""
+        if self.run.first(SETTINGS, workshop_id=workshop_id) is None:
+            self.save_settings(workshop_id, Settings(), now_ms)
         return self.run.insert(
             INSERT_THEME,
             workshop_id=workshop_id,
@@ -154,15 +167,7 @@ class ThemeStatements:
 
     def settings(self, workshop_id: int) -> Settings:
         """Return the workshop's facilitation settings (defaults before any are saved)."""
-        row = self.run.first(SETTINGS, workshop_id=workshop_id)
-        if row is None:
-            return Settings()
-        return Settings(
-            bool(row.suggestions_open),
-            row.spotlight_kind,
-            row.spotlight_id,
-            json.loads(row.run_sheet_json) if row.run_sheet_json else None,
-        )
+        return _settings(self.run.first(SETTINGS, workshop_id=workshop_id))
 
     def save_settings(self, workshop_id: int, settings: Settings, now_ms: int) -> None:
         """Write the workshop's facilitation settings, making its row the first time."""
@@ -185,7 +190,13 @@ class ThemeStatements:
             self.run.change(CLEAR_SPOTLIGHT, workshop_id=workshop_id, proposal_id=proposal_id)
 
     def for_snapshot(self, workshop_id: int) -> Board:
-        """Return the workshop's themes, pending suggestions and settings, for snapshots."""
-        return Board(
-            self.themes(workshop_id), self.suggestions(workshop_id), self.settings(workshop_id)
-        )
+        """Return the workshop's themes, pending suggestions and settings, for snapshots.
+
+        A workshop that never used a theme, a suggestion, the spotlight or a run sheet has
+        no settings row (a theme makes one; suggestions need it switched on), so one
+        quick read does then: every phone's join reads a snapshot.
+        """
+        row = self.run.first(SETTINGS, workshop_id=workshop_id)
+        if row is None:
+            return Board({}, [], Settings())
+        return Board(self.themes(workshop_id), self.suggestions(workshop_id), _settings(row))

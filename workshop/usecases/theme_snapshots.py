@@ -68,7 +68,7 @@ def facilitation_view(
         entry["number"] = numbered[entry["id"]]
         entry["theme_id"] = themes.theme_of(proposals[entry["id"]], board.themes)
     shown_ids = {entry["id"] for entry in listed if not entry.get("hidden")}
-    grouped = themes.members(board.themes, proposals)
+    grouped = themes.members(board.themes, proposals) if board.themes else {}
     columns = []
     if facilitator or revealed:
         for theme in themes.live(board.themes):
