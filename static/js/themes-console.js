@@ -96,10 +96,18 @@ W.themesConsole = function (x) {
     col.appendChild(el('ul', 'th-cards'));
     if (t.id) {
       var acts = el('div', 'row th-acts'), ren = btn('Rename', 's'), show = btn('Spotlight', 's'), dis = btn('Dissolve', 'w');
-      acts.appendChild(ren);
-      acts.appendChild(show);
-      acts.appendChild(dis);
+      var left = btn('Earlier', 's'), right = btn('Later', 's');
+      [ren, show, left, right, dis].forEach(function (b) { acts.appendChild(b); });
       col.appendChild(acts);
+      /* the wall's column order, without dragging */
+      function shift(by) {
+        var ids = (S().themes || []).map(function (c) { return c.id; }), at = ids.indexOf(t.id), to = at + by;
+        if (at < 0 || to < 0 || to >= ids.length) return;
+        ids.splice(to, 0, ids.splice(at, 1)[0]);
+        x.send('order_themes', {theme_ids: ids}, function () { W.announce(col._t.heading + ' is now column ' + (to + 1) + '.'); });
+      }
+      left.addEventListener('click', function () { shift(-1); });
+      right.addEventListener('click', function () { shift(1); });
       ren.addEventListener('click', function () {
         var cur = col._t.heading, f = el('form', 'row'), i = el('input'), l = el('label', null, 'New heading');
         i.id = 'th-ren-' + t.id;
@@ -170,6 +178,12 @@ W.themesConsole = function (x) {
   }
   function updColumn(col, t, byId, tally, themes) {
     col._t = t;
+    if (t.id) {
+      var b = col.querySelectorAll('.th-acts button'), at = themes.indexOf(t);
+      ['Rename', 'Spotlight', 'Move earlier', 'Move later', 'Dissolve'].forEach(function (v, k) { b[k].setAttribute('aria-label', v + ': ' + t.heading); });
+      b[2].hidden = at <= 0;
+      b[3].hidden = at >= themes.length - 1;
+    }
     col.children[0].children[0].textContent = t.heading;
     var sum = t.id ? t.proposal_ids.reduce(function (n, id) { return n + ((tally && tally.totals[id]) || 0); }, 0) : null;
     col.children[0].children[1].textContent = tally && t.id ? 'support ' + sum + ' (sum)' : '';

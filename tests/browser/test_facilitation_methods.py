@@ -347,6 +347,11 @@ def test_phones_suggest_themes_and_every_screen_fits_at_every_width(
             re.compile(re.escape(TEXTS[2]))
         )
         expect(fac.locator("#th-sug-list li")).to_have_count(0)
+        fac.get_by_role("button", name="Move later: Community focus").click()
+        expect(fac.locator("#th-board .th-col h3")).to_have_text(
+            ["Talking to each other", "Community focus", "Not in a theme"]
+        )
+        fac.get_by_role("button", name="Move earlier: Community focus").click()
         found["console 1024, themes"] = run_axe(fac)
         pages.shot(fac, "console-1024-themes")
         # Keyboard only: the theme menu on a card moves it, and N spotlights.
