@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from tests.conftest import make_app
 from tests.flows import workshop_with_proposals
+from workshop.domain.actions import ActionFields
 from workshop.domain.errors import Conflict, Forbidden, NotFound, WorkshopError, WrongStage
 from workshop.domain.model import Stage
 from workshop.usecases.themes import ThemeService
@@ -309,6 +310,15 @@ def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
     assert "### Communication: 1 dot" in section and "| 3 | Better communication | 1 |" in section
     assert "Also in this theme: Go beyond the hub towns (2 dots)" in section
     assert "| Community focus | 7 |" in section  # round 1 by theme
+    import csv
+    import io
+
+    service.change_stage(code, Stage.PLAN)
+    app.extensions["workshop.plans"].add_action(code, ids[4], ActionFields(text="Courses"), "a")
+    rows = list(csv.DictReader(io.StringIO(export.csv_rows([documents.workshop(code)]))))
+    assert [(r["priority"], r["theme"], r["action"]) for r in rows] == [
+        ("More training", "Community focus", "Courses")
+    ]
     copy = import_document(service, document)
     again = documents.workshop(copy.code)
     assert again["themes"] == document["themes"]
