@@ -41,6 +41,29 @@ W.themesConsole = function (x) {
   next.id = 'spot-next';
   down.id = 'spot-off';
   sec.appendChild(spot);
+  /* A round on the proposals of one theme (the rounds panel starts every other kind). */
+  var vote = el('form', 'row th-vote'), vl = el('label', null, 'Vote within the theme'), vsel = el('select');
+  var ml = el('label', null, 'by'), msel = el('select'), voteReq = null;
+  vote.noValidate = true;
+  vsel.id = 'th-vote-theme';
+  vl.htmlFor = vsel.id;
+  msel.id = 'th-vote-method';
+  ml.htmlFor = msel.id;
+  [['approval', 'Approval'], ['ranking', 'Ranking'], ['points', 'Points'], ['dots', 'Dot voting']].forEach(function (m) {
+    msel.appendChild(el('option', null, m[1])).value = m[0];
+  });
+  [vl, vsel, ml, msel].forEach(function (n) { vote.appendChild(n); });
+  vote.appendChild(btn('Start the round')).type = 'submit';
+  sec.appendChild(vote);
+  vote.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var p = {method: msel.value, theme_id: parseInt(vsel.value, 10)};
+    if (!p.theme_id) { W.showMsg('Make a theme first, then vote within it.'); return; }
+    var sig = p.method + ':' + p.theme_id;
+    voteReq = voteReq && voteReq.sig === sig ? voteReq : {sig: sig, id: W.rand()};
+    p.request_id = voteReq.id;
+    x.send('start_round', p, function (ack) { voteReq = null; W.announce('Round ' + ack.number + ' started on one theme.'); });
+  });
   var sugBox = sec.appendChild(el('div', 'th-sugs'));
   sugBox.appendChild(el('h3', null, 'Suggestions from phones'));
   var sugList = sugBox.appendChild(el('ul', 'list'));
@@ -198,6 +221,9 @@ W.themesConsole = function (x) {
     themes.forEach(function (t) { t.proposal_ids.forEach(function (id) { placed[id] = 1; }); });
     var cols = themes.concat([{id: 0, heading: 'Not in a theme', proposal_ids: vis.filter(function (p) { return !placed[p.id]; }).map(function (p) { return p.id; })}]);
     W.sync(board, cols, function (t) { return t.id; }, column, function (col, t) { updColumn(col, t, byId, tally, themes); });
+    vote.hidden = !themes.length;
+    W.sync(vsel, themes, function (t) { return t.id; }, function () { return el('option'); },
+      function (o, t) { o.value = String(t.id); o.textContent = t.heading; });
     var on = !!st.theme_suggestions_open;
     sug.setAttribute('aria-pressed', on ? 'true' : 'false');
     sug.querySelector('.state').textContent = on ? 'On' : 'Off';
