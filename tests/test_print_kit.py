@@ -13,7 +13,7 @@ from tests.flows import workshop_with_proposals
 from workshop.domain.errors import InvalidInput
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 TEXTS = ["Reach the villages", "Go <beyond> the hub towns", "Better communication", "Peer mentors"]
 
@@ -41,13 +41,13 @@ def test_the_poster_shows_the_title_a_large_code_and_the_join_address(
 
 @pytest.mark.parametrize("method", list(Method))
 def test_a_ballot_lists_every_proposal_on_the_round_with_its_number_and_plain_instructions(
-    client: FlaskClient, service: WorkshopService, method: Method
+    client: FlaskClient, service: UseCases, method: Method
 ) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
-    service.hide_proposal(code, ids[2], True)
+    service.facilitation.hide_proposal(code, ids[2], True)
     if method is not Method.DOTS:
-        service.start_round(code, method, "r2")
-    service.change_stage(code, Stage.VOTE)
+        service.rounds.start_round(code, method, "r2")
+    service.facilitation.change_stage(code, Stage.VOTE)
     html = page(client, f"/w/{code}/print/ballot")
     rows = re.findall(r'<td class="b-num">(\d+)</td><td class="b-text">([^<]*)</td>', html)
     assert rows == [("1", TEXTS[0]), ("2", "Go &lt;beyond&gt; the hub towns"), ("4", TEXTS[3])]
@@ -61,7 +61,7 @@ def test_a_ballot_lists_every_proposal_on_the_round_with_its_number_and_plain_in
 
 
 def test_nothing_is_printed_before_the_room_may_see_the_proposals(
-    client: FlaskClient, service: WorkshopService
+    client: FlaskClient, service: UseCases
 ) -> None:
     code, _, _ = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     for kind in ("ballot", "wall-chart"):
@@ -70,7 +70,7 @@ def test_nothing_is_printed_before_the_room_may_see_the_proposals(
 
 
 def test_the_wall_chart_has_room_for_dots_beside_each_numbered_proposal(
-    client: FlaskClient, service: WorkshopService
+    client: FlaskClient, service: UseCases
 ) -> None:
     code, _, _ = workshop_with_proposals(service, TEXTS)
     html = page(client, f"/w/{code}/print/wall-chart")
@@ -79,26 +79,28 @@ def test_the_wall_chart_has_room_for_dots_beside_each_numbered_proposal(
 
 
 def test_paper_and_assisted_votes_are_typed_in_by_the_printed_numbers(
-    app: Flask, service: WorkshopService
+    app: Flask, service: UseCases
 ) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS)
-    service.enter_paper(code, "wall_chart", "", 3, {"4": 5, "1": 2}, "", "w1", by_number=True)
-    tally = service.tally(code)["facilitator"]
+    service.rounds.enter_paper(
+        code, "wall_chart", "", 3, {"4": 5, "1": 2}, "", "w1", by_number=True
+    )
+    tally = service.audiences.tally(code)["facilitator"]
     assert tally is not None
     assert tally["totals"][str(ids[3])] == 5 and tally["totals"][str(ids[0])] == 2
-    service.start_round(code, Method.RANKING, "r2")
-    service.enter_assisted_ballot(code, "", [4, 2, 1], "", "a1", by_number=True)
-    tally = service.tally(code)["facilitator"]
+    service.rounds.start_round(code, Method.RANKING, "r2")
+    service.rounds.enter_assisted_ballot(code, "", [4, 2, 1], "", "a1", by_number=True)
+    tally = service.audiences.tally(code)["facilitator"]
     assert tally is not None and tally["ranking"][0]["proposal_id"] == ids[3]
     with pytest.raises(InvalidInput, match="no idea numbered 9"):
-        service.enter_assisted_ballot(code, "", [9], "", "a2", by_number=True)
+        service.rounds.enter_assisted_ballot(code, "", [9], "", "a2", by_number=True)
 
 
-def test_by_number_over_the_socket(app: Flask, connect: Any, service: WorkshopService) -> None:
-    created = service.create_workshop("Review", dots=5, max_per_proposal=3, groups=[])
-    service.change_stage(created.code, Stage.PROPOSE)
-    service.add_proposal(created.code, "One", "x1")
-    service.change_stage(created.code, Stage.VOTE)
+def test_by_number_over_the_socket(app: Flask, connect: Any, service: UseCases) -> None:
+    created = service.workshops.create_workshop("Review", dots=5, max_per_proposal=3, groups=[])
+    service.facilitation.change_stage(created.code, Stage.PROPOSE)
+    service.facilitation.add_proposal(created.code, "One", "x1")
+    service.facilitation.change_stage(created.code, Stage.VOTE)
     facilitator = connect({"code": created.code, "token": created.token})
     ack = facilitator.emit(
         "enter_assisted_ballot",

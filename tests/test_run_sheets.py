@@ -14,8 +14,8 @@ from workshop.config import PROJECT_ROOT
 from workshop.domain import run_sheets
 from workshop.domain.errors import Conflict
 from workshop.domain.run_sheets import SheetError
-from workshop.usecases.run_sheets import RunSheetService, read_sheets
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
+from workshop.usecases.run_sheets import RunSheets, read_sheets
 
 SHIPPED = PROJECT_ROOT / "run_sheets"
 MINUTE = 60_000
@@ -122,38 +122,38 @@ class Clock:
 
 
 @pytest.fixture
-def timed(app: Flask, service: WorkshopService) -> tuple[Clock, RunSheetService]:
+def timed(app: Flask, service: UseCases) -> tuple[Clock, RunSheets]:
     clock = Clock()
-    service.clock = clock
-    return clock, app.extensions["workshop.runs"]
+    service.core.clock = clock
+    return clock, app.extensions["workshop.usecases"].run_sheets
 
 
-def sheet(service: WorkshopService, code: str) -> Any:
-    return service.snapshot(code, "facilitator")["run_sheet"]
+def sheet(service: UseCases, code: str) -> Any:
+    return service.audiences.snapshot(code, "facilitator")["run_sheet"]
 
 
 def test_following_the_review_moves_stages_opens_the_ranking_and_tracks_lateness(
-    service: WorkshopService, timed: tuple[Clock, RunSheetService]
+    service: UseCases, timed: tuple[Clock, RunSheets]
 ) -> None:
     clock, runs = timed
-    created = service.create_workshop("Review", dots=5, max_per_proposal=3, groups=[])
+    created = service.workshops.create_workshop("Review", dots=5, max_per_proposal=3, groups=[])
     code = created.code
     assert runs.start(code, "priority-setting-review").ack == {
         "ok": True,
         "step": 0,
         "title": "Welcome",
     }
-    state = service.snapshot(code, "facilitator")
+    state = service.audiences.snapshot(code, "facilitator")
     assert state["stage"] == "lobby" and state["timer"]["duration_ms"] == 5 * MINUTE
     assert state["run_sheet"]["status_label"] == "On time" and state["run_sheet"]["next"] == 1
     clock.now += 8 * MINUTE  # the welcome ran 3 minutes long
     assert sheet(service, code)["status_label"] == "Running 3 min over"
     runs.step(code, "next", None, None, at=0)
-    assert service.snapshot(code, "facilitator")["stage"] == "propose"
+    assert service.audiences.snapshot(code, "facilitator")["stage"] == "propose"
     with pytest.raises(Conflict, match="moved on already"):
         runs.step(code, "next", None, None, at=0)  # a retried "next" counts once
     for n in range(10):
-        service.add_proposal(code, f"Idea {n}", f"i{n}")
+        service.facilitation.add_proposal(code, f"Idea {n}", f"i{n}")
     clock.now += 10 * MINUTE  # ideas took 10 of their 15: back to 2 min over... still running
     assert sheet(service, code)["status_label"] == "Running 3 min over"
     runs.step(code, "next", None, None)  # themes
@@ -162,7 +162,7 @@ def test_following_the_review_moves_stages_opens_the_ranking_and_tracks_lateness
     runs.step(code, "skip", None, None)  # skip the dots: the ranking takes round 1's top 8
     runs.step(code, "skip", None, None)  # and its results
     runs.step(code, "next", None, None)
-    state = service.snapshot(code, "facilitator")
+    state = service.audiences.snapshot(code, "facilitator")
     assert state["stage"] == "vote" and state["round"]["method"] == "ranking"
     assert (
         state["round"]["top_k"] == 3 and len(state["round"]["proposal_ids"]) == 10
@@ -178,15 +178,15 @@ def test_following_the_review_moves_stages_opens_the_ranking_and_tracks_lateness
         "pending",
     ]
     runs.step(code, "next", None, None)
-    state = service.snapshot(code, "facilitator")
+    state = service.audiences.snapshot(code, "facilitator")
     assert state["stage"] == "results" and state["results_revealed"] is True
 
 
-def test_skip_repeat_and_reorder(
-    service: WorkshopService, timed: tuple[Clock, RunSheetService]
-) -> None:
+def test_skip_repeat_and_reorder(service: UseCases, timed: tuple[Clock, RunSheets]) -> None:
     _, runs = timed
-    code = service.create_workshop("Follow-up", dots=5, max_per_proposal=3, groups=[]).code
+    code = service.workshops.create_workshop(
+        "Follow-up", dots=5, max_per_proposal=3, groups=[]
+    ).code
     runs.start(code, "follow-up-action-planning")
     runs.step(code, "repeat", None, None)  # "Priorities carried in" again, next
     titles = [s["title"] for s in sheet(service, code)["steps"]]
@@ -198,7 +198,7 @@ def test_skip_repeat_and_reorder(
     with pytest.raises(Exception, match="among the steps not yet run"):
         runs.step(code, "move", 2, 0)
     runs.step(code, "next", None, None)
-    assert service.snapshot(code, "facilitator")["stage"] == "closed"
+    assert service.audiences.snapshot(code, "facilitator")["stage"] == "closed"
     runs.stop(code)
     assert sheet(service, code) is None
 

@@ -11,23 +11,23 @@ from flask import Flask
 from tests.flows import workshop_with_proposals
 from workshop.domain.errors import Conflict, NotFound
 from workshop.domain.model import Stage
-from workshop.usecases.themes import ThemeService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
+from workshop.usecases.themes import Themes
 
 TEXTS = ["Reach the villages", "Go beyond the hub towns", "Better communication", "Peer mentors"]
 
 
 @pytest.fixture
-def themes(app: Flask) -> ThemeService:
-    return app.extensions["workshop.themes"]  # type: ignore[no-any-return]
+def themes(app: Flask) -> Themes:
+    return app.extensions["workshop.usecases"].themes  # type: ignore[no-any-return]
 
 
-def spot(service: WorkshopService, code: str, audience: str) -> Any:
-    return service.snapshot(code, audience)["spotlight"]
+def spot(service: UseCases, code: str, audience: str) -> Any:
+    return service.audiences.snapshot(code, audience)["spotlight"]
 
 
 def test_every_audience_sees_the_spotlight_and_next_steps_through_the_list(
-    service: WorkshopService, themes: ThemeService
+    service: UseCases, themes: Themes
 ) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     themes.spotlight(code, "proposal", ids[1])
@@ -45,7 +45,7 @@ def test_every_audience_sees_the_spotlight_and_next_steps_through_the_list(
 
 
 def test_next_goes_theme_by_theme_and_a_theme_shows_its_proposals(
-    service: WorkshopService, themes: ThemeService
+    service: UseCases, themes: Themes
 ) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     reach = themes.create_theme(code, "Community focus", [ids[3], ids[0]], "t1").ack["theme_id"]
@@ -58,11 +58,9 @@ def test_next_goes_theme_by_theme_and_a_theme_shows_its_proposals(
     assert [p["id"] for p in shown["proposals"]] == [ids[0], ids[3]]
 
 
-def test_a_hidden_proposal_can_never_be_spotlighted(
-    service: WorkshopService, themes: ThemeService
-) -> None:
+def test_a_hidden_proposal_can_never_be_spotlighted(service: UseCases, themes: Themes) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
-    service.hide_proposal(code, ids[0], True)
+    service.facilitation.hide_proposal(code, ids[0], True)
     with pytest.raises(Conflict, match="hidden proposal can never be shown"):
         themes.spotlight(code, "proposal", ids[0])
     # Next skips it, whichever way.
@@ -70,19 +68,19 @@ def test_a_hidden_proposal_can_never_be_spotlighted(
     assert ids[0] not in seen and seen == set(ids[1:])
     # Hiding what is on the wall takes it off at once, and showing it again does not bring it back.
     themes.spotlight(code, "proposal", ids[1])
-    service.hide_proposal(code, ids[1], True)
+    service.facilitation.hide_proposal(code, ids[1], True)
     assert all(spot(service, code, a) is None for a in ("phone", "screen", "facilitator"))
-    service.hide_proposal(code, ids[1], False)
+    service.facilitation.hide_proposal(code, ids[1], False)
     assert spot(service, code, "screen") is None
     # A merged-away proposal stands for its survivor: it cannot be spotlighted either.
-    service.merge_proposals(code, ids[2], ids[3])
+    service.facilitation.merge_proposals(code, ids[2], ids[3])
     with pytest.raises(Conflict, match="merged into another"):
         themes.spotlight(code, "proposal", ids[3])
     with pytest.raises(NotFound):
         themes.spotlight(code, "proposal", 999999)
 
 
-def test_a_dissolved_theme_leaves_the_wall(service: WorkshopService, themes: ThemeService) -> None:
+def test_a_dissolved_theme_leaves_the_wall(service: UseCases, themes: Themes) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     theme = themes.create_theme(code, "Community focus", ids[:2], "t1").ack["theme_id"]
     themes.spotlight(code, "theme", theme)

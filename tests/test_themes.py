@@ -18,8 +18,8 @@ from tests.flows import workshop_with_proposals
 from workshop.domain.actions import ActionFields
 from workshop.domain.errors import Conflict, Forbidden, NotFound, WorkshopError, WrongStage
 from workshop.domain.model import Stage
-from workshop.usecases.themes import ThemeService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
+from workshop.usecases.themes import Themes
 
 TEXTS = [
     "Reach the villages",
@@ -32,12 +32,12 @@ TEXTS = [
 
 
 @pytest.fixture
-def themes(app: Flask) -> ThemeService:
-    return app.extensions["workshop.themes"]  # type: ignore[no-any-return]
+def themes(app: Flask) -> Themes:
+    return app.extensions["workshop.usecases"].themes  # type: ignore[no-any-return]
 
 
-def board(service: WorkshopService, code: str, audience: str = "facilitator") -> dict[str, Any]:
-    return service.snapshot(code, audience)
+def board(service: UseCases, code: str, audience: str = "facilitator") -> dict[str, Any]:
+    return service.audiences.snapshot(code, audience)
 
 
 def columns(state: dict[str, Any]) -> dict[str, list[int]]:
@@ -45,7 +45,7 @@ def columns(state: dict[str, Any]) -> dict[str, list[int]]:
 
 
 def test_themes_group_proposals_and_the_wall_sees_columns(
-    service: WorkshopService, themes: ThemeService
+    service: UseCases, themes: Themes
 ) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     reach = themes.create_theme(code, "Community focus", [ids[0], ids[1]], "t1").ack["theme_id"]
@@ -57,7 +57,7 @@ def test_themes_group_proposals_and_the_wall_sees_columns(
     assert state["theme_support"] == "sum"
     # The wall sees no column until the proposals are revealed, then the same columns.
     assert board(service, code, "screen")["themes"] == []
-    service.reveal_proposals(code, True)
+    service.facilitation.reveal_proposals(code, True)
     assert columns(board(service, code, "screen")) == columns(board(service, code))
     # Moving one out (theme_id None) and renaming.
     themes.move_to_theme(code, [ids[3]], None)
@@ -65,9 +65,7 @@ def test_themes_group_proposals_and_the_wall_sees_columns(
     assert columns(board(service, code))["Talking to each other"] == [ids[2]]
 
 
-def test_dissolving_a_theme_is_undone_like_a_merge(
-    service: WorkshopService, themes: ThemeService
-) -> None:
+def test_dissolving_a_theme_is_undone_like_a_merge(service: UseCases, themes: Themes) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     first = themes.create_theme(code, "Community focus", ids[:3], "t1").ack["theme_id"]
     other = themes.create_theme(code, "Training", [], "t2").ack["theme_id"]
@@ -92,8 +90,8 @@ def test_dissolving_a_theme_is_undone_like_a_merge(
     ],
 )
 def test_bad_theme_commands_are_refused_with_a_sentence_and_change_nothing(
-    service: WorkshopService,
-    themes: ThemeService,
+    service: UseCases,
+    themes: Themes,
     make: Callable[..., Any],
     error: type[Exception],
     sentence: str,
@@ -108,27 +106,27 @@ def test_bad_theme_commands_are_refused_with_a_sentence_and_change_nothing(
 
 
 def test_hidden_and_merged_proposals_cannot_be_moved_and_leave_their_column(
-    service: WorkshopService, themes: ThemeService
+    service: UseCases, themes: Themes
 ) -> None:
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     theme = themes.create_theme(code, "Community focus", ids[:3], "t1").ack["theme_id"]
-    service.hide_proposal(code, ids[0], True)
-    service.merge_proposals(code, ids[2], ids[1])
+    service.facilitation.hide_proposal(code, ids[0], True)
+    service.facilitation.merge_proposals(code, ids[2], ids[1])
     assert columns(board(service, code)) == {"Community focus": [ids[2]]}
     with pytest.raises(Conflict, match="hidden: show it again"):
         themes.move_to_theme(code, [ids[0]], theme)
     with pytest.raises(Conflict, match="merged into another"):
         themes.move_to_theme(code, [ids[1]], None)
-    service.hide_proposal(code, ids[0], False)
-    service.unmerge_proposal(code, ids[1])
+    service.facilitation.hide_proposal(code, ids[0], False)
+    service.facilitation.unmerge_proposal(code, ids[1])
     assert columns(board(service, code)) == {"Community focus": ids[:3]}
 
 
 def test_attendees_suggest_themes_only_when_allowed_and_the_facilitator_decides(
-    service: WorkshopService, themes: ThemeService
+    service: UseCases, themes: Themes
 ) -> None:
     code, people, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
-    service.reveal_proposals(code, True)
+    service.facilitation.reveal_proposals(code, True)
     with pytest.raises(Forbidden, match="not taking theme suggestions"):
         themes.suggest_theme(code, people[0], ids[4], "Training", "s1")
     themes.allow_theme_suggestions(code, True)
@@ -146,34 +144,37 @@ def test_attendees_suggest_themes_only_when_allowed_and_the_facilitator_decides(
     assert columns(state) == {"Training": [ids[4]]} and state["theme_suggestions"] == []
     with pytest.raises(NotFound, match="already answered"):
         themes.answer_suggestion(code, first, accept=True)
-    service.change_stage(code, Stage.VOTE)
+    service.facilitation.change_stage(code, Stage.VOTE)
     with pytest.raises(WrongStage, match="while ideas are being grouped"):
         themes.suggest_theme(code, people[0], ids[5], "Training", "s3")
 
 
 def test_a_round_on_one_theme_puts_only_its_proposals_on_the_ballot(
-    service: WorkshopService, themes: ThemeService
+    service: UseCases, themes: Themes
 ) -> None:
     from workshop.domain.methods import Method
 
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
     theme = themes.create_theme(code, "Community focus", ids[:3], "t1").ack["theme_id"]
-    service.hide_proposal(code, ids[2], True)
-    service.start_round(code, Method.APPROVAL, "r2", theme_id=theme)
+    service.facilitation.hide_proposal(code, ids[2], True)
+    service.rounds.start_round(code, Method.APPROVAL, "r2", theme_id=theme)
     assert board(service, code)["round"]["proposal_ids"] == ids[:2]
     with pytest.raises(NotFound, match="theme does not exist"):
-        service.start_round(code, Method.APPROVAL, "r3", theme_id=999999)
+        service.rounds.start_round(code, Method.APPROVAL, "r3", theme_id=999999)
 
 
 def test_themes_survive_a_restart(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    service: WorkshopService = app.extensions["workshop.service"]
+    service: UseCases = app.extensions["workshop.usecases"]
     code, _, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
-    app.extensions["workshop.themes"].create_theme(code, "Community focus", ids[:2], "t1")
-    before = columns(service.snapshot(code, "facilitator"))
+    app.extensions["workshop.usecases"].themes.create_theme(code, "Community focus", ids[:2], "t1")
+    before = columns(service.audiences.snapshot(code, "facilitator"))
     app.extensions["workshop.store"].close()
     again = make_app(tmp_path)
-    assert columns(again.extensions["workshop.service"].snapshot(code, "facilitator")) == before
+    assert (
+        columns(again.extensions["workshop.usecases"].audiences.snapshot(code, "facilitator"))
+        == before
+    )
     again.extensions["workshop.store"].close()
 
 
@@ -220,8 +221,8 @@ def test_theme_commands_over_the_socket(
 # -- the property: moving after votes changes no ballot; support is what the ballots give -----
 
 
-def raw_ballots(service: WorkshopService) -> list[tuple[Any, ...]]:
-    with service.store.transaction() as tx:
+def raw_ballots(service: UseCases) -> list[tuple[Any, ...]]:
+    with service.core.store.transaction() as tx:
         votes = tx.conn.execute(
             text("SELECT id, participant_id, proposal_id, points, round_id FROM votes ORDER BY id")
         ).all()
@@ -231,9 +232,9 @@ def raw_ballots(service: WorkshopService) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in [*votes, *ballots]]
 
 
-def dots_by_proposal(service: WorkshopService) -> dict[int, int]:
+def dots_by_proposal(service: UseCases) -> dict[int, int]:
     """Sum the ledger straight from the table: what the ballots give each proposal."""
-    with service.store.transaction() as tx:
+    with service.core.store.transaction() as tx:
         rows = tx.conn.execute(
             text("SELECT proposal_id, SUM(points) FROM votes GROUP BY proposal_id")
         ).all()
@@ -255,8 +256,8 @@ def test_moving_proposals_after_votes_changes_no_ballot_and_support_is_the_ballo
     moves: list[tuple[int, int]],
 ) -> None:
     app = make_app(tmp_path_factory.mktemp("prop"))
-    service: WorkshopService = app.extensions["workshop.service"]
-    themes: ThemeService = app.extensions["workshop.themes"]
+    service: UseCases = app.extensions["workshop.usecases"]
+    themes: Themes = app.extensions["workshop.usecases"].themes
     try:
         code, people, ids = workshop_with_proposals(service, TEXTS, attendees=4)
         theme_ids = [
@@ -265,14 +266,14 @@ def test_moving_proposals_after_votes_changes_no_ballot_and_support_is_the_ballo
         for n, (person, proposal) in enumerate(votes):
             # A full budget or a full proposal refuses the vote; the rest count.
             with contextlib.suppress(WorkshopError):
-                service.cast_vote(code, people[person], ids[proposal], 1, f"v{n}", None)
+                service.workshops.cast_vote(code, people[person], ids[proposal], 1, f"v{n}", None)
         before = raw_ballots(service)
         assert before  # the first vote always fits the budget
         for proposal, theme in moves:
             themes.move_to_theme(code, [ids[proposal]], None if theme < 0 else theme_ids[theme])
         assert raw_ballots(service) == before
         given_by_ballots = dots_by_proposal(service)
-        state = service.snapshot(code, "facilitator")
+        state = service.audiences.snapshot(code, "facilitator")
         for column in state["themes"]:
             expected = sum(given_by_ballots.get(pid, 0) for pid in column["proposal_ids"])
             assert column["support"] == expected
@@ -284,7 +285,7 @@ def test_moving_proposals_after_votes_changes_no_ballot_and_support_is_the_ballo
 
 
 def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
-    app: Flask, service: WorkshopService, themes: ThemeService
+    app: Flask, service: UseCases, themes: Themes
 ) -> None:
     from workshop.exports import formats as export
     from workshop.usecases.documents import import_document
@@ -293,9 +294,9 @@ def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
     reach = themes.create_theme(code, "Community focus", ids[:2], "t1").ack["theme_id"]
     themes.create_theme(code, "Communication", [ids[2], ids[3]], "t2")
     for n, (person, proposal, dots) in enumerate([(0, 0, 3), (1, 1, 2), (2, 3, 1), (3, 4, 2)]):
-        service.cast_vote(code, people[person], ids[proposal], dots, f"v{n}", None)
+        service.workshops.cast_vote(code, people[person], ids[proposal], dots, f"v{n}", None)
     themes.move_to_theme(code, [ids[4]], reach)  # after the votes: the dots follow the proposal
-    service.set_priorities(code, [ids[0], ids[4], ids[3]])
+    service.facilitation.set_priorities(code, [ids[0], ids[4], ids[3]])
     documents = app.extensions["workshop.documents"]
     document = documents.workshop(code)
     assert document["themes"] == [
@@ -313,13 +314,15 @@ def test_the_plan_lists_priorities_by_theme_and_a_reimport_keeps_the_themes(
     import csv
     import io
 
-    service.change_stage(code, Stage.PLAN)
-    app.extensions["workshop.plans"].add_action(code, ids[4], ActionFields(text="Courses"), "a")
+    service.facilitation.change_stage(code, Stage.PLAN)
+    app.extensions["workshop.usecases"].plans.add_action(
+        code, ids[4], ActionFields(text="Courses"), "a"
+    )
     rows = list(csv.DictReader(io.StringIO(export.csv_rows([documents.workshop(code)]))))
     assert [(r["priority"], r["theme"], r["action"]) for r in rows] == [
         ("More training", "Community focus", "Courses")
     ]
-    copy = import_document(service, document)
+    copy = import_document(service.core, document)
     again = documents.workshop(copy.code)
     assert again["themes"] == document["themes"]
     assert export.markdown(again).split("## Priorities by theme")[1].split("\n## ")[0] == section
@@ -336,10 +339,10 @@ def test_every_theme_statement_runs_on_both_databases_and_deleting_the_workshop_
         overrides["DATABASE_URL"] = request.getfixturevalue("fresh_postgres")
     app = make_app(tmp_path, **overrides)
     try:
-        service: WorkshopService = app.extensions["workshop.service"]
-        themes: ThemeService = app.extensions["workshop.themes"]
+        service: UseCases = app.extensions["workshop.usecases"]
+        themes: Themes = app.extensions["workshop.usecases"].themes
         code, people, ids = workshop_with_proposals(service, TEXTS, stage=Stage.GROUP)
-        service.reveal_proposals(code, True)
+        service.facilitation.reveal_proposals(code, True)
         first = themes.create_theme(code, "Community focus", ids[:2], "t1").ack["theme_id"]
         second = themes.create_theme(code, "Training", [], "t2").ack["theme_id"]
         themes.order_themes(code, [second, first])
@@ -350,18 +353,18 @@ def test_every_theme_statement_runs_on_both_databases_and_deleting_the_workshop_
         themes.spotlight(code, "theme", first)
         assert themes.spotlight_step(code, "proposal", 1).ack["spotlight"]["id"] == ids[4]
         themes.spotlight(code, "proposal", ids[0])
-        service.hide_proposal(code, ids[0], True)  # the spotlight was on it: it goes
+        service.facilitation.hide_proposal(code, ids[0], True)  # the spotlight was on it: it goes
         themes.dissolve_theme(code, first, True)
-        app.extensions["workshop.runs"].start(code, "nominal-group-technique")
-        state = service.snapshot(code, "facilitator")
+        app.extensions["workshop.usecases"].run_sheets.start(code, "nominal-group-technique")
+        state = service.audiences.snapshot(code, "facilitator")
         assert columns(state) == {"Training and support": [ids[4]]}
         assert state["spotlight"] is None and state["run_sheet"]["current"] == 0
         assert state["dissolved_themes"] == [{"id": first, "heading": "Community focus"}]
-        created = service.find_workshop(code)
+        created = service.core.find_workshop(code)
         assert created is not None
-        with service.store.transaction() as tx:
+        with service.core.store.transaction() as tx:
             tx.privacy.delete_workshop(created.id)
-        with service.store.transaction() as tx:
+        with service.core.store.transaction() as tx:
             for table in ("themes", "theme_suggestions", "facilitation"):
                 left = tx.conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
                 assert left == 0, table

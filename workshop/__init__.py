@@ -8,17 +8,11 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from workshop import config
+from workshop import config, web
 from workshop.exports import formats as export
 from workshop.live.server import Realtime
-from workshop.live.themes import FacilitationHandlers
 from workshop.store.engine import Store
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.plans import PlanService
-from workshop.usecases.privacy import PrivacyService
-from workshop.usecases.run_sheets import RunSheetService
-from workshop.usecases.themes import ThemeService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 from workshop.web import net
 
 
@@ -34,7 +28,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     store = Store(settings["DATABASE_URL"])
     base = app.config["WORKSHOP_BASE_URL"]
-    service = WorkshopService(store, join_url_for=lambda code: f"{base}/w/{code}")
+    exports_dir = Path(settings["EXPORTS_DIR"])
+    # The run sheets the project ships, then the organiser's own (which may replace one).
+    folders = [config.PROJECT_ROOT / "run_sheets", Path(settings["DATA_DIR"]) / "run_sheets"]
+    usecases = UseCases.build(
+        store, lambda code: f"{base}/w/{code}", exports_dir, run_sheet_folders=folders
+    )
 
     socketio = SocketIO(
         app,
@@ -46,39 +45,22 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         ping_interval=10,
         ping_timeout=20,
     )
-    plans = PlanService(service)
-    documents = PlanDocuments(service)
 
     def export_closed(code: str) -> None:
-        export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
+        export.write_exports(exports_dir, usecases.documents.series(code), code)
 
-    realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
-    themes = ThemeService(service)
-    # The plans the project ships, then the organiser's own (which may replace one).
-    folders = [config.PROJECT_ROOT / "run_sheets", Path(settings["DATA_DIR"]) / "run_sheets"]
-    runs = RunSheetService(service, folders, themes)
-    FacilitationHandlers(realtime, themes, runs).register()
-    privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
+    realtime = Realtime(socketio, usecases, settings, on_closed=export_closed)
+    privacy = usecases.privacy
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
         realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
-    app.extensions["workshop.privacy"] = privacy
-    app.extensions["workshop.plans"] = plans
-    app.extensions["workshop.themes"] = themes
-    app.extensions["workshop.runs"] = runs
-    app.extensions["workshop.documents"] = documents
+    app.extensions["workshop.usecases"] = usecases
+    app.extensions["workshop.privacy"] = usecases.privacy
+    app.extensions["workshop.plans"] = usecases.plans
+    app.extensions["workshop.documents"] = usecases.documents
     app.extensions["workshop.store"] = store
-    app.extensions["workshop.service"] = service
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    # Importing plan_views adds its routes to the blueprints views defines.
-    from workshop.web import compression, printing, run_sheets, views  # noqa: F401
-    from workshop.web import plans as plan_views  # noqa: F401
-
-    app.register_blueprint(views.pages)
-    app.register_blueprint(views.api)
-    app.after_request(views.add_security_headers)
-    app.after_request(compression.gzip_response)
-    app.register_error_handler(Exception, views.handle_unexpected)
+    web.register(app)
     return app

@@ -7,17 +7,14 @@ to the realtime edge's coalescing broadcaster like every other command's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workshop.domain import validation as valid
 from workshop.domain.errors import InvalidInput
 from workshop.domain.themes import MAX_HEADING_LENGTH
 from workshop.live.bindings import Binding
-from workshop.usecases.run_sheets import RunSheetService
-from workshop.usecases.themes import ThemeService
-
-if TYPE_CHECKING:
-    from workshop.live.server import Realtime
+from workshop.live.edge import Edge
+from workshop.usecases import UseCases
 
 Command = Callable[[dict[str, Any]], dict[str, Any]]
 ATTENDEE_COMMANDS = ("suggest_theme",)
@@ -55,15 +52,15 @@ def _kind(value: Any) -> str:
     return str(value)
 
 
-class FacilitationHandlers:
-    """The commands of themes, the spotlight and run sheets, registered on a Realtime."""
+class ThemeHandlers:
+    """The commands of themes, the spotlight and run sheets: validate, run, answer."""
 
-    def __init__(self, realtime: Realtime, themes: ThemeService, runs: RunSheetService) -> None:
-        self.realtime = realtime
-        self.themes = themes
-        self.runs = runs
+    def __init__(self, edge: Edge, app: UseCases) -> None:
+        self.edge = edge
+        self.themes = app.themes
+        self.runs = app.run_sheets
 
-    def attendee_commands(self) -> dict[str, Any]:
+    def commands(self) -> dict[str, Any]:
         """The attendees' commands this module answers, by event name."""
         return {name: getattr(self, name) for name in ATTENDEE_COMMANDS}
 
@@ -71,21 +68,14 @@ class FacilitationHandlers:
         """The facilitator's commands this module answers, by event name."""
         return {name: getattr(self, name) for name in FACILITATOR_COMMANDS}
 
-    def register(self) -> None:
-        """Add every command here to the realtime edge (attendee ones first)."""
-        for name, command in self.attendee_commands().items():
-            self.realtime.add_command(name, command, facilitator=False)
-        for name, command in self.facilitator_commands().items():
-            self.realtime.add_command(name, command, facilitator=True)
-
     def _answer(self, answer: Any) -> dict[str, Any]:
-        return self.realtime.answer(answer)
+        return self.edge.answer(answer)
 
     # -- attendees -----------------------------------------------------------------
 
     def suggest_theme(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee suggests a theme for a proposal; only the facilitator sees it."""
-        me = self.realtime.attendee()
+        me = self.edge.attendee()
         proposal_id = valid.proposal_id(data.get("proposal_id"))
         heading = _heading(data.get("heading"))
         request_id = valid.request_id(data.get("request_id"))

@@ -18,9 +18,11 @@ from workshop.domain.errors import Conflict, NotFound, WorkshopError
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage, Workshop
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core
 from workshop.usecases.events import Answer, Event
-from workshop.usecases.themes import ThemeService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases.facilitation import Facilitation
+from workshop.usecases.rounds import VoteRounds
+from workshop.usecases.themes import Themes
 
 MAX_FILE_BYTES = 64_000
 
@@ -49,13 +51,22 @@ def read_sheets(folders: Iterable[Path]) -> tuple[dict[str, dict[str, Any]], lis
     return sheets, refused
 
 
-class RunSheetService:
+class RunSheets:
     """Follow a run sheet: start it, step through it, stop it."""
 
-    def __init__(self, core: WorkshopService, folders: list[Path], themes: ThemeService) -> None:
+    def __init__(
+        self,
+        core: Core,
+        facilitation: Facilitation,
+        rounds: VoteRounds,
+        themes: Themes,
+        folders: list[Path],
+    ) -> None:
         self.core = core
-        self.folders = folders
+        self.facilitation = facilitation
+        self.rounds = rounds
         self.themes = themes
+        self.folders = folders
 
     def available(self) -> dict[str, Any]:
         """Return the run sheets on disk (name, title, about, minutes) and the refused files."""
@@ -134,7 +145,7 @@ class RunSheetService:
 
     def _apply(self, code: str, step: dict[str, Any]) -> list[Event]:
         """Make a step's changes: its round or stage, results, timer and spotlight."""
-        core, events = self.core, []
+        events: list[Event] = []
         round_ = step.get("round")
         if round_:
             settings = {
@@ -143,7 +154,7 @@ class RunSheetService:
                 if k in round_
             }
             from_round = self._last_round_number(code) if round_.get("from") else None
-            answer = core.start_round(
+            answer = self.rounds.start_round(
                 code,
                 Method(round_["method"]),
                 f"run-sheet:{secrets.token_hex(8)}",
@@ -152,11 +163,11 @@ class RunSheetService:
                 top=round_.get("top"),
             )
         else:
-            answer = core.change_stage(code, Stage(step["stage"]))
+            answer = self.facilitation.change_stage(code, Stage(step["stage"]))
         events += answer.events
         if step.get("reveal_results"):
-            events += core.reveal_results(code, True).events
-        events += core.set_timer(code, "start", step["minutes"] * 60).events
+            events += self.facilitation.reveal_results(code, True).events
+        events += self.facilitation.set_timer(code, "start", step["minutes"] * 60).events
         if step.get("spotlight"):
             kind = "theme" if step["spotlight"] == "themes" else "proposal"
             try:

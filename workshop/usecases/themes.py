@@ -8,8 +8,8 @@ from workshop.domain.errors import Conflict, Forbidden, LimitReached, NotFound, 
 from workshop.domain.model import Stage, Workshop
 from workshop.domain.voting import counts_for
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core
 from workshop.usecases.events import Answer, Event, StateChanged
-from workshop.usecases.workshops import WorkshopService
 
 MAX_SUGGESTIONS_PER_ATTENDEE = 30
 SUGGESTIONS_CLOSED = (
@@ -17,10 +17,10 @@ SUGGESTIONS_CLOSED = (
 )
 
 
-class ThemeService:
+class Themes:
     """Themes, suggestions and the spotlight, over the same store as the workshop use cases."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
 
     def _change(self, code: str, change: object) -> Answer:

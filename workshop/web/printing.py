@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from workshop.domain.errors import NotFound
 from workshop.domain.methods import Method
-from workshop.web.views import _page_workshop, known_code, pages, service
+from workshop.web.answers import known_code, usecases
+from workshop.web.workshops import _page_workshop
 
+pages = Blueprint("printing", __name__)
 PAPERS = {"a4": "A4", "letter": "US letter"}
 NOT_SHOWN = (
     "The proposals are not shown to the room yet: show them on the console (or start the "
@@ -89,7 +91,7 @@ def print_poster(code: str) -> Any:
 def print_ballot(code: str) -> Any:
     """Serve paper ballots for the current round, numbered as the console types them in."""
     try:
-        state = service().snapshot(known_code(code), "screen")
+        state = usecases().audiences.snapshot(known_code(code), "screen")
     except NotFound:
         return _page("print_ballot.html", code)  # the page says "not found"
     round_ = state["round"]
@@ -111,7 +113,7 @@ def print_ballot(code: str) -> Any:
 def print_wall_chart(code: str) -> Any:
     """Serve a wall chart for dot stickers: each proposal's number, words and room for dots."""
     try:
-        state = service().snapshot(known_code(code), "screen")
+        state = usecases().audiences.snapshot(known_code(code), "screen")
     except NotFound:
         return _page("print_wall_chart.html", code)
     items = _ballot_items(state) if state["proposals_revealed"] else []

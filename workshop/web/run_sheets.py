@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import Blueprint, jsonify
 
-from workshop.usecases.run_sheets import RunSheetService
-from workshop.web.views import api
+from workshop.web.answers import usecases
+
+api = Blueprint("run_sheets", __name__, url_prefix="/api")
 
 
 @api.get("/run-sheets")
 def run_sheet_list() -> Any:
     """List the run sheets a workshop can follow, and the files refused with the line to fix."""
-    runs: RunSheetService = current_app.extensions["workshop.runs"]
-    return jsonify({"ok": True, **runs.available()})
+    return jsonify({"ok": True, **usecases().run_sheets.available()})
