@@ -9,10 +9,11 @@ from flask.testing import FlaskClient
 
 from workshop.domain.model import Stage
 from workshop.usecases import UseCases
+from workshop.usecases.events import PROTOCOL_VERSION
 
 
 def test_healthz(client: FlaskClient) -> None:
-    assert client.get("/healthz").get_json() == {"ok": True}
+    assert client.get("/healthz").get_json() == {"ok": True, "protocol": PROTOCOL_VERSION}
 
 
 def test_creating_a_workshop_returns_every_link_and_a_token(client: FlaskClient) -> None:

@@ -57,6 +57,10 @@ class Edge:
         self.local_rooms_only = not settings.get("MESSAGE_QUEUE")
         self.burst = int(settings["RATE_BURST"])
         self.per_second = float(settings["RATE_PER_SECOND"])
+        self.facilitator_rate = (
+            int(settings["RATE_FACILITATOR_BURST"]),
+            float(settings["RATE_FACILITATOR_PER_SECOND"]),
+        )
         self.coalescer = Coalescer()
         self.bindings: dict[str, Binding] = {}
         self.buckets: dict[str, TokenBucket] = {}
@@ -72,12 +76,16 @@ class Edge:
         # connections must not buy more commands.
         sid = request.sid  # type: ignore[attr-defined]
         binding = self.bindings.get(sid)
-        key = sid
+        key, size = sid, (self.burst, self.per_second)
         if binding is not None and binding.participant_id is not None:
             key = f"{binding.code}:p:{binding.participant_id}"
+        elif binding is not None and binding.role == "facilitator":
+            # A person at the console works in bursts (ten hides in a row, a stack of
+            # paper ballots typed in): the facilitator token already proves who it is.
+            key, size = f"f:{sid}", self.facilitator_rate
         bucket = self.buckets.get(key)
         if bucket is None:
-            bucket = self.buckets[key] = TokenBucket(self.burst, self.per_second)
+            bucket = self.buckets[key] = TokenBucket(*size)
         return bucket
 
     def binding(self) -> Binding | None:
@@ -214,16 +222,28 @@ class Edge:
                 log.exception("broadcasting a workshop's changes failed")
 
     def _flush_one(self, code: str, dirty: Dirty) -> None:
+        """Send what one workshop owes; a tally or head count that changed always goes out.
+
+        A snapshot carries the tally and head count too, yet clients wait on
+        tally_changed and attendance_changed: when the state changed in the same tick,
+        those are taken from the snapshots already read instead of being read again.
+        """
         emit = self.socketio.emit
-        if dirty.state:  # a snapshot carries the tally and head count too
-            for audience, state in self.audiences.snapshots(code).items():
+        tallies: dict[str, Any] = {}
+        attendance: dict[str, Any] | None = None
+        if dirty.state:
+            states = self.audiences.snapshots(code)
+            for audience, state in states.items():
                 emit(STATE_CHANGED, state, to=room(code, audience))
-        elif dirty.tally:
-            for audience, tally in self.audiences.tally(code).items():
+            tallies = {audience: state["tally"] for audience, state in states.items()}
+            screen = states["screen"]
+            attendance = {"joined": screen["joined"], "by_group": screen["by_group"]}
+        if dirty.tally:
+            for audience, tally in (tallies or self.audiences.tally(code)).items():
                 if tally is not None:  # phones hear nothing until results are revealed
                     emit(TALLY_CHANGED, tally, to=room(code, audience))
-        if dirty.attendance and not dirty.state:
-            attendance = self.audiences.attendance(code)
+        if dirty.attendance:
+            attendance = attendance or self.audiences.attendance(code)
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "facilitator"))
         for participant_id in sorted(dirty.people):
@@ -234,3 +254,4 @@ class Edge:
         """Forget a closed connection."""
         self.bindings.pop(sid, None)
         self.buckets.pop(sid, None)
+        self.buckets.pop(f"f:{sid}", None)

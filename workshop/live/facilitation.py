@@ -48,17 +48,21 @@ class FacilitationHandlers:
         return self.edge.answer(self.app.facilitation.change_stage(f.code, stage))
 
     def reveal_proposals(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Show or hide the proposals on the wall and phones."""
-        revealed = valid.boolean(data.get("revealed"), "revealed")
+        """Show or hide the proposals on the wall and phones (a missing flag shows them)."""
+        revealed = valid.boolean(data.get("revealed", True), "revealed")
         return self.edge.answer(self.app.facilitation.reveal_proposals(f.code, revealed))
 
     def reveal_results(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Show or hide the results on the phones."""
-        revealed = valid.boolean(data.get("revealed"), "revealed")
+        """Show or hide the results on the phones (a missing flag shows them)."""
+        revealed = valid.boolean(data.get("revealed", True), "revealed")
         return self.edge.answer(self.app.facilitation.reveal_results(f.code, revealed))
 
     def hide_proposal(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
-        """Hide a proposal from every screen and phone at once (duty of care), or show it."""
+        """Hide a proposal from every screen and phone at once (duty of care), or show it.
+
+        One rule for every flag named after its command: a missing flag does what the
+        command's name says (hide_proposal hides, reveal_results reveals).
+        """
         proposal_id = valid.proposal_id(data.get("proposal_id"))
         hidden = valid.boolean(data.get("hidden", True), "hidden")
         return self.edge.answer(self.app.facilitation.hide_proposal(f.code, proposal_id, hidden))

@@ -40,6 +40,8 @@ class Audiences:
     def load(
         self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False, count: bool = True
     ) -> Loaded:
+        # The position before the count (see tally): a version never claims a vote it lacks.
+        position = tx.rounds.tally_position(workshop.id) if count else 0
         proposals = tx.board.proposals(workshop.id)
         actions = tx.plans.actions(workshop.id)
         helpers = {
@@ -57,7 +59,7 @@ class Audiences:
             proposals,
             current,
             count_round(tx, current, proposals) if count else None,
-            tx.rounds.tally_position(workshop.id) if count else 0,
+            position,
             tx.attendees.attendance(workshop.id),
             actions,
             tx.attendees.first_names(helpers),
@@ -102,13 +104,11 @@ class Audiences:
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code)
             round_ = self.core.current_round(tx, workshop)
+            # The position first: a vote committed between the two reads is then counted
+            # under a version that does not yet claim it, never the other way round.
+            position = tx.rounds.tally_position(workshop.id)
             counted = count_round(tx, round_, tx.board.proposals(workshop.id))
-            full = tally(
-                counted,
-                tx.rounds.tally_position(workshop.id),
-                tx.attendees.attendance(workshop.id),
-                notes=True,
-            )
+            full = tally(counted, position, tx.attendees.attendance(workshop.id), notes=True)
             return tallies_by_audience(full, round_, workshop.results_revealed)
 
     def attendance(self, code: str) -> dict[str, Any]:

@@ -136,10 +136,12 @@ class VoteRounds:
         proposals: Mapping[int, Proposal],
     ) -> RoundRules:
         on_list = eligible(RoundRules(method, proposal_ids=ids), proposals)
+        dots = settings.get("dots", workshop.dots)
         return RoundRules(
             method,
-            dots=settings.get("dots", workshop.dots),
-            max_per_proposal=settings.get("max_per_proposal", workshop.max_per_proposal),
+            dots=dots,
+            # As at creation, the default follows the dots: never more than each person has.
+            max_per_proposal=settings.get("max_per_proposal", min(workshop.max_per_proposal, dots)),
             spend_all=settings.get("spend_all", False),
             top_k=settings.get("top_k", min(3, max(1, len(on_list)))),
             points_total=settings.get("points_total", 100),
@@ -222,7 +224,11 @@ class VoteRounds:
                 note,
                 self.core.clock(),
             )
-            return Answer({"ok": True, "paper_id": paper_id}, [TallyChanged(workshop.id, code)])
+            position = tx.rounds.tally_position(workshop.id)
+            return Answer(
+                {"ok": True, "paper_id": paper_id, "vote_id": position},
+                [TallyChanged(workshop.id, code)],
+            )
 
         return self.core.once(f"f:{code}", request_id, command)
 
@@ -252,7 +258,11 @@ class VoteRounds:
                 note,
                 self.core.clock(),
             )
-            return Answer({"ok": True, "ballot_id": ballot_id}, [TallyChanged(workshop.id, code)])
+            position = tx.rounds.tally_position(workshop.id)
+            return Answer(
+                {"ok": True, "ballot_id": ballot_id, "vote_id": position},
+                [TallyChanged(workshop.id, code)],
+            )
 
         return self.core.once(f"f:{code}", request_id, command)
 

@@ -212,10 +212,13 @@ class Workshops:
             raw = tx.board.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
-            vote_id = tx.board.insert_vote(
+            tx.board.insert_vote(
                 workshop.id, round_.id, participant_id, target, points, self.core.clock()
             )
             raw[target] = raw.get(target, 0) + points
+            # The tally's position, not the row's id: comparable with tally.version
+            # whatever else (ballots, paper counts) the workshop holds.
+            vote_id = tx.rounds.tally_position(workshop.id)
             return Answer(
                 {"ok": True, "dots_left": budget.left - points, "vote_id": vote_id},
                 [
@@ -266,8 +269,9 @@ class Workshops:
                     break
             # Not budget.left + points: after an unhide more dots may count than the budget.
             dots_left = max(0, rules.dots - (budget.used - points))
+            vote_id = tx.rounds.tally_position(workshop.id)
             return Answer(
-                {"ok": True, "dots_left": dots_left},
+                {"ok": True, "dots_left": dots_left, "vote_id": vote_id},
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (participant_id,)),

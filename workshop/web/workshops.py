@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 from workshop.domain import validation as valid
 from workshop.domain.errors import UNKNOWN_WORKSHOP, InvalidInput, NotFound, WorkshopError
 from workshop.domain.model import Stage
+from workshop.usecases.events import PROTOCOL_VERSION
 from workshop.web import published, qr
 from workshop.web.answers import created_response, error_response, links, usecases
 
@@ -19,8 +20,8 @@ api = Blueprint("api", __name__, url_prefix="/api")
 
 @pages.get("/healthz")
 def healthz() -> Any:
-    """Say the server is up."""
-    return jsonify({"ok": True})
+    """Say the server is up, and which version of docs/protocol.md it speaks."""
+    return jsonify({"ok": True, "protocol": PROTOCOL_VERSION})
 
 
 @pages.get("/")
