@@ -57,8 +57,7 @@ class ThemeHandlers:
 
     def __init__(self, edge: Edge, app: UseCases) -> None:
         self.edge = edge
-        self.themes = app.themes
-        self.runs = app.run_sheets
+        self.app = app
 
     def commands(self) -> dict[str, Any]:
         """The attendees' commands this module answers, by event name."""
@@ -81,7 +80,7 @@ class ThemeHandlers:
         request_id = valid.request_id(data.get("request_id"))
         pid: int = me.participant_id  # type: ignore[assignment]
         return self._answer(
-            self.themes.suggest_theme(me.code, pid, proposal_id, heading, request_id)
+            self.app.themes.suggest_theme(me.code, pid, proposal_id, heading, request_id)
         )
 
     # -- themes --------------------------------------------------------------------
@@ -91,13 +90,13 @@ class ThemeHandlers:
         heading = _heading(data.get("heading"))
         ids = _ids(data["proposal_ids"]) if data.get("proposal_ids") else []
         request_id = valid.request_id(data.get("request_id"))
-        return self._answer(self.themes.create_theme(f.code, heading, ids, request_id))
+        return self._answer(self.app.themes.create_theme(f.code, heading, ids, request_id))
 
     def rename_theme(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Change a theme's heading."""
         theme_id = valid.proposal_id(data.get("theme_id"), "theme_id", "theme")
         return self._answer(
-            self.themes.rename_theme(f.code, theme_id, _heading(data.get("heading")))
+            self.app.themes.rename_theme(f.code, theme_id, _heading(data.get("heading")))
         )
 
     def move_to_theme(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
@@ -105,13 +104,13 @@ class ThemeHandlers:
         ids = _ids(data.get("proposal_ids", data.get("proposal_id")))
         raw = data.get("theme_id")
         theme_id = None if raw is None else valid.proposal_id(raw, "theme_id", "theme")
-        return self._answer(self.themes.move_to_theme(f.code, ids, theme_id))
+        return self._answer(self.app.themes.move_to_theme(f.code, ids, theme_id))
 
     def dissolve_theme(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Dissolve a theme, or restore a dissolved one with its proposals."""
         theme_id = valid.proposal_id(data.get("theme_id"), "theme_id", "theme")
         dissolved = valid.boolean(data.get("dissolved", True), "dissolved")
-        return self._answer(self.themes.dissolve_theme(f.code, theme_id, dissolved))
+        return self._answer(self.app.themes.dissolve_theme(f.code, theme_id, dissolved))
 
     def order_themes(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Put the theme columns in a new order."""
@@ -119,28 +118,28 @@ class ThemeHandlers:
         if not isinstance(raw, list) or len(raw) > 100:
             raise InvalidInput("Give the themes as a list, in the order the wall should show them.")
         ids = [valid.proposal_id(v, "theme_ids", "theme") for v in raw]
-        return self._answer(self.themes.order_themes(f.code, ids))
+        return self._answer(self.app.themes.order_themes(f.code, ids))
 
     def allow_theme_suggestions(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Let phones suggest themes, or stop them."""
         allowed = valid.boolean(data.get("allowed"), "allowed")
-        return self._answer(self.themes.allow_theme_suggestions(f.code, allowed))
+        return self._answer(self.app.themes.allow_theme_suggestions(f.code, allowed))
 
     def answer_theme_suggestion(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Accept an attendee's suggestion (the proposal moves) or dismiss it."""
         suggestion_id = valid.proposal_id(data.get("suggestion_id"), "suggestion_id", "suggestion")
         accept = valid.boolean(data.get("accept"), "accept")
-        return self._answer(self.themes.answer_suggestion(f.code, suggestion_id, accept))
+        return self._answer(self.app.themes.answer_suggestion(f.code, suggestion_id, accept))
 
     # -- the spotlight ---------------------------------------------------------------
 
     def spotlight(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Put a proposal or theme on the wall for discussion; no `id` takes it down."""
         if data.get("id") is None:
-            return self._answer(self.themes.spotlight(f.code, None, None))
+            return self._answer(self.app.themes.spotlight(f.code, None, None))
         kind = _kind(data.get("kind", "proposal"))
         target = valid.proposal_id(data.get("id"), "id", kind)
-        return self._answer(self.themes.spotlight(f.code, kind, target))
+        return self._answer(self.app.themes.spotlight(f.code, kind, target))
 
     def spotlight_next(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Step the spotlight to the next (or, with direction -1, the previous) item."""
@@ -148,7 +147,7 @@ class ThemeHandlers:
         direction = data.get("direction", 1)
         if direction not in (1, -1) or isinstance(direction, bool):
             raise InvalidInput("The direction is 1 (next) or -1 (previous).")
-        return self._answer(self.themes.spotlight_step(f.code, kind, direction))
+        return self._answer(self.app.themes.spotlight_step(f.code, kind, direction))
 
     # -- run sheets ------------------------------------------------------------------
 
@@ -157,7 +156,7 @@ class ThemeHandlers:
         name = data.get("name")
         if not isinstance(name, str) or not 0 < len(name) <= 80:
             raise InvalidInput("Say which run sheet to follow, by its name.")
-        return self._answer(self.runs.start(f.code, name))
+        return self._answer(self.app.run_sheets.start(f.code, name))
 
     def run_sheet_step(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Go to the next step, or skip, repeat or move a step of the run sheet."""
@@ -174,8 +173,8 @@ class ThemeHandlers:
         at = data.get("at")
         if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
             raise InvalidInput("The step you saw running must be a step number.")
-        return self._answer(self.runs.step(f.code, str(action), index, to, at))
+        return self._answer(self.app.run_sheets.step(f.code, str(action), index, to, at))
 
     def stop_run_sheet(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Stop following the run sheet (the workshop stays where it is)."""
-        return self._answer(self.runs.stop(f.code))
+        return self._answer(self.app.run_sheets.stop(f.code))
