@@ -255,6 +255,18 @@ FACILITATOR_COMMANDS = [
     ("set_pre_moderation", {"on": True}),
     ("pause_wall", {"paused": True}),
     ("dismiss_private_word", {"word_id": 1}),
+    ("create_theme", {"heading": "x", "request_id": "r"}),
+    ("rename_theme", {"theme_id": 1, "heading": "x"}),
+    ("move_to_theme", {"proposal_ids": [1], "theme_id": 1}),
+    ("dissolve_theme", {"theme_id": 1}),
+    ("order_themes", {"theme_ids": [1]}),
+    ("allow_theme_suggestions", {"allowed": True}),
+    ("answer_theme_suggestion", {"suggestion_id": 1, "accept": True}),
+    ("spotlight", {"kind": "proposal", "id": 1}),
+    ("spotlight_next", {}),
+    ("start_run_sheet", {"name": "nominal-group"}),
+    ("run_sheet_step", {"action": "next"}),
+    ("stop_run_sheet", {}),
 ]
 
 

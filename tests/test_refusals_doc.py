@@ -29,7 +29,7 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_tex
 
 def command_groups() -> dict[str, set[str]]:
     """Return the names the table's "attendee/facilitator commands" rows stand for."""
-    from workshop.live import attendees, care, facilitation, plans, room, rounds
+    from workshop.live import attendees, care, facilitation, plans, room, rounds, themes
 
     # The handlers only name their commands here: no edge or use cases are needed.
     unwired: Any = None
@@ -39,6 +39,7 @@ def command_groups() -> dict[str, set[str]]:
         rounds.RoundHandlers(unwired, unwired),
         plans.PlanHandlers(unwired, unwired),
         room.RoomHandlers(unwired, unwired),
+        themes.ThemeHandlers(unwired, unwired),
     ):
         attendee |= set(handlers.commands())
         facilitator |= set(handlers.facilitator_commands())
@@ -141,6 +142,9 @@ class World:
         except WorkshopError:
             return None
         state.pop("server_time")
+        if state.get("run_sheet"):  # where the plan stands moves with the clock, like server_time
+            for key in ("late_ms", "step_left_ms", "status_label"):
+                state["run_sheet"].pop(key)
         return state
 
     def refuse(self, client: Any, command: str, payload: Any) -> dict[str, Any]:
@@ -304,6 +308,127 @@ def then(*steps: Any) -> Any:
     return steps[-1]
 
 
+def theme(w: World, heading: str = "Community", ids: list[int] | None = None) -> int:
+    made = w.f(
+        "create_theme",
+        {"heading": heading, "proposal_ids": ids or [], "request_id": heading.replace(" ", "-")},
+    )
+    return int(w.ok(made)["theme_id"])
+
+
+def suggestions_open(w: World) -> None:
+    w.ok(w.f("reveal_proposals", {"revealed": True}))
+    w.ok(w.f("allow_theme_suggestions", {"allowed": True}))
+
+
+def many_theme_suggestions(w: World) -> dict[str, Any]:
+    suggestions_open(w)
+    for n in range(30):
+        w.ok(w.p("suggest_theme", {"proposal_id": w.ids[0], "heading": "T", "request_id": f"s{n}"}))
+    return w.rp("suggest_theme", {"proposal_id": w.ids[0], "heading": "T", "request_id": "s30"})
+
+
+def many_themes(w: World) -> dict[str, Any]:
+    for n in range(30):
+        theme(w, f"Theme {n}")
+    return w.rf("create_theme", {"heading": "One more", "request_id": "t30"})
+
+
+def following(w: World, name: str = "follow-up-action-planning") -> None:
+    w.ok(w.f("start_run_sheet", {"name": name}))
+
+
+THEME_DRIVERS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "the stage is not `group`": lambda w: then(
+        suggestions_open(w),
+        w.stage("vote"),
+        w.rp("suggest_theme", {"proposal_id": w.ids[0], "heading": "T", "request_id": "s"}),
+    ),
+    "the facilitator has not allowed theme suggestions": lambda w: w.rp(
+        "suggest_theme", {"proposal_id": w.ids[0], "heading": "T", "request_id": "s"}
+    ),
+    "the attendee has made 30 theme suggestions": many_theme_suggestions,
+    "the proposal is not on the room's list (unknown, hidden, merged, or not shown yet)": (
+        lambda w: then(
+            suggestions_open(w),
+            w.rp("suggest_theme", {"proposal_id": hidden(w), "heading": "T", "request_id": "s"}),
+        )
+    ),
+    "a heading another live theme has": lambda w: then(
+        theme(w, "Community"),
+        w.rf("create_theme", {"heading": "community", "request_id": "again"}),
+    ),
+    "the workshop has 30 live themes": many_themes,
+    "a theme unknown in this workshop": lambda w: w.rf(
+        "move_to_theme", {"proposal_ids": [w.ids[0]], "theme_id": 999999}
+    ),
+    "moving a hidden proposal, or one merged into another": lambda w: then(
+        theme(w),
+        w.rf("move_to_theme", {"proposal_ids": [hidden(w)], "theme_id": None}),
+    ),
+    "moving into a dissolved theme": lambda w: then(
+        (made := theme(w)),
+        w.ok(w.f("dissolve_theme", {"theme_id": made})),
+        w.rf("move_to_theme", {"proposal_ids": [w.ids[0]], "theme_id": made}),
+    ),
+    "`proposal_ids` not a list of 1 to 100 proposal numbers": lambda w: w.rf(
+        "move_to_theme", {"proposal_ids": "all", "theme_id": None}
+    ),
+    "dissolving a dissolved theme, or restoring one that is not dissolved": lambda w: w.rf(
+        "dissolve_theme", {"theme_id": theme(w), "dissolved": False}
+    ),
+    "`theme_ids` not every live theme exactly once": lambda w: then(
+        theme(w, "A"), w.rf("order_themes", {"theme_ids": [theme(w, "B")]})
+    ),
+    "the suggestion was already answered, or is unknown": lambda w: w.rf(
+        "answer_theme_suggestion", {"suggestion_id": 999999, "accept": True}
+    ),
+    "a hidden proposal, one merged into another, or a dissolved theme": lambda w: w.rf(
+        "spotlight", {"kind": "proposal", "id": hidden(w)}
+    ),
+    "`kind` not `proposal` or `theme`": lambda w: w.rf("spotlight", {"kind": "idea", "id": 1}),
+    "`direction` not 1 or -1": lambda w: w.rf("spotlight_next", {"direction": 2}),
+    "nothing visible to put on the wall": lambda w: then(
+        [hidden(w, n) for n in range(4)], w.rf("spotlight_next", {})
+    ),
+    "no run sheet has that name": lambda w: w.rf("start_run_sheet", {"name": "no-such-plan"}),
+    "`name` missing, or over 80 characters": lambda w: w.rf("start_run_sheet", {}),
+    "`action` not `next`, `skip`, `repeat` or `move`": lambda w: w.rf(
+        "run_sheet_step", {"action": "jump"}
+    ),
+    "no run sheet is being followed": lambda w: w.rf("run_sheet_step", {"action": "next"}),
+    "`at` is not the step now running (a retried `next`)": lambda w: then(
+        following(w), w.rf("run_sheet_step", {"action": "next", "at": 3})
+    ),
+    "skipping or moving a step already run or skipped": lambda w: then(
+        following(w), w.rf("run_sheet_step", {"action": "skip", "index": 0})
+    ),
+    "moving a step outside the steps not yet run": lambda w: then(
+        following(w), w.rf("run_sheet_step", {"action": "move", "index": 2, "to": 0})
+    ),
+    "`by` not `id` or `number`": lambda w: then(
+        w.stage("vote"),
+        w.rf(
+            "enter_paper",
+            {"source": "hands", "voters": 2, "counts": {}, "by": "name", "request_id": "b"},
+        ),
+    ),
+    "a printed number no proposal has": lambda w: then(
+        w.stage("vote"),
+        w.rf(
+            "enter_paper",
+            {
+                "source": "hands",
+                "voters": 2,
+                "counts": {"99": 1},
+                "by": "number",
+                "request_id": "b",
+            },
+        ),
+    ),
+}
+
+
 Driver = Callable[[World], dict[str, Any]]
 
 
@@ -321,6 +446,7 @@ DRIVERS: dict[str, Driver] = {
     "`word_id` is not a private word kept for this workshop": (
         lambda w: w.rf("dismiss_private_word", {"word_id": 999})
     ),
+    **THEME_DRIVERS,
     "the payload is not a JSON object": lambda w: w.rf("change_stage", ["vote"]),
     "over the flood limit": flooded,
     "the server failed (a bug, the database unreachable)": server_failure,

@@ -38,6 +38,9 @@ TABLES = (
     "room_settings",
     "held_proposals",
     "private_words",
+    "themes",
+    "theme_suggestions",
+    "facilitation",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another proposal first."

@@ -33,7 +33,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     store = Store(settings["DATABASE_URL"])
     base = app.config["WORKSHOP_BASE_URL"]
     exports_dir = Path(settings["EXPORTS_DIR"])
-    usecases = UseCases.build(store, lambda code: f"{base}/w/{code}", exports_dir)
+    # The run sheets the project ships, then the organiser's own (which may replace one).
+    folders = [config.PROJECT_ROOT / "run_sheets", Path(settings["DATA_DIR"]) / "run_sheets"]
+    usecases = UseCases.build(
+        store, lambda code: f"{base}/w/{code}", exports_dir, run_sheet_folders=folders
+    )
 
     socketio = SocketIO(
         app,

@@ -31,6 +31,8 @@
   var roomPanel = W.roomConsole({send: send, state: function () { return state; },
     label: function (k) { var g = (state.groups || []).filter(function (x) { return x.key === k; })[0]; return g && g.label; }});
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
+  var themes = W.themesConsole({send: send, state: function () { return state; }});
+  var runs = W.runSheetConsole({send: send, state: function () { return state; }});
 
   /* Stage bar */
   var stageBtns = {};
@@ -519,9 +521,11 @@
       : W.plural(n, 'action', 'actions') + (all.length > n ? ', ' + (all.length - n) + ' dropped (shown dimmed, hidden from everyone else).' : '.');
     W.sync($('plan'), bl, function (b) { return b.p.id; }, block, function (li, b, i) { updBlock(li, b, i, all); });
     /* the plan comes first while planning, the rounds while voting, the proposals before */
-    var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : 'props-sec', box = $('f-main');
+    var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : st === 'group' ? 'themes-sec' : 'props-sec', box = $('f-main');
     if (box.firstElementChild.id !== first) box.insertBefore($(first), box.firstElementChild);
     rounds.render(tally);
+    themes.render(tally);
+    runs.render();
     $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {

@@ -214,7 +214,8 @@
   var ctx = {sock: sock, render: render, rankRow: rankRow, updRank: updRank, fresh: function () { return fresh(); },
     queue: queue, waitingOf: waitingOf, box: box, hooks: hooks,
     me: function () { return me; }, setMe: function (m) { me = m; }, state: function () { return state; }};
-  var mods = {plan: {fn: 'phonePlan', src: 'phone-plan'}, ballot: {fn: 'phoneBallots', src: 'phone-ballots'}};
+  var mods = {plan: {fn: 'phonePlan', src: 'phone-plan'}, ballot: {fn: 'phoneBallots', src: 'phone-ballots'},
+    themes: {fn: 'phoneThemes', src: 'phone-themes'}};
   function mod(name) {
     var m = mods[name];
     if (m.made || m.js) return m.made;
@@ -294,6 +295,8 @@
     txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
     show('plan-link', st === 'closed' && state.plan_public);
+    var th = (state.spotlight || (st === 'group' && state.theme_suggestions_open) || mods.themes.made) && mod('themes');
+    if (th) th.render();
     W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
     W.fire('render', {state: state, me: me});
   }

@@ -164,13 +164,14 @@ W.roundsConsole = function (x) {
     var ul = $('pp-counts');
     ul.textContent = '';
     ids.forEach(function (id) {
-      var li = el('li', a && m === 'approval' ? 'radio' : 'row'), inp = el('input', a && m === 'approval' ? null : 'num'), lab = el('label', null, text(id));
+      var li = el('li', a && m === 'approval' ? 'radio' : 'row'), inp = el('input', a && m === 'approval' ? null : 'num'), lab = el('label', null, text(id)), no = el('span', 'pp-num', props()[id] && props()[id].number ? '#' + props()[id].number : '');
       inp.id = 'pp-c-' + id;
       inp.dataset.id = id;
       inp.type = a && m === 'approval' ? 'checkbox' : 'number';
       if (inp.type === 'number') { inp.min = a && m === 'ranking' ? '1' : '0'; if (a && m === 'ranking') inp.max = String(r.top_k); }
       lab.htmlFor = inp.id;
-      if (inp.type === 'checkbox') { li.appendChild(inp); li.appendChild(lab); } else { li.appendChild(lab); li.appendChild(inp); }
+      /* the number printed on paper ballots and charts, so a paper vote is typed in by number */
+      if (inp.type === 'checkbox') { li.appendChild(inp); li.appendChild(no); li.appendChild(lab); } else { li.appendChild(no); li.appendChild(lab); li.appendChild(inp); }
       ul.appendChild(li);
     });
   }

@@ -156,6 +156,7 @@
       $('s-' + k).textContent = t;
       $('s-' + k).hidden = !t;
     });
+    if (W.wallThemes) W.wallThemes(state, tally);
     var list = $('s-list'), mk = res && res.make, pre = st + (res ? res.view : '');
     /* the join code stays, smaller, once there is a result or a plan to read */
     body.classList.toggle('results-up', !plan && rows.length > 0 && !!res);

@@ -104,6 +104,7 @@ class Proposal:
     priority_rank: int | None = None
     carried_points: int | None = None
     origin_id: int | None = None
+    theme_id: int | None = None  # the theme it is grouped under (see domain/themes.py)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from workshop.exports.priority_tables import (
 )
 from workshop.exports.round_markdown import rounds_markdown
 from workshop.exports.text_escape import escape
+from workshop.exports.themes import themes_markdown
 
 BAR_WIDTH = 30
 
@@ -200,6 +201,7 @@ def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
     if where := heading_place(workshop):
         lines += [where + ".", ""]
     lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
+    lines += themes_markdown(document)
     lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
     lines += ["## All proposals", "", *_all_proposals(document)]
     lines += rounds_markdown(document)
@@ -233,7 +235,7 @@ def series_markdown(series: dict[str, Any]) -> str:
     lines += [f"# {escape(series['title'])}: action plan", ""]
     meetings = [_meeting_name(d["workshop"]) for d in documents]
     lines += ["Meetings: " + "; ".join(meetings) + ".", ""]
-    lines += ["## Priorities", "", *_priority_table(root)]
+    lines += ["## Priorities", "", *_priority_table(root), *themes_markdown(root)]
     lines += ["## Actions across the towns", ""]
     lines += [
         "Each action as it stands at the latest meeting that discussed it; "
@@ -266,6 +268,7 @@ CSV_COLUMNS = [
     "date",
     "priority_rank",
     "priority",
+    "theme",
     "action",
     "owner",
     "due",
@@ -294,6 +297,7 @@ def csv_rows(documents: list[dict[str, Any]]) -> str:
                     workshop["held_on"] or "",
                     priority["priority_rank"] or "",
                     _csv_safe(priority["text"]),
+                    _csv_safe(priority.get("theme") or ""),
                     _csv_safe(a["text"]),
                     _csv_safe(a["owner"]),
                     a["due_on"] or "",

@@ -12,6 +12,7 @@ from workshop.domain.errors import InvalidInput
 from workshop.domain.limits import MAX_ATTENDEES_PER_WORKSHOP
 from workshop.domain.model import Stage
 from workshop.domain.small_groups import OTHER_GROUPS
+from workshop.domain.themes import MAX_HEADING_LENGTH, MAX_THEMES
 from workshop.exports.round_documents import checked_rounds
 
 # Far above any real plan (the Maidstone review had 20 proposals), low enough that an
@@ -124,6 +125,7 @@ def checked_document(document: Any) -> dict[str, Any]:
                 ],
             }
         )
+    clean_themes = _checked_themes(document.get("themes"), clean_proposals)
     ids = {p["id"] for p in clean_proposals}
     _need(len(ids) == len(clean_proposals))
     actions = document.get("actions")
@@ -155,6 +157,7 @@ def checked_document(document: Any) -> dict[str, Any]:
         "rounds": checked_rounds(document.get("rounds"), ids, group_keys),
         "workshop": clean_info,
         "proposals": clean_proposals,
+        "themes": clean_themes,
         "actions": clean_actions,
     }
 
@@ -185,3 +188,26 @@ def _offline_voters(rounds: Any) -> int:
             if isinstance(paper, int) and isinstance(assisted, int):
                 most = max(most, min(paper + assisted, MAX_ATTENDEES_PER_WORKSHOP))
     return most
+
+
+def _checked_themes(themes: Any, proposals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the document's themes cleaned (none in older exports); refuse unknown headings."""
+    if themes is None:
+        for p in proposals:
+            p["theme"] = None
+        return []
+    _need(isinstance(themes, list) and len(themes) <= MAX_THEMES)
+    clean = []
+    for theme in themes:
+        _need(isinstance(theme, dict))
+        heading = valid.clean_text(theme.get("heading"), "theme heading", MAX_HEADING_LENGTH)
+        clean.append({**theme, "heading": heading})
+    headings = [t["heading"] for t in clean]
+    _need(len({h.casefold() for h in headings}) == len(headings))
+    for p in proposals:
+        raw = p.get("theme")
+        if raw is not None:
+            raw = valid.clean_text(raw, "theme heading", MAX_HEADING_LENGTH)
+            _need(raw in headings)
+        p["theme"] = raw
+    return clean

@@ -45,6 +45,14 @@ def _note(data: dict[str, Any]) -> str:
     return valid.clean_text(data.get("note", ""), "note", MAX_NOTE_LENGTH, required=False)
 
 
+def _by_number(data: dict[str, Any]) -> bool:
+    """Say whether counts or choices use the numbers printed on paper instead of ids."""
+    by = data.get("by", "id")
+    if by not in ("id", "number"):
+        raise InvalidInput('Say how proposals are named: "id" or "number" (as printed on paper).')
+    return bool(by == "number")
+
+
 class RoundHandlers:
     """Validate a round command's payload, run its use case, answer with an ack."""
 
@@ -91,6 +99,7 @@ class RoundHandlers:
             top=valid.integer(data["top"], "number to take", 1, 50) if data.get("top") else None,
             runoff_of=valid.optional_id(data.get("runoff_of"), "runoff_of"),
             wall_mode=wall_mode if isinstance(wall_mode, str) else "",
+            theme_id=valid.optional_id(data.get("theme_id"), "theme_id"),
         )
         return self.edge.answer(answer)
 
@@ -105,6 +114,7 @@ class RoundHandlers:
             data.get("counts"),
             _note(data),
             valid.request_id(data.get("request_id")),
+            by_number=_by_number(data),
         )
         return self.edge.answer(answer)
 
@@ -117,6 +127,7 @@ class RoundHandlers:
             data.get("choices"),
             _note(data),
             valid.request_id(data.get("request_id")),
+            by_number=_by_number(data),
         )
         return self.edge.answer(answer)
 

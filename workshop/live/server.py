@@ -25,6 +25,7 @@ from workshop.live.packets import MALFORMED_EVENT
 from workshop.live.plans import PlanHandlers
 from workshop.live.room import RoomHandlers
 from workshop.live.rounds import RoundHandlers
+from workshop.live.themes import ThemeHandlers
 from workshop.usecases import UseCases
 from workshop.usecases.events import MY_STATE_CHANGED, STATE_CHANGED
 
@@ -62,11 +63,13 @@ class Realtime:
         plans = PlanHandlers(self.edge, app)
         room_control = RoomHandlers(self.edge, app)
         care = CareHandlers(self.edge, app)
+        themes = ThemeHandlers(self.edge, app)
         for name, command in {
             **attendees.commands(),
             **rounds.commands(),
             **plans.commands(),
             **care.commands(),
+            **themes.commands(),
         }.items():
             self._register(name, command)
         socketio.on_event(MALFORMED_EVENT, lambda *_: InvalidInput(MALFORMED).as_dict())
@@ -76,6 +79,7 @@ class Realtime:
             **plans.facilitator_commands(),
             **room_control.facilitator_commands(),
             **care.facilitator_commands(),
+            **themes.facilitator_commands(),
         }.items():
             self._register(name, self._as_facilitator(facilitator_command))
             self.facilitator_only.add(name)

@@ -20,6 +20,7 @@ PROPOSALS = Prepared(
         proposals.c.priority_rank,
         proposals.c.carried_points,
         proposals.c.origin_id,
+        proposals.c.theme_id,
     )
     .where(proposals.c.workshop_id == bindparam("workshop_id"))
     .order_by(proposals.c.id)
@@ -42,6 +43,7 @@ INSERT = inserting(
     "priority_rank",
     "carried_points",
     "origin_id",
+    "theme_id",
 )
 CLEAR_PRIORITIES = Prepared(
     update(proposals)
@@ -70,7 +72,7 @@ POINTS_BY_GROUP = Prepared(
     .group_by(votes.c.proposal_id, participants.c.group_key)
 )
 # A proposal's editable columns, each set of them one statement (made on first use).
-EDITABLE = ("text", "hidden", "merged_into", "priority_rank")
+EDITABLE = ("text", "hidden", "merged_into", "priority_rank", "theme_id")
 _UPDATES: dict[tuple[str, ...], Prepared] = {}
 
 
@@ -104,6 +106,7 @@ class BoardStatements:
                 row.priority_rank,
                 row.carried_points,
                 row.origin_id,
+                row.theme_id,
             )
             for row in self.run.rows(PROPOSALS, workshop_id=workshop_id)
         }
@@ -126,6 +129,7 @@ class BoardStatements:
         priority_rank: int | None = None,
         carried_points: int | None = None,
         origin_id: int | None = None,
+        theme_id: int | None = None,
     ) -> int:
         """Insert a proposal (a carried priority brings its rank, support and origin)."""
         return self.run.insert(
@@ -138,10 +142,11 @@ class BoardStatements:
             priority_rank=priority_rank,
             carried_points=carried_points,
             origin_id=origin_id,
+            theme_id=theme_id,
         )
 
     def update_proposal(self, proposal_id: int, **values: Any) -> None:
-        """Change a proposal's text, hidden flag, merge target or priority rank."""
+        """Change a proposal's text, hidden flag, merge target, priority rank or theme."""
         names = tuple(sorted(values))
         params = {f"set_{name}": value for name, value in values.items()}
         self.run.change(_update_of(names), key_id=proposal_id, **params)

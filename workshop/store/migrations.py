@@ -270,6 +270,47 @@ def v6_duty_of_care(conn: Connection) -> None:
     )
 
 
+def v7_facilitation_methods(conn: Connection) -> None:
+    """Add themes (and attendees' suggestions of them), the spotlight and run sheets.
+
+    A proposal names its theme; existing proposals start in none. Spotlight and run
+    sheet live in one row per workshop, made when first needed.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE themes (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            heading TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            dissolved BOOLEAN NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX themes_by_workshop ON themes (workshop_id);
+        ALTER TABLE proposals ADD COLUMN theme_id INTEGER REFERENCES themes (id);
+        CREATE TABLE theme_suggestions (
+            id {pk},
+            workshop_id INTEGER NOT NULL REFERENCES workshops (id),
+            participant_id INTEGER NOT NULL REFERENCES participants (id),
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            heading TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX theme_suggestions_by_workshop ON theme_suggestions (workshop_id);
+        CREATE TABLE facilitation (
+            workshop_id INTEGER PRIMARY KEY REFERENCES workshops (id),
+            suggestions_open BOOLEAN NOT NULL,
+            spotlight_kind TEXT,
+            spotlight_id INTEGER,
+            run_sheet_json TEXT,
+            updated_at BIGINT NOT NULL
+        )
+        """,
+    )
+
+
 STEPS: list[Step] = [
     v1_first_schema,
     v2_action_plans,
@@ -277,6 +318,7 @@ STEPS: list[Step] = [
     v4_tally_position_indexes,
     v5_room_control,
     v6_duty_of_care,
+    v7_facilitation_methods,
 ]
 
 

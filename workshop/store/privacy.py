@@ -11,12 +11,15 @@ from workshop.store.schema import (
     actions,
     ballots,
     command_log,
+    facilitation,
     held_proposals,
     paper_counts,
     participants,
     private_words,
     proposals,
     rounds,
+    theme_suggestions,
+    themes,
     volunteers,
     votes,
     workshops,
@@ -45,6 +48,10 @@ ERASE_COMMANDS = Prepared(
 DELETE_WORKSHOP = tuple(
     Prepared(statement)
     for statement in (
+        theme_suggestions.delete().where(theme_suggestions.c.workshop_id == _W),
+        facilitation.delete().where(facilitation.c.workshop_id == _W),
+        update(proposals).where(proposals.c.workshop_id == _W).values(theme_id=None),
+        themes.delete().where(themes.c.workshop_id == _W),
         volunteers.delete().where(volunteers.c.action_id.in_(_ACTIONS)),
         update(actions)
         .where(actions.c.workshop_id == _W)

@@ -81,6 +81,7 @@ proposals = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("origin_id", Integer),
     Column("carried_points", Integer),
+    Column("theme_id", Integer),
 )
 
 # A vote is a ledger row: +points when a dot is placed, -points when it is taken back.
@@ -211,6 +212,42 @@ private_words = Table(
     Column("message", Text, nullable=False),
     Column("whereabouts", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+)
+
+# Themes group proposals (see domain/themes.py); dissolved ones are kept for undo.
+themes = Table(
+    "themes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("heading", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("dissolved", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+theme_suggestions = Table(
+    "theme_suggestions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, nullable=False),
+    Column("participant_id", Integer, nullable=False),
+    Column("proposal_id", Integer, nullable=False),
+    Column("heading", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# One row per workshop once a facilitation method is used: the spotlight and the run sheet.
+facilitation = Table(
+    "facilitation",
+    metadata,
+    Column("workshop_id", Integer, primary_key=True, autoincrement=False),
+    Column("suggestions_open", Boolean, nullable=False),
+    Column("spotlight_kind", Text),
+    Column("spotlight_id", Integer),
+    Column("run_sheet_json", Text),
+    Column("updated_at", BigInteger, nullable=False),
 )
 
 schema_version = Table(

@@ -13,6 +13,7 @@ from workshop.store.prepared import Runner
 from workshop.store.privacy import PrivacyStatements
 from workshop.store.room import RoomStatements
 from workshop.store.rounds import RoundStatements
+from workshop.store.themes import ThemeStatements
 from workshop.store.workshops import WorkshopStatements
 
 
@@ -35,3 +36,4 @@ class Tx:
         self.commands = CommandStatements(run)
         self.room = RoomStatements(run)
         self.care = CareStatements(run)
+        self.themes = ThemeStatements(run)

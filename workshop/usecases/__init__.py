@@ -22,6 +22,8 @@ from workshop.usecases.plans import Plans
 from workshop.usecases.privacy import Privacy
 from workshop.usecases.room import RoomControl
 from workshop.usecases.rounds import VoteRounds
+from workshop.usecases.run_sheets import RunSheets
+from workshop.usecases.themes import Themes
 from workshop.usecases.workshops import Workshops
 
 
@@ -39,6 +41,8 @@ class UseCases:
     privacy: Privacy
     room: RoomControl
     care: Care
+    themes: Themes
+    run_sheets: RunSheets
 
     @classmethod
     def build(
@@ -48,20 +52,25 @@ class UseCases:
         exports_dir: Path = Path("exports"),
         clock: Callable[[], int] = now_ms,
         today: Callable[[], date] = date.today,
+        run_sheet_folders: list[Path] | None = None,
     ) -> UseCases:
-        """Wire every feature to one Core."""
+        """Wire every feature to one Core (run sheets are read from run_sheet_folders)."""
         core = Core(store, join_url_for, clock, today)
         audiences = Audiences(core)
         facilitation = Facilitation(core)
+        rounds = VoteRounds(core, audiences)
+        themes = Themes(core)
         return cls(
             core=core,
             audiences=audiences,
             workshops=Workshops(core, audiences),
             facilitation=facilitation,
-            rounds=VoteRounds(core, audiences),
+            rounds=rounds,
             plans=Plans(core),
             documents=Documents(core),
             privacy=Privacy(core, exports_dir),
             room=RoomControl(core, facilitation),
             care=Care(core),
+            themes=themes,
+            run_sheets=RunSheets(core, facilitation, rounds, themes, run_sheet_folders or []),
         )

@@ -75,6 +75,7 @@ class Audiences:
             earlier,
             # The review queue is the console's, like earlier rounds' results.
             tx.care.held_of(workshop.id) if earlier_rounds else [],
+            tx.themes.for_snapshot(workshop.id),
         )
 
     def series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:

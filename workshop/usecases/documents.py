@@ -12,6 +12,7 @@ from workshop.domain.small_groups import OTHER_GROUPS
 from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import counts_for, rank
 from workshop.exports.round_documents import renumbered_rounds, round_document
+from workshop.exports.themes import themed_entries
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core, Created
 from workshop.usecases.counting import count_round, dot_support
@@ -126,6 +127,7 @@ class Documents:
             }
             for row in ranked
         ]
+        document_themes = themed_entries(entries, tx.themes.themes(workshop.id), proposals)
         live = {p["id"] for p in entries}
         actions = [
             {
@@ -163,6 +165,7 @@ class Documents:
             },
             "support_round": counted.round.number,
             "proposals": entries,
+            "themes": document_themes,
             "actions": actions,
             "rounds": tx.workshops.archived_rounds(workshop.id)
             or self._rounds(tx, workshop, proposals),
@@ -227,6 +230,10 @@ def import_document(core: Core, document: Any) -> Created:
             return stand_ins.get(key, [])
 
         new_ids: dict[int, int] = {}
+        theme_ids = {
+            t["heading"]: tx.themes.insert_theme(workshop.id, t["heading"], position, created_at)
+            for position, t in enumerate(doc.get("themes") or [], start=1)
+        }
         for p in sorted(doc["proposals"], key=lambda p: p["id"]):
             new_ids[p["id"]] = tx.board.insert_proposal(
                 workshop.id,
@@ -235,6 +242,7 @@ def import_document(core: Core, document: Any) -> Created:
                 created_at,
                 priority_rank=p["priority_rank"],
                 carried_points=p["carried_points"],
+                theme_id=theme_ids.get(p.get("theme") or ""),
             )
             for text in p["merged"]:
                 child = tx.board.insert_proposal(workshop.id, None, text, created_at)

@@ -94,6 +94,7 @@ class Facilitation:
             if hidden:  # a hidden proposal stops being a priority; showing it does not restore that
                 tx.board.update_proposal(proposal_id, hidden=True, priority_rank=None)
                 _close_rank_gaps(tx, workshop.id)
+                tx.themes.clear_spotlight_on(workshop.id, family)  # and never stays on the wall
             else:
                 tx.board.update_proposal(proposal_id, hidden=False)
                 self._trim_overspent(tx, workshop, family)

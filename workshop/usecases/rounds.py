@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workshop.domain import stages
+from workshop.domain import stages, themes
 from workshop.domain.counted import PAPER_SOURCES
 from workshop.domain.errors import Conflict, InvalidInput, NotFound
 from workshop.domain.methods import Method, RoundRules, check_ballot, check_paper_counts, eligible
 from workshop.domain.model import Proposal, Stage, Workshop
+from workshop.domain.numbering import from_numbers
 from workshop.domain.rounds import (
     RESULTS_VIEWS,
     WALL_MODES,
@@ -50,8 +51,10 @@ class VoteRounds:
         top: int | None = None,
         runoff_of: int | None = None,
         wall_mode: str = "results",
+        theme_id: int | None = None,
     ) -> Answer:
-        """Open a new vote round: on every proposal, a shortlist, the top of a round, or a tie.
+        """Open a new vote round: on every proposal, a shortlist, the top of a round, a tie,
+        or the proposals of one theme.
 
         The results of earlier rounds stay as they were. The new round opens in the
         vote stage with its results hidden from phones until revealed.
@@ -66,7 +69,16 @@ class VoteRounds:
             if len(earlier) >= MAX_ROUNDS:
                 raise InvalidInput(f"A workshop can hold at most {MAX_ROUNDS} rounds.")
             proposals = tx.board.proposals(workshop.id)
-            ids = self._ballot_ids(tx, earlier, proposals, proposal_ids, from_round, top, runoff_of)
+            if theme_id is not None:  # the theme's proposals as they stand now
+                board = tx.themes.themes(workshop.id)
+                themes.get_theme(theme_id, board)
+                ids: frozenset[int] | None = frozenset(
+                    themes.members(board, proposals).get(theme_id, [])
+                )
+            else:
+                ids = self._ballot_ids(
+                    tx, earlier, proposals, proposal_ids, from_round, top, runoff_of
+                )
             rules = self._rules(method, workshop, settings or {}, ids, proposals)
             check_rules(rules, proposals)
             runoff_id = _round_by_number(earlier, runoff_of).id if runoff_of else None
@@ -187,8 +199,12 @@ class VoteRounds:
         counts: object,
         note: str,
         request_id: str,
+        by_number: bool = False,
     ) -> Answer:
-        """Count a paper wall chart or a show of hands into the current round."""
+        """Count a paper wall chart or a show of hands into the current round.
+
+        With by_number, counts are keyed by the numbers printed on the chart.
+        """
         if source not in PAPER_SOURCES:
             raise InvalidInput(
                 "Say where the count came from: a paper wall chart or a show of hands."
@@ -196,9 +212,9 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            checked = check_paper_counts(
-                round_.rules, voters, counts, tx.board.proposals(workshop.id)
-            )
+            proposals = tx.board.proposals(workshop.id)
+            counts_by_id = from_numbers(counts, proposals) if by_number else counts
+            checked = check_paper_counts(round_.rules, voters, counts_by_id, proposals)
             paper_id = tx.rounds.insert_paper(
                 workshop.id,
                 round_.id,
@@ -218,13 +234,21 @@ class VoteRounds:
         return self.core.once(f"f:{code}", request_id, command)
 
     def enter_assisted_ballot(
-        self, code: str, group: str, choices: object, note: str, request_id: str
+        self,
+        code: str,
+        group: str,
+        choices: object,
+        note: str,
+        request_id: str,
+        by_number: bool = False,
     ) -> Answer:
-        """Count one ballot the facilitator fills in on behalf of a person."""
+        """Count one ballot filled in for a person (with by_number, as printed numbers)."""
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            ballot = check_ballot(round_.rules, choices, tx.board.proposals(workshop.id))
+            proposals = tx.board.proposals(workshop.id)
+            sent = from_numbers(choices, proposals) if by_number else choices
+            ballot = check_ballot(round_.rules, sent, proposals)
             ballot_id = tx.rounds.insert_ballot(
                 workshop.id,
                 round_.id,

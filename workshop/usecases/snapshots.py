@@ -22,7 +22,9 @@ from workshop.domain.proposals import merged_children
 from workshop.domain.review import AUTHOR_SENTENCE, HeldProposal
 from workshop.domain.rounds import Round
 from workshop.domain.voting import DotBudget, counts_for
+from workshop.store.themes import Board
 from workshop.usecases.events import PROTOCOL_VERSION
+from workshop.usecases.theme_snapshots import facilitation_view
 
 # What a participation-only tally keeps: enough to show who has voted, nothing to anchor on.
 PARTICIPATION_KEYS = ("version", "round_id", "round_number", "method", "voters", "participation")
@@ -157,6 +159,7 @@ class Loaded:
     # The results of the rounds before the current one, counted for the console only.
     earlier: list[Counted | None] = field(default_factory=list)
     held: list[HeldProposal] = field(default_factory=list)  # the review queue (console only)
+    board: Board | None = None  # themes, the spotlight and the run sheet
 
 
 def action_entry(
@@ -228,7 +231,7 @@ def snapshot(
         and (facilitator or action.status is not ActionStatus.DROPPED)
         and counts_for(action.priority_id, proposals) == action.priority_id
     ]
-    shown = {
+    view = {
         "protocol": PROTOCOL_VERSION,
         "audience": audience,
         "version": workshop.version,
@@ -262,8 +265,21 @@ def snapshot(
         "wall_paused": workshop.wall_paused,
     }
     if facilitator:
-        shown["held"] = [entry.as_dict() for entry in loaded.held]
-    return shown
+        view["held"] = [entry.as_dict() for entry in loaded.held]
+    if loaded.board is not None:
+        totals = shown_tally.get("totals") if shown_tally else None
+        view.update(
+            facilitation_view(
+                loaded.board,
+                proposals,
+                view["proposals"],
+                audience,
+                workshop.proposals_revealed,
+                totals,
+                now_ms,
+            )
+        )
+    return view
 
 
 def _shown_ballot(

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workshop.web import answers, compression, plans, workshops
+from workshop.web import answers, compression, plans, printing, run_sheets, workshops
 
 
 def register(app: Flask) -> None:
     """Add every route, the security headers, compression and the error pages to app."""
-    for blueprint in (workshops.pages, workshops.api, plans.pages, plans.api):
+    for blueprint in (
+        workshops.pages,
+        workshops.api,
+        plans.pages,
+        plans.api,
+        printing.pages,
+        run_sheets.api,
+    ):
         app.register_blueprint(blueprint)
     app.after_request(answers.add_security_headers)
     app.after_request(compression.gzip_response)

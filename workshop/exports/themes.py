@@ -1,0 +1,99 @@
+"""Themes in exports: the document's themes, and the plan's priorities grouped by theme.
+
+A theme's support is the sum of its proposals' scores (dots in the plan, each round's
+own unit in the rounds table), never a count of distinct supporters: the plan says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from workshop.domain import themes
+from workshop.domain.model import Proposal
+from workshop.domain.themes import Theme
+from workshop.exports.text_escape import escape
+
+NOT_IN_A_THEME = "Not in a theme"
+SUPPORT_SENTENCE = (
+    "A theme's support is the sum of its proposals' dots (from the last dot round); "
+    "in the rounds table, the sum of its proposals' scores in that round's unit."
+)
+
+
+def themed_entries(
+    entries: list[dict[str, Any]], board: Mapping[int, Theme], proposals: Mapping[int, Proposal]
+) -> list[dict[str, Any]]:
+    """Write each entry's theme heading into it; return the document's themes, in wall order."""
+    grouped = themes.members(board, proposals)
+    heading_of = {pid: board[tid].heading for tid, ids in grouped.items() for pid in ids}
+    for entry in entries:
+        entry["theme"] = heading_of.get(entry["id"])
+    return [
+        {
+            "heading": theme.heading,
+            "points": sum(e["points"] for e in entries if e["theme"] == theme.heading),
+            "proposals": sum(1 for e in entries if e["theme"] == theme.heading),
+        }
+        for theme in themes.live(board)
+    ]
+
+
+def _dots(n: int) -> str:
+    return f"{n} dot" if n == 1 else f"{n} dots"
+
+
+def _round_columns(document: dict[str, Any]) -> list[tuple[str, dict[int, int]]]:
+    columns = []
+    for entry in document.get("rounds") or []:
+        scores = {row["id"]: int(row["score"]) for row in entry.get("results", [])}
+        columns.append((f"Round {entry['number']} ({escape(entry['method_label'])})", scores))
+    return columns
+
+
+def themes_markdown(document: dict[str, Any]) -> list[str]:
+    """Return the plan's "Priorities by theme" section ([] when the workshop has no themes)."""
+    listed = document.get("themes") or []
+    if not listed:
+        return []
+    proposals = document["proposals"]
+    lines = ["## Priorities by theme", "", SUPPORT_SENTENCE, ""]
+    sections = [(t["heading"], t["points"]) for t in listed]
+    unthemed = [p for p in proposals if not p.get("theme")]
+    if unthemed:
+        sections.append((None, sum(p["points"] for p in unthemed)))
+    for heading, points in sections:
+        members = [p for p in proposals if p.get("theme") == heading]
+        title = escape(heading) if heading else NOT_IN_A_THEME
+        lines += [f"### {title}: {_dots(points)}", ""]
+        ranked = sorted(
+            (p for p in members if p["priority_rank"] is not None),
+            key=lambda p: p["priority_rank"],
+        )
+        if ranked:
+            lines += ["| Priority | Text | Dots |", "|---:|---|---:|"]
+            lines += [
+                f"| {p['priority_rank']} | {escape(p['text'])} | {p['points']} |" for p in ranked
+            ]
+            lines.append("")
+        others = [p for p in members if p["priority_rank"] is None]
+        if others:
+            also = "; ".join(f"{escape(p['text'])} ({_dots(p['points'])})" for p in others)
+            lines += [("Also in this theme: " if heading else "Also: ") + also + ".", ""]
+    lines += _rounds_by_theme(document, [t["heading"] for t in listed])
+    return lines
+
+
+def _rounds_by_theme(document: dict[str, Any], headings: list[str]) -> list[str]:
+    columns = _round_columns(document)
+    if not columns:
+        return []
+    theme_of = {p["id"]: p.get("theme") for p in document["proposals"]}
+    head = ["Theme", *(name for name, _ in columns)]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * len(columns)]
+    for heading in headings:
+        cells = [escape(heading)]
+        for _, scores in columns:
+            cells.append(str(sum(n for pid, n in scores.items() if theme_of.get(pid) == heading)))
+        lines.append("| " + " | ".join(cells) + " |")
+    return ["#### Each round's support by theme", "", *lines, ""]
