@@ -98,8 +98,9 @@ def test_a_vote_reaches_screen_and_facilitator_but_no_other_phone_or_workshop(
 
     assert answer["ok"] and answer["dots_left"] == 4
     assert answer["me"]["my_votes"] == {str(ids[0]): 1}
-    screen_tally = last(room.screen.get_received(), "tally_changed")
-    assert screen_tally["totals"][str(ids[0])] == 1 and screen_tally["votes"] == 1
+    screen_tally = last(room.screen.get_received(), "tally_changed")  # who voted, no score
+    assert screen_tally["participation"]["voted"] == 1 and screen_tally["results_hidden"]
+    assert "totals" not in screen_tally and "votes" not in screen_tally
     assert last(room.facilitator.get_received(), "tally_changed")["votes"] == 1
     assert room.phones[1].get_received() == []  # no tally before results, no one else's dots
     assert outsider.get_received() == []
@@ -150,7 +151,10 @@ def test_hiding_updates_the_author_and_the_voters_own_view(voting: tuple[Room, l
     room.clear()
     ack(room.facilitator, "hide_proposal", {"proposal_id": ids[0], "hidden": True})
     author = last(room.phones[0].get_received(), "my_state_changed")
-    assert [p["text"] for p in author["my_proposals"]] == ["Training"]
+    assert [(p["text"], p["hidden"]) for p in author["my_proposals"]] == [
+        ("Community focus", True),  # still the author's, marked hidden
+        ("Training", False),
+    ]
     voter = last(room.phones[1].get_received(), "my_state_changed")
     assert voter["dots_left"] == 5 and voter["my_votes"] == {}
 
@@ -166,6 +170,7 @@ def test_merge_keeps_both_proposals_dots_and_is_shown(voting: tuple[Room, list[i
     state = last(room.screen.get_received(), "state_changed")
     survivor = next(p for p in state["proposals"] if p["id"] == ids[0])
     assert survivor["merged"] == [{"id": ids[2], "text": "Training"}]
+    state = last(room.facilitator.get_received(), "state_changed")  # results not yet revealed
     assert state["tally"]["totals"][str(ids[0])] == 5
     assert str(ids[2]) not in state["tally"]["totals"]
     moved = last(room.phones[1].get_received(), "my_state_changed")
@@ -425,6 +430,7 @@ def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
     ack(facilitator, "change_stage", {"stage": "propose"})
     ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
     ack(facilitator, "change_stage", {"stage": "vote"})
+    ack(facilitator, "set_display", {"wall_mode": "results"})  # the wall counts live
     screen = socketio.test_client(app, flask_test_client=http)
     ack(screen, "watch_workshop", {"code": code})
     phone = socketio.test_client(app, flask_test_client=http)

@@ -215,7 +215,12 @@ def test_a_proposal_is_accepted_in_propose(service: WorkshopService) -> None:
     assert isinstance(answer.ack["proposal_id"], int)
     me = service.me(code, people[1])
     assert me["my_proposals"] == [
-        {"id": answer.ack["proposal_id"], "text": "Peer mentors", "merged_into": None},
+        {
+            "id": answer.ack["proposal_id"],
+            "text": "Peer mentors",
+            "merged_into": None,
+            "hidden": False,
+        },
     ]
 
 
@@ -427,7 +432,10 @@ def test_hiding_a_proposal_removes_it_everywhere_but_the_facilitator_console(
     assert totals(service, code) == {str(ids[1]): 1, str(ids[2]): 0}
     assert service.me(code, voter)["dots_left"] == 4  # the dots came back
     assert service.me(code, voter)["my_votes"] == {str(ids[1]): 1}
-    assert service.me(code, author)["my_proposals"] == []
+    # Its author still sees it, marked, so it does not vanish without a word.
+    assert service.me(code, author)["my_proposals"] == [
+        {"id": ids[0], "text": TEXTS[0], "merged_into": None, "hidden": True}
+    ]
     for audience in ("phone", "screen"):
         state = service.snapshot(code, audience)
         assert listed(state) == [ids[1], ids[2]], audience
@@ -764,23 +772,27 @@ def test_entering_vote_reveals_the_proposals(service: WorkshopService) -> None:
     assert listed(service.snapshot(code, "phone")) == ids
 
 
-def test_the_tally_stays_off_phones_until_results_are_revealed(
+def test_results_stay_off_the_wall_and_phones_until_next_results_reveals_them(
     service: WorkshopService, voting: tuple[str, list[int], list[int]]
 ) -> None:
     code, people, ids = voting
     service.cast_vote(code, people[0], ids[1], 2, "v1")
     assert service.snapshot(code, "phone")["tally"] is None
-    screen_tally = service.snapshot(code, "screen")["tally"]
-    assert screen_tally["totals"][str(ids[1])] == 2
-    assert service.snapshot(code, "facilitator")["tally"]["totals"] == screen_tally["totals"]
-    assert service.tally(code)["screen"] == screen_tally
-    assert service.tally(code)["phone"] is None
+    # The wall gets who has voted and nothing to anchor on: no score, no group's figures.
+    wall = service.snapshot(code, "screen")["tally"]
+    assert wall["results_hidden"] is True and wall["participation"]["voted"] == 1
+    assert not {"totals", "ranking", "by_group", "balanced", "from_paper"} & set(wall)
+    assert service.tally(code)["screen"] == wall and service.tally(code)["phone"] is None
+    assert service.snapshot(code, "facilitator")["tally"]["totals"][str(ids[1])] == 2
 
-    service.reveal_results(code, True)
-    assert service.snapshot(code, "phone")["tally"] == screen_tally
-    assert service.tally(code)["phone"] == screen_tally
+    service.change_stage(code, Stage.RESULTS)  # "Next: Results"
+    shown = service.snapshot(code, "screen")["tally"]
+    assert shown["totals"][str(ids[1])] == 2 and shown["results_hidden"] is False
+    assert service.snapshot(code, "phone")["tally"] == shown
+    assert service.tally(code)["phone"] == shown
     service.reveal_results(code, False)
     assert service.snapshot(code, "phone")["tally"] is None
+    assert service.snapshot(code, "screen")["tally"]["results_hidden"] is True
 
 
 def test_snapshots_returns_every_audience_from_one_read(

@@ -21,6 +21,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
     settings = config.load(overrides)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    # A join address typed or pasted with a trailing "/" must still open the workshop.
+    app.url_map.strict_slashes = False
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"],
         MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
@@ -60,8 +62,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    # Importing plan_views adds its routes to the blueprints views defines.
-    from . import compression, plan_views, views  # noqa: F401
+    # Importing plan_views and console_views adds their routes to the blueprints views defines.
+    from . import compression, console_views, plan_views, views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

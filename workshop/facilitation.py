@@ -41,6 +41,8 @@ class Facilitation:
             workshop.stage = stage
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True
+            if stages.reveals_results(stage):  # results mean nothing without the proposals
+                workshop.results_revealed = workshop.proposals_revealed = True
             tx.save_workshop(workshop, self.clock())
             closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
             return [TallyChanged(workshop.id, code), *closed]

@@ -71,7 +71,7 @@ class VoteRounds:
         from_round: int | None = None,
         top: int | None = None,
         runoff_of: int | None = None,
-        wall_mode: str = "results",
+        wall_mode: str = "participation",
     ) -> Answer:
         """Open a new vote round: on every proposal, a shortlist, the top of a round, or a tie.
 

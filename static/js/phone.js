@@ -191,7 +191,7 @@
           return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text,
             pts: meth === 'dots' ? W.points(r.points) : W.plural(r.points, u[0], u[1])};
         });
-        if (meth === 'ranking' && ranks.length) lead = (cw ? 'Condorcet winner: ' + cw.text + '. It beats every other idea head to head.' : 'No idea beats every other head to head.') + (lead ? ' ' + lead : '');
+        if (meth === 'ranking' && ranks.length) lead = (cw ? 'Ranked first by most people when compared two at a time: ' + cw.text + '.' : 'No idea is ranked first by most people when compared two at a time.') + (lead ? ' ' + lead : '');
       }
       if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
     } else {
@@ -213,7 +213,13 @@
     W.able($('idea-btn'), W.online);
     show('mine', st === 'propose' && me.my_proposals.length);
     W.sync($('mine-list'), me.my_proposals, function (p) { return p.id; }, function () { return el('li', 'card'); },
-      function (li, p) { li.textContent = p.text; });
+      function (li, p) {
+        li.textContent = p.text;
+        li.classList.toggle('is-hidden', !!p.hidden);
+        if (p.hidden) li.appendChild(el('span', 'hint hid-word', ' The facilitator has hidden this idea: only you can see it.'));
+      });
+    show('how', st === 'results' && ranks.length && rd.how_counted);
+    txt('how-text', rd.how_counted || '');
     show('all', h3);
     txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);

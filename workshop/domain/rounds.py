@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from ..errors import InvalidInput
+from .how_counted import how_counted
 from .methods import Method, RoundRules, eligible
 from .model import Proposal
 from .voting import RankedRow
@@ -28,7 +29,9 @@ class Round:
     id: int
     number: int
     rules: RoundRules
-    wall_mode: str = "results"  # the wall shows results live, or only who has voted
+    # Until results are revealed the wall shows only who has voted: a first-time
+    # facilitator must not show one person's dots to the room by default.
+    wall_mode: str = "participation"
     runoff_of: int | None = None  # the round whose tie this round settles
 
     @property
@@ -54,6 +57,7 @@ class Round:
             "shortlist": rules.proposal_ids is not None,
             "proposal_ids": eligible(rules, proposals),
             "wall_mode": self.wall_mode,
+            "how_counted": how_counted(rules.method.value),
             "runoff_of": numbers.get(self.runoff_of) if self.runoff_of else None,
         }
 

@@ -50,6 +50,11 @@ def reveals_proposals(stage: Stage) -> bool:
     return stage is Stage.VOTE
 
 
+def reveals_results(stage: Stage) -> bool:
+    """Say whether entering this stage shows the results ("Next: Results" means show them)."""
+    return stage is Stage.RESULTS
+
+
 def require_planning_open(stage: Stage) -> None:
     """Refuse an attendee's action or offer of help unless the workshop is planning."""
     if stage is Stage.PLAN:
