@@ -50,6 +50,19 @@ W.consoleLayout = function (x) {
     });
   });
 
+  /* Publishing sits with the downloads, in Closed: one press, said back in words */
+  $('t-public').addEventListener('click', function () {
+    var on = !x.state().plan_public;
+    x.send('set_details', {plan_public: on}, function () {
+      W.announce(on ? 'The plan is published: the join address opens it once the workshop is closed.' : 'The plan is no longer published.');
+    });
+  });
+  function published() {
+    var on = !!x.state().plan_public, b = $('t-public');
+    b.setAttribute('aria-pressed', String(on));
+    b.querySelector('.state').textContent = on ? 'On' : 'Off';
+  }
+
   /* "More tools below" while the side column has more than it shows */
   function hint() {
     if (!col) return;
@@ -64,6 +77,7 @@ W.consoleLayout = function (x) {
   function render() {
     place(x.state().stage);
     grouping();
+    published();
     hint();
   }
   return {render: render};

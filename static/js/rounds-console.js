@@ -72,7 +72,7 @@ W.roundsConsole = function (x) {
   function ties(ul, t, number, method) {
     var groups = t.voters > 0 ? t.ties || [] : [];
     W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
-      var li = el('li'), b = btn('Vote again on these', 's');
+      var li = el('li'), b = btn('Vote again between these', 's');
       li.appendChild(el('span', 'r-tie'));
       li.appendChild(b);
       b.addEventListener('click', function () {
@@ -84,7 +84,7 @@ W.roundsConsole = function (x) {
     }, function (li, g) {
       var names = g.map(function (id) { return text(id); });
       li.children[0].textContent = 'Tied in round ' + number + ': ' + names.join(' and ');
-      li.children[1].setAttribute('aria-label', 'Vote again between: ' + names.join(' and '));
+      li.children[1].setAttribute('aria-label', 'Vote again between these: ' + names.join(' and '));
     });
   }
 
