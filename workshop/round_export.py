@@ -87,7 +87,8 @@ def _outcome(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:
             for r in entry["schulze"] or []
         )
         lines.append(f"Order when compared two at a time: {order}.")
-    return [*lines, ""] if lines else []
+    # one paragraph each: run together, the sentences read as one long list of titles
+    return [part for line in lines for part in (line, "")]
 
 
 def _paper(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:

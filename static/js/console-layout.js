@@ -57,27 +57,41 @@ W.consoleLayout = function (x) {
       W.announce(on ? 'The plan is published: the join address opens it once the workshop is closed.' : 'The plan is no longer published.');
     });
   });
+  /* the results switch says in words what the wall shows now */
+  function shown() {
+    $('res-hint').textContent = W.resultsShown(x.state())
+      ? 'On: the wall and phones show the scores. Turn it off to show only how many have voted.'
+      : 'Off: the wall shows only how many people have voted in each group, never a score. "Next: Results" turns this on.';
+  }
   function published() {
     var on = !!x.state().plan_public, b = $('t-public');
     b.setAttribute('aria-pressed', String(on));
     b.querySelector('.state').textContent = on ? 'On' : 'Off';
   }
 
-  /* "More tools below" while the side column has more than it shows */
+  /* "More tools below", pinned to the foot of the window over the side column, while the
+     column (which scrolls on its own beside the main one) has more than the window shows */
   function hint() {
     if (!col) return;
-    var scrolls = getComputedStyle(col).overflowY === 'auto' && col.scrollHeight > col.clientHeight + 4;
-    more.hidden = !scrolls || col.scrollTop + col.clientHeight >= col.scrollHeight - 4;
-    col.classList.toggle('scrolls', scrolls);
+    var own = getComputedStyle(col).overflowY === 'auto', r = col.getBoundingClientRect();
+    var below = own && (col.scrollTop + col.clientHeight < col.scrollHeight - 4 || r.bottom > innerHeight + 4);
+    more.hidden = !below;
+    if (below) { more.style.left = r.left + 'px'; more.style.width = r.width + 'px'; }
   }
-  more.addEventListener('click', function () { col.scrollBy({top: col.clientHeight * 0.8, behavior: 'smooth'}); });
+  more.addEventListener('click', function () {
+    var r = col.getBoundingClientRect();
+    if (r.bottom > innerHeight + 4) window.scrollBy({top: r.bottom - innerHeight, behavior: 'smooth'});
+    else col.scrollBy({top: col.clientHeight * 0.8, behavior: 'smooth'});
+  });
   if (col) col.addEventListener('scroll', hint, {passive: true});
+  window.addEventListener('scroll', hint, {passive: true});
   window.addEventListener('resize', hint);
 
   function render() {
     place(x.state().stage);
     grouping();
     published();
+    shown();
     hint();
   }
   return {render: render};

@@ -55,6 +55,8 @@ W.consoleLink = function (x) {
 
   function showQr(on) {
     $('link-qr').hidden = !on;
+    /* centred, so the "More tools below" sign at the column's foot never covers it */
+    if (on) $('link-qr').scrollIntoView({block: 'center'});
     $('link-qr-btn').setAttribute('aria-expanded', String(on));
     $('link-qr-btn').textContent = on ? 'Hide the QR code' : 'Show a QR code for a co-facilitator’s phone';
   }

@@ -45,6 +45,7 @@
     state.joined = a.joined;
     state.by_group = a.by_group;
     attendance();
+    guide.render(); /* "Let people join" ticks itself */
   });
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
@@ -52,7 +53,7 @@
   /* the stage tools, the facilitator link, the first-run guide and marking priorities */
   var ctx = {send: send, code: code, state: function () { return state; }, tally: function () { return tally; },
     token: function () { return token; }, setToken: function (t) { token = t; W.store.set(KEY, t); }};
-  var parts = [W.consoleLayout(ctx), W.consoleLink(ctx), W.consoleGuide(ctx), W.consolePriorities(ctx)];
+  var guide = W.consoleGuide(ctx), parts = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx)];
 
   /* Stage bar */
   var stageBtns = {};

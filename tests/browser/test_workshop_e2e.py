@@ -232,7 +232,8 @@ def test_a_whole_workshop_from_creation_to_close(
         expect(phone.locator("#rank .pts")).to_have_text(
             ["4 points", "3 points", "2 points", "1 point"]
         )
-        expect(phone.get_by_text(PRIVATE)).to_have_count(0)
+        expect(phone.locator("#rank, #list").get_by_text(PRIVATE)).to_have_count(0)
+    expect(phones[1].locator("#mine")).to_be_hidden()  # the author's own list: propose only
     expect(wall.get_by_text(PRIVATE)).to_have_count(0)
     shoot_all("9-results")
 
