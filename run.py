@@ -89,8 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if not args.access_log:  # werkzeug (threading mode) logs each visitor's IP address
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from workshop import create_app, qr
-    from workshop.database_urls import normalise
+    from workshop import create_app
+    from workshop.store.urls import normalise
+    from workshop.web import qr
 
     overrides = {
         "HOST": args.host,
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print("Phones must be on the same Wi-Fi; guest networks may keep them apart.")
     if args.demo:
-        from workshop.demo import create_demo
+        from workshop.usecases.demo import create_demo
 
         demo = create_demo(app.extensions["workshop.service"], app.extensions["workshop.plans"])
         review, live = demo.review, demo.follow_ups[-1]

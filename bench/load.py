@@ -135,7 +135,7 @@ def fresh_database(base_url: str):
     """Create a brand-new PostgreSQL database for one run and drop it afterwards."""
     import sqlalchemy
 
-    from workshop.database_urls import normalise
+    from workshop.store.urls import normalise
 
     base = normalise(base_url)
     name = f"workshop_bench_{uuid.uuid4().hex[:12]}"

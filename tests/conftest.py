@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from workshop import create_app
-from workshop.services import WorkshopService
+from workshop.usecases.workshops import WorkshopService
 
 BASE_URL = "http://testserver"
 
@@ -154,7 +154,7 @@ def fresh_postgres() -> Iterator[str]:
 
     import sqlalchemy
 
-    from workshop.database_urls import normalise
+    from workshop.store.urls import normalise
 
     base = normalise(postgres_url())
     name = f"workshop_test_{uuid.uuid4().hex[:12]}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from workshop.domain.errors import WorkshopError
 from workshop.domain.model import Proposal
-from workshop.errors import WorkshopError
 
 
 def refusal(error: type[WorkshopError], caught: pytest.ExceptionInfo[WorkshopError]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workshop.domain.model import Stage
-from workshop.services import WorkshopService
+from workshop.usecases.workshops import WorkshopService
 
 
 def workshop_with_proposals(

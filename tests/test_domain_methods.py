@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.domain_boards import BOARD, refusal
-from workshop.domain.methods import (
-    Method,
-    RoundRules,
-    check_ballot,
-    check_paper_counts,
-    eligible,
-)
-from workshop.errors import InvalidInput, NotFound, WorkshopError
+from workshop.domain.errors import InvalidInput, NotFound, WorkshopError
+from workshop.domain.methods import Method, RoundRules, check_ballot, check_paper_counts, eligible
 
 GONE = "That proposal is no longer on the list: refresh and pick another."
 NOT_IN_ROUND = "That proposal is not part of this round: pick one from the shortlist."

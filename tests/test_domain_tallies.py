@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.domain_boards import BOARD, proposals
+from workshop.domain.errors import InvalidInput
 from workshop.domain.methods import Method, RoundRules, eligible
 from workshop.domain.model import Proposal
 from workshop.domain.tallies import (
@@ -23,7 +24,6 @@ from workshop.domain.tallies import (
     tally_round,
 )
 from workshop.domain.voting import RankedRow, counts_for
-from workshop.errors import InvalidInput
 
 quick = settings(database=None, deadline=None, max_examples=200)
 

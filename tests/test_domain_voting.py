@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.domain_boards import proposals, refusal
+from workshop.domain.errors import Conflict, LimitReached, NoDotsLeft, NotFound, WorkshopError
 from workshop.domain.model import Proposal
-from workshop.domain.planning import check_merge
+from workshop.domain.proposals import check_merge
 from workshop.domain.voting import (
     DotBudget,
     RankedRow,
@@ -21,7 +22,6 @@ from workshop.domain.voting import (
     survivor_of,
     votable_target,
 )
-from workshop.errors import Conflict, LimitReached, NoDotsLeft, NotFound, WorkshopError
 
 # No example database on disk: these tests must leave the working tree as they found it.
 quick = settings(database=None, deadline=None, max_examples=300)

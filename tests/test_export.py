@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from workshop.export import escape
+from workshop.exports.formats import escape
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -254,8 +254,8 @@ def test_every_json_endpoint_survives_malformed_bodies(
 def test_a_full_workshop_refuses_new_devices_but_not_returning_ones(
     service: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workshop import services
-    from workshop.errors import LimitReached
+    from workshop.domain.errors import LimitReached
+    from workshop.usecases import workshops as services
 
     monkeypatch.setattr(services, "MAX_ATTENDEES_PER_WORKSHOP", 2)
     created = service.create_workshop("Small room", 5, 3, [])

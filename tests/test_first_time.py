@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.flows import workshop_with_proposals
-from workshop import export
 from workshop.domain.disclosure import SMALLEST_SHOWN, public_tally
 from workshop.domain.how_counted import NOTE_START, how_counted
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.services import WorkshopService
+from workshop.exports import formats as export
+from workshop.usecases.workshops import WorkshopService
 
 ROOT = Path(__file__).resolve().parent.parent
 METHOD_NAMES = re.compile(r"Condorcet|Schulze|Borda", re.IGNORECASE)
@@ -43,10 +43,10 @@ PUBLIC_SOURCES = [
     "static/js/screen.js",
     "static/js/wall-results.js",
     "static/js/plan.js",
-    "workshop/export.py",
-    "workshop/round_export.py",
-    "workshop/published.py",
-    "workshop/plan_views.py",
+    "workshop/exports/formats.py",
+    "workshop/exports/round_markdown.py",
+    "workshop/web/published.py",
+    "workshop/web/plans.py",
 ]
 
 

@@ -1,4 +1,15 @@
-"""The import rule: the core knows no framework, and only run.py picks a green-thread library."""
+"""The house rules: one folder per layer, each importing only the layers below it, no cycles.
+
+    domain/    pure rules            imports nothing of the app but the domain
+    store/     the database          domain
+    exports/   documents as files    domain
+    usecases/  one transaction each  domain, store, exports
+    live/      Socket.IO edge        domain, usecases
+    web/       HTTP edge             domain, usecases, exports
+    workshop/__init__.py, __main__.py, config.py: the composition root, which wires them
+
+Only run.py picks a green-thread library.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +19,26 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workshop"
-DOMAIN = PACKAGE / "domain"
 FRAMEWORKS = {"flask", "flask_socketio", "socketio", "engineio", "sqlalchemy", "eventlet", "gevent"}
+EDGE_FRAMEWORKS = {"flask", "flask_socketio", "socketio", "engineio"}
 GREEN_THREADS = {"eventlet", "gevent"}
+LAYERS = ("domain", "store", "exports", "usecases", "live", "web")
+MAY_IMPORT = {
+    "domain": {"domain"},
+    "store": {"domain", "store"},
+    "exports": {"domain", "exports"},
+    "usecases": {"domain", "store", "exports", "usecases"},
+    "live": {"domain", "usecases", "live"},
+    "web": {"domain", "usecases", "exports", "web"},
+}
+MAY_NOT_USE = {
+    "domain": FRAMEWORKS,
+    "exports": FRAMEWORKS,
+    "usecases": FRAMEWORKS,  # the store re-exports the one exception use cases catch
+    "store": EDGE_FRAMEWORKS | GREEN_THREADS,
+    "live": {"sqlalchemy"} | GREEN_THREADS,  # Flask-SocketIO keeps its sid on flask.request
+    "web": {"flask_socketio", "socketio", "sqlalchemy"} | GREEN_THREADS,
+}
 
 
 def module_name(path: Path) -> str:
@@ -19,36 +47,36 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports(path: Path) -> set[str]:
+def imports(path: Path, top_level_only: bool = False) -> set[str]:
     """Return every module a file imports, relative imports resolved to absolute names."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    name = module_name(path)
+    name = module_name(path) if path.is_relative_to(PACKAGE) else path.stem
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                prefix = ".".join(base)
-                if node.module:
-                    found.add(f"{prefix}.{node.module}")
-                else:
-                    found.update(f"{prefix}.{alias.name}" for alias in node.names)
+                prefix = ".".join(base[: len(base) - (node.level - 1)])
+                module = f"{prefix}.{node.module}" if node.module else prefix
             else:
-                found.add(node.module or "")
+                module = node.module or ""
+            found.add(module)
+            # "from workshop.domain import stages" imports the module workshop.domain.stages
+            found.update(
+                f"{module}.{alias.name}"
+                for alias in node.names
+                if source_of(f"{module}.{alias.name}") is not None
+            )
     return found
-
-
-def top_level(name: str) -> str:
-    return name.split(".")[0]
 
 
 def source_of(name: str) -> Path | None:
     """Return the file of a workshop module, or None for anything outside the package."""
-    if top_level(name) != "workshop":
+    if name.split(".")[0] != "workshop":
         return None
     relative = Path(*name.split("."))
     for candidate in (
@@ -60,59 +88,78 @@ def source_of(name: str) -> Path | None:
     return None
 
 
-DOMAIN_FILES = sorted(DOMAIN.rglob("*.py"))
+def layer_of(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "workshop" and parts[1] in LAYERS else None
+
+
 PACKAGE_FILES = sorted(PACKAGE.rglob("*.py"))
+LAYERED_FILES = [p for p in PACKAGE_FILES if layer_of(module_name(p))]
 
 
-def test_the_files_to_check_were_found() -> None:
-    names = {path.name for path in DOMAIN_FILES}
-    assert {"voting.py", "stages.py", "timers.py", "planning.py", "model.py"} <= names
-    assert len(PACKAGE_FILES) > len(DOMAIN_FILES) >= 5
-    assert PACKAGE / "services.py" in PACKAGE_FILES
+def test_every_module_lives_in_a_layer_folder_but_the_composition_root() -> None:
+    loose = {p.name for p in PACKAGE_FILES if p.parent == PACKAGE}
+    assert loose == {"__init__.py", "__main__.py", "config.py"}
+    assert {layer_of(module_name(p)) for p in LAYERED_FILES} == set(LAYERS)
 
 
-def test_the_import_reader_sees_plain_and_relative_imports() -> None:
+def test_the_import_reader_sees_plain_relative_and_module_imports() -> None:
     # Guard the guard: a reader that saw nothing would make the rules below pass vacuously.
-    assert "flask" in imports(PACKAGE / "views.py")
-    assert "workshop.errors" in imports(DOMAIN / "stages.py")
-    assert "workshop.domain.model" in imports(DOMAIN / "stages.py")
-    assert "sqlalchemy" in imports(PACKAGE / "store.py")
+    assert "flask" in imports(PACKAGE / "web" / "views.py")
+    assert "workshop.domain.errors" in imports(PACKAGE / "domain" / "stages.py")
+    assert "sqlalchemy" in imports(PACKAGE / "store" / "engine.py")
+    assert "workshop.domain.stages" in imports(PACKAGE / "usecases" / "facilitation.py")
 
 
-@pytest.mark.parametrize("path", DOMAIN_FILES, ids=lambda p: p.name)
-def test_the_domain_imports_no_framework(path: Path) -> None:
-    used = {top_level(name) for name in imports(path)}
-    assert not used & FRAMEWORKS, f"{path.name} imports {sorted(used & FRAMEWORKS)}"
+@pytest.mark.parametrize("path", LAYERED_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_layer_imports_only_the_layers_below_it(path: Path) -> None:
+    layer = layer_of(module_name(path))
+    assert layer is not None
+    reached = {layer_of(name) or name for name in imports(path) if name.startswith("workshop")}
+    assert reached <= MAY_IMPORT[layer], f"{layer}/ may not import {reached - MAY_IMPORT[layer]}"
+    used = {name.split(".")[0] for name in imports(path)}
+    assert not used & MAY_NOT_USE[layer], f"{layer}/ may not use {sorted(used & MAY_NOT_USE[layer])}"
 
 
-def test_the_domain_reaches_no_framework_through_the_package_either() -> None:
-    """Follow the domain's imports inside workshop/ (not its __init__) and check them all."""
-    seen: set[Path] = set()
-    queue = list(DOMAIN_FILES)
-    while queue:
-        path = queue.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        used = imports(path)
-        assert not {top_level(n) for n in used} & FRAMEWORKS, f"{path} imports a framework"
-        for name in used:
-            # "from .. import x" names a module or a package attribute; try both.
-            for candidate in (name, name.rpartition(".")[0]):
-                source = source_of(candidate)
-                if source is not None and source != PACKAGE / "__init__.py":
-                    queue.append(source)
-                    break
-    assert PACKAGE / "errors.py" in seen  # the walk did leave the domain package
-    assert set(DOMAIN_FILES) <= seen
+def test_there_is_no_import_cycle() -> None:
+    """Follow module-level imports (the ones that run on import) and look for a way back."""
+    graph = {
+        module_name(p): {n for n in imports(p, top_level_only=True) if source_of(n)}
+        for p in PACKAGE_FILES
+    }
+    # A package's __init__ is imported on the way to its modules: that is not a cycle.
+    graph = {
+        m: {n for n in deps if n != m and not m.startswith(n + ".")} for m, deps in graph.items()
+    }
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                raise AssertionError("import cycle: " + " -> ".join([*trail, node, nxt]))
+            if nxt not in state:
+                visit(nxt, [*trail, node])
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [])
+    assert len(state) == len(PACKAGE_FILES)
 
 
 @pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_picks_a_green_thread_library(path: Path) -> None:
-    used = {top_level(name) for name in imports(path)}
+    used = {name.split(".")[0] for name in imports(path)}
     assert not used & GREEN_THREADS, f"{path.name} imports {sorted(used & GREEN_THREADS)}"
 
 
 def test_the_import_reader_sees_imports_inside_functions() -> None:
     # run.py, the one place allowed to, imports eventlet inside main().
-    assert "eventlet" in {top_level(name) for name in imports(PACKAGE.parent / "run.py")}
+    assert "eventlet" in {name.split(".")[0] for name in imports(PACKAGE.parent / "run.py")}
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_module_stays_under_400_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines < 400, f"{path.relative_to(PACKAGE)} has {lines} lines: split it by feature"

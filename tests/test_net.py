@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from workshop import net
+from workshop.web import net
 
 
 def test_the_lan_address_is_an_ip_address() -> None:

@@ -17,14 +17,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import make_app
-from workshop import export
-from workshop.documents import PlanDocuments
-from workshop.domain.actions import ActionStatus
+from workshop.domain.actions import ActionFields, ActionStatus
+from workshop.domain.errors import InvalidInput, NotFound, WrongStage
 from workshop.domain.model import Stage
-from workshop.errors import InvalidInput, NotFound, WrongStage
-from workshop.plans import ActionFields, PlanService
-from workshop.services import WorkshopService
-from workshop.validation import action_fields
+from workshop.domain.validation import action_fields
+from workshop.exports import formats as export
+from workshop.usecases.documents import PlanDocuments
+from workshop.usecases.plans import PlanService
+from workshop.usecases.workshops import WorkshopService
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED_MS = 1_745_600_000_000  # 2025-04-25T16:53:20Z

@@ -21,11 +21,11 @@ from tests.conftest import make_app
 from tests.servers import Server
 from tests.test_server import Recorder, create
 from workshop import config
+from workshop.domain.actions import ActionFields
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.plans import ActionFields
-from workshop.privacy import DAY_MS
-from workshop.services import WorkshopService
+from workshop.usecases.privacy import DAY_MS
+from workshop.usecases.workshops import WorkshopService
 
 TABLES = ("participants", "proposals", "votes", "actions", "rounds", "ballots", "paper_counts")
 

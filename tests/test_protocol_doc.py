@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from workshop.events import BROADCASTS
+from workshop.usecases.events import BROADCASTS
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text()
 

@@ -256,7 +256,7 @@ FACILITATOR_COMMANDS = [
 
 
 def test_the_table_of_facilitator_commands_is_complete(app: Flask) -> None:
-    from workshop import realtime
+    from workshop.live import server as realtime
 
     handled = set(app.extensions["workshop.realtime"].commands)
     assert handled == set(realtime.ATTENDEE_COMMANDS) | set(realtime.FACILITATOR_COMMANDS)
@@ -598,7 +598,7 @@ def test_the_view_in_a_vote_ack_is_the_view_a_fresh_read_gives(
 
 
 def test_a_deleted_workshop_does_not_silence_the_others_broadcasts(room: Room, app: Flask) -> None:
-    from workshop.events import StateChanged
+    from workshop.usecases.events import StateChanged
 
     realtime = app.extensions["workshop.realtime"]
     room.clear()

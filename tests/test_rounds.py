@@ -9,11 +9,11 @@ from flask import Flask
 from sqlalchemy import text
 
 from tests.flows import workshop_with_proposals
-from workshop import export
+from workshop.domain.errors import Conflict, InvalidInput, NotFound, WorkshopError, WrongStage
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.errors import Conflict, InvalidInput, NotFound, WorkshopError, WrongStage
-from workshop.services import WorkshopService
+from workshop.exports import formats as export
+from workshop.usecases.workshops import WorkshopService
 
 TEXTS = ["Reach the villages", "Better communication", "More training", "Peer mentors"]
 

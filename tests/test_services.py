@@ -11,8 +11,8 @@ from flask import Flask
 
 from tests.conftest import make_app
 from tests.flows import workshop_with_proposals
-from workshop.domain.model import Stage
-from workshop.errors import (
+from workshop.domain.errors import (
+    UNKNOWN_WORKSHOP,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -22,8 +22,9 @@ from workshop.errors import (
     WorkshopError,
     WrongStage,
 )
-from workshop.events import AttendanceChanged
-from workshop.services import UNKNOWN_WORKSHOP, Answer, WorkshopService
+from workshop.domain.model import Stage
+from workshop.usecases.events import AttendanceChanged
+from workshop.usecases.workshops import Answer, WorkshopService
 
 CLOSED_EDIT = "This workshop is closed: move it back to an earlier stage to change it."
 NO_DOTS = "You have no dots left: take one back from another proposal first."

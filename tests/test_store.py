@@ -15,13 +15,13 @@ from sqlalchemy import Connection, create_engine, inspect, text
 
 from tests.conftest import make_app, postgres_url
 from tests.flows import workshop_with_proposals
-from workshop import migrations, schema
-from workshop.database_urls import normalise
+from workshop.domain.errors import LimitReached, NoDotsLeft, WorkshopError
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.errors import LimitReached, NoDotsLeft, WorkshopError
-from workshop.services import WorkshopService
-from workshop.store import Store
+from workshop.store import migrations, schema
+from workshop.store.engine import Store
+from workshop.store.urls import normalise
+from workshop.usecases.workshops import WorkshopService
 
 TABLES = (
     "workshops",

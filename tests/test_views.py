@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from workshop.domain.model import Stage
-from workshop.services import WorkshopService
+from workshop.usecases.workshops import WorkshopService
 
 
 def test_healthz(client: FlaskClient) -> None:
@@ -62,7 +62,7 @@ def test_bad_creations_are_refused_with_a_sentence(
     assert answer.get_json() == {"ok": False, "error": sentence, "reason": "invalid"}
     with service.store.transaction() as tx:
         assert (
-            not tx.code_exists("ANY")
+            not tx.workshops.code_exists("ANY")
             and tx.conn.exec_driver_sql("SELECT COUNT(*) FROM workshops").scalar() == 0
         )
 

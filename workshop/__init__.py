@@ -8,13 +8,15 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import config, export, net
-from .documents import PlanDocuments
-from .plans import PlanService
-from .privacy import PrivacyService
-from .realtime import Realtime
-from .services import WorkshopService
-from .store import Store
+from workshop import config
+from workshop.exports import formats as export
+from workshop.live.server import Realtime
+from workshop.store.engine import Store
+from workshop.usecases.documents import PlanDocuments
+from workshop.usecases.plans import PlanService
+from workshop.usecases.privacy import PrivacyService
+from workshop.usecases.workshops import WorkshopService
+from workshop.web import net
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -62,8 +64,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    # Importing plan_views and console_views adds their routes to the blueprints views defines.
-    from . import compression, console_views, plan_views, views  # noqa: F401
+    # Importing the route modules adds their routes to the blueprints views defines.
+    from workshop.web import compression, views
+    from workshop.web import console as console_views  # noqa: F401
+    from workshop.web import plans as plan_views  # noqa: F401
 
     app.register_blueprint(views.pages)
     app.register_blueprint(views.api)

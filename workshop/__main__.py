@@ -7,12 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from . import config, export, validation
-from .documents import PlanDocuments
-from .errors import WorkshopError
-from .privacy import PrivacyService
-from .services import WorkshopService
-from .store import Store
+from workshop import config
+from workshop.domain import validation
+from workshop.domain.errors import WorkshopError
+from workshop.exports import formats as export
+from workshop.store.engine import Store
+from workshop.usecases.documents import PlanDocuments
+from workshop.usecases.privacy import PrivacyService
+from workshop.usecases.workshops import WorkshopService
 
 
 def render(documents: PlanDocuments, code: str, fmt: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from ..errors import Conflict, InvalidInput, NotFound
+from workshop.domain.errors import Conflict, InvalidInput, NotFound
 
 
 class ActionStatus(StrEnum):
@@ -101,3 +101,25 @@ def check_action_merge(survivor: Action | None, absorbed: Action | None) -> None
         raise Conflict("That action is already merged into another one.")
     if survivor.priority_id != absorbed.priority_id:
         raise Conflict("Only actions under the same priority can be merged.")
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """The editable fields of an action; None leaves a field as it is."""
+
+    text: str | None = None
+    owner: str | None = None
+    due_on: date | bool | None = False  # False: unchanged; None: clear the date
+    partners: str | None = None
+    resources: str | None = None
+    success: str | None = None
+    status: ActionStatus | None = None
+
+    def apply(self, action: Action) -> None:
+        """Write the given fields onto an action."""
+        for name in ("text", "owner", "partners", "resources", "success", "status"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(action, name, value)
+        if self.due_on is not False:
+            action.due_on = self.due_on  # type: ignore[assignment]

@@ -20,7 +20,7 @@ _METHODS = {
     "points": "by sharing points. An idea's score is the points people gave it.",
 }
 _GROUPS_EQUAL = (
-    "When each group counts equally (\"groups equal\"), an idea's score is the average, "
+    'When each group counts equally ("groups equal"), an idea\'s score is the average, '
     "over the groups that voted, of each group's score per person."
 )
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeGuard
 
-from ..errors import InvalidInput, NotFound
-from .model import Proposal
-from .voting import counts_for
+from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.model import Proposal
+from workshop.domain.voting import counts_for
 
 
 class Method(StrEnum):

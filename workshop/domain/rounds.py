@@ -10,11 +10,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from ..errors import InvalidInput
-from .how_counted import how_counted
-from .methods import Method, RoundRules, eligible
-from .model import Proposal
-from .voting import RankedRow
+from workshop.domain.errors import Conflict, InvalidInput, WrongStage
+from workshop.domain.how_counted import how_counted
+from workshop.domain.methods import Method, RoundRules, eligible
+from workshop.domain.model import Proposal, Stage
+from workshop.domain.voting import RankedRow, votable_target
 
 WALL_MODES = ("results", "participation")
 RESULTS_VIEWS = ("overall", "groups", "balanced")
@@ -133,3 +133,29 @@ def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
     if top < 1:
         raise InvalidInput("Take at least one proposal into the next round.")
     return [row.proposal_id for row in ranking if row.rank <= top]
+
+
+def check_round_is(round_: Round, round_id: int | None) -> None:
+    """Refuse a vote meant for another round (a phone that has not caught up yet)."""
+    if round_id is not None and round_id != round_.id:
+        raise Conflict(
+            f"That vote was for an earlier round: round {round_.number} is open now. "
+            "Refresh to see its ballot."
+        )
+
+
+def on_ballot(proposal_id: int, rules: RoundRules, proposals: Mapping[int, Proposal]) -> int:
+    """Return the survivor a vote on proposal_id counts for in this round, or refuse."""
+    target = votable_target(proposal_id, proposals)
+    if target not in eligible(rules, proposals):
+        raise InvalidInput("That proposal is not part of this round: pick one on the ballot.")
+    return target
+
+
+def require_counting(stage: Stage) -> None:
+    """Refuse a paper count or assisted ballot outside voting and results."""
+    if stage not in (Stage.VOTE, Stage.RESULTS):
+        raise WrongStage(
+            "Paper and assisted votes are counted during voting or results: "
+            "move the workshop to one of those stages first."
+        )

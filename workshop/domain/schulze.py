@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from .voting import RankedRow
+from workshop.domain.voting import RankedRow
 
 Weight = int | Fraction
 Pairwise = dict[tuple[int, int], Weight]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidInput, WrongStage
-from .model import Stage
+from workshop.domain.errors import InvalidInput, WrongStage
+from workshop.domain.model import Stage
 
 CLOSED_SENTENCE = "This workshop has closed: thank you for taking part."
 

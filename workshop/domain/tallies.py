@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import InvalidInput
-from . import schulze
-from .methods import PAPER_RANKING, Method, RoundRules, eligible
-from .model import Proposal
-from .voting import RankedRow, counts_for, rank
+from workshop.domain import schulze
+from workshop.domain.errors import InvalidInput
+from workshop.domain.methods import PAPER_RANKING, Method, RoundRules, eligible
+from workshop.domain.model import Proposal
+from workshop.domain.voting import RankedRow, counts_for, rank
 
 NO_GROUP = ""  # the group key of people who did not say which group they belong to
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import Conflict, InvalidInput
-from .model import Timer
+from workshop.domain.errors import Conflict, InvalidInput
+from workshop.domain.model import Timer
 
 MAX_TIMER_SECONDS = 2 * 60 * 60
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..errors import Conflict, LimitReached, NoDotsLeft, NotFound
-from .model import Proposal
+from workshop.domain.errors import Conflict, LimitReached, NoDotsLeft, NotFound
+from workshop.domain.model import Proposal
 
 
 def survivor_of(proposal_id: int, proposals: Mapping[int, Proposal]) -> int:

@@ -1,0 +1,368 @@
+"""Published plans as Markdown, CSV, JSON and an SVG chart; user text is always literal.
+
+Renderers are pure functions of a plan document (see plans.PlanDocuments), so the same
+workshop exported twice gives the same bytes. Ordering rules: priorities by rank;
+proposals by points, ties sharing a rank and listed in the order proposed; actions in
+the order they were added.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from workshop.domain.actions import ActionStatus, date_label, long_date_label
+from workshop.exports.round_markdown import rounds_markdown
+from workshop.exports.text_escape import escape
+
+BAR_WIDTH = 30
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _yaml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _cell(text: str) -> str:
+    return escape(text) if text else "–"
+
+
+def _due(action: dict[str, Any], as_of: date) -> str:
+    due = _day(action["due_on"])
+    if due is None:
+        return "–"
+    overdue = due < as_of and ActionStatus(action["status"]).is_open
+    return date_label(due) + (" (overdue)" if overdue else "")
+
+
+def _front_matter(fields: dict[str, str | None]) -> list[str]:
+    lines = ["---"]
+    for key, value in fields.items():
+        if value:
+            lines.append(f"{key}: {_yaml(value) if key != 'date' else value}")
+    return [*lines, "---", ""]
+
+
+def _participation(workshop: dict[str, Any]) -> str:
+    # "Label: count" reads right whatever the label and the count ("1 community organisations"
+    # would not), and counts are all the plan says about who took part.
+    counts = workshop["attendance"]
+    parts = [
+        f"{escape(g['label'])}: {counts[g['key']]}"
+        for g in workshop["groups"]
+        if counts.get(g["key"])
+    ]
+    if counts.get(""):
+        parts.append(f"no group given: {counts['']}")
+    total = _count(workshop["joined"], "person", "people")
+    return f"{total} took part" + (f" ({'; '.join(parts)})." if parts else ".")
+
+
+def _priorities(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(
+        (p for p in document["proposals"] if p["priority_rank"] is not None),
+        key=lambda p: p["priority_rank"],
+    )
+
+
+def _support(p: dict[str, Any]) -> int:
+    return int(p["points"]) + int(p["carried_points"] or 0)
+
+
+def _chart(priorities: list[dict[str, Any]]) -> list[str]:
+    most = max((_support(p) for p in priorities), default=0) or 1
+    lines = ["```text"]
+    for p in priorities:
+        label = unicodedata.normalize("NFC", " ".join(p["text"].split()))
+        label = label if len(label) <= 40 else label[:39] + "…"
+        bar = "█" * round(BAR_WIDTH * _support(p) / most)
+        lines.append(f"{p['priority_rank']:>2}. {label:<40} {bar} {_support(p)}")
+    return [*lines, "```", ""]
+
+
+def _priority_table(document: dict[str, Any]) -> list[str]:
+    groups = document["workshop"]["groups"]
+    priorities = _priorities(document)
+    if not priorities:
+        return ["No priorities have been chosen yet.", ""]
+    carried = any(p["carried_points"] for p in priorities)
+    head = ["Rank", "Priority", "Dots", *(["Dots carried"] if carried else [])]
+    head += [escape(g["label"]) for g in groups]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|---|---:|" + "---:|" * (len(head) - 3)]
+    for p in priorities:
+        cells = [str(p["priority_rank"]), escape(p["text"]), str(p["points"])]
+        if carried:
+            cells.append(str(p["carried_points"] or 0))
+        cells += [str(p["by_group"].get(g["key"], 0)) for g in groups]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, "", *_chart(priorities)]
+
+
+def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False) -> list[str]:
+    shown = [a for a in actions if a["status"] != ActionStatus.DROPPED.value]
+    if not shown:
+        return ["No actions yet.", ""]
+    head = ["Action", "Owner", "Due", "Partners", "Status"]
+    if town:
+        head.insert(0, "Meeting")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for a in shown:
+        cells = [
+            escape(a["text"]),
+            _cell(a["owner"]),
+            _due(a, as_of),
+            _cell(a["partners"]),
+            ActionStatus(a["status"]).label,
+        ]
+        if town:
+            cells.insert(0, escape(a["meeting"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _actions_by_priority(document: dict[str, Any], as_of: date, level: str) -> list[str]:
+    if not document["actions"]:
+        return ["No actions were agreed at this meeting.", ""]
+    lines: list[str] = []
+    for p in _priorities(document):
+        lines += [f"{level} {p['priority_rank']}. {escape(p['text'])}", ""]
+        actions = [a for a in document["actions"] if a["priority_id"] == p["id"]]
+        lines += _action_table(actions, as_of)
+    return lines
+
+
+def _all_proposals(document: dict[str, Any]) -> list[str]:
+    lines = ["| Rank | Idea | Dots |", "|---:|---|---:|"]
+    for p in document["proposals"]:
+        rank = f"={p['rank']}" if p["tied"] else str(p["rank"])
+        text = escape(p["text"])
+        if p["merged"]:
+            text += " (merged with: " + "; ".join(escape(m) for m in p["merged"]) + ")"
+        lines.append(f"| {rank} | {text} | {p['points']} |")
+    return [*lines, "", "Ties share a rank (shown as =) and are listed in the order proposed.", ""]
+
+
+def _heading_place(workshop: dict[str, Any]) -> str:
+    parts = [escape(workshop["place"])] if workshop["place"] else []
+    if workshop["held_on"]:
+        parts.append(long_date_label(_day(workshop["held_on"])))
+    return ", ".join(parts)
+
+
+def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
+    """Return one workshop's action plan as Markdown with YAML front matter."""
+    workshop = document["workshop"]
+    as_of = date.fromisoformat(document["generated_at"][:10])
+    lines = _front_matter(
+        {
+            "title": workshop["title"],
+            "date": workshop["held_on"],
+            "place": workshop["place"],
+            "series": series_code,
+            "generated-at": document["generated_at"],
+        }
+    )
+    lines += [f"# {escape(workshop['title'])}", ""]
+    if where := _heading_place(workshop):
+        lines += [where + ".", ""]
+    lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
+    lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
+    lines += ["## All ideas", "", *_all_proposals(document)]
+    lines += rounds_markdown(document)
+    return "\n".join(lines)
+
+
+def _root_priority(proposal_id: int, origins: dict[int, int | None]) -> int:
+    seen = set()
+    while (origin := origins.get(proposal_id)) is not None and proposal_id not in seen:
+        seen.add(proposal_id)
+        proposal_id = origin
+    return proposal_id
+
+
+def series_markdown(series: dict[str, Any]) -> str:
+    """Return a series' plan: the priorities, every town's actions rolled up, one section a town."""
+    documents = series["workshops"]
+    root = documents[0]
+    as_of = date.fromisoformat(series["generated_at"][:10])
+    origins = {p["id"]: p["origin_id"] for d in documents for p in d["proposals"]}
+    carried_on = {a["carried_from"] for d in documents for a in d["actions"] if a["carried_from"]}
+    lines = _front_matter(
+        {
+            "title": series["title"],
+            "date": root["workshop"]["held_on"],
+            "place": root["workshop"]["place"],
+            "series": series["root_code"],
+            "generated-at": series["generated_at"],
+        }
+    )
+    lines += [f"# {escape(series['title'])}: action plan", ""]
+    meetings = [_meeting_name(d["workshop"]) for d in documents]
+    lines += ["Meetings: " + "; ".join(meetings) + ".", ""]
+    lines += ["## Priorities", "", *_priority_table(root)]
+    lines += ["## Actions across the towns", ""]
+    lines += [
+        "Each action as it stands at the latest meeting that discussed it; "
+        "open actions carry forward to the next meeting.",
+        "",
+    ]
+    for p in _priorities(root):
+        lines += [f"### {p['priority_rank']}. {escape(p['text'])}", ""]
+        rolled = [
+            {**a, "meeting": _meeting_name(d["workshop"])}
+            for d in documents
+            for a in d["actions"]
+            if a["id"] not in carried_on and _root_priority(a["priority_id"], origins) == p["id"]
+        ]
+        lines += _action_table(rolled, as_of, town=True)
+    for document in documents:
+        workshop = document["workshop"]
+        lines += [f"## {_meeting_name(workshop)}", "", _participation(workshop), ""]
+        lines += _actions_by_priority(document, as_of, "###")
+    return "\n".join(lines)
+
+
+def _meeting_name(workshop: dict[str, Any]) -> str:
+    return _heading_place(workshop) or escape(workshop["title"])
+
+
+CSV_COLUMNS = [
+    "workshop",
+    "place",
+    "date",
+    "priority_rank",
+    "priority",
+    "action",
+    "owner",
+    "due",
+    "partners",
+    "resources",
+    "success",
+    "status",
+    "volunteers",
+]
+
+
+def csv_rows(documents: list[dict[str, Any]]) -> str:
+    """Return one CSV row per action, across the given workshops."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for document in documents:
+        workshop = document["workshop"]
+        priorities = {p["id"]: p for p in document["proposals"]}
+        for a in document["actions"]:
+            priority = priorities[a["priority_id"]]
+            writer.writerow(
+                [
+                    _csv_safe(workshop["title"]),
+                    _csv_safe(workshop["place"]),
+                    workshop["held_on"] or "",
+                    priority["priority_rank"] or "",
+                    _csv_safe(priority["text"]),
+                    _csv_safe(a["text"]),
+                    _csv_safe(a["owner"]),
+                    a["due_on"] or "",
+                    _csv_safe(a["partners"]),
+                    _csv_safe(a["resources"]),
+                    _csv_safe(a["success"]),
+                    a["status"],
+                    a["volunteers"],
+                ]
+            )
+    return out.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    """Stop a spreadsheet from running user text as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def svg_chart(document: dict[str, Any]) -> str:
+    """Return the priorities' support as a bar chart in SVG, with every label escaped."""
+    priorities = _priorities(document)
+    most = max((_support(p) for p in priorities), default=0) or 1
+    row, width = 36, 720
+    rows = []
+    for index, p in enumerate(priorities):
+        y = 20 + index * row
+        bar = round(380 * _support(p) / most)
+        label = " ".join(p["text"].split())
+        label = label if len(label) <= 45 else label[:44] + "…"
+        rows.append(
+            f'<text x="8" y="{y + 16}" font-size="14">{p["priority_rank"]}. '
+            f"{xml_escape(label)}</text>"
+            f'<rect x="330" y="{y + 2}" width="{bar}" height="20" fill="#1d70b8"/>'
+            f'<text x="{336 + bar}" y="{y + 17}" font-size="14">{_support(p)}</text>'
+        )
+    height = 40 + len(priorities) * row
+    title = xml_escape(document["workshop"]["title"])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="Support for each priority"><title>{title}</title>'
+        f'<rect width="100%" height="100%" fill="#fff"/><g font-family="sans-serif" '
+        f'fill="#0b0c0c">{"".join(rows)}</g></svg>\n'
+    )
+
+
+def file_stem(workshop: dict[str, Any]) -> str:
+    """Return the export file name: title, place and date as plain words, then the code.
+
+    The code keeps two meetings with the same title, place and date apart, and lets a
+    deletion find a workshop's files whatever its title has become.
+    """
+    parts = [workshop["title"], workshop["place"], workshop["held_on"] or ""]
+    words = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    slug = re.sub(r"[^a-z0-9]+", "-", words.encode("ascii", "ignore").decode().lower())
+    return f"{slug.strip('-')[:80]}-{workshop['code'].lower()}".lstrip("-")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text so a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_exports(folder: Path, series: dict[str, Any], code: str) -> list[str]:
+    """Write one workshop's plan as .md, .csv, .json and .svg; return the file names.
+
+    The series (see plans.PlanDocuments.series) already holds the workshop's own
+    document, so nothing is read twice.
+    """
+    document = next(d for d in series["workshops"] if d["workshop"]["code"] == code)
+    stem = file_stem(document["workshop"])
+    in_series = len(series["workshops"]) > 1
+    files = {
+        f"{stem}.md": series_markdown(series) if in_series else markdown(document),
+        f"{stem}.csv": csv_rows(series["workshops"] if in_series else [document]),
+        f"{stem}.json": json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        f"{stem}.svg": svg_chart(document),
+    }
+    for name, text in files.items():
+        write_atomically(folder / name, text)
+    return sorted(files)

@@ -1,0 +1,140 @@
+"""The "Vote rounds" section of the Markdown plan: every round, overall, by group and balanced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.domain.disclosure import SMALLEST_SHOWN, offline_people, pooled_support
+from workshop.domain.how_counted import how_counted
+from workshop.exports.text_escape import escape
+
+SCORE_NAMES = {"dots": "Dots", "approval": "Supporters", "ranking": "Points", "points": "Points"}
+NO_GROUP_LABEL = "No group given"
+
+
+def _rules_sentence(entry: dict[str, Any]) -> str:
+    rules, method = entry["rules"], entry["method"]
+    if method == "dots":
+        text = f"{rules['dots']} dots each, at most {rules['max_per_proposal']} on one idea"
+        return text + (" (only ballots with every dot placed count)" if rules["spend_all"] else "")
+    if method == "approval":
+        return "each person ticked every idea they support"
+    if method == "ranking":
+        return (
+            f"each person put up to {rules['top_k']} ideas in order; a first choice earns "
+            "the most points"
+        )
+    exact = "exactly" if rules["points_exact"] else "up to"
+    return f"each person shared {exact} {rules['points_total']} points"
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _rank(row_rank: int, tied: bool) -> str:
+    return f"={row_rank}" if tied else str(row_rank)
+
+
+def _groups_sentence(entry: dict[str, Any], labels: dict[str, str]) -> str:
+    parts = [
+        f"{escape(labels.get(key, key))}: {count}"
+        for key, count in entry["voters_by_group"].items()
+        if count
+    ]
+    counted = f"{entry['voters']} voted" + (f" ({'; '.join(parts)})" if parts else "")
+    offline = offline_people(entry["paper_voters"], entry["assisted_ballots"])
+    if offline:  # one pool: telling paper from help apart could point at one person
+        counted += f", of whom {offline} on paper or with help"
+    if entry["incomplete"]:
+        counted += f"; {entry['incomplete']} unfinished ballots were not counted"
+    return counted + "."
+
+
+def _table(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str]) -> list[str]:
+    keys = [key for key in entry["voters_by_group"] if entry["voters_by_group"][key]]
+    head = ["Rank", "Idea", SCORE_NAMES.get(entry["method"], "Score")]
+    head += [escape(labels.get(key, key)) for key in keys]
+    head += ["Rank, groups equal", "Score, groups equal"]
+    lines = ["| " + " | ".join(head) + " |", "|---:|---|" + "---:|" * (len(head) - 2)]
+    for row in entry["results"]:
+        text = escape(texts.get(row["id"], "?"))
+        if row["merged"]:
+            text += " (includes support for ideas combined with it)"
+        cells = [_rank(row["rank"], row["tied"]), text, str(row["score"])]
+        cells += [str(row["by_group"].get(key, 0)) for key in keys]
+        cells += [_rank(row["balanced_rank"], row["balanced_tied"]), f"{row['balanced']:g}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _outcome(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:
+    lines = []
+    for group in entry["ties"]:
+        names = "; ".join(escape(texts.get(pid, "?")) for pid in group)
+        lines.append(f"Tied: {names}.")
+    if entry["method"] == "ranking":
+        winner = entry["condorcet_winner"]
+        if winner is not None:
+            lines.append(
+                "Ranked first by most people when compared two at a time: "
+                f"{escape(texts.get(winner, '?'))}."
+            )
+        else:
+            lines.append("No idea is ranked first by most people when compared two at a time.")
+        order = "; ".join(
+            f"{_rank(r['rank'], r['tied'])}. {escape(texts.get(r['id'], '?'))}"
+            for r in entry["schulze"] or []
+        )
+        lines.append(f"Order when compared two at a time: {order}.")
+    # one paragraph each: run together, the sentences read as one long list of titles
+    return [part for line in lines for part in (line, "")]
+
+
+def _paper(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:
+    people = offline_people(entry["paper_voters"], entry["assisted_ballots"])
+    if not people:
+        return []
+    # Paper counts and ballots filled in with someone are one pool, listed only once it
+    # is big enough that nobody in it can be picked out.
+    support = pooled_support(
+        {str(r["id"]): r["from_paper"] for r in entry["results"]},
+        {str(r["id"]): r["from_assisted"] for r in entry["results"]},
+        people,
+    )
+    head = f"Counted on paper or with help (already in the table above): {people} "
+    head += "person" if people == 1 else "people"
+    if people < SMALLEST_SHOWN:
+        return [head + ".", ""]
+    shown = "; ".join(f"{escape(texts.get(int(pid), '?'))}: {n}" for pid, n in support.items())
+    return [f"{head}. Their support: {shown or 'none'}.", ""]
+
+
+def rounds_markdown(document: dict[str, Any]) -> list[str]:
+    """Return the Markdown lines of every vote round in a plan document ([] if none)."""
+    rounds = document.get("rounds") or []
+    if not rounds:
+        return []
+    texts = {p["id"]: p["text"] for p in document["proposals"]}
+    labels = {g["key"]: g["label"] for g in document["workshop"]["groups"]}
+    labels[""] = NO_GROUP_LABEL
+    lines = [
+        "## Vote rounds",
+        "",
+        'In the columns "groups equal" every stakeholder group counts the same, '
+        "whatever its size: the score is the average, over the groups, of each group's "
+        "score per person.",
+        "",
+    ]
+    for entry in rounds:
+        title = f"### Round {entry['number']}: {escape(entry['method_label'])}"
+        if entry["runoff_of"]:
+            title += f" (a second vote on the ideas tied in round {entry['runoff_of']})"
+        elif entry["shortlist"]:
+            title += " (on a shortlist)"
+        lines += [title, "", _sentence_case(_rules_sentence(entry)) + ". "]
+        lines[-1] += _groups_sentence(entry, labels)
+        lines += ["", *_table(entry, texts, labels), *_outcome(entry, texts)]
+        lines += _paper(entry, texts)
+        lines += [how_counted(entry["method"]), ""]
+    return lines

@@ -1,0 +1,95 @@
+"""Statements about attendees: seats, optional names and groups, head counts."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+
+from workshop.domain.model import Participant
+from workshop.store.prepared import Prepared, Runner, inserting, updating
+from workshop.store.schema import participants
+
+_SEAT = select(
+    participants.c.id, participants.c.device_id, participants.c.name, participants.c.group_key
+)
+_ON_DEVICE = (
+    participants.c.workshop_id == bindparam("workshop_id"),
+    participants.c.device_id == bindparam("device_id"),
+)
+BY_DEVICE = Prepared(_SEAT.where(*_ON_DEVICE))
+BY_DEVICE_FOR_UPDATE = Prepared(_SEAT.where(*_ON_DEVICE).with_for_update())
+BY_ID = Prepared(_SEAT.where(participants.c.id == bindparam("id")))
+BY_ID_FOR_UPDATE = Prepared(_SEAT.where(participants.c.id == bindparam("id")).with_for_update())
+INSERT = inserting(participants, "workshop_id", "device_id", "name", "group_key", "joined_at")
+UPDATE = updating(participants, "id", "name", "group_key")
+COUNT = Prepared(
+    select(func.count().label("n")).where(participants.c.workshop_id == bindparam("workshop_id"))
+)
+BY_GROUP = Prepared(
+    select(participants.c.group_key, func.count().label("n"))
+    .where(participants.c.workshop_id == bindparam("workshop_id"))
+    .group_by(participants.c.group_key)
+)
+
+
+def _participant(row: object) -> Participant:
+    return Participant(row.id, row.device_id, row.name, row.group_key)  # type: ignore[attr-defined]  # a named row
+
+
+class AttendeeStatements:
+    """Reads and writes of the participants table."""
+
+    def __init__(self, run: Runner) -> None:
+        self.run = run
+
+    def find_participant(
+        self, workshop_id: int, device_id: str, for_update: bool = False
+    ) -> Participant | None:
+        """Return the attendee with this device in this workshop, or None."""
+        query = BY_DEVICE_FOR_UPDATE if for_update else BY_DEVICE
+        row = self.run.first(query, workshop_id=workshop_id, device_id=device_id)
+        return _participant(row) if row else None
+
+    def get_participant(self, participant_id: int) -> Participant:
+        """Load an attendee by id."""
+        return _participant(self.run.one(BY_ID, id=participant_id))
+
+    def lock_participant(self, participant_id: int) -> Participant:
+        """Load an attendee and hold their row until commit, serialising their votes."""
+        return _participant(self.run.one(BY_ID_FOR_UPDATE, id=participant_id))
+
+    def insert_participant(
+        self, workshop_id: int, device_id: str, name: str | None, group: str | None, now_ms: int
+    ) -> int:
+        """Insert an attendee and return the id."""
+        return self.run.insert(
+            INSERT,
+            workshop_id=workshop_id,
+            device_id=device_id,
+            name=name,
+            group_key=group,
+            joined_at=now_ms,
+        )
+
+    def update_participant(self, participant_id: int, name: str | None, group: str | None) -> None:
+        """Replace an attendee's optional name and group."""
+        self.run.change(UPDATE, key_id=participant_id, set_name=name, set_group_key=group)
+
+    def count_participants(self, workshop_id: int) -> int:
+        """Return how many attendees joined (an index-only count, unlike attendance)."""
+        return int(self.run.value(COUNT, workshop_id=workshop_id))
+
+    def attendance(self, workshop_id: int) -> dict[str, int]:
+        """Return how many attendees joined, per group key ('' for none)."""
+        rows = self.run.rows(BY_GROUP, workshop_id=workshop_id)
+        return {(row.group_key or ""): int(row.n) for row in rows}
+
+    def first_names(self, participant_ids: set[int]) -> dict[int, str | None]:
+        """Return the optional names of these attendees."""
+        if not participant_ids:
+            return {}
+        rows = self.run.core(
+            select(participants.c.id, participants.c.name).where(
+                participants.c.id.in_(sorted(participant_ids))
+            )
+        )
+        return {int(row.id): row.name for row in rows}

@@ -1,0 +1,33 @@
+"""One open transaction: the only way use cases read and write, one statement group per feature."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from workshop.store.attendees import AttendeeStatements
+from workshop.store.board import BoardStatements
+from workshop.store.commands import CommandStatements
+from workshop.store.plans import PlanStatements
+from workshop.store.prepared import Runner
+from workshop.store.privacy import PrivacyStatements
+from workshop.store.rounds import RoundStatements
+from workshop.store.workshops import WorkshopStatements
+
+
+class Tx:
+    """Everything done through one Tx commits together or not at all.
+
+    Each feature's statements hang off it by name (`tx.rounds.round_by_id(...)`), so a
+    reader finds a statement in the store module of the same name.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn  # for tests that look at the tables directly
+        run = Runner(conn)
+        self.rounds = RoundStatements(run)
+        self.workshops = WorkshopStatements(run, self.rounds)
+        self.attendees = AttendeeStatements(run)
+        self.board = BoardStatements(run)
+        self.plans = PlanStatements(run)
+        self.privacy = PrivacyStatements(run)
+        self.commands = CommandStatements(run)

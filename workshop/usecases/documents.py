@@ -1,0 +1,221 @@
+"""A workshop (or its series) as one plain document for exports, and its re-import."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from workshop.domain.actions import Action, ActionStatus
+from workshop.domain.model import Group, Stage, Workshop
+from workshop.domain.proposals import merged_children
+from workshop.domain.tokens import hash_token, new_device_id, new_token
+from workshop.domain.voting import counts_for, rank
+from workshop.exports.round_documents import renumbered_rounds, round_document
+from workshop.store.engine import Tx
+from workshop.usecases.counting import count_round, dot_support
+from workshop.usecases.workshops import Created, WorkshopService
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PlanDocuments:
+    """Read a workshop (or its whole series) as one plain document for exports."""
+
+    def __init__(self, core: WorkshopService) -> None:
+        self.core = core
+
+    def workshop(self, code: str) -> dict[str, Any]:
+        """Return one workshop's plan document: no names, no device ids, no hidden text."""
+        with self.core.store.transaction() as tx:
+            return self._document(tx, self.core.workshop_in(tx, code))
+
+    def series(self, code: str) -> dict[str, Any]:
+        """Return the document of every workshop in the series, oldest first."""
+        with self.core.store.transaction() as tx:
+            workshop = self.core.workshop_in(tx, code)
+            members = tx.workshops.series_members(workshop.series_root_id or workshop.id)
+            documents = [self._document(tx, member) for member in members]
+        return {
+            "format": "workshop-series/1",
+            "generated_at": max(d["generated_at"] for d in documents),
+            "root_code": documents[0]["workshop"]["code"],
+            "title": documents[0]["workshop"]["title"],
+            "workshops": documents,
+        }
+
+    def _rounds(
+        self, tx: Tx, workshop: Workshop, proposals: dict[int, Any]
+    ) -> list[dict[str, Any]]:
+        rounds = tx.rounds.rounds_of(workshop.id)
+        numbers = {round_.id: round_.number for round_ in rounds}
+        return [
+            round_document(count_round(tx, round_, proposals), proposals, numbers)
+            for round_ in rounds
+        ]
+
+    def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
+        proposals = tx.board.proposals(workshop.id)
+        # The plan's support is in dots, from the last dot round (see results.dot_support).
+        support = dot_support(tx, workshop.id, proposals).result
+        totals = support.totals
+        by_group: dict[int, dict[str, int]] = {}
+        for key, scores in support.by_group.items():
+            for proposal_id, points in scores.items():
+                if points:
+                    by_group.setdefault(proposal_id, {})[key] = points
+        children = merged_children(proposals)
+        attendance = tx.attendees.attendance(workshop.id)
+        visible = [p.id for p in proposals.values() if counts_for(p.id, proposals) == p.id]
+        ranked = rank({pid: totals.get(pid, 0) for pid in visible})
+
+        def merged_texts(proposal_id: int) -> list[str]:
+            found, stack = [], list(children.get(proposal_id, []))
+            while stack:
+                child = proposals[stack.pop(0)]
+                if not child.hidden:
+                    found.append(child.text)
+                    stack.extend(children.get(child.id, []))
+            return found
+
+        entries = [
+            {
+                "id": row.proposal_id,
+                "text": proposals[row.proposal_id].text,
+                "points": row.points,
+                "rank": row.rank,
+                "tied": row.tied,
+                "priority_rank": proposals[row.proposal_id].priority_rank,
+                "carried_points": proposals[row.proposal_id].carried_points,
+                "origin_id": proposals[row.proposal_id].origin_id,
+                "by_group": dict(sorted(by_group.get(row.proposal_id, {}).items())),
+                "merged": merged_texts(row.proposal_id),
+            }
+            for row in ranked
+        ]
+        live = {p["id"] for p in entries}
+        actions = [
+            {
+                "id": a.id,
+                "priority_id": a.priority_id,
+                "text": a.text,
+                "owner": a.owner,
+                "due_on": a.due_on.isoformat() if a.due_on else None,
+                "partners": a.partners,
+                "resources": a.resources,
+                "success": a.success,
+                "status": a.status.value,
+                "volunteers": len(a.volunteers),
+                "carried_from": a.carried_from,
+            }
+            for a in tx.plans.actions(workshop.id).values()
+            if a.merged_into is None and a.priority_id in live
+        ]
+        return {
+            "format": "workshop-plan/1",
+            "generated_at": _iso(tx.workshops.last_change(workshop.id)),
+            "workshop": {
+                "code": workshop.code,
+                "title": workshop.title,
+                "place": workshop.place,
+                "held_on": workshop.held_on.isoformat() if workshop.held_on else None,
+                "stage": workshop.stage.value,
+                "dots": workshop.dots,
+                "max_per_proposal": workshop.max_per_proposal,
+                "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
+                "attendance": dict(sorted(attendance.items())),
+                "joined": sum(attendance.values()),
+            },
+            "proposals": entries,
+            "actions": actions,
+            "rounds": tx.workshops.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
+        }
+
+
+def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
+    """Recreate an exported workshop in this instance: same plan, no people.
+
+    Attendees come back as anonymous stand-ins, one per person counted in each group;
+    each group's dots are put on its first stand-in, so tallies, per-group support and
+    the Markdown are reproduced (offers of help and links to earlier meetings are not).
+    """
+    from workshop.exports.import_check import checked_document
+
+    doc = checked_document(document)
+    info = doc["workshop"]
+    created_at = int(
+        datetime.strptime(doc["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+        * 1000
+    )
+    token = new_token()
+    with core.store.transaction() as tx:
+        code = tx.workshops.unused_code()
+        workshop = Workshop(
+            id=0,
+            code=code,
+            title=info["title"],
+            stage=Stage(info["stage"]),
+            dots=info["dots"],
+            max_per_proposal=info["max_per_proposal"],
+            groups=[Group(g["key"], g["label"]) for g in info["groups"]],
+            proposals_revealed=True,
+            results_revealed=True,
+            place=info["place"],
+            held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
+        )
+        workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
+        # Random device ids: nobody can rejoin as a stand-in and take its dots back.
+        stand_ins: dict[str, list[int]] = {
+            key: [
+                tx.attendees.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
+                for _ in range(count)
+            ]
+            for key, count in info["attendance"].items()
+        }
+        new_ids: dict[int, int] = {}
+        for p in sorted(doc["proposals"], key=lambda p: p["id"]):
+            new_ids[p["id"]] = tx.board.insert_proposal(
+                workshop.id,
+                None,
+                p["text"],
+                created_at,
+                priority_rank=p["priority_rank"],
+                carried_points=p["carried_points"],
+            )
+            for text in p["merged"]:
+                child = tx.board.insert_proposal(workshop.id, None, text, created_at)
+                tx.board.update_proposal(child, merged_into=new_ids[p["id"]])
+            for key, points in p["by_group"].items():
+                if not stand_ins.get(key):  # support from a group nobody is counted in
+                    stand_ins[key] = [
+                        tx.attendees.insert_participant(
+                            workshop.id, new_device_id(), None, key or None, created_at
+                        )
+                    ]
+                tx.board.insert_vote(
+                    workshop.id,
+                    workshop.current_round_id,
+                    stand_ins[key][0],
+                    new_ids[p["id"]],
+                    points,
+                    created_at,
+                )
+        for a in doc["actions"]:
+            action = Action(
+                0,
+                new_ids[a["priority_id"]],
+                a["text"],
+                a["owner"],
+                date.fromisoformat(a["due_on"]) if a["due_on"] else None,
+                a["partners"],
+                a["resources"],
+                a["success"],
+                ActionStatus(a["status"]),
+            )
+            tx.plans.insert_action(workshop.id, action, created_at)
+        # Earlier rounds cannot be replayed without their ballots: their results are kept
+        # as exported, with the proposal ids of this copy.
+        tx.workshops.archive_rounds(workshop.id, renumbered_rounds(doc.get("rounds"), new_ids))
+        tx.workshops.bump_version(workshop.id, created_at)
+    return Created(code, token)

@@ -1,0 +1,268 @@
+"""Use cases of vote rounds: starting rounds and run-offs, whole ballots, paper and assisted votes.
+
+A mixin of WorkshopService: it relies on the service's store, clock, workshop_in,
+current_round, once and facilitator_change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from workshop.domain import stages
+from workshop.domain.counted import PAPER_SOURCES
+from workshop.domain.errors import Conflict, InvalidInput, NotFound
+from workshop.domain.methods import Method, RoundRules, check_ballot, check_paper_counts, eligible
+from workshop.domain.model import Proposal, Stage, Workshop
+from workshop.domain.rounds import (
+    RESULTS_VIEWS,
+    WALL_MODES,
+    Round,
+    check_round_is,
+    check_rules,
+    require_counting,
+    shortlist,
+)
+from workshop.domain.voting import votable_target
+from workshop.store.engine import Store, Tx
+from workshop.usecases.counting import count_round
+from workshop.usecases.events import Answer, Event, PersonalChanged, StateChanged, TallyChanged
+
+MAX_ENTRIES_PER_ROUND = 500  # paper counts and assisted ballots the facilitator types in
+MAX_ROUNDS = 20
+
+
+class VoteRounds:
+    """Rounds and the ways a vote reaches the tally besides a phone's dots."""
+
+    store: Store
+    clock: Callable[[], int]
+    workshop_in: Callable[..., Workshop]
+    current_round: Callable[[Tx, Workshop], Round]
+    once: Callable[..., Answer]
+    facilitator_change: Callable[..., Answer]
+    _me_after_vote: Callable[..., dict[str, Any]]
+
+    def start_round(
+        self,
+        code: str,
+        method: Method,
+        request_id: str,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        proposal_ids: list[int] | None = None,
+        from_round: int | None = None,
+        top: int | None = None,
+        runoff_of: int | None = None,
+        wall_mode: str = "participation",
+    ) -> Answer:
+        """Open a new vote round: on every proposal, a shortlist, the top of a round, or a tie.
+
+        The results of earlier rounds stay as they were. The new round opens in the
+        vote stage with its results hidden from phones until revealed.
+        """
+        if wall_mode not in WALL_MODES:
+            raise InvalidInput("The wall shows either results or participation only.")
+
+        def command(tx: Tx) -> Answer:
+            workshop = self.workshop_in(tx, code, for_update=True)
+            stages.require_not_closed(workshop.stage)
+            earlier = tx.rounds.rounds_of(workshop.id)
+            if len(earlier) >= MAX_ROUNDS:
+                raise InvalidInput(f"A workshop can hold at most {MAX_ROUNDS} rounds.")
+            proposals = tx.board.proposals(workshop.id)
+            ids = self._ballot_ids(tx, earlier, proposals, proposal_ids, from_round, top, runoff_of)
+            rules = self._rules(method, workshop, settings or {}, ids, proposals)
+            check_rules(rules, proposals)
+            runoff_id = _round_by_number(earlier, runoff_of).id if runoff_of else None
+            round_id = tx.rounds.insert_round(
+                workshop.id, Round(0, 0, rules, wall_mode, runoff_id), self.clock()
+            )
+            workshop.current_round_id = round_id
+            workshop.stage = Stage.VOTE
+            workshop.proposals_revealed = True
+            workshop.results_revealed = False  # a new round must not show the last one's
+            tx.workshops.save_workshop(workshop, self.clock())
+            number = len(earlier) + 1
+            return Answer(
+                {"ok": True, "round_id": round_id, "number": number},
+                [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
+            )
+
+        return self.once(f"f:{code}", request_id, command)
+
+    def _ballot_ids(
+        self,
+        tx: Tx,
+        earlier: list[Round],
+        proposals: Mapping[int, Proposal],
+        proposal_ids: list[int] | None,
+        from_round: int | None,
+        top: int | None,
+        runoff_of: int | None,
+    ) -> frozenset[int] | None:
+        """Return the proposals a new round is on (None: every proposal on the list)."""
+        if runoff_of is not None:
+            ties = count_round(tx, _round_by_number(earlier, runoff_of), proposals).result.ties
+            if not ties:
+                raise Conflict(f"Round {runoff_of} has no tie to settle.")
+            chosen = set(proposal_ids) if proposal_ids else set(ties[0])
+            if not any(chosen == set(group) for group in ties):
+                raise InvalidInput(
+                    f"A run-off is between proposals tied with each other in round {runoff_of}."
+                )
+            return frozenset(chosen)
+        if from_round is not None:
+            ranking = count_round(tx, _round_by_number(earlier, from_round), proposals).result
+            return frozenset(shortlist(ranking.ranking, top or 8))
+        if proposal_ids:
+            for pid in proposal_ids:
+                votable_target(pid, proposals)
+            return frozenset(proposal_ids)
+        return None
+
+    def _rules(
+        self,
+        method: Method,
+        workshop: Workshop,
+        settings: Mapping[str, Any],
+        ids: frozenset[int] | None,
+        proposals: Mapping[int, Proposal],
+    ) -> RoundRules:
+        on_list = eligible(RoundRules(method, proposal_ids=ids), proposals)
+        return RoundRules(
+            method,
+            dots=settings.get("dots", workshop.dots),
+            max_per_proposal=settings.get("max_per_proposal", workshop.max_per_proposal),
+            spend_all=settings.get("spend_all", False),
+            top_k=settings.get("top_k", min(3, max(1, len(on_list)))),
+            points_total=settings.get("points_total", 100),
+            points_exact=settings.get("points_exact", True),
+            proposal_ids=ids,
+        )
+
+    def cast_ballot(
+        self,
+        code: str,
+        participant_id: int,
+        round_id: int | None,
+        choices: object,
+        request_id: str,
+    ) -> Answer:
+        """Cast or replace an attendee's whole ballot (approval, ranking or points)."""
+
+        def command(tx: Tx) -> Answer:
+            workshop = self.workshop_in(tx, code)
+            stages.require_voting_open(workshop.stage)
+            round_ = self.current_round(tx, workshop)
+            check_round_is(round_, round_id)
+            if round_.method is Method.DOTS:
+                raise Conflict("This round is dot voting: place your dots one at a time.")
+            voter = tx.attendees.lock_participant(participant_id)  # two tabs of one attendee queue
+            proposals = tx.board.proposals(workshop.id)
+            ballot = check_ballot(round_.rules, choices, proposals)
+            ballot_id = tx.rounds.insert_ballot(
+                workshop.id, round_.id, voter.id, None, "phone", ballot, "", self.clock()
+            )
+            return Answer(
+                {"ok": True, "ballot_id": ballot_id, "vote_id": tx.rounds.tally_position(workshop.id)},
+                [
+                    TallyChanged(workshop.id, code),
+                    PersonalChanged(workshop.id, code, (voter.id,)),
+                ],
+                self._me_after_vote(tx, workshop, round_, voter, dict(proposals), {}, ballot),
+            )
+
+        return self.once(f"p:{participant_id}", request_id, command)
+
+    def enter_paper(
+        self,
+        code: str,
+        source: str,
+        group: str,
+        voters: int,
+        counts: object,
+        note: str,
+        request_id: str,
+    ) -> Answer:
+        """Count a paper wall chart or a show of hands into the current round."""
+        if source not in PAPER_SOURCES:
+            raise InvalidInput(
+                "Say where the count came from: a paper wall chart or a show of hands."
+            )
+
+        def command(tx: Tx) -> Answer:
+            workshop, round_ = self._counting(tx, code, group)
+            checked = check_paper_counts(round_.rules, voters, counts, tx.board.proposals(workshop.id))
+            paper_id = tx.rounds.insert_paper(
+                workshop.id, round_.id, source, group or None, voters, checked, note, self.clock()
+            )
+            return Answer({"ok": True, "paper_id": paper_id}, [TallyChanged(workshop.id, code)])
+
+        return self.once(f"f:{code}", request_id, command)
+
+    def enter_assisted_ballot(
+        self, code: str, group: str, choices: object, note: str, request_id: str
+    ) -> Answer:
+        """Count one ballot the facilitator fills in on behalf of a person."""
+
+        def command(tx: Tx) -> Answer:
+            workshop, round_ = self._counting(tx, code, group)
+            ballot = check_ballot(round_.rules, choices, tx.board.proposals(workshop.id))
+            ballot_id = tx.rounds.insert_ballot(
+                workshop.id, round_.id, None, group or None, "assisted", ballot, note, self.clock()
+            )
+            return Answer({"ok": True, "ballot_id": ballot_id}, [TallyChanged(workshop.id, code)])
+
+        return self.once(f"f:{code}", request_id, command)
+
+    def _counting(self, tx: Tx, code: str, group: str) -> tuple[Workshop, Round]:
+        workshop = self.workshop_in(tx, code, for_update=True)
+        require_counting(workshop.stage)
+        if group and group not in workshop.group_keys():
+            raise InvalidInput("That group is not one of this workshop's groups.")
+        round_ = self.current_round(tx, workshop)
+        if tx.rounds.count_entries(round_.id) >= MAX_ENTRIES_PER_ROUND:
+            raise InvalidInput(
+                f"This round already holds {MAX_ENTRIES_PER_ROUND} paper and assisted entries."
+            )
+        return workshop, round_
+
+    def withdraw_entry(self, code: str, kind: str, entry_id: int) -> Answer:
+        """Take back a paper count or an assisted ballot typed in by mistake."""
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            require_counting(workshop.stage)
+            round_ = self.current_round(tx, workshop)
+            if not tx.rounds.withdraw_entry(kind, entry_id, round_.id):
+                raise NotFound("That entry is not in this round, or was already taken back.")
+            tx.workshops.bump_version(workshop.id, self.clock())
+            return [TallyChanged(workshop.id, code)]
+
+        return self.facilitator_change(code, change)
+
+    def set_display(
+        self, code: str, wall_mode: str | None = None, results_view: str | None = None
+    ) -> Answer:
+        """Choose whether the wall shows results or turnout, and overall, by group or balanced."""
+        if wall_mode is not None and wall_mode not in WALL_MODES:
+            raise InvalidInput("The wall shows either results or participation only.")
+        if results_view is not None and results_view not in RESULTS_VIEWS:
+            raise InvalidInput("Show results overall, by group or group-balanced.")
+
+        def change(tx: Tx, workshop: Workshop) -> list[Event]:
+            if wall_mode is not None:
+                tx.rounds.set_wall_mode(self.current_round(tx, workshop).id, wall_mode)
+            if results_view is not None:
+                tx.workshops.set_results_view(workshop.id, results_view)
+            tx.workshops.bump_version(workshop.id, self.clock())
+            return [TallyChanged(workshop.id, code)]
+
+        return self.facilitator_change(code, change)
+
+
+def _round_by_number(rounds: list[Round], number: int | None) -> Round:
+    for round_ in rounds:
+        if round_.number == number:
+            return round_
+    raise NotFound(f"There is no round {number} in this workshop.")
