@@ -318,14 +318,14 @@ BAD_ATTENDEE_INPUT = [
     (
         "submit_proposal",
         {"text": HUGE, "request_id": "r"},
-        "The proposal is too long: keep it under 500 characters (it has 100000).",
+        "The idea is too long: keep it under 500 characters (it has 100000).",
     ),
     (
         "submit_proposal",
         {"text": "   ", "request_id": "r"},
-        "The proposal is empty: write something first.",
+        "The idea is empty: write something first.",
     ),
-    ("submit_proposal", {"text": 5, "request_id": "r"}, "The proposal must be text."),
+    ("submit_proposal", {"text": 5, "request_id": "r"}, "The idea must be text."),
     (
         "submit_proposal",
         {"text": "ok"},
@@ -396,13 +396,13 @@ def test_commands_before_joining_are_refused_with_a_sentence(room: Room, connect
 def test_wrong_stage_and_empty_budget_are_refused_in_words(voting: tuple[Room, list[int]]) -> None:
     room, ids = voting
     late = ack(room.phones[0], "submit_proposal", {"text": "late idea", "request_id": "late"})
-    assert late["error"] == "Proposals are closed: the workshop has moved on to voting."
+    assert late["error"] == "Sharing ideas has closed: the workshop has moved on to voting."
     for index, proposal in enumerate([ids[0], ids[0], ids[1], ids[1], ids[2]]):
         assert ack(
             room.phones[0], "cast_vote", {"proposal_id": proposal, "request_id": f"d{index}"}
         )["ok"]
     empty = ack(room.phones[0], "cast_vote", {"proposal_id": ids[2], "request_id": "d9"})
-    assert empty["error"] == "You have no dots left: take one back from another proposal first."
+    assert empty["error"] == "You have no dots left: take one back from another idea first."
     room.stage("results")
     closed = ack(room.phones[0], "retract_vote", {"proposal_id": ids[2], "request_id": "x"})
     assert closed["error"] == "Voting has closed: the results are being shared."

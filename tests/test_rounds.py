@@ -161,7 +161,7 @@ def test_each_round_keeps_its_own_results_and_a_new_round_hides_results_again(
         service.snapshot(code, "facilitator")["rounds"][0]["result"]["totals"]
         == (round_one["totals"])
     )
-    with pytest.raises(InvalidInput, match="at least two proposals"):
+    with pytest.raises(InvalidInput, match="at least two ideas"):
         new_round(service, code, Method.DOTS, from_round=2, top=1)  # only ids[1] has support
 
 

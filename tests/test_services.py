@@ -27,9 +27,9 @@ from workshop.usecases.events import AttendanceChanged
 from workshop.usecases.workshops import Answer, WorkshopService
 
 CLOSED_EDIT = "This workshop is closed: move it back to an earlier stage to change it."
-NO_DOTS = "You have no dots left: take one back from another proposal first."
-LIMIT = "You can put at most 3 dots on one proposal: spread the rest across others."
-GONE = "That proposal is no longer on the list: refresh and pick another."
+NO_DOTS = "You have no dots left: take one back from another idea first."
+LIMIT = "You can put at most 3 dots on one idea: spread the rest across others."
+GONE = "That idea is no longer on the list: refresh and pick another."
 BAD_LINK = (
     "That facilitator link is not valid for this workshop: "
     "use the link you were given when you created it."
@@ -100,7 +100,7 @@ def test_create_workshop_refuses_a_per_proposal_limit_above_the_budget(
 ) -> None:
     refused(
         InvalidInput,
-        "The most dots on one proposal cannot be more than the dots per attendee.",
+        "The most dots on one idea cannot be more than the dots per attendee.",
         service.create_workshop,
         "Review",
         3,
@@ -172,9 +172,9 @@ def test_join_refuses_an_unknown_workshop(service: WorkshopService) -> None:
 @pytest.mark.parametrize(
     ("stage", "sentence"),
     [
-        (Stage.LOBBY, "Proposals have not opened yet: wait for the facilitator to start."),
-        (Stage.GROUP, "Proposals are closed: the workshop has moved on to grouping ideas."),
-        (Stage.VOTE, "Proposals are closed: the workshop has moved on to voting."),
+        (Stage.LOBBY, "Sharing ideas has not started yet: wait for the facilitator to start."),
+        (Stage.GROUP, "Sharing ideas has closed: the workshop has moved on to grouping ideas."),
+        (Stage.VOTE, "Sharing ideas has closed: the workshop has moved on to voting."),
         (Stage.CLOSED, "This workshop has closed: thank you for taking part."),
     ],
 )
@@ -231,7 +231,7 @@ def test_an_attendee_may_share_at_most_fifty_proposals(service: WorkshopService)
         service.submit_proposal(code, people[0], f"idea {number}", f"idea-{number}")
     refused(
         LimitReached,
-        "You have shared 50 proposals, the most one person can: "
+        "You have shared 50 ideas, the most one person can: "
         "talk to the facilitator to add more.",
         service.submit_proposal,
         code,
@@ -397,8 +397,8 @@ def test_retract_refuses_more_than_was_placed(
 ) -> None:
     code, people, ids = voting
     service.cast_vote(code, people[0], ids[0], 1, "v1")
-    sentence = "You have no dot on that proposal to take back."
-    only_one = "You have only 1 dot on that proposal: take back that many or fewer."
+    sentence = "You have no dot on that idea to take back."
+    only_one = "You have only 1 dot on that idea: take back that many or fewer."
     refused(Conflict, only_one, service.retract_vote, code, people[0], ids[0], 2, "r1")
     refused(Conflict, sentence, service.retract_vote, code, people[0], ids[1], 1, "r2")
     refused(Conflict, sentence, service.retract_vote, code, people[1], ids[0], 1, "r3")
@@ -485,7 +485,7 @@ def test_hiding_an_unknown_proposal_is_refused(
     code, _, ids = voting
     refused(
         NotFound,
-        "That proposal does not exist in this workshop.",
+        "That idea does not exist in this workshop.",
         service.hide_proposal,
         code,
         max(ids) + 100,
@@ -574,12 +574,12 @@ def test_a_merge_over_the_per_proposal_limit_stands_but_allows_no_more_there(
 def test_merge_refusals(service: WorkshopService, voting: tuple[str, list[int], list[int]]) -> None:
     code, _, ids = voting
     mergeable = (
-        "Only visible proposals that are not already merged can be merged: "
+        "Only visible ideas that are not already merged can be merged: "
         "show or unmerge it first."
     )
     refused(
         Conflict,
-        "A proposal cannot be merged into itself: pick a different one.",
+        "An idea cannot be merged into itself: pick a different one.",
         service.merge_proposals,
         code,
         ids[0],
@@ -592,7 +592,7 @@ def test_merge_refusals(service: WorkshopService, voting: tuple[str, list[int], 
     refused(Conflict, mergeable, service.merge_proposals, code, ids[1], ids[0])
     refused(
         Conflict,
-        "That proposal is not merged into another one.",
+        "That idea is not merged into another one.",
         service.unmerge_proposal,
         code,
         ids[0],
@@ -661,21 +661,21 @@ def test_set_priorities_refusals_change_nothing(
     version = service.snapshot(code, "facilitator")["version"]
     refused(
         InvalidInput,
-        "Each proposal can appear only once in the priorities.",
+        "Each idea can appear only once in the priorities.",
         service.set_priorities,
         code,
         [ids[1], ids[1]],
     )
     refused(
         Conflict,
-        "Hidden or merged proposals cannot be priorities: show or unmerge it first.",
+        "Hidden or merged ideas cannot be priorities: show or unmerge it first.",
         service.set_priorities,
         code,
         [ids[1], ids[2]],
     )
     refused(
         NotFound,
-        "That proposal does not exist in this workshop.",
+        "That idea does not exist in this workshop.",
         service.set_priorities,
         code,
         [max(ids) + 100],

@@ -98,19 +98,19 @@ def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
         raise InvalidInput(f"Give each person between 1 and {MAX_DOTS} dots.")
     if not 1 <= rules.max_per_proposal <= rules.dots:
         raise InvalidInput(
-            "The most dots on one proposal must be at least 1 and no more than the dots "
+            "The most dots on one idea must be at least 1 and no more than the dots "
             "each person has."
         )
     if not 10 <= rules.points_total <= MAX_POINTS_TOTAL:
         raise InvalidInput(f"Share between 10 and {MAX_POINTS_TOTAL} points.")
     on_ballot = eligible(rules, proposals)
     if rules.proposal_ids is not None and len(on_ballot) < 2:
-        raise InvalidInput("A round needs at least two proposals still on the list.")
+        raise InvalidInput("A round needs at least two ideas still on the list.")
     if not on_ballot:
-        raise InvalidInput("There is nothing to vote on yet: add or show a proposal first.")
+        raise InvalidInput("There is nothing to vote on yet: add or show an idea first.")
     if rules.method is Method.RANKING and not 1 <= rules.top_k <= len(on_ballot):
         raise InvalidInput(
-            f"People can rank between 1 and {len(on_ballot)} proposals in this round "
+            f"People can rank between 1 and {len(on_ballot)} ideas in this round "
             f"(the number on the ballot): you asked for {rules.top_k}."
         )
     if (
@@ -119,8 +119,8 @@ def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
         and rules.dots > (rules.max_per_proposal * len(on_ballot))
     ):
         raise InvalidInput(
-            "Nobody could place every dot: allow more dots on one proposal, give fewer "
-            "dots or put more proposals on the ballot."
+            "Nobody could place every dot: allow more dots on one idea, give fewer "
+            "dots or put more ideas on the ballot."
         )
 
 
@@ -131,7 +131,7 @@ def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
     shortlist may be longer than asked, and the console says so.
     """
     if top < 1:
-        raise InvalidInput("Take at least one proposal into the next round.")
+        raise InvalidInput("Take at least one idea into the next round.")
     return [row.proposal_id for row in ranking if row.rank <= top]
 
 
@@ -148,7 +148,7 @@ def on_ballot(proposal_id: int, rules: RoundRules, proposals: Mapping[int, Propo
     """Return the survivor a vote on proposal_id counts for in this round, or refuse."""
     target = votable_target(proposal_id, proposals)
     if target not in eligible(rules, proposals):
-        raise InvalidInput("That proposal is not part of this round: pick one on the ballot.")
+        raise InvalidInput("That idea is not part of this round: pick one on the ballot.")
     return target
 
 

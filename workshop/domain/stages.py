@@ -22,10 +22,12 @@ def require_proposals_open(stage: Stage) -> None:
     if stage is Stage.PROPOSE:
         return
     if stage is Stage.LOBBY:
-        raise WrongStage("Proposals have not opened yet: wait for the facilitator to start.")
+        raise WrongStage("Sharing ideas has not started yet: wait for the facilitator to start.")
     if stage is Stage.CLOSED:
         raise WrongStage(CLOSED_SENTENCE)
-    raise WrongStage(f"Proposals are closed: the workshop has moved on to {stage.label.lower()}.")
+    raise WrongStage(
+        f"Sharing ideas has closed: the workshop has moved on to {stage.label.lower()}."
+    )
 
 
 def require_voting_open(stage: Stage) -> None:

@@ -369,7 +369,7 @@ class Realtime(PlanHandlers, RoundHandlers):
     def submit_proposal(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee proposes a priority; screens see it once proposals are revealed."""
         me = self._attendee()
-        text = valid.clean_text(data.get("text"), "proposal", valid.MAX_PROPOSAL_LENGTH)
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         return self._answer(
             self.service.submit_proposal(me.code, me.participant_id, text, request_id)  # type: ignore[arg-type]
@@ -444,7 +444,7 @@ class Realtime(PlanHandlers, RoundHandlers):
     def edit_proposal(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Reword a proposal."""
         proposal_id = valid.proposal_id(data.get("proposal_id"))
-        text = valid.clean_text(data.get("text"), "proposal", valid.MAX_PROPOSAL_LENGTH)
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         return self._answer(self.service.edit_proposal(f.code, proposal_id, text))
 
     def merge_proposals(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
@@ -460,7 +460,7 @@ class Realtime(PlanHandlers, RoundHandlers):
 
     def add_proposal(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Add a proposal from paper or from someone without a phone."""
-        text = valid.clean_text(data.get("text"), "proposal", valid.MAX_PROPOSAL_LENGTH)
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         return self._answer(self.service.add_proposal(f.code, text, request_id))
 

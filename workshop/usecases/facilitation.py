@@ -93,7 +93,7 @@ class Facilitation:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             proposals = tx.board.proposals(workshop.id)
             if proposal_id not in proposals:
-                raise NotFound("That proposal does not exist in this workshop.")
+                raise NotFound("That idea does not exist in this workshop.")
             family = {proposal_id} | _descendants(proposal_id, proposals)
             if hidden:  # a hidden proposal stops being a priority; showing it does not restore that
                 tx.board.update_proposal(proposal_id, hidden=True, priority_rank=None)
@@ -138,7 +138,7 @@ class Facilitation:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
             if proposal_id not in tx.board.proposals(workshop.id):
-                raise NotFound("That proposal does not exist in this workshop.")
+                raise NotFound("That idea does not exist in this workshop.")
             tx.board.update_proposal(proposal_id, text=text)
             tx.workshops.bump_version(workshop.id, self.clock())
             return self.touched_by(tx, workshop, {proposal_id})
@@ -167,9 +167,9 @@ class Facilitation:
             stages.require_not_closed(workshop.stage)
             proposals = tx.board.proposals(workshop.id)
             if proposal_id not in proposals:
-                raise NotFound("That proposal does not exist in this workshop.")
+                raise NotFound("That idea does not exist in this workshop.")
             if proposals[proposal_id].merged_into is None:
-                raise Conflict("That proposal is not merged into another one.")
+                raise Conflict("That idea is not merged into another one.")
             tx.board.update_proposal(proposal_id, merged_into=None)
             tx.workshops.bump_version(workshop.id, self.clock())
             family = {proposal_id} | _descendants(proposal_id, proposals)

@@ -109,7 +109,7 @@ class VoteRounds:
             chosen = set(proposal_ids) if proposal_ids else set(ties[0])
             if not any(chosen == set(group) for group in ties):
                 raise InvalidInput(
-                    f"A run-off is between proposals tied with each other in round {runoff_of}."
+                    f"A second vote is between ideas tied with each other in round {runoff_of}."
                 )
             return frozenset(chosen)
         if from_round is not None:

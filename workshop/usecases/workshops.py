@@ -242,7 +242,7 @@ class WorkshopService(Facilitation, VoteRounds):
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
             raise InvalidInput(
-                "The most dots on one proposal cannot be more than the dots per attendee."
+                "The most dots on one idea cannot be more than the dots per attendee."
             )
         token = new_token()
         with self.store.transaction() as tx:
@@ -364,7 +364,7 @@ class WorkshopService(Facilitation, VoteRounds):
             tx.attendees.lock_participant(participant_id)
             if tx.board.count_proposals_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
-                    f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
+                    f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} ideas, the most "
                     "one person can: talk to the facilitator to add more."
                 )
             proposal_id = tx.board.insert_proposal(workshop.id, participant_id, text, self.clock())
