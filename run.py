@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.demo:
         from workshop.usecases.demo import create_demo
 
-        demo = create_demo(app.extensions["workshop.service"], app.extensions["workshop.plans"])
+        demo = create_demo(app.extensions["workshop.usecases"])
         review, live = demo.review, demo.follow_ups[-1]
         print(f"\nDemo workshop {review.code}: the Maidstone partnership review (results)")
         print(

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from workshop import create_app
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 BASE_URL = "http://testserver"
 
@@ -46,9 +46,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def service(app: Flask) -> WorkshopService:
+def service(app: Flask) -> UseCases:
     """Return the app's use cases."""
-    return app.extensions["workshop.service"]  # type: ignore[no-any-return]
+    return app.extensions["workshop.usecases"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture

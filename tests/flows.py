@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from workshop.domain.model import Stage
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 
 def workshop_with_proposals(
-    service: WorkshopService, texts: list[str], attendees: int = 3, stage: Stage = Stage.VOTE
+    service: UseCases, texts: list[str], attendees: int = 3, stage: Stage = Stage.VOTE
 ) -> tuple[str, list[int], list[int]]:
     """Create a workshop with attendees and proposals; return (code, attendees, proposals)."""
-    created = service.create_workshop("Review", dots=5, max_per_proposal=3, groups=["A", "B"])
+    created = service.workshops.create_workshop(
+        "Review", dots=5, max_per_proposal=3, groups=["A", "B"]
+    )
     people = [
-        service.join(created.code, f"device-{i:012d}", None, "g1" if i % 2 else "g2")[
+        service.workshops.join(created.code, f"device-{i:012d}", None, "g1" if i % 2 else "g2")[
             0
         ].participant_id
         for i in range(attendees)
     ]
-    service.change_stage(created.code, Stage.PROPOSE)
+    service.facilitation.change_stage(created.code, Stage.PROPOSE)
     ids = [
-        service.submit_proposal(created.code, people[i % attendees], text, f"p{i}").ack[
+        service.workshops.submit_proposal(created.code, people[i % attendees], text, f"p{i}").ack[
             "proposal_id"
         ]
         for i, text in enumerate(texts)
     ]
-    service.change_stage(created.code, stage)
+    service.facilitation.change_stage(created.code, stage)
     return created.code, people, ids

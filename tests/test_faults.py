@@ -185,7 +185,7 @@ def test_every_command_survives_malformed_payloads(
         {"code": workshop["code"], "token": workshop["facilitator_token"]},
         callback=True,
     )
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"]
     seen = {"refused": 0}
 
     @settings(
@@ -196,7 +196,7 @@ def test_every_command_survives_malformed_payloads(
     )
     @given(command=st.sampled_from(commands), payload=PAYLOADS, as_facilitator=st.booleans())
     def fuzz(command: str, payload: Any, as_facilitator: bool) -> None:
-        before = service.snapshot(workshop["code"], "facilitator")["version"]
+        before = service.audiences.snapshot(workshop["code"], "facilitator")["version"]
         sender = boss if as_facilitator else phone
         answer = sender.emit(command, payload, callback=True)
         assert isinstance(answer, dict) and isinstance(answer.get("ok"), bool), answer
@@ -204,14 +204,14 @@ def test_every_command_survives_malformed_payloads(
             seen["refused"] += 1
             assert is_sentence(answer["error"]), answer
             assert answer["reason"] != "server_error", (command, payload, answer)
-            after = service.snapshot(workshop["code"], "facilitator")["version"]
+            after = service.audiences.snapshot(workshop["code"], "facilitator")["version"]
             assert after == before, (command, payload)
 
     fuzz()
     assert seen["refused"] > 100
     # Still serving, with the same phone and console.
     assert phone.emit("watch_workshop", {"code": workshop["code"]}, callback=True)["ok"]
-    assert client.get("/healthz").get_json() == {"ok": True}
+    assert client.get("/healthz").get_json()["ok"] is True
     phone.disconnect()
     boss.disconnect()
 
@@ -258,12 +258,12 @@ def test_a_full_workshop_refuses_new_devices_but_not_returning_ones(
     from workshop.usecases import workshops as services
 
     monkeypatch.setattr(services, "MAX_ATTENDEES_PER_WORKSHOP", 2)
-    created = service.create_workshop("Small room", 5, 3, [])
+    created = service.workshops.create_workshop("Small room", 5, 3, [])
     for n in range(2):
-        service.join(created.code, f"full-room-device-{n:04d}")
+        service.workshops.join(created.code, f"full-room-device-{n:04d}")
     with pytest.raises(LimitReached) as full:
-        service.join(created.code, "full-room-device-9999")
+        service.workshops.join(created.code, "full-room-device-9999")
     assert full.value.message == "This workshop is full: 2 people have joined. Ask the facilitator."
-    again, _ = service.join(created.code, "full-room-device-0001")
+    again, _ = service.workshops.join(created.code, "full-room-device-0001")
     assert again.me["participant_id"] > 0
-    assert service.attendance(created.code)["joined"] == 2
+    assert service.audiences.attendance(created.code)["joined"] == 2

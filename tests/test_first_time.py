@@ -18,7 +18,7 @@ from workshop.domain.how_counted import NOTE_START, how_counted
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
 from workshop.exports import formats as export
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 ROOT = Path(__file__).resolve().parent.parent
 METHOD_NAMES = re.compile(r"Condorcet|Schulze|Borda", re.IGNORECASE)
@@ -55,13 +55,15 @@ def without_notes(markdown: str) -> str:
 
 
 @pytest.fixture
-def ranked(service: WorkshopService) -> tuple[str, list[int], list[int]]:
+def ranked(service: UseCases) -> tuple[str, list[int], list[int]]:
     """A ranking round with three ballots, an assisted one among them, and a clear winner."""
     code, people, ids = workshop_with_proposals(service, TEXTS, attendees=3)
-    round_id = service.start_round(code, Method.RANKING, "r", settings={"top_k": 3}).ack["round_id"]
+    round_id = service.rounds.start_round(code, Method.RANKING, "r", settings={"top_k": 3}).ack[
+        "round_id"
+    ]
     for n, order in enumerate(([0, 1, 2], [0, 2, 1])):
-        service.cast_ballot(code, people[n], round_id, [ids[i] for i in order], f"b{n}")
-    service.enter_assisted_ballot(code, "g1", [ids[1], ids[0], ids[2]], "for Jo", "help")
+        service.rounds.cast_ballot(code, people[n], round_id, [ids[i] for i in order], f"b{n}")
+    service.rounds.enter_assisted_ballot(code, "g1", [ids[1], ids[0], ids[2]], "for Jo", "help")
     return code, people, ids
 
 
@@ -78,7 +80,7 @@ def test_the_note_is_the_one_place_the_method_names_are_said() -> None:
 
 
 def test_the_markdown_plan_says_it_plainly_and_names_methods_only_in_the_note(
-    app: Flask, service: WorkshopService, ranked: tuple[str, list[int], list[int]]
+    app: Flask, service: UseCases, ranked: tuple[str, list[int], list[int]]
 ) -> None:
     code, _, _ = ranked
     text = export.markdown(app.extensions["workshop.documents"].workshop(code))
@@ -91,12 +93,12 @@ def test_the_markdown_plan_says_it_plainly_and_names_methods_only_in_the_note(
 
 
 def test_the_wall_and_phones_are_sent_plain_words_and_the_note(
-    service: WorkshopService, ranked: tuple[str, list[int], list[int]]
+    service: UseCases, ranked: tuple[str, list[int], list[int]]
 ) -> None:
     code, _, _ = ranked
-    service.change_stage(code, Stage.RESULTS)
+    service.facilitation.change_stage(code, Stage.RESULTS)
     for audience in ("screen", "phone"):
-        state = service.snapshot(code, audience)
+        state = service.audiences.snapshot(code, audience)
         assert state["round"]["how_counted"] == how_counted("ranking")
         state["round"].pop("how_counted")
         # Only wire keys (condorcet_winner, schulze) remain, never words a person reads.
@@ -115,14 +117,14 @@ def _strings(value: Any) -> list[str]:
 
 
 def test_one_assisted_ballot_is_never_pointed_at_on_the_wall_phones_or_the_plan(
-    app: Flask, service: WorkshopService, ranked: tuple[str, list[int], list[int]]
+    app: Flask, service: UseCases, ranked: tuple[str, list[int], list[int]]
 ) -> None:
     code, _, ids = ranked
-    service.reveal_results(code, True)
-    full = service.tally(code)["facilitator"]
+    service.facilitation.reveal_results(code, True)
+    full = service.audiences.tally(code)["facilitator"]
     assert full is not None and full["from_assisted"][str(ids[1])] == 2  # the console knows
     for audience in ("screen", "phone"):
-        shown = service.tally(code)[audience]
+        shown = service.audiences.tally(code)[audience]
         assert shown is not None
         assert shown["from_paper"] == {} and shown["from_assisted"] == {}
         assert shown["assisted"][0]["counts"] == {} and shown["assisted"][0]["note"] == ""
@@ -141,29 +143,29 @@ def test_paper_and_help_show_as_one_pool_once_it_is_big_enough() -> None:
 
 
 def test_next_results_reveals_and_going_back_keeps_what_the_facilitator_chose(
-    service: WorkshopService,
+    service: UseCases,
 ) -> None:
     code, people, ids = workshop_with_proposals(service, TEXTS)
-    service.cast_vote(code, people[0], ids[0], 1, "v")
-    assert service.snapshot(code, "phone")["tally"] is None
-    service.change_stage(code, Stage.RESULTS)
-    state = service.snapshot(code, "phone")
+    service.workshops.cast_vote(code, people[0], ids[0], 1, "v")
+    assert service.audiences.snapshot(code, "phone")["tally"] is None
+    service.facilitation.change_stage(code, Stage.RESULTS)
+    state = service.audiences.snapshot(code, "phone")
     assert state["results_revealed"] is True and state["tally"]["totals"][str(ids[0])] == 1
-    service.change_stage(code, Stage.VOTE)  # back: nothing is taken from the room
-    assert service.snapshot(code, "phone")["results_revealed"] is True
-    service.start_round(code, Method.DOTS, "r2")  # a new round starts hidden again
-    assert service.snapshot(code, "screen")["tally"]["results_hidden"] is True
+    service.facilitation.change_stage(code, Stage.VOTE)  # back: nothing is taken from the room
+    assert service.audiences.snapshot(code, "phone")["results_revealed"] is True
+    service.rounds.start_round(code, Method.DOTS, "r2")  # a new round starts hidden again
+    assert service.audiences.snapshot(code, "screen")["tally"]["results_hidden"] is True
 
 
 def test_a_new_round_shows_the_wall_only_who_has_voted_by_default(
-    service: WorkshopService,
+    service: UseCases,
 ) -> None:
     code, people, ids = workshop_with_proposals(service, TEXTS)
-    assert service.snapshot(code, "facilitator")["round"]["wall_mode"] == "participation"
-    service.start_round(code, Method.APPROVAL, "r2")
-    assert service.snapshot(code, "facilitator")["round"]["wall_mode"] == "participation"
-    service.cast_ballot(code, people[0], None, [ids[0]], "b")
-    assert "totals" not in service.snapshot(code, "screen")["tally"]
+    assert service.audiences.snapshot(code, "facilitator")["round"]["wall_mode"] == "participation"
+    service.rounds.start_round(code, Method.APPROVAL, "r2")
+    assert service.audiences.snapshot(code, "facilitator")["round"]["wall_mode"] == "participation"
+    service.rounds.cast_ballot(code, people[0], None, [ids[0]], "b")
+    assert "totals" not in service.audiences.snapshot(code, "screen")["tally"]
 
 
 def test_the_facilitator_link_comes_as_a_qr_code_only_with_the_token(

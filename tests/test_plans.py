@@ -22,9 +22,7 @@ from workshop.domain.errors import InvalidInput, NotFound, WrongStage
 from workshop.domain.model import Stage
 from workshop.domain.validation import action_fields
 from workshop.exports import formats as export
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.plans import PlanService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED_MS = 1_745_600_000_000  # 2025-04-25T16:53:20Z
@@ -45,14 +43,14 @@ class Kit:
 
     def __init__(self, app: Flask) -> None:
         store = app.extensions["workshop.store"]
-        self.core = WorkshopService(
+        self.core = UseCases.build(
             store,
             join_url_for=lambda c: f"http://testserver/w/{c}",
             clock=lambda: FIXED_MS,
             today=lambda: date(2025, 4, 25),
         )
-        self.plans = PlanService(self.core)
-        self.documents = PlanDocuments(self.core)
+        self.plans = self.core.plans
+        self.documents = self.core.documents
 
 
 @pytest.fixture
@@ -65,7 +63,7 @@ def review(
 ) -> tuple[Any, list[int], list[int]]:
     """Return a review with votes and its first two proposals marked as priorities."""
     core = kit.core
-    created = core.create_workshop(
+    created = core.workshops.create_workshop(
         title,
         dots=5,
         max_per_proposal=3,
@@ -74,21 +72,23 @@ def review(
         held_on=date(2025, 3, 5),
     )
     people = [
-        core.join(created.code, f"review-device-{i:06d}", f"Name{i}", "g1" if i < 2 else "g2")[
-            0
-        ].participant_id
+        core.workshops.join(
+            created.code, f"review-device-{i:06d}", f"Name{i}", "g1" if i < 2 else "g2"
+        )[0].participant_id
         for i in range(3)
     ]
-    core.change_stage(created.code, Stage.PROPOSE)
+    core.facilitation.change_stage(created.code, Stage.PROPOSE)
     ids = [
-        core.submit_proposal(created.code, people[i % 3], text, f"p{i}").ack["proposal_id"]
+        core.workshops.submit_proposal(created.code, people[i % 3], text, f"p{i}").ack[
+            "proposal_id"
+        ]
         for i, text in enumerate(texts or ["Community focus", "Communication", "Training"])
     ]
-    core.change_stage(created.code, Stage.VOTE)
-    core.cast_vote(created.code, people[0], ids[0], 3, "v1")
-    core.cast_vote(created.code, people[2], ids[0], 1, "v2")
-    core.cast_vote(created.code, people[1], ids[1], 2, "v3")
-    core.set_priorities(created.code, ids[:2])
+    core.facilitation.change_stage(created.code, Stage.VOTE)
+    core.workshops.cast_vote(created.code, people[0], ids[0], 3, "v1")
+    core.workshops.cast_vote(created.code, people[2], ids[0], 1, "v2")
+    core.workshops.cast_vote(created.code, people[1], ids[1], 2, "v3")
+    core.facilitation.set_priorities(created.code, ids[:2])
     return created, people, ids
 
 
@@ -97,7 +97,7 @@ def test_attendees_suggest_actions_only_while_planning_and_only_for_priorities(k
     with pytest.raises(WrongStage) as early:
         kit.plans.suggest_action(created.code, people[0], ids[0], "Outreach", "s1")
     assert early.value.message == "Action planning has not started yet: wait for the facilitator."
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     with pytest.raises(NotFound) as not_priority:
         kit.plans.suggest_action(created.code, people[0], ids[2], "Outreach", "s1")
     assert not_priority.value.message == (
@@ -106,33 +106,35 @@ def test_attendees_suggest_actions_only_while_planning_and_only_for_priorities(k
     answer = kit.plans.suggest_action(created.code, people[0], ids[0], "Outreach", "s1")
     again = kit.plans.suggest_action(created.code, people[0], ids[0], "Outreach", "s1")
     assert again.ack == answer.ack  # a retry counts once
-    state = kit.core.snapshot(created.code, "screen")
+    state = kit.core.audiences.snapshot(created.code, "screen")
     assert [(a["text"], a["status"]) for a in state["actions"]] == [("Outreach", "proposed")]
-    assert kit.core.me(created.code, people[0])["my_actions"] == [answer.ack["action_id"]]
+    assert kit.core.audiences.me(created.code, people[0])["my_actions"] == [answer.ack["action_id"]]
 
 
 def test_volunteering_never_shows_a_name_unless_the_attendee_chooses(kit: Kit) -> None:
     created, people, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     action = kit.plans.add_action(created.code, ids[0], ActionFields(text="Drop-in"), "a").ack
     kit.plans.volunteer(created.code, people[0], action["action_id"], True, False, "h1")
     kit.plans.volunteer(created.code, people[1], action["action_id"], True, True, "h2")
-    shown = kit.core.snapshot(created.code, "phone")["actions"][0]
+    shown = kit.core.audiences.snapshot(created.code, "phone")["actions"][0]
     assert (shown["volunteers"], shown["volunteer_names"]) == (2, ["Name1"])
-    assert "Name0" not in json.dumps(kit.core.snapshots(created.code))
-    assert kit.core.me(created.code, people[0])["helping"] == {
+    assert "Name0" not in json.dumps(kit.core.audiences.snapshots(created.code))
+    assert kit.core.audiences.me(created.code, people[0])["helping"] == {
         str(action["action_id"]): {"show_name": False}
     }
     kit.plans.volunteer(created.code, people[1], action["action_id"], False, False, "h3")
-    assert kit.core.snapshot(created.code, "screen")["actions"][0]["volunteer_names"] == []
+    assert (
+        kit.core.audiences.snapshot(created.code, "screen")["actions"][0]["volunteer_names"] == []
+    )
 
 
 def test_the_facilitator_edits_agrees_and_drops_and_past_dates_are_flagged(kit: Kit) -> None:
     created, _people, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     action_id = kit.plans.add_action(created.code, ids[0], ActionFields(text="Forum"), "a")
     action_id = action_id.ack["action_id"]
-    state = kit.core.snapshot(created.code, "screen")
+    state = kit.core.audiences.snapshot(created.code, "screen")
     # Even the facilitator's own action is proposed until the room agrees it.
     assert state["actions"][0]["status"] == "proposed"
     fields = action_fields(
@@ -147,7 +149,7 @@ def test_the_facilitator_edits_agrees_and_drops_and_past_dates_are_flagged(kit: 
         text_required=False,
     )
     kit.plans.edit_action(created.code, action_id, fields)
-    entry = kit.core.snapshot(created.code, "screen")["actions"][0]
+    entry = kit.core.audiences.snapshot(created.code, "screen")["actions"][0]
     assert (entry["owner"], entry["due_label"], entry["overdue"], entry["status_label"]) == (
         "Partnership manager",
         "1 April 2025",
@@ -155,10 +157,13 @@ def test_the_facilitator_edits_agrees_and_drops_and_past_dates_are_flagged(kit: 
         "In progress",
     )
     kit.plans.edit_action(created.code, action_id, ActionFields(status=ActionStatus.DONE))
-    assert kit.core.snapshot(created.code, "screen")["actions"][0]["overdue"] is False
+    assert kit.core.audiences.snapshot(created.code, "screen")["actions"][0]["overdue"] is False
     kit.plans.edit_action(created.code, action_id, ActionFields(status=ActionStatus.DROPPED))
-    assert kit.core.snapshot(created.code, "phone")["actions"] == []
-    assert kit.core.snapshot(created.code, "facilitator")["actions"][0]["status"] == "dropped"
+    assert kit.core.audiences.snapshot(created.code, "phone")["actions"] == []
+    assert (
+        kit.core.audiences.snapshot(created.code, "facilitator")["actions"][0]["status"]
+        == "dropped"
+    )
 
 
 @pytest.mark.parametrize(
@@ -184,7 +189,7 @@ def test_bad_action_fields_are_refused_in_words(payload: dict[str, Any], sentenc
 
 def test_merging_actions_keeps_each_helper_once(kit: Kit) -> None:
     created, people, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     first = kit.plans.add_action(created.code, ids[0], ActionFields(text="Drop-in"), "a")
     second = kit.plans.add_action(created.code, ids[0], ActionFields(text="Drop in"), "b")
     one, two = first.ack["action_id"], second.ack["action_id"]
@@ -192,7 +197,7 @@ def test_merging_actions_keeps_each_helper_once(kit: Kit) -> None:
     kit.plans.volunteer(created.code, people[0], two, True, False, "h2")
     kit.plans.volunteer(created.code, people[1], two, True, False, "h3")
     kit.plans.merge_actions(created.code, one, two)
-    [entry] = kit.core.snapshot(created.code, "screen")["actions"]
+    [entry] = kit.core.audiences.snapshot(created.code, "screen")["actions"]
     assert (entry["id"], entry["volunteers"], entry["merged"]) == (
         one,
         2,
@@ -202,7 +207,7 @@ def test_merging_actions_keeps_each_helper_once(kit: Kit) -> None:
 
 def test_a_follow_up_carries_priorities_with_support_and_open_actions(kit: Kit) -> None:
     created, _, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     for index, status in enumerate(["agreed", "done", "in_progress", "dropped"]):
         kit.plans.add_action(
             created.code,
@@ -216,7 +221,7 @@ def test_a_follow_up_carries_priorities_with_support_and_open_actions(kit: Kit) 
     follow = kit.plans.create_follow_up(
         created.code, created.token, "Gravesend meeting", "Gravesend", date(2025, 4, 15)
     )
-    state = kit.core.snapshot(follow.code, "facilitator")
+    state = kit.core.audiences.snapshot(follow.code, "facilitator")
     assert (state["place"], state["held_on_label"]) == ("Gravesend", "Tuesday 15 April 2025")
     assert [(p["text"], p["priority_rank"], p["carried_points"]) for p in state["proposals"]] == [
         ("Community focus", 1, 4),
@@ -230,7 +235,7 @@ def test_a_follow_up_carries_priorities_with_support_and_open_actions(kit: Kit) 
 
 def series_of_three(kit: Kit) -> tuple[Any, Any, Any]:
     created, _people, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     leaflet = kit.plans.add_action(
         created.code,
         ids[1],
@@ -241,14 +246,14 @@ def series_of_three(kit: Kit) -> tuple[Any, Any, Any]:
     first = kit.plans.create_follow_up(
         created.code, created.token, None, "Gravesend", date(2025, 4, 15)
     )
-    kit.core.change_stage(first.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(first.code, Stage.PLAN)
     carried = next(
         a
-        for a in kit.core.snapshot(first.code, "facilitator")["actions"]
+        for a in kit.core.audiences.snapshot(first.code, "facilitator")["actions"]
         if a["text"] == "A leaflet"
     )
     kit.plans.edit_action(first.code, carried["id"], ActionFields(status=ActionStatus.DONE))
-    priority = kit.core.snapshot(first.code, "facilitator")["proposals"][0]["id"]
+    priority = kit.core.audiences.snapshot(first.code, "facilitator")["proposals"][0]["id"]
     kit.plans.add_action(first.code, priority, ActionFields(text="Swanley drop-in"), "c")
     second = kit.plans.create_follow_up(
         first.code, first.token, None, "Tonbridge", date(2025, 4, 23)
@@ -275,7 +280,7 @@ def test_the_same_workshop_exports_byte_identical_and_reimports_to_the_same_plan
     kit: Kit, client: FlaskClient
 ) -> None:
     created, _people, ids = review(kit, HOSTILE[:3])
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     kit.plans.add_action(
         created.code,
         ids[0],
@@ -297,7 +302,7 @@ def test_a_hostile_plan_matches_its_golden_file_and_renders_as_literal_text(kit:
     import markdown
 
     created, _people, ids = review(kit, HOSTILE[:3], title=HOSTILE[0])
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     for index, text in enumerate(HOSTILE[3:]):
         kit.plans.add_action(
             created.code,
@@ -320,7 +325,7 @@ def test_a_hostile_plan_matches_its_golden_file_and_renders_as_literal_text(kit:
 
 def test_csv_has_one_row_per_action_and_defuses_formulas(kit: Kit) -> None:
     created, _, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     kit.plans.add_action(created.code, ids[0], ActionFields(text=HOSTILE[-1]), "a")
     kit.plans.add_action(created.code, ids[1], ActionFields(text="Newsletter"), "b")
     rows = list(
@@ -332,8 +337,8 @@ def test_csv_has_one_row_per_action_and_defuses_formulas(kit: Kit) -> None:
 
 def test_exports_hold_no_names_device_ids_or_hidden_text(kit: Kit, tmp_path: Path) -> None:
     created, _people, _ids = review(kit)
-    secret = kit.core.add_proposal(created.code, "My address is 4 Mill Lane", "x").ack
-    kit.core.hide_proposal(created.code, secret["proposal_id"], True)
+    secret = kit.core.facilitation.add_proposal(created.code, "My address is 4 Mill Lane", "x").ack
+    kit.core.facilitation.hide_proposal(created.code, secret["proposal_id"], True)
     files = export.write_exports(tmp_path, kit.documents.series(created.code), created.code)
     assert files == [
         f"partnership-review-maidstone-2025-03-05-{created.code.lower()}.{ext}"
@@ -369,7 +374,7 @@ def test_the_published_plan_page_needs_the_organisers_choice(client: FlaskClient
     page = client.get(f"/w/{created.code}/plan")
     assert page.status_code == 401 and closed in page.get_data(as_text=True)
     kit.plans.set_details(created.code, None, False, True)
-    kit.core.change_stage(created.code, Stage.CLOSED)
+    kit.core.facilitation.change_stage(created.code, Stage.CLOSED)
     for path in (f"/w/{created.code}/plan", f"/w/{created.code}"):
         html = client.get(path).get_data(as_text=True)
         assert "You said, we did" in html or "Partnership review" in html
@@ -414,7 +419,7 @@ def test_the_command_line_exports_every_format(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     kit = Kit(app)
     created, _, ids = review(kit)
-    kit.core.change_stage(created.code, Stage.PLAN)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
     kit.plans.add_action(created.code, ids[0], ActionFields(text="Outreach"), "a")
     app.extensions["workshop.store"].close()
     outputs = {}
@@ -456,7 +461,7 @@ def test_a_published_review_shows_the_status_later_meetings_gave_its_actions(
     created, first, _second = series_of_three(kit)
     for code in (created.code, first.code):
         kit.plans.set_details(code, None, False, True)
-        kit.core.change_stage(code, Stage.CLOSED)
+        kit.core.facilitation.change_stage(code, Stage.CLOSED)
     html = client.get(f"/w/{created.code}").get_data(as_text=True)
     # The review's own copy of the leaflet action is "In progress"; Gravesend marked it done.
     assert "<td>A leaflet</td>\n<td>Comms</td>\n<td>–</td>\n<td>–</td>\n<td>Done</td>" in html
@@ -475,7 +480,7 @@ def test_import_refuses_a_plan_claiming_more_people_than_a_workshop_holds(
         "That file is not a workshop plan exported by this toolkit: "
         "download it again with 'Download plan (JSON)' and import that file."
     )
-    with kit.core.store.transaction() as tx:
+    with kit.core.core.store.transaction() as tx:
         assert tx.conn.exec_driver_sql("SELECT COUNT(*) FROM workshops").scalar() == 1
 
 

@@ -24,8 +24,8 @@ from workshop import config
 from workshop.domain.actions import ActionFields
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
+from workshop.usecases import UseCases
 from workshop.usecases.privacy import DAY_MS
-from workshop.usecases.workshops import WorkshopService
 
 TABLES = ("participants", "proposals", "votes", "actions", "rounds", "ballots", "paper_counts")
 
@@ -34,8 +34,8 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def count_rows(service: WorkshopService, table: str, workshop_code: str | None = None) -> int:
-    with service.store.transaction() as tx:
+def count_rows(service: UseCases, table: str, workshop_code: str | None = None) -> int:
+    with service.core.store.transaction() as tx:
         if workshop_code is None:
             return int(tx.conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
         query = (
@@ -45,24 +45,30 @@ def count_rows(service: WorkshopService, table: str, workshop_code: str | None =
         return int(tx.conn.execute(text(query), {"code": workshop_code}).scalar_one())
 
 
-def filled(service: WorkshopService, app: Flask, title: str = "Review") -> tuple[Any, int]:
+def filled(service: UseCases, app: Flask, title: str = "Review") -> tuple[Any, int]:
     """Return a workshop with an attendee, a proposal, a vote and an action, and the attendee."""
-    created = service.create_workshop(title, 5, 3, ["Staff"])
-    joined, _ = service.join(created.code, "privacy-device-00001", "Samira", "g1")
-    service.change_stage(created.code, Stage.PROPOSE)
-    proposal = service.submit_proposal(created.code, joined.participant_id, "Drop-in", "p").ack
-    service.change_stage(created.code, Stage.VOTE)
-    service.cast_vote(created.code, joined.participant_id, proposal["proposal_id"], 2, "v")
-    service.start_round(created.code, Method.APPROVAL, "r2")
-    service.cast_ballot(created.code, joined.participant_id, None, [proposal["proposal_id"]], "b")
-    service.enter_assisted_ballot(
+    created = service.workshops.create_workshop(title, 5, 3, ["Staff"])
+    joined, _ = service.workshops.join(created.code, "privacy-device-00001", "Samira", "g1")
+    service.facilitation.change_stage(created.code, Stage.PROPOSE)
+    proposal = service.workshops.submit_proposal(
+        created.code, joined.participant_id, "Drop-in", "p"
+    ).ack
+    service.facilitation.change_stage(created.code, Stage.VOTE)
+    service.workshops.cast_vote(
+        created.code, joined.participant_id, proposal["proposal_id"], 2, "v"
+    )
+    service.rounds.start_round(created.code, Method.APPROVAL, "r2")
+    service.rounds.cast_ballot(
+        created.code, joined.participant_id, None, [proposal["proposal_id"]], "b"
+    )
+    service.rounds.enter_assisted_ballot(
         created.code, "g1", [proposal["proposal_id"]], "for Samira", "assist1"
     )
-    service.enter_paper(
+    service.rounds.enter_paper(
         created.code, "hands", "", 4, {str(proposal["proposal_id"]): 3}, "", "hands1"
     )
-    service.set_priorities(created.code, [proposal["proposal_id"]])
-    service.change_stage(created.code, Stage.PLAN)
+    service.facilitation.set_priorities(created.code, [proposal["proposal_id"]])
+    service.facilitation.change_stage(created.code, Stage.PLAN)
     plans = app.extensions["workshop.plans"]
     action = plans.add_action(created.code, proposal["proposal_id"], ActionFields(text="Go"), "a")
     plans.volunteer(created.code, joined.participant_id, action.ack["action_id"], True, True, "h")
@@ -110,7 +116,7 @@ def test_every_facilitator_endpoint_refuses_without_this_workshops_token(
 
 
 def test_deleting_a_workshop_removes_all_its_data_and_files(
-    app: Flask, client: FlaskClient, service: WorkshopService
+    app: Flask, client: FlaskClient, service: UseCases
 ) -> None:
     created, _ = filled(service, app)
     keep, _ = filled(service, app, "Another meeting")
@@ -129,28 +135,26 @@ def test_deleting_a_workshop_removes_all_its_data_and_files(
     assert list(folder.iterdir()) == []
     # One of each, but two rounds and two ballots (the attendee's and an assisted one).
     assert [count_rows(service, t, keep.code) for t in TABLES] == [1, 1, 1, 1, 2, 2, 1]
-    carried = service.snapshot(follow.code, "facilitator")
+    carried = service.audiences.snapshot(follow.code, "facilitator")
     assert [p["text"] for p in carried["proposals"]] == ["Drop-in"]  # the town keeps its copy
     assert carried["series"] is None
-    with service.store.transaction() as tx:
+    with service.core.store.transaction() as tx:
         actors = tx.conn.execute(text("SELECT actor FROM command_log")).scalars().all()
     assert actors and all(not a.startswith(f"f:{created.code}") for a in actors)
 
 
-def test_retention_erases_who_took_part_but_keeps_the_plan(
-    app: Flask, service: WorkshopService
-) -> None:
+def test_retention_erases_who_took_part_but_keeps_the_plan(app: Flask, service: UseCases) -> None:
     created, participant = filled(service, app)
     _still_open, other = filled(service, app, "Still open")
-    service.change_stage(created.code, Stage.CLOSED)
+    service.facilitation.change_stage(created.code, Stage.CLOSED)
     documents = app.extensions["workshop.documents"]
     plan_before = documents.workshop(created.code)
     privacy = app.extensions["workshop.privacy"]
     assert privacy.apply_retention(30) == 0  # closed today: not yet
-    real_clock = service.clock
+    real_clock = service.core.clock
     privacy.core.clock = lambda: real_clock() + 31 * DAY_MS  # a month later
     assert privacy.apply_retention(30) == 1
-    with service.store.transaction() as tx:
+    with service.core.store.transaction() as tx:
         row = tx.conn.execute(
             text("SELECT name, device_id FROM participants WHERE id = :p"), {"p": participant}
         ).one()
@@ -177,7 +181,7 @@ def test_retention_erases_who_took_part_but_keeps_the_plan(
     assert after["proposals"] == plan_before["proposals"]
     assert after["actions"] == plan_before["actions"]
     assert after["rounds"] == plan_before["rounds"]
-    assert service.snapshot(created.code, "screen")["actions"][0]["volunteer_names"] == []
+    assert service.audiences.snapshot(created.code, "screen")["actions"][0]["volunteer_names"] == []
 
 
 def test_the_secret_key_is_random_private_and_kept(tmp_path: Path) -> None:
@@ -249,9 +253,9 @@ def test_the_socket_server_refuses_other_origins(start_server: Callable[..., Ser
 
 def test_purge_from_the_command_line(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"]
     created, _participant = filled(service, app)
-    service.change_stage(created.code, Stage.CLOSED)
+    service.facilitation.change_stage(created.code, Stage.CLOSED)
     app.extensions["workshop.store"].close()
     done = subprocess.run(
         [sys.executable, "-m", "workshop", "purge", "--days", "0", "--data-dir", str(tmp_path)],
@@ -264,13 +268,13 @@ def test_purge_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_deleting_removes_files_written_under_an_older_title_and_no_one_elses(
-    app: Flask, client: FlaskClient, service: WorkshopService
+    app: Flask, client: FlaskClient, service: UseCases
 ) -> None:
     first, _ = filled(service, app, "Same title")
     second, _ = filled(service, app, "Same title")
     for made in (first, second):
         client.post(f"/api/workshops/{made.code}/export", headers=bearer(made.token))
-    service.change_stage(first.code, Stage.PROPOSE)
+    service.facilitation.change_stage(first.code, Stage.PROPOSE)
     app.extensions["workshop.plans"].set_details(first.code, "Tonbridge", False, None)
     client.delete(f"/api/workshops/{first.code}", headers=bearer(first.token))
     folder = Path(app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
@@ -281,12 +285,12 @@ def test_deleting_removes_files_written_under_an_older_title_and_no_one_elses(
 
 
 def test_an_imported_workshops_stand_ins_cannot_be_joined(
-    app: Flask, client: FlaskClient, service: WorkshopService
+    app: Flask, client: FlaskClient, service: UseCases
 ) -> None:
     created, _ = filled(service, app)
     document = app.extensions["workshop.documents"].workshop(created.code)
     copy = client.post("/api/workshops/import", json=document).get_json()
-    with service.store.transaction() as tx:
+    with service.core.store.transaction() as tx:
         devices = (
             tx.conn.execute(
                 text(

@@ -122,7 +122,7 @@ def test_a_retried_vote_counts_once(voting: tuple[Room, list[int]], service: Any
     first = ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "same"})
     again = ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "request_id": "same"})
     assert first["dots_left"] == again["dots_left"] == 4
-    tally = service.tally(room.code)["facilitator"]
+    tally = service.audiences.tally(room.code)["facilitator"]
     assert tally["totals"][str(ids[0])] == 1
 
 
@@ -256,24 +256,22 @@ FACILITATOR_COMMANDS = [
 
 
 def test_the_table_of_facilitator_commands_is_complete(app: Flask) -> None:
-    from workshop.live import server as realtime
-
-    handled = set(app.extensions["workshop.realtime"].commands)
-    assert handled == set(realtime.ATTENDEE_COMMANDS) | set(realtime.FACILITATOR_COMMANDS)
-    assert set(realtime.FACILITATOR_COMMANDS) == {name for name, _ in FACILITATOR_COMMANDS}
+    realtime = app.extensions["workshop.realtime"]
+    assert realtime.facilitator_only == {name for name, _ in FACILITATOR_COMMANDS}
+    assert realtime.facilitator_only < set(realtime.commands)
 
 
 @pytest.mark.parametrize(("command", "payload"), FACILITATOR_COMMANDS)
 def test_phones_and_screens_cannot_facilitate(
     room: Room, service: Any, command: str, payload: dict[str, Any]
 ) -> None:
-    before = service.snapshot(room.code, "facilitator")["version"]
+    before = service.audiences.snapshot(room.code, "facilitator")["version"]
     for client in (room.phones[0], room.screen):
         answer = ack(client, command, payload)
         assert answer["error"] == (
             "Only the facilitator can do that: open the facilitator link to steer the workshop."
         )
-    assert service.snapshot(room.code, "facilitator")["version"] == before
+    assert service.audiences.snapshot(room.code, "facilitator")["version"] == before
 
 
 HUGE = "x" * 100_000
@@ -373,11 +371,11 @@ def test_bad_attendee_input_gets_a_sentence_and_changes_nothing(
             k: (v.replace("{code}", room.code) if isinstance(v, str) and len(v) < 10 else v)
             for k, v in payload.items()
         }
-    before = service.snapshot(room.code, "facilitator")
+    before = service.audiences.snapshot(room.code, "facilitator")
     answer = ack(room.phones[0], command, payload)
     assert answer["ok"] is False
     assert answer["error"] == sentence
-    after = service.snapshot(room.code, "facilitator")
+    after = service.audiences.snapshot(room.code, "facilitator")
     assert after["version"] == before["version"] and after["joined"] == before["joined"]
     assert after["proposals"] == before["proposals"]
 
@@ -468,12 +466,12 @@ def test_timer_commands_reach_the_wall(room: Room) -> None:
 def test_a_handler_that_crashes_still_answers_in_words(
     room: Room, app: Flask, monkeypatch: Any
 ) -> None:
-    service = app.extensions["workshop.service"]
+    service = app.extensions["workshop.usecases"]
 
     def explode(*_args: Any) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(service, "snapshot", explode)
+    monkeypatch.setattr(service.audiences, "snapshot", explode)
     answer = ack(room.screen, "watch_workshop", {"code": room.code})
     assert answer == {
         "ok": False,
@@ -522,8 +520,10 @@ def test_an_attendees_tabs_share_one_flood_allowance(tmp_path: Path) -> None:
         for i in range(9)
     ]
     assert sum(a.get("reason") == "rate_limited" for a in spam) == 5
-    service = app.extensions["workshop.service"]
-    assert service.snapshot(code, "facilitator")["proposal_count"] == 0  # wrong stage anyway
+    service = app.extensions["workshop.usecases"]
+    assert (
+        service.audiences.snapshot(code, "facilitator")["proposal_count"] == 0
+    )  # wrong stage anyway
     for tab in tabs:
         tab.disconnect()
 
@@ -539,7 +539,7 @@ def test_ids_from_another_workshop_are_refused_and_change_nothing(
         "facilitate_workshop",
         {"code": other["code"], "token": other["facilitator_token"]},
     )
-    before = service.snapshot(room.code, "facilitator")
+    before = service.audiences.snapshot(room.code, "facilitator")
     for command, payload in (
         ("hide_proposal", {"proposal_id": ids[0], "hidden": True}),
         ("edit_proposal", {"proposal_id": ids[0], "text": "defaced"}),
@@ -551,7 +551,7 @@ def test_ids_from_another_workshop_are_refused_and_change_nothing(
     stranger = connect()
     ack(stranger, "join_workshop", {"code": other["code"]})
     assert ack(stranger, "cast_vote", {"proposal_id": ids[0], "request_id": "x"})["ok"] is False
-    after = service.snapshot(room.code, "facilitator")
+    after = service.audiences.snapshot(room.code, "facilitator")
     assert after["proposals"] == before["proposals"] and after["tally"] == before["tally"]
 
 
@@ -589,11 +589,13 @@ def test_the_view_in_a_vote_ack_is_the_view_a_fresh_read_gives(
             {"proposal_id": proposal, "points": points, "request_id": f"s{index}"},
         )
         assert answer["ok"], answer
-        assert answer["me"] == service.me(room.code, pid)
+        assert answer["me"] == service.audiences.me(room.code, pid)
     replay = ack(
         room.phones[0], "cast_vote", {"proposal_id": ids[2], "points": 2, "request_id": "s0"}
     )
-    assert replay["me"] == service.me(room.code, pid)  # a replay still reports the present
+    assert replay["me"] == service.audiences.me(
+        room.code, pid
+    )  # a replay still reports the present
     assert replay["me"]["my_votes"] == {str(ids[0]): 1, str(ids[1]): 2}
 
 
@@ -602,7 +604,7 @@ def test_a_deleted_workshop_does_not_silence_the_others_broadcasts(room: Room, a
 
     realtime = app.extensions["workshop.realtime"]
     room.clear()
-    realtime.coalescer.mark([StateChanged(0, "ZZZZZZ"), StateChanged(0, room.code)])
+    realtime.edge.coalescer.mark([StateChanged(0, "ZZZZZZ"), StateChanged(0, room.code)])
     realtime.flush()
     assert last(room.screen.get_received(), "state_changed")["code"] == room.code
 

@@ -21,7 +21,7 @@ from workshop.domain.model import Stage
 from workshop.store import migrations, schema
 from workshop.store.engine import Store
 from workshop.store.urls import normalise
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 
 TABLES = (
     "workshops",
@@ -89,9 +89,9 @@ def backend_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flas
 
 
 @pytest.fixture
-def any_service(backend_app: Flask) -> WorkshopService:
+def any_service(backend_app: Flask) -> UseCases:
     """Return the use cases over SQLite or PostgreSQL."""
-    return backend_app.extensions["workshop.service"]  # type: ignore[no-any-return]
+    return backend_app.extensions["workshop.usecases"]  # type: ignore[no-any-return]
 
 
 def versions(store: Store) -> list[int]:
@@ -117,17 +117,19 @@ def test_migrations_bring_an_empty_database_to_the_latest_version(
 
 def test_upgrading_twice_is_a_no_op(open_store: Callable[[], Store]) -> None:
     store = open_store()
-    service = WorkshopService(store, join_url_for=lambda code: code)
+    service = UseCases.build(store, join_url_for=lambda code: code)
     code, people, ids = workshop_with_proposals(service, ["Keep me"])
-    service.cast_vote(code, people[0], ids[0], 2, "v1")
-    before = service.snapshot(code, "facilitator")
+    service.workshops.cast_vote(code, people[0], ids[0], 2, "v1")
+    before = service.audiences.snapshot(code, "facilitator")
 
     assert migrations.upgrade(store.engine.begin) == len(migrations.STEPS)
     reopened = open_store()  # a second start on the same database
     assert reopened.schema_version == len(migrations.STEPS)
 
     assert versions(store) == list(range(1, len(migrations.STEPS) + 1))
-    after = WorkshopService(reopened, join_url_for=lambda code: code).snapshot(code, "facilitator")
+    after = UseCases.build(reopened, join_url_for=lambda code: code).audiences.snapshot(
+        code, "facilitator"
+    )
     assert {k: v for k, v in after.items() if k != "server_time"} == {
         k: v for k, v in before.items() if k != "server_time"
     }
@@ -238,13 +240,13 @@ def test_an_in_place_upgrade_keeps_the_data(
     with new.engine.begin() as conn:
         conn.execute(text("DROP TABLE keepsake"))
         assert insert_old_rows(conn) == 1 + len(OLD_ROWS)
-    service = WorkshopService(new, join_url_for=lambda code: code)
-    state = service.snapshot("K7P2QX", "facilitator")
+    service = UseCases.build(new, join_url_for=lambda code: code)
+    state = service.audiences.snapshot("K7P2QX", "facilitator")
     assert [(p["text"], p["priority_rank"]) for p in state["proposals"]] == [
         ("A stronger community focus", 1),
     ]
     assert state["tally"]["totals"] == {"1": 2}
-    assert service.me("K7P2QX", 1)["dots_left"] == 3
+    assert service.audiences.me("K7P2QX", 1)["dots_left"] == 3
 
 
 def add_note_column(conn: Connection) -> None:
@@ -254,10 +256,10 @@ def add_note_column(conn: Connection) -> None:
 
 def test_an_added_step_upgrades_in_place_and_keeps_rows(open_store: Callable[[], Store]) -> None:
     store = open_store()
-    service = WorkshopService(store, join_url_for=lambda code: code)
+    service = UseCases.build(store, join_url_for=lambda code: code)
     code, people, ids = workshop_with_proposals(service, ["Keep me", "And me"])
-    service.cast_vote(code, people[1], ids[1], 3, "v1")
-    before = service.snapshot(code, "facilitator")
+    service.workshops.cast_vote(code, people[1], ids[1], 3, "v1")
+    before = service.audiences.snapshot(code, "facilitator")
     steps = [*migrations.STEPS, add_note_column]
 
     assert migrations.upgrade(store.engine.begin, steps=steps) == len(steps)
@@ -265,7 +267,7 @@ def test_an_added_step_upgrades_in_place_and_keeps_rows(open_store: Callable[[],
 
     assert "note" in column_names(store, "proposals")
     assert versions(store) == list(range(1, len(steps) + 1))
-    after = service.snapshot(code, "facilitator")
+    after = service.audiences.snapshot(code, "facilitator")
     assert {k: v for k, v in after.items() if k != "server_time"} == {
         k: v for k, v in before.items() if k != "server_time"
     }
@@ -355,7 +357,7 @@ def test_the_app_store_is_sqlite_in_wal_mode(app: Flask) -> None:
     ],
 )
 def test_the_budget_holds_and_a_refusal_writes_nothing(
-    any_service: WorkshopService,
+    any_service: UseCases,
     placed: list[tuple[int, int]],
     attempt: tuple[int, int],
     error: type[WorkshopError],
@@ -363,29 +365,37 @@ def test_the_budget_holds_and_a_refusal_writes_nothing(
 ) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two", "Three"])
     for number, (index, points) in enumerate(placed):
-        any_service.cast_vote(code, people[0], ids[index], points, f"ok-{number}")
-    before = (any_service.tally(code)["facilitator"], any_service.me(code, people[0]))
+        any_service.workshops.cast_vote(code, people[0], ids[index], points, f"ok-{number}")
+    before = (
+        any_service.audiences.tally(code)["facilitator"],
+        any_service.audiences.me(code, people[0]),
+    )
     index, points = attempt
     with pytest.raises(error) as caught:
-        any_service.cast_vote(code, people[0], ids[index], points, "refused")
+        any_service.workshops.cast_vote(code, people[0], ids[index], points, "refused")
     assert type(caught.value) is error
     assert caught.value.message == sentence
-    assert (any_service.tally(code)["facilitator"], any_service.me(code, people[0])) == before
+    assert (
+        any_service.audiences.tally(code)["facilitator"],
+        any_service.audiences.me(code, people[0]),
+    ) == before
 
 
-def test_a_replayed_request_counts_once(any_service: WorkshopService) -> None:
+def test_a_replayed_request_counts_once(any_service: UseCases) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two"])
-    first = any_service.cast_vote(code, people[0], ids[0], 2, "tap-1")
-    tally = any_service.tally(code)["facilitator"]
-    replay = any_service.cast_vote(code, people[0], ids[0], 2, "tap-1")
+    first = any_service.workshops.cast_vote(code, people[0], ids[0], 2, "tap-1")
+    tally = any_service.audiences.tally(code)["facilitator"]
+    replay = any_service.workshops.cast_vote(code, people[0], ids[0], 2, "tap-1")
     assert replay.ack == first.ack
     assert (first.ack["ok"], first.ack["dots_left"]) == (True, 3)
     assert replay.events == []
-    assert any_service.tally(code)["facilitator"] == tally
-    assert any_service.me(code, people[0])["dots_left"] == 3
-    retract = any_service.retract_vote(code, people[0], ids[0], 1, "tap-2")
-    assert any_service.retract_vote(code, people[0], ids[0], 1, "tap-2").ack == retract.ack
-    assert any_service.tally(code)["facilitator"]["totals"][str(ids[0])] == 1
+    assert any_service.audiences.tally(code)["facilitator"] == tally
+    assert any_service.audiences.me(code, people[0])["dots_left"] == 3
+    retract = any_service.workshops.retract_vote(code, people[0], ids[0], 1, "tap-2")
+    assert (
+        any_service.workshops.retract_vote(code, people[0], ids[0], 1, "tap-2").ack == retract.ack
+    )
+    assert any_service.audiences.tally(code)["facilitator"]["totals"][str(ids[0])] == 1
 
 
 # -- concurrency on both databases ---------------------------------------------------
@@ -410,19 +420,19 @@ def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
 
 
 def test_one_attendee_casting_from_many_threads_never_overspends(
-    any_service: WorkshopService,
+    any_service: UseCases,
 ) -> None:
     code, people, ids = workshop_with_proposals(
         any_service, [f"Idea {n}" for n in range(THREADS)], attendees=ROUNDS
     )
-    dots = any_service.snapshot(code, "screen")["dots"]
+    dots = any_service.audiences.snapshot(code, "screen")["dots"]
     assert dots == 5 < THREADS
     rounds = 0
     for person in people:
         outcomes = run_together(
             [
                 (
-                    lambda pid=pid, n=n, person=person: any_service.cast_vote(
+                    lambda pid=pid, n=n, person=person: any_service.workshops.cast_vote(
                         code, person, pid, 1, f"dot-{n}"
                     )
                 )
@@ -434,59 +444,70 @@ def test_one_attendee_casting_from_many_threads_never_overspends(
         assert all(isinstance(o, NoDotsLeft) and o.message == NO_DOTS for o in refusals), refusals
         assert len(accepted) == dots
         assert sorted(o.ack["dots_left"] for o in accepted) == list(range(dots))
-        me = any_service.me(code, person)
+        me = any_service.audiences.me(code, person)
         assert me["dots_left"] == 0
         assert sum(me["my_votes"].values()) == dots
         rounds += 1
     assert rounds == ROUNDS
-    assert any_service.tally(code)["facilitator"]["votes"] == ROUNDS * dots
+    assert any_service.audiences.tally(code)["facilitator"]["votes"] == ROUNDS * dots
 
 
-def test_the_same_request_from_many_threads_counts_once(any_service: WorkshopService) -> None:
+def test_the_same_request_from_many_threads_counts_once(any_service: UseCases) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two"], attendees=ROUNDS)
     rounds = 0
     for person in people:
 
         def tap(person: int = person) -> Any:
-            return any_service.cast_vote(code, person, ids[0], 1, "the-only-tap")
+            return any_service.workshops.cast_vote(code, person, ids[0], 1, "the-only-tap")
 
         outcomes = run_together([tap] * THREADS)
         acks = [getattr(o, "ack", o) for o in outcomes]
         assert acks == [acks[0]] * THREADS, acks
         assert (acks[0]["ok"], acks[0]["dots_left"]) == (True, 4)
-        assert any_service.me(code, person)["my_votes"] == {str(ids[0]): 1}
+        assert any_service.audiences.me(code, person)["my_votes"] == {str(ids[0]): 1}
         rounds += 1
     assert rounds == ROUNDS
-    assert any_service.tally(code)["facilitator"]["totals"] == {str(ids[0]): ROUNDS, str(ids[1]): 0}
+    assert any_service.audiences.tally(code)["facilitator"]["totals"] == {
+        str(ids[0]): ROUNDS,
+        str(ids[1]): 0,
+    }
 
 
-def test_the_stage_guard_holds_under_concurrency(any_service: WorkshopService) -> None:
+def test_the_stage_guard_holds_under_concurrency(any_service: UseCases) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One"], stage=Stage.RESULTS)
     outcomes = run_together(
         [
-            (lambda n=n: any_service.cast_vote(code, people[n % 3], ids[0], 1, f"late-{n}"))
+            (
+                lambda n=n: any_service.workshops.cast_vote(
+                    code, people[n % 3], ids[0], 1, f"late-{n}"
+                )
+            )
             for n in range(THREADS)
         ]
     )
     assert [getattr(o, "message", o) for o in outcomes] == [
         "Voting has closed: the results are being shared.",
     ] * THREADS
-    assert any_service.tally(code)["facilitator"]["votes"] == 0
+    assert any_service.audiences.tally(code)["facilitator"]["votes"] == 0
 
 
 def test_whole_ballots_from_many_threads_leave_one_ballot_per_person(
-    any_service: WorkshopService,
+    any_service: UseCases,
 ) -> None:
     code, people, ids = workshop_with_proposals(any_service, ["One", "Two", "Three"], attendees=4)
-    round_id = any_service.start_round(code, Method.RANKING, "r2").ack["round_id"]
+    round_id = any_service.rounds.start_round(code, Method.RANKING, "r2").ack["round_id"]
     jobs = [
-        (lambda p=person, n=n: any_service.cast_ballot(code, p, round_id, [ids[n % 3]], f"b{n}"))
+        (
+            lambda p=person, n=n: any_service.rounds.cast_ballot(
+                code, p, round_id, [ids[n % 3]], f"b{n}"
+            )
+        )
         for n in range(THREADS)
         for person in people[:2]
     ]
     answers = run_together(jobs)
     assert all(answer.ack["ok"] for answer in answers)
-    any_service.enter_assisted_ballot(code, "g1", [ids[2], ids[1]], "", "assisted")
-    tally = any_service.tally(code)["facilitator"]
+    any_service.rounds.enter_assisted_ballot(code, "g1", [ids[2], ids[1]], "", "assisted")
+    tally = any_service.audiences.tally(code)["facilitator"]
     assert tally["voters"] == 3 and tally["assisted_ballots"] == 1  # two phones, one helper
     assert sum(tally["totals"].values()) == 2 * 2 + (2 + 1)  # 3 on the ballot: 2, 1, 0 points

@@ -8,11 +8,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from workshop.domain.model import Stage
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
+from workshop.usecases.events import PROTOCOL_VERSION
 
 
 def test_healthz(client: FlaskClient) -> None:
-    assert client.get("/healthz").get_json() == {"ok": True}
+    assert client.get("/healthz").get_json() == {"ok": True, "protocol": PROTOCOL_VERSION}
 
 
 def test_creating_a_workshop_returns_every_link_and_a_token(client: FlaskClient) -> None:
@@ -55,12 +56,12 @@ BAD_CREATIONS = [
 
 @pytest.mark.parametrize(("body", "sentence"), BAD_CREATIONS)
 def test_bad_creations_are_refused_with_a_sentence(
-    client: FlaskClient, service: WorkshopService, body: Any, sentence: str
+    client: FlaskClient, service: UseCases, body: Any, sentence: str
 ) -> None:
     answer = client.post("/api/workshops", json=body)
     assert answer.status_code == 400
     assert answer.get_json() == {"ok": False, "error": sentence, "reason": "invalid"}
-    with service.store.transaction() as tx:
+    with service.core.store.transaction() as tx:
         assert (
             not tx.workshops.code_exists("ANY")
             and tx.conn.exec_driver_sql("SELECT COUNT(*) FROM workshops").scalar() == 0
@@ -122,7 +123,7 @@ def test_a_hostile_title_is_escaped_in_pages(client: FlaskClient) -> None:
 
 
 def test_the_plan_needs_the_facilitator_token(
-    client: FlaskClient, workshop: dict[str, Any], service: WorkshopService
+    client: FlaskClient, workshop: dict[str, Any], service: UseCases
 ) -> None:
     code = workshop["code"]
     other = client.post("/api/workshops", json={"title": "Other"}).get_json()
@@ -134,10 +135,12 @@ def test_the_plan_needs_the_facilitator_token(
     ):
         answer = client.get(f"/api/workshops/{code}/plan.md", headers=headers)
         assert answer.status_code == 401 and answer.get_json()["reason"] == "forbidden"
-    service.change_stage(code, Stage.PROPOSE)
-    service.add_proposal(code, "A stronger community focus", "r1")
-    hidden = service.add_proposal(code, "Personal details of someone", "r2").ack["proposal_id"]
-    service.hide_proposal(code, hidden, True)
+    service.facilitation.change_stage(code, Stage.PROPOSE)
+    service.facilitation.add_proposal(code, "A stronger community focus", "r1")
+    hidden = service.facilitation.add_proposal(code, "Personal details of someone", "r2").ack[
+        "proposal_id"
+    ]
+    service.facilitation.hide_proposal(code, hidden, True)
     answer = client.get(
         f"/api/workshops/{code}/plan.md",
         headers={"Authorization": f"Bearer {workshop['facilitator_token']}"},

@@ -8,14 +8,11 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from workshop import config
+from workshop import config, web
 from workshop.exports import formats as export
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.plans import PlanService
-from workshop.usecases.privacy import PrivacyService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
 from workshop.web import net
 
 
@@ -23,8 +20,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
     settings = config.load(overrides)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
-    # A join address typed or pasted with a trailing "/" must still open the workshop.
-    app.url_map.strict_slashes = False
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"],
         MAX_CONTENT_LENGTH=settings["MAX_CONTENT_LENGTH"],
@@ -33,7 +28,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     store = Store(settings["DATABASE_URL"])
     base = app.config["WORKSHOP_BASE_URL"]
-    service = WorkshopService(store, join_url_for=lambda code: f"{base}/w/{code}")
+    exports_dir = Path(settings["EXPORTS_DIR"])
+    usecases = UseCases.build(store, lambda code: f"{base}/w/{code}", exports_dir)
 
     socketio = SocketIO(
         app,
@@ -45,33 +41,22 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         ping_interval=10,
         ping_timeout=20,
     )
-    plans = PlanService(service)
-    documents = PlanDocuments(service)
 
     def export_closed(code: str) -> None:
-        export.write_exports(Path(settings["EXPORTS_DIR"]), documents.series(code), code)
+        export.write_exports(exports_dir, usecases.documents.series(code), code)
 
-    realtime = Realtime(socketio, service, plans, settings, on_closed=export_closed)
-    privacy = PrivacyService(service, Path(settings["EXPORTS_DIR"]))
+    realtime = Realtime(socketio, usecases, settings, on_closed=export_closed)
+    privacy = usecases.privacy
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
         realtime.every_hour(lambda: privacy.apply_retention(int(settings["RETENTION_DAYS"])))
-    app.extensions["workshop.privacy"] = privacy
-    app.extensions["workshop.plans"] = plans
-    app.extensions["workshop.documents"] = documents
+    app.extensions["workshop.usecases"] = usecases
+    app.extensions["workshop.privacy"] = usecases.privacy
+    app.extensions["workshop.plans"] = usecases.plans
+    app.extensions["workshop.documents"] = usecases.documents
     app.extensions["workshop.store"] = store
-    app.extensions["workshop.service"] = service
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
-    # Importing the route modules adds their routes to the blueprints views defines.
-    from workshop.web import compression, views
-    from workshop.web import console as console_views  # noqa: F401
-    from workshop.web import plans as plan_views  # noqa: F401
-
-    app.register_blueprint(views.pages)
-    app.register_blueprint(views.api)
-    app.after_request(views.add_security_headers)
-    app.after_request(compression.gzip_response)
-    app.register_error_handler(Exception, views.handle_unexpected)
+    web.register(app)
     return app

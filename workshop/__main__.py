@@ -12,12 +12,11 @@ from workshop.domain import validation
 from workshop.domain.errors import WorkshopError
 from workshop.exports import formats as export
 from workshop.store.engine import Store
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.privacy import PrivacyService
-from workshop.usecases.workshops import WorkshopService
+from workshop.usecases import UseCases
+from workshop.usecases.documents import Documents
 
 
-def render(documents: PlanDocuments, code: str, fmt: str) -> str:
+def render(documents: Documents, code: str, fmt: str) -> str:
     """Return the plan of a workshop (of its series, for md and csv) in the format asked."""
     if fmt == "json":
         return (
@@ -53,13 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     settings = config.load(overrides)
     store = Store(settings["DATABASE_URL"])
-    core = WorkshopService(store, join_url_for=lambda c: f"/w/{c}")
+    usecases = UseCases.build(store, lambda c: f"/w/{c}", Path(settings["EXPORTS_DIR"]))
     if args.command == "purge":
-        erased = PrivacyService(core, Path(settings["EXPORTS_DIR"])).apply_retention(args.days)
+        erased = usecases.privacy.apply_retention(args.days)
         store.close()
         print(f"Erased the attendee data of {erased} closed workshop(s).")
         return 0
-    documents = PlanDocuments(core)
+    documents = usecases.documents
     try:
         text = render(documents, validation.code(args.code), args.format)
     except WorkshopError as error:

@@ -26,9 +26,13 @@ DEFAULTS: dict[str, Any] = {
     "BROADCAST_INTERVAL": 0.1,
     # Origins the Socket.IO server accepts besides its own; "*" for any.
     "CORS_ALLOWED_ORIGINS": None,
-    # Per-connection flood control: a burst, then commands per second.
+    # Per-connection flood control: a burst, then commands per second. A phone's
+    # allowance is shared by all its tabs; a facilitator's console gets a larger one,
+    # so a volunteer typing in a pile of paper ballots never meets it.
     "RATE_BURST": 20,
     "RATE_PER_SECOND": 5.0,
+    "RATE_FACILITATOR_BURST": 100,
+    "RATE_FACILITATOR_PER_SECOND": 20.0,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "EXPORTS_DIR": str(PROJECT_ROOT / "exports"),
     "SECRET_KEY": None,
@@ -37,8 +41,14 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_DAYS": None,
 }
 
-INTEGER_KEYS = {"PORT", "RATE_BURST", "MAX_CONTENT_LENGTH", "RETENTION_DAYS"}
-FLOAT_KEYS = {"BROADCAST_INTERVAL", "RATE_PER_SECOND"}
+INTEGER_KEYS = {
+    "PORT",
+    "RATE_BURST",
+    "RATE_FACILITATOR_BURST",
+    "MAX_CONTENT_LENGTH",
+    "RETENTION_DAYS",
+}
+FLOAT_KEYS = {"BROADCAST_INTERVAL", "RATE_PER_SECOND", "RATE_FACILITATOR_PER_SECOND"}
 
 
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -65,13 +65,15 @@ W.phonePlan = function (x) {
         me.helping = me.helping || {};
         if (on) me.helping[id] = {show_name: show}; else delete me.helping[id];
         x.render();
-        W.announce(on ? 'Thank you for offering to help. ' + (show ? 'Your first name is shown with it.' : 'Your name is not shown.') : 'You are no longer down to help with this.');
+        W.announce(on ? 'Thank you for offering to help. ' + (show ? 'Only ' + shown(me) + ' is shown with it.' : 'Your name is not shown.') : 'You are no longer down to help with this.');
       });
     }
     b.addEventListener('click', function () { help(!helps(li._a.id)); });
     cb.addEventListener('change', function () { if (helps(li._a.id)) help(true); });
     return li;
   }
+  // The server publishes only the first word of the name: say exactly which word.
+  function shown(me) { return '\u201c' + String(me.name || '').trim().split(/\s+/)[0] + '\u201d'; }
   function helps(id) { var me = x.me(); return !!(me.helping && me.helping[id]); }
   function updAct(li, a) {
     var me = x.me(), c = li.children, on = helps(a.id), n = a.volunteers || 0, cb = li.querySelector('input'), named = !!me.name;
@@ -87,7 +89,9 @@ W.phonePlan = function (x) {
     W.able(c[3], W.online);
     if (on) cb.checked = !!me.helping[a.id].show_name;
     c[4].hidden = !named;
-    c[5].textContent = named ? 'Your name is not shown unless you tick this.' : 'You joined without a name, so no name is shown.';
+    if (named) c[4].lastChild.textContent = 'Show ' + shown(me) + ' (the first word of your name) with this';
+    c[5].textContent = !named ? 'You joined without a name, so no name is shown.' :
+      on && cb.checked ? 'Only ' + shown(me) + ' is shown, beside this action.' : 'Your name is not shown unless you tick this.';
   }
 
   return {make: prio, upd: updPrio};

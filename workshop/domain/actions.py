@@ -29,6 +29,16 @@ class ActionStatus(StrEnum):
         return self in (ActionStatus.PROPOSED, ActionStatus.AGREED, ActionStatus.IN_PROGRESS)
 
 
+def first_word(name: str | None) -> str | None:
+    """Return the first word of a name: all a volunteer's offer of help ever publishes.
+
+    People type their whole name into the optional name field; "Samwise Quarterby"
+    beside an action on the wall would identify someone in recovery, "Samwise" rarely.
+    """
+    words = (name or "").split()
+    return words[0] if words else None
+
+
 @dataclass
 class Action:
     """One thing someone will do for a priority."""

@@ -1,44 +1,56 @@
-"""Socket handlers of action planning: suggestions, offers of help, the facilitator's edits.
-
-A mixin of Realtime: it relies on its plans service, _attendee and _answer.
-"""
+"""Socket handlers of action planning: suggestions, offers of help, the facilitator's edits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from workshop.domain import validation as valid
 from workshop.live.bindings import Binding
-from workshop.usecases.plans import PlanService
+from workshop.live.edge import Edge
+from workshop.usecases import UseCases
 
 
 class PlanHandlers:
     """Validate a planning command's payload, run its use case, answer with an ack."""
 
-    plans: PlanService
-    _attendee: Callable[[], Any]
-    _answer: Callable[..., dict[str, Any]]
+    def __init__(self, edge: Edge, app: UseCases) -> None:
+        self.edge = edge
+        self.app = app
+
+    def commands(self) -> dict[str, Any]:
+        """The attendees' commands this module answers, by event name."""
+        return {"suggest_action": self.suggest_action, "volunteer": self.volunteer}
+
+    def facilitator_commands(self) -> dict[str, Any]:
+        """The facilitator's commands this module answers, by event name."""
+        return {
+            "add_action": self.add_action,
+            "edit_action": self.edit_action,
+            "merge_actions": self.merge_actions,
+            "set_details": self.set_details,
+        }
 
     def suggest_action(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee suggests an action for a priority; the wall shows the plan growing."""
-        me = self._attendee()
+        me = self.edge.attendee()
         priority_id = valid.proposal_id(data.get("priority_id"), "priority_id", "priority")
         text = valid.clean_text(data.get("text"), "action", valid.MAX_ACTION_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         pid: int = me.participant_id  # type: ignore[assignment]
-        return self._answer(self.plans.suggest_action(me.code, pid, priority_id, text, request_id))
+        return self.edge.answer(
+            self.app.plans.suggest_action(me.code, pid, priority_id, text, request_id)
+        )
 
     def volunteer(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee offers (or withdraws) help; the name shows only if they choose."""
-        me = self._attendee()
+        me = self.edge.attendee()
         action_id = valid.proposal_id(data.get("action_id"), "action_id", "action")
         helping = valid.boolean(data.get("helping"), "helping")
         show_name = valid.boolean(data.get("show_name", False), "show_name")
         request_id = valid.request_id(data.get("request_id"))
         pid: int = me.participant_id  # type: ignore[assignment]
-        return self._answer(
-            self.plans.volunteer(me.code, pid, action_id, helping, show_name, request_id)
+        return self.edge.answer(
+            self.app.plans.volunteer(me.code, pid, action_id, helping, show_name, request_id)
         )
 
     def add_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
@@ -46,19 +58,19 @@ class PlanHandlers:
         priority_id = valid.proposal_id(data.get("priority_id"), "priority_id", "priority")
         fields = valid.action_fields(data, text_required=True)
         request_id = valid.request_id(data.get("request_id"))
-        return self._answer(self.plans.add_action(f.code, priority_id, fields, request_id))
+        return self.edge.answer(self.app.plans.add_action(f.code, priority_id, fields, request_id))
 
     def edit_action(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Change an action's fields or status."""
         action_id = valid.proposal_id(data.get("action_id"), "action_id", "action")
         fields = valid.action_fields(data, text_required=False)
-        return self._answer(self.plans.edit_action(f.code, action_id, fields))
+        return self.edge.answer(self.app.plans.edit_action(f.code, action_id, fields))
 
     def merge_actions(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Merge a duplicate action into a survivor."""
         survivor = valid.proposal_id(data.get("survivor_id"), "survivor_id", "action")
         absorbed = valid.proposal_id(data.get("absorbed_id"), "absorbed_id", "action")
-        return self._answer(self.plans.merge_actions(f.code, survivor, absorbed))
+        return self.edge.answer(self.app.plans.merge_actions(f.code, survivor, absorbed))
 
     def set_details(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Record the place and date, and whether the plan is public."""
@@ -66,4 +78,4 @@ class PlanHandlers:
         held_on = valid.due_date(data.get("held_on"), "meeting date")
         public = data.get("plan_public")
         plan_public = None if public is None else valid.boolean(public, "plan_public")
-        return self._answer(self.plans.set_details(f.code, place, held_on, plan_public))
+        return self.edge.answer(self.app.plans.set_details(f.code, place, held_on, plan_public))

@@ -1,18 +1,15 @@
-"""Socket handlers of vote rounds: whole ballots, new rounds and run-offs, paper and assisted votes.
-
-A mixin of Realtime: it relies on its service, _attendee, _answer and _own_vote.
-"""
+"""Socket handlers of vote rounds: whole ballots, new rounds, run-offs, paper and assisted votes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from workshop.domain import validation as valid
 from workshop.domain.errors import InvalidInput
 from workshop.domain.methods import Method
 from workshop.live.bindings import Binding
-from workshop.usecases.workshops import WorkshopService
+from workshop.live.edge import Edge
+from workshop.usecases import UseCases
 
 MAX_NOTE_LENGTH = 200
 ROUND_SETTINGS = {  # setting: (what it is called in a refusal, lowest, highest)
@@ -51,25 +48,40 @@ def _note(data: dict[str, Any]) -> str:
 class RoundHandlers:
     """Validate a round command's payload, run its use case, answer with an ack."""
 
-    service: WorkshopService
-    _attendee: Callable[[], Binding]
-    _answer: Callable[..., dict[str, Any]]
-    _own_vote: Callable[..., dict[str, Any]]
+    def __init__(self, edge: Edge, app: UseCases) -> None:
+        self.edge = edge
+        self.app = app
+
+    def commands(self) -> dict[str, Any]:
+        """The attendees' commands this module answers, by event name."""
+        return {"cast_ballot": self.cast_ballot}
+
+    def facilitator_commands(self) -> dict[str, Any]:
+        """The facilitator's commands this module answers, by event name."""
+        return {
+            "start_round": self.start_round,
+            "enter_paper": self.enter_paper,
+            "enter_assisted_ballot": self.enter_assisted_ballot,
+            "withdraw_entry": self.withdraw_entry,
+            "set_display": self.set_display,
+        }
 
     def cast_ballot(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee casts (or changes) a whole ballot: approvals, a ranking or points."""
-        me = self._attendee()
+        me = self.edge.attendee()
         round_id = valid.optional_id(data.get("round_id"), "round_id")
         request_id = valid.request_id(data.get("request_id"))
         pid: int = me.participant_id  # type: ignore[assignment]
-        answer = self.service.cast_ballot(me.code, pid, round_id, data.get("choices"), request_id)
-        return self._own_vote(me, answer)
+        answer = self.app.rounds.cast_ballot(
+            me.code, pid, round_id, data.get("choices"), request_id
+        )
+        return self.edge.own_vote(me, answer)
 
     def start_round(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Open a new round: every proposal, a shortlist, the top of a round, or a run-off."""
         ids = data.get("proposal_ids")
         wall_mode = data.get("wall_mode", "participation")
-        answer = self.service.start_round(
+        answer = self.app.rounds.start_round(
             f.code,
             _method(data.get("method")),
             valid.request_id(data.get("request_id")),
@@ -80,12 +92,12 @@ class RoundHandlers:
             runoff_of=valid.optional_id(data.get("runoff_of"), "runoff_of"),
             wall_mode=wall_mode if isinstance(wall_mode, str) else "",
         )
-        return self._answer(answer)
+        return self.edge.answer(answer)
 
     def enter_paper(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Count a paper wall chart or a show of hands into the current round."""
         group = data.get("group") or ""
-        answer = self.service.enter_paper(
+        answer = self.app.rounds.enter_paper(
             f.code,
             data.get("source") if isinstance(data.get("source"), str) else "",
             group if isinstance(group, str) else "?",
@@ -94,19 +106,19 @@ class RoundHandlers:
             _note(data),
             valid.request_id(data.get("request_id")),
         )
-        return self._answer(answer)
+        return self.edge.answer(answer)
 
     def enter_assisted_ballot(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Count one ballot filled in on behalf of a person without a phone."""
         group = data.get("group") or ""
-        answer = self.service.enter_assisted_ballot(
+        answer = self.app.rounds.enter_assisted_ballot(
             f.code,
             group if isinstance(group, str) else "?",
             data.get("choices"),
             _note(data),
             valid.request_id(data.get("request_id")),
         )
-        return self._answer(answer)
+        return self.edge.answer(answer)
 
     def withdraw_entry(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Take back a paper count or assisted ballot entered by mistake."""
@@ -114,13 +126,13 @@ class RoundHandlers:
         if kind not in ("paper", "assisted"):
             raise InvalidInput("Say which kind of entry to take back: paper or assisted.")
         entry_id = valid.proposal_id(data.get("entry_id"), "entry_id", "entry")
-        return self._answer(self.service.withdraw_entry(f.code, kind, entry_id))
+        return self.edge.answer(self.app.rounds.withdraw_entry(f.code, kind, entry_id))
 
     def set_display(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Choose what the wall shows: results or participation; overall, by group or balanced."""
         wall_mode, view = data.get("wall_mode"), data.get("results_view")
-        return self._answer(
-            self.service.set_display(
+        return self.edge.answer(
+            self.app.rounds.set_display(
                 f.code,
                 wall_mode if isinstance(wall_mode, str) or wall_mode is None else "",
                 view if isinstance(view, str) or view is None else "",

@@ -194,7 +194,24 @@ def v3_vote_rounds(conn: Connection) -> None:
     )
 
 
-STEPS: list[Step] = [v1_first_schema, v2_action_plans, v3_vote_rounds]
+def v4_tally_position_indexes(conn: Connection) -> None:
+    """Index each append-only table by workshop and id, so its newest id is one seek.
+
+    Every vote's ack carries the tally position (the newest vote, ballot and paper
+    count of its workshop). Without these, finding it read every vote of the
+    workshop (45 ms at 100,000 votes) and every ballot and paper count of all of them.
+    """
+    _run(
+        conn,
+        """
+        CREATE INDEX votes_position ON votes (workshop_id, id);
+        CREATE INDEX ballots_position ON ballots (workshop_id, id);
+        CREATE INDEX paper_position ON paper_counts (workshop_id, id)
+        """,
+    )
+
+
+STEPS: list[Step] = [v1_first_schema, v2_action_plans, v3_vote_rounds, v4_tally_position_indexes]
 
 
 def current_version(conn: Connection) -> int:

@@ -29,7 +29,9 @@ def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Cou
     if round_.method is Method.DOTS:
         # Spend-all needs each person's ballot to see whether it is complete.
         per_person = round_.rules.spend_all
-        ballots = (tx.rounds.dot_ballots(round_.id) if per_person else tx.rounds.dot_sums(round_.id)) + ballots
+        ballots = (
+            tx.rounds.dot_ballots(round_.id) if per_person else tx.rounds.dot_sums(round_.id)
+        ) + ballots
     paper = tx.rounds.round_paper(round_.id)
     result = tally_round(round_.rules, ballots, [count for _, count, _ in paper], proposals)
     return Counted(

@@ -9,8 +9,9 @@ from datetime import date
 from workshop.domain.actions import ActionFields, ActionStatus
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
-from workshop.usecases.plans import PlanService
-from workshop.usecases.workshops import Created, WorkshopService
+from workshop.usecases import UseCases
+from workshop.usecases.core import Created
+from workshop.usecases.plans import Plans
 
 TITLE = "West Kent recovery partnership: two-year review"
 GROUPS = ["People using the service", "Partner staff", "Community organisations"]
@@ -46,10 +47,10 @@ ATTENDEES = [1] * 10 + [2] * 8 + [3] * 6  # ten service users, eight staff, six 
 NAMES = ["Sam", "", "Jo", "", "Alex", "Chris", "", "Pat", "", "Lee", "Dee", "Mo"]
 
 
-def create_review(service: WorkshopService, seed: int = 5) -> tuple[Created, list[int]]:
+def create_review(service: UseCases, seed: int = 5) -> tuple[Created, list[int]]:
     """Create the review meeting with votes cast; return it and the five priorities' ids."""
     rng = random.Random(seed)
-    created = service.create_workshop(
+    created = service.workshops.create_workshop(
         TITLE,
         dots=5,
         max_per_proposal=3,
@@ -60,31 +61,33 @@ def create_review(service: WorkshopService, seed: int = 5) -> tuple[Created, lis
     code = created.code
     people = []
     for index, group in enumerate(ATTENDEES):
-        joined, _ = service.join(
+        joined, _ = service.workshops.join(
             code, f"demo-device-{index:04d}", NAMES[index % len(NAMES)] or None, f"g{group}"
         )
         people.append((joined.participant_id, group))
-    service.change_stage(code, Stage.PROPOSE)
+    service.facilitation.change_stage(code, Stage.PROPOSE)
     ids = []
     for number, (text, group) in enumerate(PROPOSALS):
         author = next(pid for pid, g in people[number % 7 :] if g == group)
-        answer = service.submit_proposal(code, author, text, f"demo-proposal-{number}")
+        answer = service.workshops.submit_proposal(code, author, text, f"demo-proposal-{number}")
         ids.append(answer.ack["proposal_id"])
-    service.change_stage(code, Stage.GROUP)
+    service.facilitation.change_stage(code, Stage.GROUP)
     for absorbed, survivor in MERGES.items():
-        service.merge_proposals(code, ids[survivor - 1], ids[absorbed - 1])
-    service.change_stage(code, Stage.VOTE)
+        service.facilitation.merge_proposals(code, ids[survivor - 1], ids[absorbed - 1])
+    service.facilitation.change_stage(code, Stage.VOTE)
     for pid, _group in people:
         for dot in range(5):
             for _try in range(10):
                 choice = rng.choices(range(len(ids)), weights=WEIGHTS)[0]
                 try:
-                    service.cast_vote(code, pid, ids[choice], 1, f"demo-vote-{dot}-{_try}")
+                    service.workshops.cast_vote(
+                        code, pid, ids[choice], 1, f"demo-vote-{dot}-{_try}"
+                    )
                     break
                 except Exception:  # over the per-proposal limit: pick again
                     continue
     # Six people without a smartphone put sticky dots on the paper wall chart.
-    service.enter_paper(
+    service.rounds.enter_paper(
         code,
         "wall_chart",
         "g1",
@@ -103,13 +106,13 @@ GROUP_ORDERS = {1: [0, 3, 4], 2: [1, 0, 2], 3: [0, 2, 1]}
 
 
 def _ranking_round(
-    service: WorkshopService, code: str, people: list[tuple[int, int]], ids: list[int]
+    service: UseCases, code: str, people: list[tuple[int, int]], ids: list[int]
 ) -> None:
     """Round 2: everyone ranks their top three of round 1's top eight; one person is helped."""
-    answer = service.start_round(
+    answer = service.rounds.start_round(
         code, Method.RANKING, "demo-round-2", settings={"top_k": 3}, from_round=1, top=8
     )
-    shortlist = service.snapshot(code, "facilitator")["round"]["proposal_ids"]
+    shortlist = service.audiences.snapshot(code, "facilitator")["round"]["proposal_ids"]
     others = [pid for pid in shortlist if pid not in ids[:5]]
     for index, (pid, group) in enumerate(people):
         choices = [ids[n] for n in GROUP_ORDERS[group]]
@@ -117,8 +120,10 @@ def _ranking_round(
             choices[1], choices[2] = choices[2], choices[1]
         if index % 4 == 3:  # ...and some put something else third
             choices[2] = others[index % len(others)]
-        service.cast_ballot(code, pid, answer.ack["round_id"], choices, f"demo-ranking-{pid}")
-    service.enter_assisted_ballot(
+        service.rounds.cast_ballot(
+            code, pid, answer.ack["round_id"], choices, f"demo-ranking-{pid}"
+        )
+    service.rounds.enter_assisted_ballot(
         code, "g1", [ids[0], ids[3], ids[4]], "Filled in with the facilitator", "demo-assisted"
     )
 
@@ -230,16 +235,17 @@ TOWNS = [
 ]
 
 
-def create_demo(service: WorkshopService, plans: PlanService) -> Demo:
+def create_demo(service: UseCases) -> Demo:
     """Create the Maidstone review and its follow-ups in Gravesend, Tonbridge and Maidstone.
 
     The review sits in its results with the five priorities marked; Gravesend and
     Tonbridge are closed with published plans; the Maidstone follow-up is planning live.
     """
+    plans = service.plans
     review, priorities = create_review(service)
-    service.reveal_results(review.code, True)
-    service.change_stage(review.code, Stage.RESULTS)
-    service.set_priorities(review.code, priorities)
+    service.facilitation.reveal_results(review.code, True)
+    service.facilitation.change_stage(review.code, Stage.RESULTS)
+    service.facilitation.set_priorities(review.code, priorities)
     plans.set_details(review.code, None, False, True)
     follow_ups = []
     previous = review
@@ -254,8 +260,8 @@ def create_demo(service: WorkshopService, plans: PlanService) -> Demo:
 
 
 def _plan_meeting(
-    service: WorkshopService,
-    plans: PlanService,
+    service: UseCases,
+    plans: Plans,
     meeting: Created,
     number: int,
     actions: list[tuple[int, str, str, date, str, str]],
@@ -263,7 +269,7 @@ def _plan_meeting(
 ) -> None:
     code = meeting.code
     people = [
-        service.join(
+        service.workshops.join(
             code,
             f"demo-{number}-{i:04d}",
             NAMES[i % len(NAMES)] or None,
@@ -271,8 +277,8 @@ def _plan_meeting(
         )[0].participant_id
         for i in range(9)
     ]
-    service.change_stage(code, Stage.PLAN)
-    state = service.snapshot(code, "facilitator")
+    service.facilitation.change_stage(code, Stage.PLAN)
+    state = service.audiences.snapshot(code, "facilitator")
     by_rank = {p["priority_rank"]: p["id"] for p in state["proposals"] if p["priority_rank"]}
     for action in state["actions"]:
         if action["text"] in changes:
@@ -297,4 +303,4 @@ def _plan_meeting(
             )
     if number < len(TOWNS) - 1:
         plans.set_details(code, None, False, True)
-        service.change_stage(code, Stage.CLOSED)
+        service.facilitation.change_stage(code, Stage.CLOSED)

@@ -12,18 +12,18 @@ from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import counts_for, rank
 from workshop.exports.round_documents import renumbered_rounds, round_document
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core, Created
 from workshop.usecases.counting import count_round, dot_support
-from workshop.usecases.workshops import Created, WorkshopService
 
 
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class PlanDocuments:
+class Documents:
     """Read a workshop (or its whole series) as one plain document for exports."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
 
     def workshop(self, code: str) -> dict[str, Any]:
@@ -129,11 +129,12 @@ class PlanDocuments:
             },
             "proposals": entries,
             "actions": actions,
-            "rounds": tx.workshops.archived_rounds(workshop.id) or self._rounds(tx, workshop, proposals),
+            "rounds": tx.workshops.archived_rounds(workshop.id)
+            or self._rounds(tx, workshop, proposals),
         }
 
 
-def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
+def import_document(core: Core, document: dict[str, Any]) -> Created:
     """Recreate an exported workshop in this instance: same plan, no people.
 
     Attendees come back as anonymous stand-ins, one per person counted in each group;
@@ -168,7 +169,9 @@ def import_document(core: WorkshopService, document: dict[str, Any]) -> Created:
         # Random device ids: nobody can rejoin as a stand-in and take its dots back.
         stand_ins: dict[str, list[int]] = {
             key: [
-                tx.attendees.insert_participant(workshop.id, new_device_id(), None, key or None, created_at)
+                tx.attendees.insert_participant(
+                    workshop.id, new_device_id(), None, key or None, created_at
+                )
                 for _ in range(count)
             ]
             for key, count in info["attendance"].items()

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# The version of the wire contract in docs/protocol.md, in GET /healthz and every
+# snapshot. Bump it on any breaking change (a field removed or renamed, a meaning or
+# a refusal changed so that a client written for the old one goes wrong) and say why
+# in CHANGELOG.md; additions that old clients can ignore keep it.
+PROTOCOL_VERSION = 1
+
 # Broadcast names (server to client), past tense.
 STATE_CHANGED = "state_changed"
 TALLY_CHANGED = "tally_changed"

@@ -1,11 +1,7 @@
-"""The facilitator's use cases: stages, reveals, hiding, editing, merging, timers, priorities.
-
-A mixin of WorkshopService: it relies on the service's store, clock, workshop_in and once.
-"""
+"""The facilitator's use cases: stages, reveals, hiding, editing, merging, timers, priorities."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from workshop.domain import proposals as proposal_rules
@@ -14,7 +10,8 @@ from workshop.domain.errors import Conflict, NotFound
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage, Workshop
 from workshop.domain.voting import DotBudget
-from workshop.store.engine import Store, Tx
+from workshop.store.engine import Tx
+from workshop.usecases.core import Core
 from workshop.usecases.events import (
     Answer,
     Event,
@@ -28,19 +25,8 @@ from workshop.usecases.events import (
 class Facilitation:
     """What only the facilitator may do; each change is one transaction on a locked workshop."""
 
-    store: Store
-    clock: Callable[[], int]
-    workshop_in: Callable[..., Workshop]
-    once: Callable[..., Answer]
-
-    def facilitator_change(
-        self, code: str, change: Callable[[Tx, Workshop], list[Event]]
-    ) -> Answer:
-        """Apply a facilitator's change to the locked workshop in one transaction."""
-        with self.store.transaction() as tx:
-            workshop = self.workshop_in(tx, code, for_update=True)
-            events = change(tx, workshop)
-            return Answer({"ok": True}, [StateChanged(workshop.id, code), *events])
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     def change_stage(self, code: str, stage: Stage) -> Answer:
         """Move the workshop to any stage, forward or back; nothing is lost."""
@@ -51,11 +37,11 @@ class Facilitation:
                 workshop.proposals_revealed = True
             if stages.reveals_results(stage):  # results mean nothing without the proposals
                 workshop.results_revealed = workshop.proposals_revealed = True
-            tx.workshops.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.core.clock())
             closed = [WorkshopClosed(workshop.id, code)] if stage is Stage.CLOSED else []
             return [TallyChanged(workshop.id, code), *closed]
 
-        answer = self.facilitator_change(code, change)
+        answer = self.core.facilitator_change(code, change)
         return Answer({"ok": True, "stage": stage.value}, answer.events)
 
     def reveal_proposals(self, code: str, revealed: bool) -> Answer:
@@ -63,10 +49,10 @@ class Facilitation:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             workshop.proposals_revealed = revealed
-            tx.workshops.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.core.clock())
             return []
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def reveal_results(self, code: str, revealed: bool) -> Answer:
         """Show or hide the results on the phones."""
@@ -75,10 +61,10 @@ class Facilitation:
             workshop.results_revealed = revealed
             if revealed:  # results without the proposals' words would mean nothing
                 workshop.proposals_revealed = True
-            tx.workshops.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.core.clock())
             return [TallyChanged(workshop.id, code)]
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
         """Return the personal updates owed to authors and voters of these proposals."""
@@ -101,10 +87,10 @@ class Facilitation:
             else:
                 tx.board.update_proposal(proposal_id, hidden=False)
                 self._trim_overspent(tx, workshop, family)
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def _trim_overspent(self, tx: Tx, workshop: Workshop, family: set[int]) -> None:
         """Give back dots that would count twice now a hidden proposal is shown again.
@@ -128,7 +114,7 @@ class Facilitation:
                         break
                     taken = min(excess, raw[source])
                     tx.board.insert_vote(
-                        workshop.id, round_.id, participant_id, source, -taken, self.clock()
+                        workshop.id, round_.id, participant_id, source, -taken, self.core.clock()
                     )
                     excess -= taken
 
@@ -140,10 +126,10 @@ class Facilitation:
             if proposal_id not in tx.board.proposals(workshop.id):
                 raise NotFound("That idea does not exist in this workshop.")
             tx.board.update_proposal(proposal_id, text=text)
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return self.touched_by(tx, workshop, {proposal_id})
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def merge_proposals(self, code: str, survivor_id: int, absorbed_id: int) -> Answer:
         """Merge a duplicate into a survivor, which keeps the dots of both."""
@@ -154,11 +140,11 @@ class Facilitation:
             proposal_rules.check_merge(survivor_id, absorbed_id, proposals)
             tx.board.update_proposal(absorbed_id, merged_into=survivor_id, priority_rank=None)
             _close_rank_gaps(tx, workshop.id)
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             family = {absorbed_id} | _descendants(absorbed_id, proposals)
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def unmerge_proposal(self, code: str, proposal_id: int) -> Answer:
         """Undo a merge: the proposal stands alone again with the dots cast on it."""
@@ -171,32 +157,32 @@ class Facilitation:
             if proposals[proposal_id].merged_into is None:
                 raise Conflict("That idea is not merged into another one.")
             tx.board.update_proposal(proposal_id, merged_into=None)
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             family = {proposal_id} | _descendants(proposal_id, proposals)
             return [TallyChanged(workshop.id, code), *self.touched_by(tx, workshop, family)]
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def add_proposal(self, code: str, text: str, request_id: str) -> Answer:
         """Add a proposal on someone's behalf (a sticky note, a spoken idea), in any open stage."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self.workshop_in(tx, code, for_update=True)
+            workshop = self.core.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
-            proposal_id = tx.board.insert_proposal(workshop.id, None, text, self.clock())
-            tx.workshops.bump_version(workshop.id, self.clock())
+            proposal_id = tx.board.insert_proposal(workshop.id, None, text, self.core.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return Answer(
                 {"ok": True, "proposal_id": proposal_id},
                 [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
             )
 
-        return self.once(f"f:{code}", request_id, command)
+        return self.core.once(f"f:{code}", request_id, command)
 
     def set_timer(self, code: str, action: str, seconds: int = 0) -> Answer:
         """Start, pause, resume or cancel the countdown on the wall and the phones."""
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
-            now = self.clock()
+            now = self.core.clock()
             if action == "start":
                 workshop.timer = timers.start(now, seconds)
             elif action == "pause":
@@ -205,10 +191,10 @@ class Facilitation:
                 workshop.timer = timers.resume(workshop.timer, now)
             else:
                 workshop.timer = timers.cancel(workshop.timer)
-            tx.workshops.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.core.clock())
             return []
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def set_priorities(self, code: str, proposal_ids: list[int]) -> Answer:
         """Mark proposals as the workshop's priorities, in rank order."""
@@ -219,10 +205,10 @@ class Facilitation:
             tx.board.clear_priorities(workshop.id)
             for rank_number, proposal_id in enumerate(proposal_ids, start=1):
                 tx.board.update_proposal(proposal_id, priority_rank=rank_number)
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return []
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
 
 def _close_rank_gaps(tx: Tx, workshop_id: int) -> None:

@@ -17,9 +17,9 @@ from workshop.domain.model import Stage, Workshop
 from workshop.domain.tokens import hash_token, new_token
 from workshop.domain.voting import counts_for
 from workshop.store.engine import Tx
+from workshop.usecases.core import Core, Created
 from workshop.usecases.counting import dot_support
 from workshop.usecases.events import Answer, Event, PersonalChanged, StateChanged
-from workshop.usecases.workshops import Created, WorkshopService
 
 MAX_ACTIONS_PER_WORKSHOP = 500
 MAX_SUGGESTIONS_PER_ATTENDEE = 30
@@ -35,10 +35,10 @@ def priority_ids(tx: Tx, workshop: Workshop) -> set[int]:
     }
 
 
-class PlanService:
+class Plans:
     """Action planning over the same store as the workshop use cases."""
 
-    def __init__(self, core: WorkshopService) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
 
     # -- attendees -------------------------------------------------------------

@@ -1,12 +1,8 @@
-"""Use cases of vote rounds: starting rounds and run-offs, whole ballots, paper and assisted votes.
-
-A mixin of WorkshopService: it relies on the service's store, clock, workshop_in,
-current_round, once and facilitator_change.
-"""
+"""Use cases of vote rounds: new rounds and run-offs, whole ballots, paper and assisted votes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from workshop.domain import stages
@@ -24,7 +20,9 @@ from workshop.domain.rounds import (
     shortlist,
 )
 from workshop.domain.voting import votable_target
-from workshop.store.engine import Store, Tx
+from workshop.store.engine import Tx
+from workshop.usecases.audiences import Audiences
+from workshop.usecases.core import Core
 from workshop.usecases.counting import count_round
 from workshop.usecases.events import Answer, Event, PersonalChanged, StateChanged, TallyChanged
 
@@ -35,13 +33,9 @@ MAX_ROUNDS = 20
 class VoteRounds:
     """Rounds and the ways a vote reaches the tally besides a phone's dots."""
 
-    store: Store
-    clock: Callable[[], int]
-    workshop_in: Callable[..., Workshop]
-    current_round: Callable[[Tx, Workshop], Round]
-    once: Callable[..., Answer]
-    facilitator_change: Callable[..., Answer]
-    _me_after_vote: Callable[..., dict[str, Any]]
+    def __init__(self, core: Core, audiences: Audiences) -> None:
+        self.core = core
+        self.audiences = audiences
 
     def start_round(
         self,
@@ -65,7 +59,7 @@ class VoteRounds:
             raise InvalidInput("The wall shows either results or participation only.")
 
         def command(tx: Tx) -> Answer:
-            workshop = self.workshop_in(tx, code, for_update=True)
+            workshop = self.core.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
             earlier = tx.rounds.rounds_of(workshop.id)
             if len(earlier) >= MAX_ROUNDS:
@@ -76,20 +70,20 @@ class VoteRounds:
             check_rules(rules, proposals)
             runoff_id = _round_by_number(earlier, runoff_of).id if runoff_of else None
             round_id = tx.rounds.insert_round(
-                workshop.id, Round(0, 0, rules, wall_mode, runoff_id), self.clock()
+                workshop.id, Round(0, 0, rules, wall_mode, runoff_id), self.core.clock()
             )
             workshop.current_round_id = round_id
             workshop.stage = Stage.VOTE
             workshop.proposals_revealed = True
             workshop.results_revealed = False  # a new round must not show the last one's
-            tx.workshops.save_workshop(workshop, self.clock())
+            tx.workshops.save_workshop(workshop, self.core.clock())
             number = len(earlier) + 1
             return Answer(
                 {"ok": True, "round_id": round_id, "number": number},
                 [StateChanged(workshop.id, code), TallyChanged(workshop.id, code)],
             )
 
-        return self.once(f"f:{code}", request_id, command)
+        return self.core.once(f"f:{code}", request_id, command)
 
     def _ballot_ids(
         self,
@@ -130,10 +124,12 @@ class VoteRounds:
         proposals: Mapping[int, Proposal],
     ) -> RoundRules:
         on_list = eligible(RoundRules(method, proposal_ids=ids), proposals)
+        dots = settings.get("dots", workshop.dots)
         return RoundRules(
             method,
-            dots=settings.get("dots", workshop.dots),
-            max_per_proposal=settings.get("max_per_proposal", workshop.max_per_proposal),
+            dots=dots,
+            # As at creation, the default follows the dots: never more than each person has.
+            max_per_proposal=settings.get("max_per_proposal", min(workshop.max_per_proposal, dots)),
             spend_all=settings.get("spend_all", False),
             top_k=settings.get("top_k", min(3, max(1, len(on_list)))),
             points_total=settings.get("points_total", 100),
@@ -152,9 +148,9 @@ class VoteRounds:
         """Cast or replace an attendee's whole ballot (approval, ranking or points)."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self.workshop_in(tx, code)
+            workshop = self.core.workshop_in(tx, code)
             stages.require_voting_open(workshop.stage)
-            round_ = self.current_round(tx, workshop)
+            round_ = self.core.current_round(tx, workshop)
             check_round_is(round_, round_id)
             if round_.method is Method.DOTS:
                 raise Conflict("This round is dot voting: place your dots one at a time.")
@@ -162,18 +158,24 @@ class VoteRounds:
             proposals = tx.board.proposals(workshop.id)
             ballot = check_ballot(round_.rules, choices, proposals)
             ballot_id = tx.rounds.insert_ballot(
-                workshop.id, round_.id, voter.id, None, "phone", ballot, "", self.clock()
+                workshop.id, round_.id, voter.id, None, "phone", ballot, "", self.core.clock()
             )
             return Answer(
-                {"ok": True, "ballot_id": ballot_id, "vote_id": tx.rounds.tally_position(workshop.id)},
+                {
+                    "ok": True,
+                    "ballot_id": ballot_id,
+                    "vote_id": tx.rounds.tally_position(workshop.id),
+                },
                 [
                     TallyChanged(workshop.id, code),
                     PersonalChanged(workshop.id, code, (voter.id,)),
                 ],
-                self._me_after_vote(tx, workshop, round_, voter, dict(proposals), {}, ballot),
+                self.audiences.me_after_vote(
+                    tx, workshop, round_, voter, dict(proposals), {}, ballot
+                ),
             )
 
-        return self.once(f"p:{participant_id}", request_id, command)
+        return self.core.once(f"p:{participant_id}", request_id, command)
 
     def enter_paper(
         self,
@@ -193,13 +195,26 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            checked = check_paper_counts(round_.rules, voters, counts, tx.board.proposals(workshop.id))
-            paper_id = tx.rounds.insert_paper(
-                workshop.id, round_.id, source, group or None, voters, checked, note, self.clock()
+            checked = check_paper_counts(
+                round_.rules, voters, counts, tx.board.proposals(workshop.id)
             )
-            return Answer({"ok": True, "paper_id": paper_id}, [TallyChanged(workshop.id, code)])
+            paper_id = tx.rounds.insert_paper(
+                workshop.id,
+                round_.id,
+                source,
+                group or None,
+                voters,
+                checked,
+                note,
+                self.core.clock(),
+            )
+            position = tx.rounds.tally_position(workshop.id)
+            return Answer(
+                {"ok": True, "paper_id": paper_id, "vote_id": position},
+                [TallyChanged(workshop.id, code)],
+            )
 
-        return self.once(f"f:{code}", request_id, command)
+        return self.core.once(f"f:{code}", request_id, command)
 
     def enter_assisted_ballot(
         self, code: str, group: str, choices: object, note: str, request_id: str
@@ -210,18 +225,29 @@ class VoteRounds:
             workshop, round_ = self._counting(tx, code, group)
             ballot = check_ballot(round_.rules, choices, tx.board.proposals(workshop.id))
             ballot_id = tx.rounds.insert_ballot(
-                workshop.id, round_.id, None, group or None, "assisted", ballot, note, self.clock()
+                workshop.id,
+                round_.id,
+                None,
+                group or None,
+                "assisted",
+                ballot,
+                note,
+                self.core.clock(),
             )
-            return Answer({"ok": True, "ballot_id": ballot_id}, [TallyChanged(workshop.id, code)])
+            position = tx.rounds.tally_position(workshop.id)
+            return Answer(
+                {"ok": True, "ballot_id": ballot_id, "vote_id": position},
+                [TallyChanged(workshop.id, code)],
+            )
 
-        return self.once(f"f:{code}", request_id, command)
+        return self.core.once(f"f:{code}", request_id, command)
 
     def _counting(self, tx: Tx, code: str, group: str) -> tuple[Workshop, Round]:
-        workshop = self.workshop_in(tx, code, for_update=True)
+        workshop = self.core.workshop_in(tx, code, for_update=True)
         require_counting(workshop.stage)
         if group and group not in workshop.group_keys():
             raise InvalidInput("That group is not one of this workshop's groups.")
-        round_ = self.current_round(tx, workshop)
+        round_ = self.core.current_round(tx, workshop)
         if tx.rounds.count_entries(round_.id) >= MAX_ENTRIES_PER_ROUND:
             raise InvalidInput(
                 f"This round already holds {MAX_ENTRIES_PER_ROUND} paper and assisted entries."
@@ -233,13 +259,13 @@ class VoteRounds:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             require_counting(workshop.stage)
-            round_ = self.current_round(tx, workshop)
+            round_ = self.core.current_round(tx, workshop)
             if not tx.rounds.withdraw_entry(kind, entry_id, round_.id):
                 raise NotFound("That entry is not in this round, or was already taken back.")
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return [TallyChanged(workshop.id, code)]
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
     def set_display(
         self, code: str, wall_mode: str | None = None, results_view: str | None = None
@@ -252,13 +278,13 @@ class VoteRounds:
 
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             if wall_mode is not None:
-                tx.rounds.set_wall_mode(self.current_round(tx, workshop).id, wall_mode)
+                tx.rounds.set_wall_mode(self.core.current_round(tx, workshop).id, wall_mode)
             if results_view is not None:
                 tx.workshops.set_results_view(workshop.id, results_view)
-            tx.workshops.bump_version(workshop.id, self.clock())
+            tx.workshops.bump_version(workshop.id, self.core.clock())
             return [TallyChanged(workshop.id, code)]
 
-        return self.facilitator_change(code, change)
+        return self.core.facilitator_change(code, change)
 
 
 def _round_by_number(rounds: list[Round], number: int | None) -> Round:

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from workshop.domain.actions import Action, ActionStatus, date_label, is_overdue, long_date_label
+from workshop.domain.actions import (
+    Action,
+    ActionStatus,
+    date_label,
+    first_word,
+    is_overdue,
+    long_date_label,
+)
 from workshop.domain.counted import Counted
 from workshop.domain.disclosure import public_tally
 from workshop.domain.methods import Method
@@ -15,6 +22,7 @@ from workshop.domain.model import Participant, Proposal, Stage, Workshop
 from workshop.domain.proposals import merged_children
 from workshop.domain.rounds import Round
 from workshop.domain.voting import DotBudget, counts_for
+from workshop.usecases.events import PROTOCOL_VERSION
 
 # What a participation-only tally keeps: enough to show who has voted, nothing to anchor on.
 PARTICIPATION_KEYS = ("version", "round_id", "round_number", "method", "voters", "participation")
@@ -139,7 +147,7 @@ def action_entry(
     action: Action, loaded: Loaded, today: date, children: list[Action]
 ) -> dict[str, Any]:
     """Return an action as clients see it; volunteers' names only where they chose so."""
-    shown = [loaded.names.get(pid) for pid, show in action.volunteers.items() if show]
+    shown = [first_word(loaded.names.get(pid)) for pid, show in action.volunteers.items() if show]
     return {
         "id": action.id,
         "priority_id": action.priority_id,
@@ -206,6 +214,7 @@ def snapshot(
         and counts_for(action.priority_id, proposals) == action.priority_id
     ]
     return {
+        "protocol": PROTOCOL_VERSION,
         "audience": audience,
         "version": workshop.version,
         "code": workshop.code,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Blueprint, Response
 
 from workshop.domain.errors import WorkshopError
 from workshop.web import qr
-from workshop.web.views import api, bearer_token, error_response, facilitator_code, links
+from workshop.web.answers import bearer_token, error_response, facilitator_code, links
+
+api = Blueprint("console_api", __name__, url_prefix="/api")
 
 
 @api.get("/workshops/<code>/facilitator-qr.svg")

@@ -7,26 +7,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from workshop.domain import validation as valid
 from workshop.domain.actions import long_date_label
 from workshop.domain.errors import UNKNOWN_WORKSHOP, InvalidInput, NotFound, WorkshopError
 from workshop.exports import formats as export
 from workshop.usecases.documents import import_document
-from workshop.usecases.privacy import PrivacyService
-from workshop.web.published import documents, plan_html, plan_page, plan_text, plans
-from workshop.web.views import (
-    api,
+from workshop.usecases.privacy import Privacy
+from workshop.web.answers import (
     bearer_token,
     created_response,
     error_response,
     facilitator_code,
     known_code,
     links,
-    pages,
-    service,
+    usecases,
 )
+from workshop.web.published import documents, plan_html, plan_page, plan_text, plans
+
+pages = Blueprint("plan_pages", __name__)
+api = Blueprint("plan_api", __name__, url_prefix="/api")
 
 
 def _download(body: str, mimetype: str, name: str) -> Response:
@@ -103,7 +104,7 @@ def create_follow_up(code: str) -> Any:
     return created_response(created)
 
 
-def privacy() -> PrivacyService:
+def privacy() -> Privacy:
     """Return the app's privacy use cases."""
     return current_app.extensions["workshop.privacy"]  # type: ignore[no-any-return]
 
@@ -135,7 +136,7 @@ def rotate_token(code: str) -> Any:
 def import_workshop() -> Any:
     """Recreate a workshop from a plan.json export."""
     try:
-        created = import_document(service(), request.get_json(silent=True))
+        created = import_document(usecases().core, request.get_json(silent=True))
     except WorkshopError as error:
         return error_response(error)
     return created_response(created)
@@ -174,7 +175,7 @@ def series_page(code: str) -> Any:
             "held_on_label": long_date_label(
                 date.fromisoformat(d["workshop"]["held_on"]) if d["workshop"]["held_on"] else None
             ),
-            "plan_url": url_for("pages.public_plan", code=d["workshop"]["code"]),
+            "plan_url": url_for("plan_pages.public_plan", code=d["workshop"]["code"]),
         }
         for d in public
     ]

@@ -10,16 +10,16 @@ from flask import current_app, render_template
 
 from workshop.domain.actions import long_date_label
 from workshop.exports import formats as export
-from workshop.usecases.documents import PlanDocuments
-from workshop.usecases.plans import PlanService
+from workshop.usecases.documents import Documents
+from workshop.usecases.plans import Plans
 
 
-def documents() -> PlanDocuments:
+def documents() -> Documents:
     """Return the app's plan documents reader."""
     return current_app.extensions["workshop.documents"]  # type: ignore[no-any-return]
 
 
-def plans() -> PlanService:
+def plans() -> Plans:
     """Return the app's action-planning use cases."""
     return current_app.extensions["workshop.plans"]  # type: ignore[no-any-return]
 

@@ -1,0 +1,98 @@
+"""Socket handlers of what anyone connected may ask: join, watch, facilitate, propose, place dots.
+
+Each validates its payload, calls one use case and answers with an ack; the events go
+to the Edge's coalescing broadcaster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.domain import validation as valid
+from workshop.domain.errors import Forbidden
+from workshop.live.bindings import Binding
+from workshop.live.edge import Edge
+from workshop.usecases import UseCases
+
+Command = Any  # (data) -> ack
+
+
+class AttendeeHandlers:
+    """Joining, watching and steering a workshop, proposals and dots."""
+
+    def __init__(self, edge: Edge, app: UseCases) -> None:
+        self.edge = edge
+        self.app = app
+
+    def commands(self) -> dict[str, Command]:
+        """The commands this module answers, by event name."""
+        return {
+            "join_workshop": self.join_workshop,
+            "watch_workshop": self.watch_workshop,
+            "facilitate_workshop": self.facilitate_workshop,
+            "submit_proposal": self.submit_proposal,
+            "cast_vote": self.cast_vote,
+            "retract_vote": self.retract_vote,
+        }
+
+    def join_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A phone joins (or rejoins, by device id); the ack carries its snapshot and `me`."""
+        code = valid.code(data.get("code"))
+        device_id = valid.device_id(data.get("device_id"))
+        name = valid.optional_label(data.get("name"), "name", valid.MAX_NAME_LENGTH)
+        group = valid.optional_label(data.get("group"), "group", valid.MAX_GROUP_LENGTH)
+        joined, events = self.app.workshops.join(code, device_id, name, group)
+        self.edge.bind(Binding(code, "phone", joined.participant_id))
+        self.edge.publish(events)
+        return {
+            "ok": True,
+            "participant_id": joined.participant_id,
+            "device_id": joined.device_id,
+            "state": joined.state,
+            "me": joined.me,
+        }
+
+    def watch_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A projector subscribes read-only; the ack carries the screen snapshot."""
+        code = valid.code(data.get("code"))
+        state = self.app.audiences.snapshot(code, "screen")
+        self.edge.bind(Binding(code, "screen"))
+        return {"ok": True, "state": state}
+
+    def facilitate_workshop(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The facilitator proves the token once per connection; the ack carries everything."""
+        code = valid.code(data.get("code"))
+        token = data.get("token")
+        if not isinstance(token, str) or not 0 < len(token) <= 200:
+            raise Forbidden("Open the facilitator link you were given to steer this workshop.")
+        self.app.core.check_facilitator(code, token)
+        state = self.app.audiences.snapshot(code, "facilitator")
+        self.edge.bind(Binding(code, "facilitator"))
+        return {"ok": True, "state": state}
+
+    def submit_proposal(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An attendee proposes a priority; screens see it once proposals are revealed."""
+        me = self.edge.attendee()
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
+        request_id = valid.request_id(data.get("request_id"))
+        return self.edge.answer(
+            self.app.workshops.submit_proposal(me.code, me.participant_id, text, request_id)  # type: ignore[arg-type]
+        )
+
+    def _vote(self, data: dict[str, Any], retract: bool) -> dict[str, Any]:
+        me = self.edge.attendee()
+        proposal_id = valid.proposal_id(data.get("proposal_id"))
+        points = valid.integer(data.get("points", 1), "number of dots", 1, 20)
+        request_id = valid.request_id(data.get("request_id"))
+        round_id = valid.optional_id(data.get("round_id"), "round_id")
+        use_case = self.app.workshops.retract_vote if retract else self.app.workshops.cast_vote
+        answer = use_case(me.code, me.participant_id, proposal_id, points, request_id, round_id)  # type: ignore[arg-type]
+        return self.edge.own_vote(me, answer)
+
+    def cast_vote(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An attendee places dots; the tally reaches screens in the next coalesced broadcast."""
+        return self._vote(data, retract=False)
+
+    def retract_vote(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An attendee takes dots back."""
+        return self._vote(data, retract=True)

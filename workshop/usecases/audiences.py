@@ -1,0 +1,160 @@
+"""What each audience (phones, the wall, the console) sees of a workshop, read in one transaction.
+
+The rendering itself is pure (usecases/snapshots.py); this module loads what it needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.domain.methods import Method
+from workshop.domain.model import Participant, Proposal, Workshop
+from workshop.domain.rounds import Round
+from workshop.store.engine import Tx
+from workshop.usecases.core import Core
+from workshop.usecases.counting import count_round
+from workshop.usecases.snapshots import Loaded, snapshot, tallies_by_audience, tally
+from workshop.usecases.snapshots import me as me_view
+
+
+class Audiences:
+    """Snapshots, tallies, head counts and each attendee's own view."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def snapshot(self, code: str, audience: str) -> dict[str, Any]:
+        """Return the snapshot one audience may see."""
+        with self.core.store.transaction() as tx:
+            return self.snapshot_in(tx, self.core.workshop_in(tx, code), audience)
+
+    def snapshots(self, code: str) -> dict[str, dict[str, Any]]:
+        """Return every audience's snapshot from one consistent read."""
+        with self.core.store.transaction() as tx:
+            loaded = self.load(tx, self.core.workshop_in(tx, code), earlier_rounds=True)
+            return {
+                audience: self.render(loaded, audience)
+                for audience in ("phone", "screen", "facilitator")
+            }
+
+    def load(
+        self, tx: Tx, workshop: Workshop, earlier_rounds: bool = False, count: bool = True
+    ) -> Loaded:
+        # The position before the count (see tally): a version never claims a vote it lacks.
+        position = tx.rounds.tally_position(workshop.id) if count else 0
+        proposals = tx.board.proposals(workshop.id)
+        actions = tx.plans.actions(workshop.id)
+        helpers = {
+            pid for action in actions.values() for pid, show in action.volunteers.items() if show
+        }
+        rounds = tx.rounds.rounds_of(workshop.id)  # the current round is among them: one read
+        current = next(round_ for round_ in rounds if round_.id == workshop.current_round_id)
+        earlier = [
+            count_round(tx, round_, proposals) if earlier_rounds else None
+            for round_ in rounds
+            if round_.id != current.id
+        ]
+        return Loaded(
+            workshop,
+            proposals,
+            current,
+            count_round(tx, current, proposals) if count else None,
+            position,
+            tx.attendees.attendance(workshop.id),
+            actions,
+            tx.attendees.first_names(helpers),
+            self.series(tx, workshop),
+            rounds,
+            earlier,
+        )
+
+    def series(self, tx: Tx, workshop: Workshop) -> dict[str, Any] | None:
+        root_id = workshop.series_root_id or workshop.id
+        members = tx.workshops.series_members(root_id)
+        if len(members) < 2:
+            return None
+        root = members[0]
+        follows = (
+            tx.workshops.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
+        )
+        return {
+            "root_code": root.code,
+            "series_url": f"/s/{root.code}",
+            "follows_code": follows.code if follows else None,
+        }
+
+    def snapshot_in(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:
+        # A phone kept from results needs no count: joining stays cheap however many voted.
+        count = audience != "phone" or workshop.results_revealed
+        loaded = self.load(tx, workshop, audience == "facilitator", count)
+        return self.render(loaded, audience)
+
+    def render(self, loaded: Loaded, audience: str) -> dict[str, Any]:
+        return snapshot(
+            loaded,
+            audience,
+            self.core.join_url_for(loaded.workshop.code),
+            self.core.clock(),
+            self.core.today(),
+        )
+
+    def tally(self, code: str) -> dict[str, dict[str, Any] | None]:
+        """Return the live tally as each audience may see it (None: not to phones yet)."""
+        with self.core.store.transaction() as tx:
+            workshop = self.core.workshop_in(tx, code)
+            round_ = self.core.current_round(tx, workshop)
+            # The position first: a vote committed between the two reads is then counted
+            # under a version that does not yet claim it, never the other way round.
+            position = tx.rounds.tally_position(workshop.id)
+            counted = count_round(tx, round_, tx.board.proposals(workshop.id))
+            full = tally(counted, position, tx.attendees.attendance(workshop.id), notes=True)
+            return tallies_by_audience(full, round_, workshop.results_revealed)
+
+    def attendance(self, code: str) -> dict[str, Any]:
+        """Return the head count, overall and per group."""
+        with self.core.store.transaction() as tx:
+            by_group = tx.attendees.attendance(self.core.workshop_in(tx, code).id)
+            return {"joined": sum(by_group.values()), "by_group": by_group}
+
+    def me(self, code: str, participant_id: int) -> dict[str, Any]:
+        """Return one attendee's own view."""
+        with self.core.store.transaction() as tx:
+            workshop = self.core.workshop_in(tx, code)
+            return self.me_in(tx, workshop, tx.attendees.get_participant(participant_id))
+
+    def me_after_vote(
+        self,
+        tx: Tx,
+        workshop: Workshop,
+        round_: Round,
+        participant: Participant,
+        proposals: dict[int, Proposal],
+        raw: dict[int, int],
+        ballot: tuple[int, ...] | dict[int, int] | None = None,
+    ) -> dict[str, Any]:
+        """Return the voter's own view from what the vote's transaction already loaded."""
+        mine = {pid: n for pid, n in raw.items() if n}
+        return me_view(
+            participant,
+            round_,
+            proposals,
+            mine,
+            ballot,
+            tx.board.my_proposals(participant.id),
+            tx.plans.actions(workshop.id),
+        )
+
+    def me_in(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
+        round_ = self.core.current_round(tx, workshop)
+        return me_view(
+            participant,
+            round_,
+            tx.board.proposals(workshop.id),
+            tx.board.points_of(participant.id, round_.id),
+            # Dot rounds keep a ledger, not whole ballots: no ballot to look for.
+            None
+            if round_.method is Method.DOTS
+            else tx.rounds.my_ballot(participant.id, round_.id),
+            tx.board.my_proposals(participant.id),
+            tx.plans.actions(workshop.id),
+        )

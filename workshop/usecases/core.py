@@ -1,0 +1,100 @@
+"""What every use case shares: the store, the clock, finding a workshop, one-shot commands.
+
+Each feature's use cases are a small object that receives a Core (and whatever other
+feature it needs) when the app is built; see usecases/__init__.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from workshop.domain.errors import UNKNOWN_WORKSHOP, Conflict, Forbidden, NotFound
+from workshop.domain.model import Workshop
+from workshop.domain.rounds import Round
+from workshop.domain.tokens import token_matches
+from workshop.store.engine import IntegrityError, Store, Tx
+from workshop.usecases.events import Answer, Event, StateChanged
+
+
+def now_ms() -> int:
+    """Return the wall-clock time in epoch milliseconds."""
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Created:
+    """What the organiser needs after creating a workshop; the token is shown only once."""
+
+    code: str
+    token: str
+
+
+class Core:
+    """The store, the clock and the lookups every use case needs."""
+
+    def __init__(
+        self,
+        store: Store,
+        join_url_for: Callable[[str], str],
+        clock: Callable[[], int] = now_ms,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.store = store
+        self.join_url_for = join_url_for
+        self.clock = clock
+        self.today = today
+
+    def workshop_in(self, tx: Tx, code: str, for_update: bool = False) -> Workshop:
+        """Return the workshop with this code inside tx, or refuse with a sentence."""
+        workshop = tx.workshops.find_workshop(code, for_update=for_update)
+        if workshop is None:
+            raise NotFound(UNKNOWN_WORKSHOP)
+        return workshop
+
+    def find_workshop(self, code: str) -> Workshop | None:
+        """Return the workshop with this code, or None."""
+        with self.store.transaction() as tx:
+            return tx.workshops.find_workshop(code)
+
+    def current_round(self, tx: Tx, workshop: Workshop) -> Round:
+        """Return the round the workshop is voting in (or last voted in)."""
+        assert workshop.current_round_id is not None  # every workshop is made with round 1
+        return tx.rounds.round_by_id(workshop.current_round_id)
+
+    def check_facilitator(self, code: str, token: str) -> int:
+        """Return the workshop id if the token is this workshop's, or refuse."""
+        with self.store.transaction() as tx:
+            workshop = tx.workshops.find_workshop(code)
+            if workshop is None or not token_matches(token, tx.workshops.token_hash(workshop.id)):
+                raise Forbidden(
+                    "That facilitator link is not valid for this workshop: "
+                    "use the link you were given when you created it."
+                )
+            return workshop.id
+
+    def once(self, actor: str, request_id: str, command: Callable[[Tx], Answer]) -> Answer:
+        """Run command in one transaction unless this request was already answered."""
+        for _attempt in range(2):
+            try:
+                with self.store.transaction() as tx:
+                    previous = tx.commands.find_answer(actor, request_id)
+                    if previous is not None:
+                        return Answer(previous, [])
+                    answer = command(tx)
+                    tx.commands.record_answer(actor, request_id, answer.ack, self.clock())
+                    return answer
+            except IntegrityError:
+                continue  # the same request won a race on another connection: replay it
+        raise Conflict("That request was already handled: refresh to see the result.")
+
+    def facilitator_change(
+        self, code: str, change: Callable[[Tx, Workshop], list[Event]]
+    ) -> Answer:
+        """Apply a facilitator's change to the locked workshop in one transaction."""
+        with self.store.transaction() as tx:
+            workshop = self.workshop_in(tx, code, for_update=True)
+            events = change(tx, workshop)
+            return Answer({"ok": True}, [StateChanged(workshop.id, code), *events])

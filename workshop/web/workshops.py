@@ -1,0 +1,150 @@
+"""Routes of a workshop: the home page, joining, the phone, wall and console pages, the QR code,
+creating a workshop and reading its public snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from workshop.domain import validation as valid
+from workshop.domain.errors import UNKNOWN_WORKSHOP, InvalidInput, NotFound, WorkshopError
+from workshop.domain.model import Stage
+from workshop.usecases.events import PROTOCOL_VERSION
+from workshop.web import published, qr
+from workshop.web.answers import created_response, error_response, links, usecases
+
+pages = Blueprint("pages", __name__)
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@pages.get("/healthz")
+def healthz() -> Any:
+    """Say the server is up, and which version of docs/protocol.md it speaks."""
+    return jsonify({"ok": True, "protocol": PROTOCOL_VERSION})
+
+
+@pages.get("/")
+def home() -> Any:
+    """Offer to create a workshop or join one by code."""
+    return render_template("home.html", error=None)
+
+
+@pages.get("/join")
+def join_by_code() -> Any:
+    """Send a typed join code to its phone page, or show the home page with a sentence.
+
+    The sentence is rendered here, never carried in a URL, so nobody can send people
+    a link that makes the home page say something of their choosing.
+    """
+    try:
+        code = valid.code(request.args.get("code", ""))
+        if usecases().core.find_workshop(code) is None:
+            raise NotFound(UNKNOWN_WORKSHOP)
+    except WorkshopError as error:
+        # 200: the page people get is the home page, working, with a sentence on it.
+        return render_template("home.html", error=error.message)
+    return redirect(url_for("pages.phone", code=code), code=303)
+
+
+def _page_workshop(code: str) -> dict[str, Any]:
+    try:
+        normal = valid.code(code)
+    except InvalidInput:
+        raise NotFound(UNKNOWN_WORKSHOP) from None
+    workshop = usecases().core.find_workshop(normal)
+    if workshop is None:
+        raise NotFound(UNKNOWN_WORKSHOP)
+    return {
+        "code": workshop.code,
+        "title": workshop.title,
+        "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
+        "qr_url": url_for("pages.qr_svg", code=workshop.code),
+        **links(workshop.code),
+    }
+
+
+def _render(template: str, code: str) -> Any:
+    try:
+        return render_template(template, workshop=_page_workshop(code))
+    except NotFound as error:
+        return render_template("message.html", title="Not found", message=error.message), 404
+
+
+@pages.get("/w/<code>")
+def phone(code: str) -> Any:
+    """Serve the phone page that the QR code opens; after closing, the published plan."""
+    try:
+        workshop = usecases().core.find_workshop(valid.code(code))
+    except InvalidInput:
+        workshop = None
+    if workshop is not None and workshop.stage is Stage.CLOSED and workshop.plan_public:
+        return published.plan_page(workshop)
+    return _render("phone.html", code)
+
+
+@pages.get("/w/<code>/screen")
+def screen(code: str) -> Any:
+    """Serve the projector page."""
+    return _render("screen.html", code)
+
+
+@pages.get("/w/<code>/facilitate")
+def facilitate(code: str) -> Any:
+    """Serve the facilitator console; the token travels in the URL fragment, not here."""
+    return _render("facilitator.html", code)
+
+
+@pages.get("/w/<code>/qr.svg")
+def qr_svg(code: str) -> Any:
+    """Return the join QR code as SVG."""
+    try:
+        workshop = _page_workshop(code)
+    except NotFound as error:
+        return error_response(error)
+    response = Response(qr.svg(workshop["join_url"]), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# -- JSON API ------------------------------------------------------------------
+
+
+@api.post("/workshops")
+def create_workshop() -> Any:
+    """Create a workshop; the answer holds the facilitator token, shown only this once."""
+    try:
+        data = valid.payload_dict(request.get_json(silent=True))
+        title = valid.clean_text(data.get("title"), "title", valid.MAX_TITLE_LENGTH)
+        dots = valid.integer(data.get("dots", 5), "number of dots per attendee", 1, 20)
+        most = valid.integer(
+            data.get("max_per_proposal", min(3, dots)),
+            "most dots on one proposal",
+            1,
+            20,
+        )
+        groups = valid.group_labels(data.get("groups"))
+        place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
+        held_on = valid.due_date(data.get("held_on"), "meeting date")
+        created = usecases().workshops.create_workshop(
+            title,
+            dots,
+            most,
+            groups,
+            place or "",
+            held_on or None,  # type: ignore[arg-type]
+        )
+    except WorkshopError as error:
+        return error_response(error)
+    return created_response(created)
+
+
+@api.get("/workshops/<code>")
+def get_workshop(code: str) -> Any:
+    """Return the public (projector) snapshot."""
+    try:
+        return jsonify(usecases().audiences.snapshot(valid.code(code), "screen"))
+    except InvalidInput:
+        return error_response(NotFound(UNKNOWN_WORKSHOP))
+    except WorkshopError as error:
+        return error_response(error)
