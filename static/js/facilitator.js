@@ -53,7 +53,7 @@
   /* the stage tools, the facilitator link, the first-run guide and marking priorities */
   var ctx = {send: send, code: code, state: function () { return state; }, tally: function () { return tally; },
     token: function () { return token; }, setToken: function (t) { token = t; W.store.set(KEY, t); }};
-  var guide = W.consoleGuide(ctx), parts = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx)];
+  var guide = W.consoleGuide(ctx), extras = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx)];
 
   /* Stage bar */
   var stageBtns = {};
@@ -532,7 +532,7 @@
     var at = $('stage-tools').nextElementSibling; /* below the guide and this stage's tools */
     if (at !== $(first)) box.insertBefore($(first), at);
     rounds.render(tally);
-    parts.forEach(function (p) { p.render(); });
+    extras.forEach(function (e) { e.render(); });
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
       li.textContent = p.text + ' (' + W.points((tally && tally.totals[p.id]) || 0) + ')';
