@@ -165,3 +165,30 @@ def test_the_import_reader_sees_imports_inside_functions() -> None:
 def test_every_module_stays_under_400_lines(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines < 400, f"{path.relative_to(PACKAGE)} has {lines} lines: split it by feature"
+
+
+def long_functions(path: Path) -> list[tuple[str, int, str]]:
+    """Return (name, lines, docstring) of every function of a file over 60 lines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (
+            node.name,
+            (node.end_lineno or node.lineno) - node.lineno + 1,
+            ast.get_docstring(node) or "",
+        )
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (node.end_lineno or 0) - node.lineno + 1 > 60
+    ]
+
+
+def test_the_long_function_finder_finds_one() -> None:
+    assert any(
+        name == "tally_round" for name, _, _ in long_functions(PACKAGE / "domain" / "tallies.py")
+    )
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_a_function_over_60_lines_says_why_in_its_docstring(path: Path) -> None:
+    for name, lines, doc in long_functions(path):
+        assert "Long because" in doc, f"{name} has {lines} lines: split it, or say why not"

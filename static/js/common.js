@@ -7,7 +7,8 @@ var W = (function () {
     $: $, online: false, onOnline: null,
     txt: function (id, t) { $(id).textContent = t; },
     show: function (id, on) { $(id).hidden = !on; },
-    DROPPED: 'Not sent: your connection dropped. Check your Wi-Fi and try again.',
+    /* the fate of a command is unknown when the connection drops: never say "not sent" */
+    DROPPED: 'No answer: the connection dropped, so this may not have been done. Try again once you are reconnected.',
     STAGES: {lobby: 'Welcome', propose: 'Share your ideas', group: 'Grouping ideas', vote: 'Voting',
       results: 'Results', plan: 'Action planning', closed: 'Closed'},
     el: function (tag, cls, text) {
@@ -22,7 +23,8 @@ var W = (function () {
     },
     store: {
       get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
-      set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* ignore */ } }
+      set: function (k, v) { try { localStorage.setItem(k, v); return true; } catch (e) { return false; } },
+      del: function (k) { try { localStorage.removeItem(k); } catch (e) { /* ignore */ } }
     },
     plural: function (n, one, many) { return n + ' ' + (n === 1 ? one : many); },
     short: function (t, n) { n = n || 60; return t.length > n ? t.slice(0, n - 1) + '…' : t; },
@@ -78,25 +80,42 @@ var W = (function () {
   $('msg-close').addEventListener('click', W.hideMsg);
   $('msg-retry').addEventListener('click', function () { var f = retryFn; W.hideMsg(); if (f) f(); });
 
-  function setOnline(v) {
+  /* The banner names what is really away: a projector's Wi-Fi is rarely the problem. */
+  function setOnline(v, text) {
     var b = $('banner');
     W.online = v;
-    b.textContent = everOn ? 'Reconnecting… Check your Wi-Fi.' : 'Connecting…';
+    b.textContent = everOn ? text() : 'Connecting…';
     b.hidden = v;
     d.body.classList.toggle('offline', !v);
-    if (everOn) W.announce(v ? 'Connected again.' : 'Connection lost. Reconnecting…');
+    if (everOn) W.announce(v ? 'Connected again.' : b.textContent);
     if (v) everOn = true;
     if (W.onOnline) W.onOnline(v);
   }
-  /* onConnect runs on every (re)connection to rejoin */
-  W.connect = function (auth, onConnect) {
+  W.RECONNECTING = 'Reconnecting to the laptop…';
+  /* onConnect runs on every (re)connection to rejoin; lost() words the banner while away */
+  W.connect = function (auth, onConnect, lost) {
     /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */
-    var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true});
-    setOnline(false);
-    s.on('connect', function () { setOnline(true); onConnect(); });
+    var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true,
+      reconnectionDelay: 500, reconnectionDelayMax: 5000, timeout: 10000});
+    lost = lost || function () { return W.RECONNECTING; };
+    setOnline(false, lost);
+    s.on('connect', function () { setOnline(true, lost); onConnect(); });
     s.on('disconnect', function (why) {
-      if (W.online) setOnline(false);
+      if (W.online) setOnline(false, lost);
       if (why === 'io server disconnect') s.connect();
+    });
+    /* Back-off only while the network is really down: the browser says when it is back. */
+    function now() {
+      if (s.connected || d.visibilityState === 'hidden' || navigator.onLine === false) return;
+      s.disconnect(); /* cancels the back-off timer; connect() starts afresh */
+      s.connect();
+    }
+    window.addEventListener('online', now);
+    d.addEventListener('visibilitychange', now);
+    window.addEventListener('offline', function () {
+      /* a dead Wi-Fi can leave the socket looking open for many seconds */
+      if (s.io.engine) s.io.engine.close();
+      if (!W.online) setOnline(false, lost);
     });
     return s;
   };
@@ -114,6 +133,41 @@ var W = (function () {
         ack && /rate_limited|server_error/.test(ack.reason) ? again : null);
       if (onFail) onFail(ack, !!err);
     });
+  };
+
+  /* The versioned state every page keeps (one place for all three): the newest snapshot
+     and tally win, anything older is ignored. on: {changed(state, tally), timer?,
+     stageSaid? (a prefix to announce a new stage), attendance?(a)} */
+  W.live = function (sock, on) {
+    var live = {state: null, tally: null};
+    function set(s) {
+      var before = live.state && live.state.stage;
+      if (!s.tally) live.tally = null;
+      else if (!live.tally || s.tally.version >= live.tally.version) live.tally = s.tally;
+      live.state = s;
+      W.setClock(s.server_time);
+      if (on.timer) on.timer.set(s.timer);
+      if (on.stageSaid && before && before !== s.stage) W.announce(on.stageSaid + W.STAGES[s.stage] + '.');
+      on.changed(s, live.tally);
+    }
+    /* a join or watch ack: a fresh start, whatever its version */
+    live.reset = function (s) { live.state = null; set(s); };
+    live.version = function () { return live.state ? live.state.version : undefined; };
+    sock.on('state_changed', function (s) { if (!live.state || s.version >= live.state.version) set(s); });
+    sock.on('tally_changed', function (t) {
+      if (live.tally && t.version < live.tally.version) return;
+      live.tally = t;
+      if (live.state) on.changed(live.state, t);
+    });
+    if (on.attendance) {
+      sock.on('attendance_changed', function (a) {
+        if (!live.state) return;
+        live.state.joined = a.joined;
+        live.state.by_group = a.by_group;
+        on.attendance(a);
+      });
+    }
+    return live;
   };
 
   function fmt(ms) {

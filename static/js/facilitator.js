@@ -17,36 +17,15 @@
     var p = {code: code, token: token};
     if (state) p.version = state.version;
     W.cmd(sock, 'facilitate_workshop', p, function (ack) {
-      state = null;
       $('console').hidden = false;
       $('no-token').hidden = true;
-      setState(ack.state);
+      live.reset(ack.state);
     }, function (ack) { if (ack && ack.reason === 'forbidden' && !state) $('no-token').hidden = false; });
   });
   W.onOnline = function () { if (state) render(); };
-  function setState(s) {
-    var before = state && state.stage;
-    if (!s.tally) tally = null;
-    else if (!tally || s.tally.version >= tally.version) tally = s.tally;
-    state = s;
-    W.setClock(s.server_time);
-    timer.set(s.timer);
-    if (before && before !== s.stage) W.announce('Stage: ' + W.STAGES[s.stage] + '.');
-    render();
-  }
-  sock.on('state_changed', function (s) { if (!state || s.version >= state.version) setState(s); });
-  sock.on('tally_changed', function (t) {
-    if (tally && t.version < tally.version) return;
-    tally = t;
-    if (state) render();
-  });
-  sock.on('attendance_changed', function (a) {
-    if (!state) return;
-    state.joined = a.joined;
-    state.by_group = a.by_group;
-    attendance();
-    guide.render(); /* "Let people join" ticks itself */
-  });
+  /* attendance also ticks "Let people join" in the guide */
+  var live = W.live(sock, {timer: timer, stageSaid: 'Stage: ', attendance: function () { attendance(); guide.render(); },
+    changed: function (s, t) { state = s; tally = t; render(); }});
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});

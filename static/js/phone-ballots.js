@@ -61,16 +61,19 @@ W.phoneBallots = function (x) {
     return '';
   }
 
+  /* this round's ballots in the outbox, oldest first */
+  function waiting() { return x.waitingOf('ballot', function (p) { return p.round_id === rid; }); }
   send.addEventListener('click', function () {
-    if (W.off(send)) { W.showMsg(W.online ? whyNot() : W.DROPPED); return; }
-    var c = choices(), sentKey = key(c);
-    W.cmd(x.sock, 'cast_ballot', {round_id: rid, choices: c, request_id: W.rand()}, function (ack) {
-      if (ack.me) x.setMe(ack.me);
-      base = sentKey;
-      x.render();
-      W.announce(DONE);
-    });
+    if (W.off(send)) { W.showMsg(whyNot()); return; }
+    /* a newer ballot replaces one never sent; one already sent is settled first, then replaced */
+    waiting().forEach(function (it) { x.box.cancel(it.id); });
+    x.queue('cast_ballot', {round_id: rid, choices: choices()}, 'ballot', '', 'Your vote is waiting to send.');
   });
+  x.hooks.ballot = function (it) {
+    if (it.payload.round_id !== rid || waiting().length) return;
+    base = key(it.payload.choices);
+    W.announce(DONE);
+  };
 
   /* approval: one toggle per idea */
   function approveCard() {
@@ -240,12 +243,14 @@ W.phoneBallots = function (x) {
       rankIt ? updAdd : method === 'approval' ? updApprove : updPoints);
     send.textContent = rankIt ? 'Send my ranking' : method === 'points' ? 'Send my points' : 'Send my vote';
     send.hidden = !props.length;
-    W.able(send, W.online && canSend());
+    W.able(send, canSend());
     w = whyNot();
     why.textContent = w;
     why.hidden = !w;
-    status.textContent = b == null ? (changed ? 'Not sent yet.' : '') : changed ? 'You have changes that are not sent yet. Send again to count them.' : DONE;
-    status.className = b != null && !changed ? 'ok-text' : 'hint';
+    var queued = waiting(), last = queued.length ? key(queued[queued.length - 1].payload.choices) : null;
+    status.textContent = last === key(choices()) ? (W.online ? 'Sending your vote…' : 'Your vote is waiting to send. It will be sent when you are reconnected.')
+      : b == null ? (changed ? 'Not sent yet.' : '') : changed ? 'You have changes that are not sent yet. Send again to count them.' : DONE;
+    status.className = b != null && !changed && last === null ? 'ok-text' : 'hint';
   }
   return {render: render};
 };

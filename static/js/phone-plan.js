@@ -2,12 +2,24 @@
    actions, an "I can help" toggle per action and a form to suggest one. */
 W.phonePlan = function (x) {
   'use strict';
-  var el = W.el;
+  var el = W.el, oks = {};
+  x.hooks.suggest = function (it) {
+    var ok = oks[it.payload.priority_id];
+    if (ok) ok.textContent = 'Thank you. Your suggestion was sent.';
+    W.announce('Thank you. Your suggestion was sent.');
+  };
+  x.hooks.help = function (it) {
+    var p = it.payload;
+    W.announce(p.helping ? 'Thank you for offering to help. ' + (p.show_name ? 'Only ' + shown(x.me()) + ' is shown with it.' : 'Your name is not shown.') : 'You are no longer down to help with this.');
+  };
+  /* the offer the page shows: the newest one waiting, else what the laptop has */
+  function offers(id) { return x.waitingOf('help', function (p) { return p.action_id === id; }); }
 
   function prio(r) {
     var li = x.rankRow(), box = el('div', 'plan'), sug = el('div', 'sug'), f = el('form'), ta = el('textarea'), ok = el('p', 'ok-text');
     var open = btn('Suggest an action', 's'), lab = el('label', null, 'Your suggested action'), send = btn('Send'), shut = btn('Cancel', 's');
-    var pid = r.p.id, req = null;
+    var pid = r.p.id;
+    oks[pid] = ok;
     li.className = 'rrow prow';
     li.replaceChild(el('h4', 'ptext'), li.children[1]); /* a heading per priority, to jump between them */
     ta.id = 'sug-' + pid;
@@ -29,15 +41,10 @@ W.phonePlan = function (x) {
       e.preventDefault();
       var text = ta.value.trim();
       if (!text) { W.showMsg('Type your suggestion first, then press Send.'); ta.focus(); return; }
-      if (!W.online) { W.showMsg(W.DROPPED); return; }
-      if (!req || req.text !== text) req = {priority_id: pid, text: text, request_id: W.rand()};
-      W.cmd(x.sock, 'suggest_action', req, function () {
-        req = null;
-        ta.value = '';
-        toggle(false);
-        ok.textContent = 'Thank you. Your suggestion was sent.';
-        W.announce(ok.textContent);
-      });
+      ta.value = ''; /* kept in the outbox from now on */
+      toggle(false);
+      ok.textContent = W.online ? 'Sending your suggestion…' : 'Your suggestion is waiting to send. It will be sent when you are reconnected.';
+      x.queue('suggest_action', {priority_id: pid, text: text}, 'suggest', text, 'Your suggestion is waiting to send.');
     });
     return li;
   }
@@ -60,13 +67,11 @@ W.phonePlan = function (x) {
     [el('p', 'atext'), el('p', 'meta'), el('p', 'meta'), b, c, el('p', 'hint')].forEach(function (n) { li.appendChild(n); });
     function help(on) {
       var id = li._a.id, me = x.me(), show = cb.checked && !!me.name;
-      if (W.off(b)) { W.showMsg(W.DROPPED); return; }
-      W.cmd(x.sock, 'volunteer', {action_id: id, helping: on, show_name: show, request_id: W.rand()}, function () {
-        me.helping = me.helping || {};
-        if (on) me.helping[id] = {show_name: show}; else delete me.helping[id];
-        x.render();
-        W.announce(on ? 'Thank you for offering to help. ' + (show ? 'Only ' + shown(me) + ' is shown with it.' : 'Your name is not shown.') : 'You are no longer down to help with this.');
-      });
+      /* a change never sent is replaced by the newer one */
+      offers(id).forEach(function (it) { x.box.cancel(it.id); });
+      if (on === helpsNow(id) && !offers(id).length) { x.render(); return; }
+      x.queue('volunteer', {action_id: id, helping: on, show_name: show}, 'help', li._a.text,
+        on ? 'Your offer to help is waiting to send.' : 'Your change is waiting to send.');
     }
     b.addEventListener('click', function () { help(!helps(li._a.id)); });
     cb.addEventListener('change', function () { if (helps(li._a.id)) help(true); });
@@ -74,20 +79,20 @@ W.phonePlan = function (x) {
   }
   // The server publishes only the first word of the name: say exactly which word.
   function shown(me) { return '\u201c' + String(me.name || '').trim().split(/\s+/)[0] + '\u201d'; }
-  function helps(id) { var me = x.me(); return !!(me.helping && me.helping[id]); }
+  function helpsNow(id) { var me = x.me(); return !!(me.helping && me.helping[id]); }
+  function helps(id) { var w = offers(id); return w.length ? w[w.length - 1].payload.helping : helpsNow(id); }
   function updAct(li, a) {
-    var me = x.me(), c = li.children, on = helps(a.id), n = a.volunteers || 0, cb = li.querySelector('input'), named = !!me.name;
+    var me = x.me(), c = li.children, on = helps(a.id), n = a.volunteers || 0, cb = li.querySelector('input'), named = !!me.name, w = offers(a.id);
     li._a = a;
     c[0].textContent = a.text;
     W.meta(c[1], a);
     c[2].textContent = '';
     W.pill(c[2].appendChild(el('span')), a);
     c[2].appendChild(document.createTextNode(' ' + (n ? W.plural(n, 'person', 'people') + ' can help' : 'Nobody has offered to help yet') +
-      ((me.my_actions || []).indexOf(a.id) >= 0 ? ' · You suggested this' : '')));
+      ((me.my_actions || []).indexOf(a.id) >= 0 ? ' · You suggested this' : '') + (w.length ? ' · Your change is waiting to send' : '')));
     c[3].setAttribute('aria-pressed', String(on));
     c[3].setAttribute('aria-label', 'I can help with: ' + W.short(a.text));
-    W.able(c[3], W.online);
-    if (on) cb.checked = !!me.helping[a.id].show_name;
+    if (on && !w.length) cb.checked = !!me.helping[a.id].show_name;
     c[4].hidden = !named;
     if (named) c[4].lastChild.textContent = 'Show ' + shown(me) + ' (the first word of your name) with this';
     c[5].textContent = !named ? 'You joined without a name, so no name is shown.' :

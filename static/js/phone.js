@@ -1,46 +1,86 @@
-/* Attendee phone: join, propose, vote, follow the session (the plan stage: phone-plan.js). */
+/* Attendee phone: join, propose, vote, follow the session (the plan stage: phone-plan.js).
+   What a person taps goes through the outbox (phone-outbox.js): kept while offline, shown as
+   waiting, counted only when the laptop says so. */
 (function () {
   'use strict';
   var $ = W.$, el = W.el, txt = W.txt, show = W.show, code = document.body.dataset.code;
   var devKey = 'workshop.device.' + code, joinKey = 'workshop.joined.' + code;
   var device = W.store.get(devKey);
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(device || '')) { device = W.rand(16); W.store.set(devKey, device); }
-  var state = null, me = null, tally = null, joined = !!W.store.get(joinKey), editing = false, idea = null;
+  var state = null, me = null, tally = null, joined = !!W.store.get(joinKey), editing = false;
   var timer = new W.Timer($('timer')), ta = $('idea'), joinBtn = $('join-btn');
   joinBtn.disabled = false; /* disabled in the page until this script can send the form */
-  var sock = W.connect({code: code, device_id: device}, function () { if (joined) join(false); else render(); });
+  var sock = W.connect({code: code, device_id: device}, function () { if (joined) join(false); else render(); }, function () {
+    return navigator.onLine === false ? 'No connection: your taps are kept.' : W.RECONNECTING + ' Your taps are kept.';
+  });
   W.onOnline = function () { if (state) render(); };
-
-  function setState(s) {
-    var before = state && state.stage;
-    if (!s.tally) tally = null;
-    else if (!tally || s.tally.version >= tally.version) tally = s.tally;
-    state = s;
-    W.setClock(s.server_time);
-    timer.set(s.timer);
-    if (before && before !== s.stage) W.announce('Now: ' + W.STAGES[s.stage] + '.');
-  }
-  sock.on('state_changed', function (s) { if (!state || s.version >= state.version) { setState(s); render(); } });
+  var live = W.live(sock, {timer: timer, stageSaid: 'Now: ', changed: function (s, t) { state = s; tally = t; render(); }});
   sock.on('my_state_changed', function (m) { me = m; if (state) render(); });
-  sock.on('tally_changed', function (t) { if (!tally || t.version >= tally.version) { tally = t; if (state) render(); } });
+  var hooks = {}, box = W.outbox(sock, code, {changed: function () { render(); }, done: done, refused: refused,
+    rejoin: function () { join(false); }});
 
-  /* form: send the welcome form's name and group (true), or rejoin as before (false) */
+  /* form: send the welcome form's name and group (true), or rejoin quietly as before (false) */
   function join(form) {
     var p = {code: code, device_id: device}, g = document.querySelector('input[name=group]:checked');
     if (state) p.version = state.version;
     if (form) { p.name = $('name').value.trim(); p.group = g ? g.value : ''; joinBtn.disabled = true; }
-    W.cmd(sock, 'join_workshop', p, function (ack) {
+    function ok(ack) {
       joined = true;
       W.store.set(joinKey, '1');
       if (ack.device_id && ack.device_id !== device) W.store.set(devKey, device = ack.device_id);
       me = ack.me;
-      state = null;
-      setState(ack.state);
+      live.reset(ack.state);
       joinBtn.disabled = false;
       if (form) editing = false;
       render();
       if (form) { W.announce("You're in."); $('stage-h').focus(); }
-    }, function () { joinBtn.disabled = false; });
+      box.start(); /* bound again: send what waits, in order */
+    }
+    if (form) W.cmd(sock, 'join_workshop', p, ok, function () { joinBtn.disabled = false; });
+    else {
+      sock.timeout(15000).emit('join_workshop', p, function (err, ack) {
+        if (!err && ack && ack.ok) ok(ack);
+        else if (err && sock.connected) setTimeout(function () { if (sock.connected) join(false); }, 2000); /* a slow laptop */
+      });
+    }
+  }
+
+  /* The laptop's answer to an outbox item: its word is final. */
+  var NOT = {dot: ['Your dot on', 'was not counted.'], undot: ['Your dot on', 'was not taken back.'],
+    idea: ['Your idea', 'was not accepted.'], ballot: ['Your vote', 'was not counted.'],
+    suggest: ['Your suggested action', 'was not accepted.'], help: ['Your offer to help with', 'was not recorded.']};
+  function done(it, ack) {
+    var pl = it.payload;
+    if (ack.me) me = ack.me;
+    if (it.kind === 'dot' || it.kind === 'undot') {
+      W.announce((it.kind === 'dot' ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.' +
+        (spendAll() && !left() ? ' All your dots are placed: your vote counts.' : ''));
+    } else if (it.kind === 'idea') {
+      if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: pl.text});
+      txt('idea-ok', 'Thank you. Your idea was sent.');
+      W.announce('Thank you. Your idea was sent.');
+    } else if (it.kind === 'help') {
+      me.helping = me.helping || {};
+      if (pl.helping) me.helping[pl.action_id] = {show_name: pl.show_name}; else delete me.helping[pl.action_id];
+    } else if (it.kind === 'suggest' && ack.action_id) (me.my_actions = me.my_actions || []).push(ack.action_id);
+    if (hooks[it.kind]) hooks[it.kind](it, ack);
+    render();
+  }
+  function refused(it, ack) {
+    var n = NOT[it.kind] || ['What you sent', 'was not accepted.'];
+    W.showMsg(n[0] + (it.label ? ' "' + W.short(it.label, 40) + '"' : '') + ' ' + n[1] + ' ' + (ack.error || 'Please try again.'));
+    if (it.kind === 'idea' && !ta.value.trim()) { ta.value = it.payload.text; count(); txt('idea-ok', ''); }
+    join(false); /* the server's view wins: fetch it afresh */
+  }
+  /* queue a command; say so when it cannot go at once */
+  function queue(name, payload, kind, label, offline) {
+    var it = box.add(name, payload, kind, label);
+    if (!W.online && offline) W.announce(offline + ' It will be sent when you are reconnected.');
+    render();
+    return it;
+  }
+  function waitingOf(kind, match) {
+    return box.items().filter(function (it) { return it.kind === kind && (!match || match(it.payload)); });
   }
   $('join-form').addEventListener('submit', function (e) { e.preventDefault(); join(true); });
   $('change').addEventListener('click', function () {
@@ -57,37 +97,49 @@
   ta.addEventListener('input', function () { count(); txt('idea-ok', ''); });
   $('propose-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var text = ta.value.trim(), btn = $('idea-btn');
+    var text = ta.value.trim();
     if (!text) { W.showMsg('Type your idea first, then press Submit.'); ta.focus(); return; }
-    if (!W.online) { W.showMsg(W.DROPPED); return; }
-    if (!idea || idea.text !== text) idea = {text: text, request_id: W.rand()}; /* same id when retried */
-    btn.disabled = true;
-    W.cmd(sock, 'submit_proposal', idea, function (ack) {
-      btn.disabled = false;
-      idea = null;
-      if (ta.value.trim() === text) ta.value = '';
-      count();
-      if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: text});
-      txt('idea-ok', 'Thank you. Your idea was sent.');
-      W.announce('Thank you. Your idea was sent.');
-      render();
-    }, function () { btn.disabled = false; });
+    ta.value = ''; /* kept in the outbox from now on, so a second press cannot send it twice */
+    count();
+    txt('idea-ok', W.online ? 'Sending your idea…' : 'Your idea is waiting to send. It will be sent when you are reconnected.');
+    queue('submit_proposal', {text: text}, 'idea', text, 'Your idea is waiting to send.');
   });
 
   /* A `me` of an earlier round than the snapshot's: nothing cast in this one yet */
   function fresh() { return !state.round || me.round_id === state.round.id; }
   function left() { return fresh() ? me.dots_left : state.dots; }
   function myVotes() { return fresh() ? me.my_votes : {}; }
-  function dotsText() { return 'You have ' + left() + ' of ' + state.dots + ' dots left'; }
-  function vote(id, add) {
-    var p = {proposal_id: id, points: 1, request_id: W.rand()};
-    if (state.round) p.round_id = state.round.id;
-    W.cmd(sock, add ? 'cast_vote' : 'retract_vote', p, function (ack) {
-      if (ack.me) me = ack.me;
-      else { me.dots_left = ack.dots_left; me.my_votes[id] = Math.max(0, (me.my_votes[id] || 0) + (add ? 1 : -1)); }
-      render();
-      W.announce((add ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.' + (spendAll() && !left() ? ' All your dots are placed: your vote counts.' : ''));
+  /* this round's dots placed or taken back that the laptop has not confirmed yet */
+  function waiting() {
+    var w = {dot: {}, undot: {}, dots: 0, undots: 0}, rid = state.round ? state.round.id : undefined;
+    box.items().forEach(function (it) {
+      if ((it.kind !== 'dot' && it.kind !== 'undot') || it.payload.round_id !== rid) return;
+      w[it.kind][it.payload.proposal_id] = (w[it.kind][it.payload.proposal_id] || 0) + 1;
+      w[it.kind + 's']++;
     });
+    return w;
+  }
+  /* dots still free to place: what the laptop counted, less what waits to be sent */
+  function free(w) { return Math.max(0, left() - w.dots + w.undots); }
+  function dotsText() {
+    var w = waiting(), more = [];
+    if (w.dots) more.push(W.plural(w.dots, 'dot', 'dots') + ' waiting to send');
+    if (w.undots) more.push(W.plural(w.undots, 'take-back', 'take-backs') + ' waiting to send');
+    return 'You have ' + free(w) + ' of ' + state.dots + ' dots left' + (more.length ? ' (' + more.join(', ') + ')' : '');
+  }
+  function vote(id, add) {
+    var p = W.byId(state.proposals)[id], rid = state.round ? state.round.id : undefined, name = W.short(p ? p.text : '', 40);
+    /* the opposite tap on something still unsent cancels it instead of sending both */
+    var opp = waitingOf(add ? 'undot' : 'dot', function (x) { return x.proposal_id === id && x.round_id === rid; })
+      .filter(function (it) { return !box.sent(it); }).pop();
+    if (opp && box.cancel(opp.id)) {
+      W.announce((add ? 'Take-back cancelled before it was sent: ' : 'Waiting dot cancelled before it was sent: ') + name + '. ' + dotsText() + '.');
+      return;
+    }
+    var payload = {proposal_id: id, points: 1};
+    if (state.round) payload.round_id = rid;
+    queue(add ? 'cast_vote' : 'retract_vote', payload, add ? 'dot' : 'undot', p ? p.text : '',
+      add ? 'Your dot on ' + name + ' is waiting to send.' : 'Taking back your dot on ' + name + ' is waiting to send.');
   }
   function spendAll() { return state.round && state.round.spend_all; }
   function plain() { var li = el('li', 'card'); li.appendChild(el('p', 'ptext')); li.appendChild(el('p', 'also')); return li; }
@@ -106,24 +158,28 @@
     li.appendChild(row);
     minus.addEventListener('click', function () {
       if (!W.off(minus)) vote(p.id, false);
-      else W.showMsg(W.online ? 'You have no dots on this idea to take back.' : W.DROPPED);
+      else W.showMsg('You have no dots on this idea to take back.');
     });
     plus.addEventListener('click', function () {
       if (!W.off(plus)) return vote(p.id, true);
-      W.showMsg(!W.online ? W.DROPPED : left() <= 0 ? 'You have no dots left. Take one back from another idea to move it.'
+      W.showMsg(free(waiting()) <= 0 ? 'You have no dots left. Take one back from another idea to move it.'
         : 'You can put at most ' + state.max_per_proposal + ' dots on one idea.');
     });
     return li;
   }
   function updCard(li, p) {
-    var n = myVotes()[p.id] || 0, b = li.querySelectorAll('button'), name = W.short(p.text);
+    var w = waiting(), n = myVotes()[p.id] || 0, add = w.dot[p.id] || 0, back = w.undot[p.id] || 0, will = n + add - back;
+    var b = li.querySelectorAll('button'), name = W.short(p.text), more = [];
     fill(li, p);
-    li.querySelector('.mine').textContent = 'Your dots: ' + n;
+    if (add) more.push(add + ' waiting to send');
+    if (back) more.push(back + ' to take back, waiting to send');
+    li.querySelector('.mine').textContent = 'Your dots: ' + n + (more.length ? ' (' + more.join(', ') + ')' : '');
     li.classList.toggle('voted', n > 0);
+    li.classList.toggle('waiting', more.length > 0);
     b[0].setAttribute('aria-label', 'Take back a dot from: ' + name);
     b[1].setAttribute('aria-label', 'Add a dot to: ' + name);
-    W.able(b[0], W.online && n > 0);
-    W.able(b[1], W.online && left() > 0 && n < state.max_per_proposal);
+    W.able(b[0], will > 0);
+    W.able(b[1], free(w) > 0 && will < state.max_per_proposal);
   }
   function rankRow() {
     var li = el('li', 'rrow');
@@ -141,6 +197,7 @@
 
   /* The plan stage's and whole ballots' code loads only when needed, to keep the page light on cheap phones */
   var ctx = {sock: sock, render: render, rankRow: rankRow, updRank: updRank, fresh: function () { return fresh(); },
+    queue: queue, waitingOf: waitingOf, box: box, hooks: hooks,
     me: function () { return me; }, setMe: function (m) { me = m; }, state: function () { return state; }};
   var mods = {plan: {fn: 'phonePlan', src: 'phone-plan'}, ballot: {fn: 'phoneBallots', src: 'phone-ballots'}};
   function mod(name) {
@@ -164,6 +221,7 @@
     show('join-cancel', editing);
     joinBtn.textContent = editing ? 'Save' : 'Join';
     txt('welcome-h', editing ? 'Change name or group' : 'Welcome');
+    W.outboxView(box, render); /* also before the first snapshot: a reload shows what waits */
     if (welcome || !state || !me) return;
     var st = state.stage, props = state.proposals, shown = state.proposals_revealed, rd = state.round || {method: 'dots'};
     var dots = st === 'vote' && rd.method === 'dots', ballot = st === 'vote' && !dots && mod('ballot'), voting = dots;
@@ -206,15 +264,18 @@
     show('ballot', !!ballot);
     if (ballot) ballot.render(onBallot(props));
     if (voting) {
+      var w = waiting(), f = free(w), wait = Math.max(0, left() - f);
       txt('dots-text', dotsText());
-      $('dotrow').textContent = new Array(left() + 1).join('● ') + new Array(Math.max(0, state.dots - left()) + 1).join('○ ');
+      $('dotrow').textContent = rep('● ', f) + rep('◌ ', wait) + rep('○ ', Math.max(0, state.dots - f - wait));
     }
     show('propose-form', st === 'propose');
-    W.able($('idea-btn'), W.online);
-    show('mine', st === 'propose' && me.my_proposals.length);
-    W.sync($('mine-list'), me.my_proposals, function (p) { return p.id; }, function () { return el('li', 'card'); },
+    var mine = me.my_proposals.concat(waitingOf('idea').map(function (it) { return {id: 'w' + it.id, text: it.payload.text, waiting: true}; }));
+    show('mine', st === 'propose' && mine.length);
+    W.sync($('mine-list'), mine, function (p) { return p.id; }, function () { return el('li', 'card'); },
       function (li, p) {
-        li.textContent = p.text;
+        li.textContent = p.text + (p.waiting ? ' (waiting to send)' : '');
+        li.classList.toggle('waiting', !!p.waiting);
+        /* a hidden idea stays on its author's list, with a word, rather than vanishing */
         li.classList.toggle('is-hidden', !!p.hidden);
         if (p.hidden) li.appendChild(el('span', 'hint hid-word', ' The facilitator has hidden this idea: only you can see it.'));
       });
@@ -226,6 +287,7 @@
     show('plan-link', st === 'closed' && state.plan_public);
     W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
   }
+  function rep(s, n) { return new Array(n + 1).join(s); }
   /* the proposals on this round's ballot (a shortlist or a run-off may leave some out) */
   function onBallot(props) {
     var ids = state.round && state.round.proposal_ids;
@@ -235,4 +297,5 @@
     return props.filter(function (p) { return on[p.id]; });
   }
   count();
+  render(); /* a joined phone shows its page (and its outbox) before the laptop answers */
 })();

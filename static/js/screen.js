@@ -24,28 +24,10 @@
   var sock = W.connect({code: code, role: 'screen'}, function () {
     var p = {code: code};
     if (state) p.version = state.version;
-    W.cmd(sock, 'watch_workshop', p, function (ack) { state = null; setState(ack.state); });
+    W.cmd(sock, 'watch_workshop', p, function (ack) { live.reset(ack.state); });
   });
-  function setState(s) {
-    if (!s.tally) tally = null;
-    else if (!tally || s.tally.version >= tally.version) tally = s.tally;
-    state = s;
-    W.setClock(s.server_time);
-    timer.set(s.timer);
-    render();
-  }
-  sock.on('state_changed', function (s) { if (!state || s.version >= state.version) setState(s); });
-  sock.on('tally_changed', function (t) {
-    if (tally && t.version < tally.version) return;
-    tally = t;
-    if (state) render();
-  });
-  sock.on('attendance_changed', function (a) {
-    if (!state) return;
-    state.joined = a.joined;
-    state.by_group = a.by_group;
-    joined();
-  });
+  var live = W.live(sock, {timer: timer, attendance: function () { joined(); },
+    changed: function (s, t) { state = s; tally = t; render(); }});
   window.addEventListener('resize', function () { if (state) render(); });
 
   function joined() {

@@ -60,11 +60,11 @@ class Action:
 
 def parse_status(value: object) -> ActionStatus:
     """Return the status named by value, or refuse with the list of statuses."""
-    try:
-        return ActionStatus(value)  # type: ignore[arg-type]
-    except ValueError:
-        names = ", ".join(status.value for status in ActionStatus)
-        raise InvalidInput(f"There is no status called that: choose one of {names}.") from None
+    for status in ActionStatus:
+        if value == status.value:
+            return status
+    names = ", ".join(status.value for status in ActionStatus)
+    raise InvalidInput(f"There is no status called that: choose one of {names}.")
 
 
 def parse_date(value: str, what: str = "date") -> date | None:
@@ -131,5 +131,5 @@ class ActionFields:
             value = getattr(self, name)
             if value is not None:
                 setattr(action, name, value)
-        if self.due_on is not False:
-            action.due_on = self.due_on  # type: ignore[assignment]
+        if not isinstance(self.due_on, bool):  # False: unchanged
+            action.due_on = self.due_on

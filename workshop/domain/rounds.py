@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from workshop.domain.errors import Conflict, InvalidInput, WrongStage
 from workshop.domain.how_counted import how_counted
@@ -39,6 +40,19 @@ class Round:
         """Return the round's voting method."""
         return self.rules.method
 
+    def header(self, numbers: Mapping[int, int]) -> dict[str, Any]:
+        """Return how every listing names the round: number, method, and whose run-off it is.
+
+        `numbers` gives each round id its number: a run-off names its round by number,
+        as start_round takes it.
+        """
+        return {
+            "number": self.number,
+            "method": self.rules.method.value,
+            "method_label": self.rules.method.label,
+            "runoff_of": numbers.get(self.runoff_of) if self.runoff_of else None,
+        }
+
     def as_dict(
         self, proposals: Mapping[int, Proposal], numbers: Mapping[int, int]
     ) -> dict[str, object]:
@@ -50,15 +64,12 @@ class Round:
         rules = self.rules
         return {
             "id": self.id,
-            "number": self.number,
-            "method": rules.method.value,
-            "method_label": rules.method.label,
+            **self.header(numbers),
             **settings(rules),
             "shortlist": rules.proposal_ids is not None,
             "proposal_ids": eligible(rules, proposals),
             "wall_mode": self.wall_mode,
             "how_counted": how_counted(rules.method.value),
-            "runoff_of": numbers.get(self.runoff_of) if self.runoff_of else None,
         }
 
 

@@ -205,6 +205,9 @@ def tally_round(
     Scores are in the method's unit: dots, approving ballots, points, or Borda points
     for a ranking (which also gets Schulze's order). Paper counts are already in that
     unit and their voters count as voters.
+
+    Long because it is one pass over the ballots that folds, scores and splits by group
+    together; the scoring rules it calls are separate functions.
     """
     method = rules.method
     on_ballot = eligible(rules, proposals)

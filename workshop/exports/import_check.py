@@ -28,6 +28,9 @@ def checked_document(document: Any) -> dict[str, Any]:
 
     Text is cleaned exactly as if people had typed it (control characters and
     bidirectional overrides removed), so an import is no way around validation.
+
+    Long because it walks the export format once, field by field, so every check sits beside
+    the field it guards.
     """
     _need(isinstance(document, dict) and document.get("format") == "workshop-plan/1")
     info = document.get("workshop")

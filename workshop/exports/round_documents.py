@@ -50,12 +50,9 @@ def round_document(
             }
         )
     return {
-        "number": round_.number,
-        "method": rules.method.value,
-        "method_label": rules.method.label,
+        **round_.header(numbers),
         "rules": settings(rules),
         "shortlist": rules.proposal_ids is not None,
-        "runoff_of": numbers.get(round_.runoff_of) if round_.runoff_of else None,
         "voters": result.voters,
         "voters_by_group": dict(sorted(result.voters_by_group.items())),
         "incomplete": result.incomplete,
@@ -108,6 +105,9 @@ def renumbered_rounds(rounds: Any, new_ids: Mapping[int, int]) -> list[dict[str,
 
     Only numbers, known keys and ids of imported proposals come through; proposal
     texts are taken from the proposals themselves, never from here.
+
+    Long because it checks and renumbers every field of an exported round in one place, as
+    import_check does for the rest of a plan.
     """
     if rounds is None:
         return []  # a plan exported before rounds existed

@@ -76,7 +76,7 @@ class AttendeeHandlers:
         text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         return self.edge.answer(
-            self.app.workshops.submit_proposal(me.code, me.participant_id, text, request_id)  # type: ignore[arg-type]
+            self.app.workshops.submit_proposal(me.code, me.participant_id, text, request_id)
         )
 
     def _vote(self, data: dict[str, Any], retract: bool) -> dict[str, Any]:
@@ -86,7 +86,7 @@ class AttendeeHandlers:
         request_id = valid.request_id(data.get("request_id"))
         round_id = valid.optional_id(data.get("round_id"), "round_id")
         use_case = self.app.workshops.retract_vote if retract else self.app.workshops.cast_vote
-        answer = use_case(me.code, me.participant_id, proposal_id, points, request_id, round_id)  # type: ignore[arg-type]
+        answer = use_case(me.code, me.participant_id, proposal_id, points, request_id, round_id)
         return self.edge.own_vote(me, answer)
 
     def cast_vote(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -24,3 +24,11 @@ class Binding:
     code: str
     role: str  # phone | screen | facilitator
     participant_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A connection bound to one attendee of one workshop."""
+
+    code: str
+    participant_id: int

@@ -17,7 +17,7 @@ from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from workshop.domain.errors import Forbidden, WorkshopError
-from workshop.live.bindings import Binding, personal_room, room
+from workshop.live.bindings import Attendee, Binding, personal_room, room
 from workshop.live.coalescer import Coalescer, Dirty
 from workshop.live.ratelimit import TokenBucket
 from workshop.usecases.audiences import Audiences
@@ -31,8 +31,15 @@ from workshop.usecases.events import (
     PersonalChanged,
     WorkshopClosed,
 )
+from workshop.usecases.snapshots import head_count
 
 log = logging.getLogger(__name__)
+
+
+def current_sid() -> str:
+    """Return the Socket.IO session id of the connection being served."""
+    return str(request.sid)  # type: ignore[attr-defined]  # Flask-SocketIO adds it to the request
+
 
 NOT_JOINED = "Join the workshop first: scan the code on the screen or type it on the home page."
 NOT_FACILITATOR = (
@@ -74,7 +81,7 @@ class Edge:
     def bucket(self) -> TokenBucket:
         # An attendee's tabs and reconnections share one bucket: opening more
         # connections must not buy more commands.
-        sid = request.sid  # type: ignore[attr-defined]
+        sid = current_sid()
         binding = self.bindings.get(sid)
         key, size = sid, (self.burst, self.per_second)
         if binding is not None and binding.participant_id is not None:
@@ -89,10 +96,10 @@ class Edge:
         return bucket
 
     def binding(self) -> Binding | None:
-        return self.bindings.get(request.sid)  # type: ignore[attr-defined]
+        return self.bindings.get(current_sid())
 
     def bind(self, binding: Binding) -> None:
-        sid = request.sid  # type: ignore[attr-defined]
+        sid = current_sid()
         old = self.bindings.get(sid)
         if old is not None:
             leave_room(room(old.code, old.role))
@@ -104,11 +111,12 @@ class Edge:
             join_room(personal_room(binding.code, binding.participant_id))
         self._start_ticker()
 
-    def attendee(self) -> Binding:
+    def attendee(self) -> Attendee:
+        """Return the attendee this connection is bound to, or refuse."""
         binding = self.binding()
         if binding is None or binding.role != "phone" or binding.participant_id is None:
             raise Forbidden(NOT_JOINED)
-        return binding
+        return Attendee(binding.code, binding.participant_id)
 
     def facilitator(self) -> Binding:
         """Return this connection's facilitator binding, or refuse."""
@@ -133,13 +141,13 @@ class Edge:
         self.publish(answer.events)
         return answer.ack
 
-    def own_vote(self, me: Binding, answer: Answer) -> dict[str, Any]:
+    def own_vote(self, me: Attendee, answer: Answer) -> dict[str, Any]:
         """Answer a vote with the voter's new view, and tell their other tabs at once."""
         self.coalescer.mark([e for e in answer.events if not isinstance(e, PersonalChanged)])
         # The voting tab learns its new dots from the ack; its other tabs from this emit.
         # A replayed request carries no view of its own: read a fresh one.
-        mine = answer.me or self.audiences.me(me.code, me.participant_id)  # type: ignore[arg-type]
-        self._tell_other_tabs(personal_room(me.code, me.participant_id), MY_STATE_CHANGED, mine)  # type: ignore[arg-type]
+        mine = answer.me or self.audiences.me(me.code, me.participant_id)
+        self._tell_other_tabs(personal_room(me.code, me.participant_id), MY_STATE_CHANGED, mine)
         if self.interval <= 0:
             self.flush()
         return {**answer.ack, "me": mine}
@@ -151,7 +159,7 @@ class Edge:
         a twentieth of a vote. Only in one process (no message queue) can this process
         know: with a queue, another process may hold one of the attendee's tabs.
         """
-        sid = request.sid  # type: ignore[attr-defined]
+        sid = current_sid()
         if self.local_rooms_only:
             manager = self.socketio.server.manager
             if all(other == sid for other, _ in manager.get_participants("/", personal)):
@@ -159,8 +167,10 @@ class Edge:
         self.socketio.emit(event, data, to=personal, skip_sid=sid)
 
     def _export_quietly(self, code: str) -> None:
+        if self.on_closed is None:
+            return
         try:
-            self.on_closed(code)  # type: ignore[misc]
+            self.on_closed(code)
         except Exception:
             log.exception("exporting a closed workshop failed")
 
@@ -237,7 +247,7 @@ class Edge:
                 emit(STATE_CHANGED, state, to=room(code, audience))
             tallies = {audience: state["tally"] for audience, state in states.items()}
             screen = states["screen"]
-            attendance = {"joined": screen["joined"], "by_group": screen["by_group"]}
+            attendance = head_count(screen["by_group"])
         if dirty.tally:
             for audience, tally in (tallies or self.audiences.tally(code)).items():
                 if tally is not None:  # phones hear nothing until results are revealed

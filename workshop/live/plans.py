@@ -36,7 +36,7 @@ class PlanHandlers:
         priority_id = valid.proposal_id(data.get("priority_id"), "priority_id", "priority")
         text = valid.clean_text(data.get("text"), "action", valid.MAX_ACTION_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
-        pid: int = me.participant_id  # type: ignore[assignment]
+        pid = me.participant_id
         return self.edge.answer(
             self.app.plans.suggest_action(me.code, pid, priority_id, text, request_id)
         )
@@ -48,7 +48,7 @@ class PlanHandlers:
         helping = valid.boolean(data.get("helping"), "helping")
         show_name = valid.boolean(data.get("show_name", False), "show_name")
         request_id = valid.request_id(data.get("request_id"))
-        pid: int = me.participant_id  # type: ignore[assignment]
+        pid = me.participant_id
         return self.edge.answer(
             self.app.plans.volunteer(me.code, pid, action_id, helping, show_name, request_id)
         )

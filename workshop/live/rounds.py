@@ -71,7 +71,7 @@ class RoundHandlers:
         me = self.edge.attendee()
         round_id = valid.optional_id(data.get("round_id"), "round_id")
         request_id = valid.request_id(data.get("request_id"))
-        pid: int = me.participant_id  # type: ignore[assignment]
+        pid = me.participant_id
         answer = self.app.rounds.cast_ballot(
             me.code, pid, round_id, data.get("choices"), request_id
         )
@@ -99,7 +99,7 @@ class RoundHandlers:
         group = data.get("group") or ""
         answer = self.app.rounds.enter_paper(
             f.code,
-            data.get("source") if isinstance(data.get("source"), str) else "",
+            source if isinstance(source := data.get("source"), str) else "",
             group if isinstance(group, str) else "?",
             valid.integer(data.get("voters"), "number of people counted", 1, 5000),
             data.get("counts"),

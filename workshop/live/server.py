@@ -11,14 +11,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
 from flask_socketio import SocketIO
 
 from workshop.domain import validation as valid
 from workshop.domain.errors import WorkshopError
 from workshop.live.attendees import AttendeeHandlers
 from workshop.live.bindings import Binding
-from workshop.live.edge import Edge
+from workshop.live.edge import Edge, current_sid
 from workshop.live.facilitation import FacilitationHandlers
 from workshop.live.plans import PlanHandlers
 from workshop.live.rounds import RoundHandlers
@@ -55,13 +54,19 @@ class Realtime:
         facilitation = FacilitationHandlers(self.edge, app)
         rounds = RoundHandlers(self.edge, app)
         plans = PlanHandlers(self.edge, app)
-        for handlers in (attendees, rounds, plans):
-            for name, command in handlers.commands().items():
-                self._register(name, command)
-        for handlers in (facilitation, rounds, plans):  # type: ignore[assignment]  # all have them
-            for name, command in handlers.facilitator_commands().items():  # type: ignore[attr-defined]
-                self._register(name, self._as_facilitator(command))
-                self.facilitator_only.add(name)
+        for name, command in {
+            **attendees.commands(),
+            **rounds.commands(),
+            **plans.commands(),
+        }.items():
+            self._register(name, command)
+        for name, facilitator_command in {
+            **facilitation.facilitator_commands(),
+            **rounds.facilitator_commands(),
+            **plans.facilitator_commands(),
+        }.items():
+            self._register(name, self._as_facilitator(facilitator_command))
+            self.facilitator_only.add(name)
 
     def every_hour(self, job: Callable[[], object]) -> None:
         """Run job about once an hour on the broadcaster's task (retention, for example)."""
@@ -130,7 +135,7 @@ class Realtime:
                 self.edge.bind(Binding(code, "phone", participant.id))
                 # A returning phone can draw its screen now, a round trip before its
                 # join_workshop is answered (that matters on slow venue Wi-Fi).
-                sid = request.sid  # type: ignore[attr-defined]
+                sid = current_sid()
                 self.socketio.emit(
                     STATE_CHANGED, self.app.audiences.snapshot(code, "phone"), to=sid
                 )
@@ -139,4 +144,4 @@ class Realtime:
 
     def on_disconnect(self, *_args: Any) -> None:
         """Forget the connection."""
-        self.edge.forget(request.sid)  # type: ignore[attr-defined]
+        self.edge.forget(current_sid())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, func, select
 
 from workshop.domain.model import Participant
@@ -31,8 +33,8 @@ BY_GROUP = Prepared(
 )
 
 
-def _participant(row: object) -> Participant:
-    return Participant(row.id, row.device_id, row.name, row.group_key)  # type: ignore[attr-defined]  # a named row
+def _participant(row: Any) -> Participant:
+    return Participant(row.id, row.device_id, row.name, row.group_key)
 
 
 class AttendeeStatements:

@@ -80,7 +80,7 @@ def _update_of(names: tuple[str, ...]) -> Prepared:
         unknown = set(names) - set(EDITABLE)
         if unknown:
             raise ValueError(f"not an editable proposal column: {sorted(unknown)}")
-        values = {name: bindparam(f"set_{name}") for name in names}
+        values: dict[str, Any] = {name: bindparam(f"set_{name}") for name in names}
         statement = update(proposals).where(proposals.c.id == bindparam("key_id")).values(values)
         found = _UPDATES[names] = Prepared(statement)
     return found

@@ -53,9 +53,10 @@ class Store:
         with self._lock:
             # SQLite: keep the one connection checked out instead of a pool checkout,
             # reset and checkin around every transaction (a third of a vote's time).
-            conn = self._sqlite_conn
-            if conn is None or conn.closed or conn.invalidated:
-                conn = self._sqlite_conn = self.engine.connect()
+            held = self._sqlite_conn
+            if held is None or held.closed or held.invalidated:
+                held = self._sqlite_conn = self.engine.connect()
+            conn = held
             with conn.begin():
                 yield Tx(conn)
 
@@ -81,7 +82,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin_immediate(conn: Connection) -> None:
     # Straight to the driver: SQLAlchemy's statement machinery cost more than the BEGIN.
-    conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+    conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]  # open: "begin" fires on a live connection
 
 
 __all__ = ["IntegrityError", "Store", "Tx"]

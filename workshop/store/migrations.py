@@ -7,6 +7,7 @@ PostgreSQL both accept once `{pk}` is replaced with the dialect's auto-increment
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, text
 
@@ -135,6 +136,9 @@ def v3_vote_rounds(conn: Connection) -> None:
 
     Every existing workshop gets round 1, a dot round with its own dot settings, and
     its votes move into it, so nothing already counted changes.
+
+    Long because one migration step is one transaction of DDL and data moves that must
+    commit together.
     """
     _run(
         conn,
@@ -221,7 +225,9 @@ def current_version(conn: Connection) -> int:
     return int(found or 0)
 
 
-def upgrade(begin: Callable[[], object], steps: list[Step] | None = None) -> int:
+def upgrade(
+    begin: Callable[[], AbstractContextManager[Connection]], steps: list[Step] | None = None
+) -> int:
     """Apply every step the database has not had yet; return the version reached.
 
     `begin` opens a transaction (a context manager yielding a Connection), so each
@@ -230,7 +236,7 @@ def upgrade(begin: Callable[[], object], steps: list[Step] | None = None) -> int
     steps = STEPS if steps is None else steps
     reached = 0
     for number, step in enumerate(steps, start=1):
-        with begin() as conn:  # type: ignore[attr-defined]
+        with begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Two server processes starting together must not migrate twice.
                 conn.execute(text("SELECT pg_advisory_xact_lock(20261123)"))

@@ -41,7 +41,7 @@ class Prepared:
         self.statement = statement
         self.returns_id = returns_id
         self._compiled: dict[tuple[str, str], Compiled] = {}
-        self._row_types: dict[tuple[str, ...], type] = {}
+        self._row_types: dict[tuple[str, ...], Any] = {}
 
     def for_dialect(self, dialect: Dialect) -> Compiled:
         """Return the SQL, its parameter order (None: by name), defaults and RETURNING."""
@@ -62,16 +62,13 @@ class Prepared:
             found = self._compiled[key] = Compiled(compiled.string, order, defaults, returning)
         return found
 
-    def row_type(self, names: tuple[str, ...]) -> type:
+    def row_type(self, names: tuple[str, ...]) -> Any:
         """Return the named-tuple type for rows with these column names (made once)."""
         found = self._row_types.get(names)
         if found is None:
             fields = [name.lower() for name in names]
-            if any(keyword.iskeyword(f) or not f.isidentifier() for f in fields):
-                found = namedtuple("Row", fields, rename=True)  # type: ignore[misc]  # dynamic fields
-            else:
-                found = namedtuple("Row", fields)  # type: ignore[misc]  # dynamic fields
-            self._row_types[names] = found
+            odd = any(keyword.iskeyword(f) or not f.isidentifier() for f in fields)
+            found = self._row_types[names] = namedtuple("Row", fields, rename=odd)
         return found
 
 

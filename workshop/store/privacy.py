@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Text, bindparam, cast, func, literal, select, update
 
 from workshop.store.prepared import Prepared, Runner
@@ -18,7 +20,7 @@ from workshop.store.schema import (
     workshops,
 )
 
-_W = bindparam("workshop_id")
+_W: Any = bindparam("workshop_id")
 _PEOPLE = select(participants.c.id).where(participants.c.workshop_id == _W)
 _ACTIONS = select(actions.c.id).where(actions.c.workshop_id == _W)
 _OWN_PROPOSALS = select(proposals.c.id).where(proposals.c.workshop_id == _W)

@@ -13,7 +13,7 @@ from workshop.domain.rounds import Round
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
 from workshop.usecases.counting import count_round
-from workshop.usecases.snapshots import Loaded, snapshot, tallies_by_audience, tally
+from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
 
 
@@ -114,7 +114,7 @@ class Audiences:
         """Return the head count, overall and per group."""
         with self.core.store.transaction() as tx:
             by_group = tx.attendees.attendance(self.core.workshop_in(tx, code).id)
-            return {"joined": sum(by_group.values()), "by_group": by_group}
+            return head_count(by_group)
 
     def me(self, code: str, participant_id: int) -> dict[str, Any]:
         """Return one attendee's own view."""

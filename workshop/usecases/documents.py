@@ -56,6 +56,11 @@ class Documents:
         ]
 
     def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
+        """Read one workshop as its plan document.
+
+        Long because it builds the flat document field by field, as the export format
+        lists them; split, the format would scatter.
+        """
         proposals = tx.board.proposals(workshop.id)
         # The plan's support is in dots, from the last dot round (see results.dot_support).
         support = dot_support(tx, workshop.id, proposals).result
@@ -134,12 +139,15 @@ class Documents:
         }
 
 
-def import_document(core: Core, document: dict[str, Any]) -> Created:
+def import_document(core: Core, document: Any) -> Created:
     """Recreate an exported workshop in this instance: same plan, no people.
 
     Attendees come back as anonymous stand-ins, one per person counted in each group;
     each group's dots are put on its first stand-in, so tallies, per-group support and
     the Markdown are reproduced (offers of help and links to earlier meetings are not).
+
+    Long because it is one transaction that must recreate the workshop, its people,
+    proposals, merges and votes together, in the order their ids depend on each other.
     """
     from workshop.exports.import_check import checked_document
 
@@ -166,6 +174,8 @@ def import_document(core: Core, document: dict[str, Any]) -> Created:
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
         )
         workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
+        round_one = workshop.current_round_id
+        assert round_one is not None  # insert_workshop makes round 1
         # Random device ids: nobody can rejoin as a stand-in and take its dots back.
         stand_ins: dict[str, list[int]] = {
             key: [
@@ -198,7 +208,7 @@ def import_document(core: Core, document: dict[str, Any]) -> Created:
                     ]
                 tx.board.insert_vote(
                     workshop.id,
-                    workshop.current_round_id,
+                    round_one,
                     stand_ins[key][0],
                     new_ids[p["id"]],
                     points,

@@ -183,8 +183,8 @@ class Plans:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             if place is not None:
                 workshop.place = place
-            if held_on is not False:
-                workshop.held_on = held_on  # type: ignore[assignment]
+            if not isinstance(held_on, bool):  # False: unchanged
+                workshop.held_on = held_on
             if plan_public is not None:
                 workshop.plan_public = plan_public
             tx.workshops.save_workshop(workshop, self.core.clock())
@@ -197,7 +197,11 @@ class Plans:
     def create_follow_up(
         self, code: str, token: str, title: str | None, place: str, held_on: date | None
     ) -> Created:
-        """Create a follow-up meeting: priorities with their support, and open actions, come too."""
+        """Create a follow-up meeting: priorities with their support, and open actions, come too.
+
+        Long because the new meeting, its carried priorities and carried actions are
+        created in one transaction.
+        """
         self.core.check_facilitator(code, token)
         new_token_value = new_token()
         with self.core.store.transaction() as tx:

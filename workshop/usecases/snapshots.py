@@ -28,6 +28,11 @@ from workshop.usecases.events import PROTOCOL_VERSION
 PARTICIPATION_KEYS = ("version", "round_id", "round_number", "method", "voters", "participation")
 
 
+def head_count(attendance: Mapping[str, int]) -> dict[str, Any]:
+    """Return the head count as every audience gets it: everyone, and per group key ('')."""
+    return {"joined": sum(attendance.values()), "by_group": dict(attendance)}
+
+
 def tally(
     counted: Counted, position: int, attendance: Mapping[str, int], notes: bool = False
 ) -> dict[str, Any]:
@@ -171,7 +176,10 @@ def action_entry(
 def snapshot(
     loaded: Loaded, audience: str, join_url: str, now_ms: int, today: date
 ) -> dict[str, Any]:
-    """Return the snapshot one audience may see (see docs/protocol.md)."""
+    """Return the snapshot one audience may see (see docs/protocol.md).
+
+    Long because it is the snapshot's shape, key by key, as docs/protocol.md lists it.
+    """
     workshop, proposals = loaded.workshop, loaded.proposals
     facilitator = audience == "facilitator"
     children = merged_children(proposals)
@@ -189,14 +197,7 @@ def snapshot(
         shown_tally = tallies_by_audience(full, round_, workshop.results_revealed)[audience]
     numbers = {each.id: each.number for each in loaded.rounds}
     rounds: list[dict[str, Any]] = [
-        {
-            "id": each.id,
-            "number": each.number,
-            "method": each.method.value,
-            "method_label": each.method.label,
-            "runoff_of": numbers.get(each.runoff_of) if each.runoff_of else None,
-        }
-        for each in loaded.rounds
+        {"id": each.id, **each.header(numbers)} for each in loaded.rounds
     ]
     if facilitator:  # the console keeps every earlier round's result at hand
         for entry, counted in zip(rounds, loaded.earlier, strict=False):
@@ -233,8 +234,7 @@ def snapshot(
         "results_revealed": workshop.results_revealed,
         "timer": workshop.timer.as_dict(),
         "server_time": now_ms,
-        "joined": sum(loaded.attendance.values()),
-        "by_group": dict(loaded.attendance),
+        **head_count(loaded.attendance),
         "proposal_count": len(visible),
         "proposals": [_proposal_entry(p, proposals, children, facilitator) for p in listed],
         "tally": shown_tally,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Response,
@@ -35,12 +35,12 @@ CONTENT_SECURITY_POLICY = (
 
 def usecases() -> UseCases:
     """Return the app's use cases."""
-    return current_app.extensions["workshop.usecases"]  # type: ignore[no-any-return]
+    return cast(UseCases, current_app.extensions["workshop.usecases"])
 
 
 def base_url() -> str:
     """Return the address phones use to reach this server."""
-    return current_app.config["WORKSHOP_BASE_URL"]  # type: ignore[no-any-return]
+    return str(current_app.config["WORKSHOP_BASE_URL"])
 
 
 def links(code: str, token: str | None = None) -> dict[str, str]:

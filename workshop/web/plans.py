@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
@@ -97,7 +97,7 @@ def create_follow_up(code: str) -> Any:
             bearer_token(),
             title or None,
             place or "",
-            held_on if held_on is not False else None,  # type: ignore[arg-type]
+            held_on if isinstance(held_on, date) else None,
         )
     except WorkshopError as error:
         return error_response(error)
@@ -106,7 +106,7 @@ def create_follow_up(code: str) -> Any:
 
 def privacy() -> Privacy:
     """Return the app's privacy use cases."""
-    return current_app.extensions["workshop.privacy"]  # type: ignore[no-any-return]
+    return cast(Privacy, current_app.extensions["workshop.privacy"])
 
 
 @api.delete("/workshops/<code>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import markdown
 from flask import current_app, render_template
@@ -16,12 +16,12 @@ from workshop.usecases.plans import Plans
 
 def documents() -> Documents:
     """Return the app's plan documents reader."""
-    return current_app.extensions["workshop.documents"]  # type: ignore[no-any-return]
+    return cast(Documents, current_app.extensions["workshop.documents"])
 
 
 def plans() -> Plans:
     """Return the app's action-planning use cases."""
-    return current_app.extensions["workshop.plans"]  # type: ignore[no-any-return]
+    return cast(Plans, current_app.extensions["workshop.plans"])
 
 
 def plan_text(code: str) -> str:

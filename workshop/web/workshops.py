@@ -3,6 +3,7 @@ creating a workshop and reading its public snapshot."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
@@ -132,7 +133,7 @@ def create_workshop() -> Any:
             most,
             groups,
             place or "",
-            held_on or None,  # type: ignore[arg-type]
+            held_on if isinstance(held_on, date) else None,
         )
     except WorkshopError as error:
         return error_response(error)
