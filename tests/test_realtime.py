@@ -448,6 +448,40 @@ def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
         test_client.disconnect()
 
 
+def test_in_a_quiet_room_the_first_vote_reaches_the_wall_at_once(tmp_path: Path) -> None:
+    """The leading edge: after a quiet spell a change goes out as soon as it commits;
+    changes right behind it wait for the tick, so it is still one broadcast per interval."""
+    app = make_app(tmp_path, BROADCAST_INTERVAL=3600)
+    socketio = app.extensions["workshop.socketio"]
+    edge = app.extensions["workshop.realtime"].edge
+    http = app.test_client()
+    made = http.post("/api/workshops", json={"title": "Quiet", "dots": 5, "max_per_proposal": 5})
+    code, token = made.get_json()["code"], made.get_json()["facilitator_token"]
+    facilitator = socketio.test_client(app, flask_test_client=http)
+    ack(facilitator, "facilitate_workshop", {"code": code, "token": token})
+    ack(facilitator, "change_stage", {"stage": "propose"})
+    ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
+    ack(facilitator, "change_stage", {"stage": "vote"})
+    screen = socketio.test_client(app, flask_test_client=http)
+    ack(screen, "watch_workshop", {"code": code})
+    phone = socketio.test_client(app, flask_test_client=http)
+    ack(phone, "join_workshop", {"code": code})
+    edge.flush()
+    screen.get_received()
+
+    edge._last_flush -= 3600  # an hour of quiet since the last broadcast...
+    edge.flush_if_due()  # ...in which the ticker woke with nothing to send
+    assert ack(phone, "cast_vote", {"proposal_id": 1, "request_id": "first"})["ok"]
+    first = screen.get_received()
+    assert names(first) == ["tally_changed"] and first[0]["args"][0]["votes"] == 1
+    assert ack(phone, "cast_vote", {"proposal_id": 1, "request_id": "second"})["ok"]
+    assert screen.get_received() == []  # right behind it: waits for the tick
+    edge.flush()
+    assert last(screen.get_received(), "tally_changed")["votes"] == 2
+    for test_client in (facilitator, screen, phone):
+        test_client.disconnect()
+
+
 def test_timer_commands_reach_the_wall(room: Room) -> None:
     room.clear()
     assert ack(room.facilitator, "start_timer", {"seconds": 120}) == {"ok": True}

@@ -51,6 +51,10 @@ class Coalescer:
                     dirty.people.update(event.participant_ids)
                 # WorkshopClosed is not a broadcast: the real-time edge handles it itself.
 
+    def pending(self) -> bool:
+        """Say whether anything waits to be broadcast."""
+        return bool(self._dirty)
+
     def take(self) -> dict[str, Dirty]:
         """Return everything marked since the last take, and start afresh."""
         with self._lock:

@@ -189,7 +189,9 @@ class Edge:
         next_hourly = time.monotonic() + 3600
         while True:
             due = self._last_flush + self.interval - time.monotonic()
-            self.socketio.sleep(max(due, 0.005))
+            # Idle, a command sends its own change at once (flush_if_due): the ticker
+            # only owes the trailing edge of a busy spell, so a short nap will do.
+            self.socketio.sleep(max(due, self.interval / 4, 0.005))
             self.flush_if_due()
             if time.monotonic() >= next_hourly:
                 next_hourly += 3600
@@ -200,14 +202,16 @@ class Edge:
                     log.exception("an hourly job failed")
 
     def flush_if_due(self) -> None:
-        """Flush if the interval has passed since the last flush, whoever calls first.
+        """Flush if the interval has passed since the last broadcast, whoever calls first.
 
         The ticker calls this, and so does every command when it is done: a burst of
         commands all runs in one turn of the event loop, before the ticker's timer
         fires, so without this the wall heard nothing until the burst was over. Still
-        at most one broadcast per workshop per interval.
+        at most one broadcast per interval. Only a flush that sends something restarts
+        the interval, so in a quiet room the first change goes out the moment it is
+        committed (the leading edge) instead of waiting for the next tick.
         """
-        if time.monotonic() - self._last_flush < self.interval:
+        if time.monotonic() - self._last_flush < self.interval or not self.coalescer.pending():
             return
         if not self._flushing.acquire(blocking=False):
             return  # another task is flushing right now
