@@ -462,6 +462,7 @@ def test_in_a_quiet_room_the_first_vote_reaches_the_wall_at_once(tmp_path: Path)
     ack(facilitator, "change_stage", {"stage": "propose"})
     ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
     ack(facilitator, "change_stage", {"stage": "vote"})
+    ack(facilitator, "set_display", {"wall_mode": "results"})  # the wall counts live
     screen = socketio.test_client(app, flask_test_client=http)
     ack(screen, "watch_workshop", {"code": code})
     phone = socketio.test_client(app, flask_test_client=http)
