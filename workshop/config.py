@@ -79,11 +79,17 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def _convert(key: str, value: str) -> Any:
-    if key in INTEGER_KEYS:
-        return int(value)
-    if key in FLOAT_KEYS:
-        return float(value)
-    return value or None
+    """Return an environment variable's value as its setting's type, or refuse in words."""
+    if key not in INTEGER_KEYS | FLOAT_KEYS:
+        return value or None
+    kind = "a whole number" if key in INTEGER_KEYS else "a number"
+    try:
+        number = int(value) if key in INTEGER_KEYS else float(value)
+    except ValueError:
+        raise ValueError(f"WORKSHOP_{key} must be {kind} of 0 or more, not {value!r}.") from None
+    if number < 0:
+        raise ValueError(f"WORKSHOP_{key} must be {kind} of 0 or more, not {value!r}.")
+    return number
 
 
 def allowed_origins(setting: str | list[str] | None) -> str | list[str] | None:

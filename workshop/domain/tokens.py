@@ -10,8 +10,8 @@ import secrets
 # No 0/O or 1/I: a code is read off a wall and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-DEVICE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}\\Z")
+DEVICE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}\Z")  # \Z: a trailing newline does not pass
 
 
 def new_code() -> str:

@@ -11,7 +11,7 @@ from workshop.domain.actions import ActionFields, parse_date, parse_status
 from workshop.domain.errors import InvalidInput
 from workshop.domain.tokens import CODE_PATTERN, DEVICE_ID_PATTERN, normalise_code
 
-REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}\Z")
 MAX_PROPOSAL_LENGTH = 500
 MAX_TITLE_LENGTH = 120
 MAX_NAME_LENGTH = 40
