@@ -349,8 +349,8 @@ def test_tallies_by_audience_blanks_notes_for_all_but_the_console() -> None:
             for audience in ("phone", "screen"):
                 text = json.dumps(seen[audience])
                 assert PAPER_NOTE not in text and ASSISTED_NOTE not in text
-            if wall_full:
-                assert screen["paper"][0] == {**full["paper"][0], "note": ""}
+            if wall_full:  # an entry keeps its kind and size, never its counts or note
+                assert screen["paper"][0] == {**full["paper"][0], "note": "", "counts": {}}
 
 
 def test_participation_only_keeps_who_voted_and_nothing_to_anchor_on() -> None:
@@ -559,13 +559,15 @@ def test_a_points_ballot_is_shown_summed_under_its_survivors() -> None:
     assert mine["my_ballot"] == {"2": 50}
 
 
-def test_my_own_proposals_leave_out_hidden_ones_and_name_survivors() -> None:
+def test_my_own_proposals_mark_hidden_ones_and_name_survivors() -> None:
     authored = [(1, "More buses", False, None), (3, "Secret", True, None), (4, "Beyond", False, 2)]
     round_ = Round(12, 2, RoundRules(Method.DOTS))
     mine = me(Participant(10, "d" * 22), round_, board(), {}, None, authored)
+    # A hidden one stays on its author's own list, marked, so it does not vanish unsaid.
     assert mine["my_proposals"] == [
-        {"id": 1, "text": "More buses", "merged_into": None},
-        {"id": 4, "text": "Beyond", "merged_into": 2},
+        {"id": 1, "text": "More buses", "merged_into": None, "hidden": False},
+        {"id": 3, "text": "Secret", "merged_into": None, "hidden": True},
+        {"id": 4, "text": "Beyond", "merged_into": 2, "hidden": False},
     ]
 
 
