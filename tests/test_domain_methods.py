@@ -8,12 +8,10 @@ from tests.domain_boards import BOARD, refusal
 from workshop.domain.errors import InvalidInput, NotFound, WorkshopError
 from workshop.domain.methods import Method, RoundRules, check_ballot, check_paper_counts, eligible
 
-GONE = "That proposal is no longer on the list: refresh and pick another."
-NOT_IN_ROUND = "That proposal is not part of this round: pick one from the shortlist."
-TWICE = "You listed the same proposal twice: list each proposal once."
-MERGED_TWICE = (
-    "Two of the proposals you picked are now one proposal (they were merged): list it once."
-)
+GONE = "That idea is no longer on the list: refresh and pick another."
+NOT_IN_ROUND = "That idea is not part of this round: pick one from the shortlist."
+TWICE = "You listed the same idea twice: list each idea once."
+MERGED_TWICE = "Two of the ideas you picked are now one idea (they were merged): list it once."
 
 
 DOTS = RoundRules(Method.DOTS)
@@ -116,15 +114,15 @@ SHORTLIST = frozenset({1, 2})
             RANKING,
             [1, 2, 3, 4],
             InvalidInput,
-            "You can rank at most 3 proposals: you ranked 4, so leave the rest out.",
+            "You can rank at most 3 ideas: you ranked 4, so leave the rest out.",
         ),
         (
             RoundRules(Method.RANKING, top_k=1),
             [1, 2],
             InvalidInput,
-            "You can rank at most 1 proposal: you ranked 2, so leave the rest out.",
+            "You can rank at most 1 idea: you ranked 2, so leave the rest out.",
         ),
-        (RANKING, [], InvalidInput, "Rank at least 1 proposal, your favourite first."),
+        (RANKING, [], InvalidInput, "Rank at least 1 idea, your favourite first."),
         # Sums off.
         (POINTS, {1: 50, 2: 40}, InvalidInput, "Your points add up to 90: share exactly 100."),
         (POINTS, {1: 60, 2: 50}, InvalidInput, "Your points add up to 110: share exactly 100."),
@@ -138,7 +136,7 @@ SHORTLIST = frozenset({1, 2})
             DOTS,
             {1: 4},
             InvalidInput,
-            "You can put at most 3 dots on one proposal, not 4: spread the rest across others.",
+            "You can put at most 3 dots on one idea, not 4: spread the rest across others.",
         ),
         (
             DOTS,
@@ -171,20 +169,20 @@ def test_check_ballot_refuses_with_a_sentence(
 @pytest.mark.parametrize(
     ("rules", "choices", "sentence"),
     [
-        (APPROVAL, {1: 1}, "An approval ballot is a list of the proposals you approve"),
+        (APPROVAL, {1: 1}, "An approval ballot is a list of the ideas you approve"),
         (APPROVAL, "1,2", "An approval ballot is a list"),
         (APPROVAL, [1, "2"], "An approval ballot is a list"),
         (APPROVAL, [True], "An approval ballot is a list"),
-        (RANKING, None, "A ranking is a list of proposals, your favourite first"),
+        (RANKING, None, "A ranking is a list of ideas, your favourite first"),
         (RANKING, [1.0], "A ranking is a list"),
-        (POINTS, [1, 2], "A points ballot says how many points go on each proposal"),
+        (POINTS, [1, 2], "A points ballot says how many points go on each idea"),
         (POINTS, {"one": 100}, "A points ballot says"),
         (POINTS, {"-1": 100}, "A points ballot says"),
         (POINTS, {1: 100.0}, "Each point count must be a whole number, at least 1"),
         (POINTS, {1: 100, 2: 0}, "Each point count must be a whole number, at least 1"),
         (DOTS, {1: True}, "Each dot count must be a whole number, at least 1"),
         (DOTS, {1: -1, 2: 3}, "Each dot count must be a whole number, at least 1"),
-        (DOTS, (1, 2), "A dot ballot says how many dots go on each proposal"),
+        (DOTS, (1, 2), "A dot ballot says how many dots go on each idea"),
     ],
 )
 def test_check_ballot_refuses_the_wrong_shape(
@@ -256,7 +254,7 @@ def test_paper_counts_at_the_limits_are_accepted() -> None:
             3,
             [1, 2],
             InvalidInput,
-            "An approval ballot is a list of the proposals you "
+            "An approval ballot is a list of the ideas you "
             "approve: refresh the page and try again.",
         ),
         (APPROVAL, 3, {6: 2}, NotFound, GONE),
@@ -269,7 +267,7 @@ def test_paper_counts_at_the_limits_are_accepted() -> None:
             2,
             {1: 7},
             InvalidInput,
-            "7 dots on one proposal is more than 2 people can place there (at most 6): "
+            "7 dots on one idea is more than 2 people can place there (at most 6): "
             "check the count.",
         ),
         (
@@ -293,7 +291,7 @@ def test_paper_counts_at_the_limits_are_accepted() -> None:
             10,
             {1: 11},
             InvalidInput,
-            "11 votes for one proposal is more than the 10 people voting: check the count.",
+            "11 votes for one idea is more than the 10 people voting: check the count.",
         ),
         (
             POINTS,

@@ -13,12 +13,12 @@ CLOSED = "This workshop has closed: thank you for taking part."
 NOT_YET = "Voting has not started yet: wait for the facilitator."
 
 PROPOSAL_REFUSALS: dict[Stage, str | None] = {
-    Stage.LOBBY: "Proposals have not opened yet: wait for the facilitator to start.",
+    Stage.LOBBY: "Sharing ideas has not started yet: wait for the facilitator to start.",
     Stage.PROPOSE: None,
-    Stage.GROUP: "Proposals are closed: the workshop has moved on to grouping ideas.",
-    Stage.VOTE: "Proposals are closed: the workshop has moved on to voting.",
-    Stage.RESULTS: "Proposals are closed: the workshop has moved on to results.",
-    Stage.PLAN: "Proposals are closed: the workshop has moved on to action planning.",
+    Stage.GROUP: "Sharing ideas has closed: the workshop has moved on to grouping ideas.",
+    Stage.VOTE: "Sharing ideas has closed: the workshop has moved on to voting.",
+    Stage.RESULTS: "Sharing ideas has closed: the workshop has moved on to results.",
+    Stage.PLAN: "Sharing ideas has closed: the workshop has moved on to action planning.",
     Stage.CLOSED: CLOSED,
 }
 
@@ -218,10 +218,10 @@ def test_timer_as_dict() -> None:
 # -- planning ----------------------------------------------------------------------
 
 NOT_MERGEABLE = (
-    "Only visible proposals that are not already merged can be merged: show or unmerge it first."
+    "Only visible ideas that are not already merged can be merged: show or unmerge it first."
 )
-NOT_A_PRIORITY = "Hidden or merged proposals cannot be priorities: show or unmerge it first."
-NO_SUCH_PROPOSAL = "That proposal does not exist in this workshop."
+NOT_A_PRIORITY = "Hidden or merged ideas cannot be priorities: show or unmerge it first."
+NO_SUCH_PROPOSAL = "That idea does not exist in this workshop."
 
 
 def board() -> dict[int, Proposal]:
@@ -245,7 +245,7 @@ def test_a_proposal_cannot_be_merged_into_itself() -> None:
     with pytest.raises(Conflict) as caught:
         proposal_rules.check_merge(2, 2, board())
     assert refusal(Conflict, caught) == (
-        "A proposal cannot be merged into itself: pick a different one."
+        "An idea cannot be merged into itself: pick a different one."
     )
 
 
@@ -282,7 +282,7 @@ def test_priorities_of_visible_proposals_are_allowed() -> None:
 def test_priorities_may_not_repeat_a_proposal() -> None:
     with pytest.raises(InvalidInput) as caught:
         proposal_rules.check_priorities([1, 2, 1], board())
-    assert refusal(InvalidInput, caught) == "Each proposal can appear only once in the priorities."
+    assert refusal(InvalidInput, caught) == "Each idea can appear only once in the priorities."
 
 
 @pytest.mark.parametrize("bad", [4, 5, 6], ids=["hidden", "absorbed", "under-hidden"])

@@ -274,7 +274,7 @@ def test_priorities_are_a_list_of_at_most_100_proposal_ids() -> None:
     assert valid.proposal_ids([]) == []
     assert valid.proposal_ids([3, 1, 2]) == [3, 1, 2]  # order is the priority order
     assert valid.proposal_ids(list(range(1, 101))) == list(range(1, 101))
-    sentence = "The priorities must be a list of proposal numbers."
+    sentence = "The priorities must be a list of idea numbers."
     assert refused(valid.proposal_ids, list(range(1, 102))) == sentence
     assert refused(valid.proposal_ids, {"1": 1}) == sentence
     assert refused(valid.proposal_ids, None) == sentence

@@ -26,9 +26,9 @@ from workshop.domain.voting import (
 # No example database on disk: these tests must leave the working tree as they found it.
 quick = settings(database=None, deadline=None, max_examples=300)
 
-NO_DOTS = "You have no dots left: take one back from another proposal first."
-NOTHING_TO_TAKE_BACK = "You have no dot on that proposal to take back."
-GONE = "That proposal is no longer on the list: refresh and pick another."
+NO_DOTS = "You have no dots left: take one back from another idea first."
+NOTHING_TO_TAKE_BACK = "You have no dot on that idea to take back."
+GONE = "That idea is no longer on the list: refresh and pick another."
 
 
 # -- DotBudget -----------------------------------------------------------------
@@ -45,14 +45,14 @@ GONE = "That proposal is no longer on the list: refresh and pick another."
             1,
             2,
             LimitReached,
-            "You can put at most 3 dots on one proposal: spread the rest across others.",
+            "You can put at most 3 dots on one idea: spread the rest across others.",
         ),
         (
             {1: 3},
             1,
             1,
             LimitReached,
-            "You can put at most 3 dots on one proposal: spread the rest across others.",
+            "You can put at most 3 dots on one idea: spread the rest across others.",
         ),
     ],
 )
@@ -74,7 +74,7 @@ def test_the_per_proposal_limit_of_one_dot_is_worded_in_the_singular() -> None:
     with pytest.raises(LimitReached) as caught:
         budget.check_cast(4, 1)
     assert refusal(LimitReached, caught) == (
-        "You can put at most 1 dot on one proposal: spread the rest across others."
+        "You can put at most 1 dot on one idea: spread the rest across others."
     )
 
 
@@ -107,8 +107,8 @@ def test_check_cast_allows_placements_within_both_limits(
     [
         ({}, 1, 1, NOTHING_TO_TAKE_BACK),
         ({2: 3}, 1, 1, NOTHING_TO_TAKE_BACK),
-        ({1: 1}, 1, 2, "You have only 1 dot on that proposal: take back that many or fewer."),
-        ({1: 2}, 1, 3, "You have only 2 dots on that proposal: take back that many or fewer."),
+        ({1: 1}, 1, 2, "You have only 1 dot on that idea: take back that many or fewer."),
+        ({1: 2}, 1, 3, "You have only 2 dots on that idea: take back that many or fewer."),
     ],
 )
 def test_check_retract_refuses_taking_back_more_than_was_placed(

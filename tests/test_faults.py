@@ -43,6 +43,7 @@ def test_a_crash_mid_burst_loses_no_acknowledged_vote_and_counts_none_twice(
     boss.call("change_stage", {"stage": "propose"})
     proposal = boss.call("add_proposal", {"text": "Peer mentors", "request_id": "a"})["proposal_id"]
     boss.call("change_stage", {"stage": "vote"})
+    boss.call("reveal_results", {"revealed": True})  # so the public snapshot shows the count
     boss.disconnect()
 
     acked = [0] * PHONES

@@ -135,7 +135,8 @@ def test_the_facilitator_edits_agrees_and_drops_and_past_dates_are_flagged(kit: 
     action_id = kit.plans.add_action(created.code, ids[0], ActionFields(text="Forum"), "a")
     action_id = action_id.ack["action_id"]
     state = kit.core.audiences.snapshot(created.code, "screen")
-    assert state["actions"][0]["status"] == "agreed"  # the facilitator's own start agreed
+    # Even the facilitator's own action is proposed until the room agrees it.
+    assert state["actions"][0]["status"] == "proposed"
     fields = action_fields(
         {
             "owner": "Partnership manager",
@@ -331,7 +332,7 @@ def test_csv_has_one_row_per_action_and_defuses_formulas(kit: Kit) -> None:
         csv.DictReader(io.StringIO(export.csv_rows([kit.documents.workshop(created.code)])))
     )
     assert [r["action"] for r in rows] == ["'" + HOSTILE[-1], "Newsletter"]
-    assert rows[0]["priority"] == "Community focus" and rows[0]["status"] == "agreed"
+    assert rows[0]["priority"] == "Community focus" and rows[0]["status"] == "proposed"
 
 
 def test_exports_hold_no_names_device_ids_or_hidden_text(kit: Kit, tmp_path: Path) -> None:
@@ -442,7 +443,7 @@ def test_the_command_line_exports_every_format(tmp_path: Path) -> None:
         )
         outputs[fmt] = done.stdout
     assert outputs["md"].startswith('---\ntitle: "Partnership review"')
-    assert "| Outreach | – | – | – | Agreed |" in outputs["md"]
+    assert "| Outreach | – | – | – | Proposed |" in outputs["md"]
     assert outputs["csv"].splitlines()[1].startswith("Partnership review,Maidstone,2025-03-05,1,")
     assert json.loads(outputs["json"])["workshop"]["code"] == created.code
     missing = subprocess.run(

@@ -77,9 +77,9 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
     code, ids, tally = two_rounds(service)
     document = service.documents.workshop(code)
     markdown = export.markdown(document)
-    assert "Ranked by round 2 (Ranking): Borda points from that round" in markdown
+    assert "Ranked by round 2 (Ranking): points from that round" in markdown
     head, rows = table_after(markdown, "## Priorities")
-    assert head[:3] == ["Rank", "Priority", "Borda points"]
+    assert head[:3] == ["Rank", "Priority", "Points"]
     assert head[3:] == ["A", "B", "No group given"]
     borda = {row["proposal_id"]: row["points"] for row in tally["ranking"]}
     texts = dict(zip(TEXTS, ids, strict=True))
@@ -99,11 +99,11 @@ def test_priorities_take_their_rank_and_numbers_from_the_same_round_and_groups_a
     # The text chart and the SVG follow the rank and show the same numbers.
     chart = markdown.split("```text", 1)[1].split("```", 1)[0]
     assert [float(line.split()[-1]) for line in chart.strip().splitlines()] == scores
-    assert "Chart: Borda points in round 2, in the order of the priorities." in markdown
+    assert "Chart: points in round 2, in the order of the priorities." in markdown
     svg = export.svg_chart(document)
     drawn = re.findall(r'font-size="14">([0-9.]+)</text>', svg)
     assert [float(n) for n in drawn] == scores
-    assert "Borda points in round 2" in svg
+    assert "Points in round 2" in svg and "Borda" not in svg
 
 
 def test_every_round_table_has_a_no_group_column_that_makes_rows_add_up(service: UseCases) -> None:
@@ -111,7 +111,7 @@ def test_every_round_table_has_a_no_group_column_that_makes_rows_add_up(service:
     markdown = export.markdown(service.documents.workshop(code))
     for heading in ("### Round 1: Dot voting", "### Round 2: Ranking"):
         head, rows = table_after(markdown, heading)
-        groups = head.index("Balanced rank")
+        groups = head.index("Rank, groups equal")
         assert head[3:groups] == ["A", "B", "No group given"], head
         for row in rows:
             assert sum(float(c) for c in row[3:groups]) == float(row[2]), (heading, row)
@@ -120,7 +120,7 @@ def test_every_round_table_has_a_no_group_column_that_makes_rows_add_up(service:
 def test_dots_in_the_all_proposals_table_say_their_round(service: UseCases) -> None:
     code, _, _ = two_rounds(service)
     markdown = export.markdown(service.documents.workshop(code))
-    assert "## All proposals\n\nRanked by the dots in round 1." in markdown
+    assert "## All ideas\n\nRanked by the dots in round 1." in markdown
 
 
 def test_a_follow_up_carries_dots_from_the_last_full_dot_round_and_says_which(

@@ -98,8 +98,9 @@ def test_a_vote_reaches_screen_and_facilitator_but_no_other_phone_or_workshop(
 
     assert answer["ok"] and answer["dots_left"] == 4
     assert answer["me"]["my_votes"] == {str(ids[0]): 1}
-    screen_tally = last(room.screen.get_received(), "tally_changed")
-    assert screen_tally["totals"][str(ids[0])] == 1 and screen_tally["votes"] == 1
+    screen_tally = last(room.screen.get_received(), "tally_changed")  # who voted, no score
+    assert screen_tally["participation"]["voted"] == 1 and screen_tally["results_hidden"]
+    assert "totals" not in screen_tally and "votes" not in screen_tally
     assert last(room.facilitator.get_received(), "tally_changed")["votes"] == 1
     assert room.phones[1].get_received() == []  # no tally before results, no one else's dots
     assert outsider.get_received() == []
@@ -150,7 +151,10 @@ def test_hiding_updates_the_author_and_the_voters_own_view(voting: tuple[Room, l
     room.clear()
     ack(room.facilitator, "hide_proposal", {"proposal_id": ids[0], "hidden": True})
     author = last(room.phones[0].get_received(), "my_state_changed")
-    assert [p["text"] for p in author["my_proposals"]] == ["Training"]
+    assert [(p["text"], p["hidden"]) for p in author["my_proposals"]] == [
+        ("Community focus", True),  # still the author's, marked hidden
+        ("Training", False),
+    ]
     voter = last(room.phones[1].get_received(), "my_state_changed")
     assert voter["dots_left"] == 5 and voter["my_votes"] == {}
 
@@ -166,6 +170,7 @@ def test_merge_keeps_both_proposals_dots_and_is_shown(voting: tuple[Room, list[i
     state = last(room.screen.get_received(), "state_changed")
     survivor = next(p for p in state["proposals"] if p["id"] == ids[0])
     assert survivor["merged"] == [{"id": ids[2], "text": "Training"}]
+    state = last(room.facilitator.get_received(), "state_changed")  # results not yet revealed
     assert state["tally"]["totals"][str(ids[0])] == 5
     assert str(ids[2]) not in state["tally"]["totals"]
     moved = last(room.phones[1].get_received(), "my_state_changed")
@@ -331,14 +336,14 @@ BAD_ATTENDEE_INPUT = [
     (
         "submit_proposal",
         {"text": HUGE, "request_id": "r"},
-        "The proposal is too long: keep it under 500 characters (it has 100000).",
+        "The idea is too long: keep it under 500 characters (it has 100000).",
     ),
     (
         "submit_proposal",
         {"text": "   ", "request_id": "r"},
-        "The proposal is empty: write something first.",
+        "The idea is empty: write something first.",
     ),
-    ("submit_proposal", {"text": 5, "request_id": "r"}, "The proposal must be text."),
+    ("submit_proposal", {"text": 5, "request_id": "r"}, "The idea must be text."),
     (
         "submit_proposal",
         {"text": "ok"},
@@ -409,13 +414,13 @@ def test_commands_before_joining_are_refused_with_a_sentence(room: Room, connect
 def test_wrong_stage_and_empty_budget_are_refused_in_words(voting: tuple[Room, list[int]]) -> None:
     room, ids = voting
     late = ack(room.phones[0], "submit_proposal", {"text": "late idea", "request_id": "late"})
-    assert late["error"] == "Proposals are closed: the workshop has moved on to voting."
+    assert late["error"] == "Sharing ideas has closed: the workshop has moved on to voting."
     for index, proposal in enumerate([ids[0], ids[0], ids[1], ids[1], ids[2]]):
         assert ack(
             room.phones[0], "cast_vote", {"proposal_id": proposal, "request_id": f"d{index}"}
         )["ok"]
     empty = ack(room.phones[0], "cast_vote", {"proposal_id": ids[2], "request_id": "d9"})
-    assert empty["error"] == "You have no dots left: take one back from another proposal first."
+    assert empty["error"] == "You have no dots left: take one back from another idea first."
     room.stage("results")
     closed = ack(room.phones[0], "retract_vote", {"proposal_id": ids[2], "request_id": "x"})
     assert closed["error"] == "Voting has closed: the results are being shared."
@@ -443,6 +448,7 @@ def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
     ack(facilitator, "change_stage", {"stage": "propose"})
     ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
     ack(facilitator, "change_stage", {"stage": "vote"})
+    ack(facilitator, "set_display", {"wall_mode": "results"})  # the wall counts live
     screen = socketio.test_client(app, flask_test_client=http)
     ack(screen, "watch_workshop", {"code": code})
     phone = socketio.test_client(app, flask_test_client=http)
@@ -476,6 +482,7 @@ def test_in_a_quiet_room_the_first_vote_reaches_the_wall_at_once(tmp_path: Path)
     ack(facilitator, "change_stage", {"stage": "propose"})
     ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
     ack(facilitator, "change_stage", {"stage": "vote"})
+    ack(facilitator, "set_display", {"wall_mode": "results"})  # the wall counts live
     screen = socketio.test_client(app, flask_test_client=http)
     ack(screen, "watch_workshop", {"code": code})
     phone = socketio.test_client(app, flask_test_client=http)

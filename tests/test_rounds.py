@@ -163,7 +163,7 @@ def test_each_round_keeps_its_own_results_and_a_new_round_hides_results_again(
         service.audiences.snapshot(code, "facilitator")["rounds"][0]["result"]["totals"]
         == (round_one["totals"])
     )
-    with pytest.raises(InvalidInput, match="at least two proposals"):
+    with pytest.raises(InvalidInput, match="at least two ideas"):
         new_round(service, code, Method.DOTS, from_round=2, top=1)  # only ids[1] has support
 
 
@@ -253,8 +253,12 @@ def test_paper_and_assisted_votes_count_live_and_are_listed_apart(
     assert [(e["source_label"], e["note"]) for e in tally["paper"]] == [
         ("Paper wall chart", "by the door")
     ]
+    service.facilitation.reveal_results(code, True)
     screen = service.audiences.tally(code)["screen"]
     assert screen is not None and screen["paper"][0]["note"] == "" == screen["assisted"][0]["note"]
+    # The wall gets paper and help as one pool (5 people), never the assisted ballot alone.
+    assert nonzero(screen["from_paper"]) == {str(ids[0]): 5, str(ids[1]): 6, str(ids[2]): 2}
+    assert screen["from_assisted"] == {} and screen["assisted"][0]["counts"] == {}
     service.rounds.withdraw_entry(code, "paper", paper.ack["paper_id"])
     assert full(service, code)["totals"][str(ids[0])] == 2
     with pytest.raises(NotFound):
@@ -370,11 +374,12 @@ def test_the_plan_exports_every_round_and_reimports_to_the_same_markdown(
     documents = app.extensions["workshop.documents"]
     text_ = export.markdown(documents.workshop(code))
     assert "### Round 1: Dot voting" in text_ and "### Round 2: Ranking" in text_
-    # One phone voter in B: both groups are shown together, or A's column would give B's away.
-    assert "- Show of hands, Other groups, 3 people: More training: 3" in text_
-    assert "fewer than 3 voters in a round are counted together" in text_
-    assert "- 1 assisted ballot: Reach the villages: 3; Better communication: 2" in text_
-    assert "Balanced rank" in text_ and "No Condorcet winner" in text_  # one each way
+    pool = "Counted on paper or with help (already in the table above): "
+    assert pool + "3 people. Their support: More training: 3." in text_
+    assert pool + "1 person.\n" in text_  # one person's ballot is never listed
+    assert "Reach the villages: 3;" not in text_
+    assert "Rank, groups equal" in text_
+    assert "No idea is ranked first by most people when compared two at a time." in text_
     assert "for Jo" not in text_  # notes never leave the console
     client = app.test_client()
     copy = client.post("/api/workshops/import", json=documents.workshop(code)).get_json()

@@ -37,6 +37,7 @@ def test_a_phone_on_one_process_and_a_projector_on_another_see_the_same_tally(
                 "join_workshop", {"code": code, "device_id": f"scale-out-{index:08d}"}
             )["ok"]
         facilitator.ack("change_stage", {"stage": "vote"})
+        facilitator.ack("set_display", {"wall_mode": "results"})  # this wall counts live
         # The stage change made on the second process reaches phones on the first.
         phones[0].wait_for(lambda e, d: e == "state_changed" and d["stage"] == "vote")
         acked = 0

@@ -124,6 +124,7 @@ def test_votes_reach_the_projector_through_the_coalescing_broadcaster(
         "proposal_id"
     ]
     facilitator.ack("change_stage", {"stage": "vote"})
+    facilitator.ack("set_display", {"wall_mode": "results"})  # this wall counts live
     screen = Recorder(server, {"code": code, "role": "screen"})
     phones = [Recorder(server) for _ in range(3)]
     try:

@@ -27,9 +27,9 @@ from workshop.usecases import UseCases
 from workshop.usecases.events import Answer, AttendanceChanged
 
 CLOSED_EDIT = "This workshop is closed: move it back to an earlier stage to change it."
-NO_DOTS = "You have no dots left: take one back from another proposal first."
-LIMIT = "You can put at most 3 dots on one proposal: spread the rest across others."
-GONE = "That proposal is no longer on the list: refresh and pick another."
+NO_DOTS = "You have no dots left: take one back from another idea first."
+LIMIT = "You can put at most 3 dots on one idea: spread the rest across others."
+GONE = "That idea is no longer on the list: refresh and pick another."
 BAD_LINK = (
     "That facilitator link is not valid for this workshop: "
     "use the link you were given when you created it."
@@ -102,7 +102,7 @@ def test_create_workshop_refuses_a_per_proposal_limit_above_the_budget(
 ) -> None:
     refused(
         InvalidInput,
-        "The most dots on one proposal cannot be more than the dots per attendee.",
+        "The most dots on one idea cannot be more than the dots per attendee.",
         service.workshops.create_workshop,
         "Review",
         3,
@@ -174,9 +174,9 @@ def test_join_refuses_an_unknown_workshop(service: UseCases) -> None:
 @pytest.mark.parametrize(
     ("stage", "sentence"),
     [
-        (Stage.LOBBY, "Proposals have not opened yet: wait for the facilitator to start."),
-        (Stage.GROUP, "Proposals are closed: the workshop has moved on to grouping ideas."),
-        (Stage.VOTE, "Proposals are closed: the workshop has moved on to voting."),
+        (Stage.LOBBY, "Sharing ideas has not started yet: wait for the facilitator to start."),
+        (Stage.GROUP, "Sharing ideas has closed: the workshop has moved on to grouping ideas."),
+        (Stage.VOTE, "Sharing ideas has closed: the workshop has moved on to voting."),
         (Stage.CLOSED, "This workshop has closed: thank you for taking part."),
     ],
 )
@@ -224,7 +224,12 @@ def test_a_proposal_is_accepted_in_propose(service: UseCases) -> None:
     assert isinstance(answer.ack["proposal_id"], int)
     me = service.audiences.me(code, people[1])
     assert me["my_proposals"] == [
-        {"id": answer.ack["proposal_id"], "text": "Peer mentors", "merged_into": None},
+        {
+            "id": answer.ack["proposal_id"],
+            "text": "Peer mentors",
+            "merged_into": None,
+            "hidden": False,
+        },
     ]
 
 
@@ -234,8 +239,7 @@ def test_an_attendee_may_share_at_most_fifty_proposals(service: UseCases) -> Non
         service.workshops.submit_proposal(code, people[0], f"idea {number}", f"idea-{number}")
     refused(
         LimitReached,
-        "You have shared 50 proposals, the most one person can: "
-        "talk to the facilitator to add more.",
+        "You have shared 50 ideas, the most one person can: talk to the facilitator to add more.",
         service.workshops.submit_proposal,
         code,
         people[0],
@@ -410,8 +414,8 @@ def test_retract_refuses_more_than_was_placed(
 ) -> None:
     code, people, ids = voting
     service.workshops.cast_vote(code, people[0], ids[0], 1, "v1")
-    sentence = "You have no dot on that proposal to take back."
-    only_one = "You have only 1 dot on that proposal: take back that many or fewer."
+    sentence = "You have no dot on that idea to take back."
+    only_one = "You have only 1 dot on that idea: take back that many or fewer."
     refused(Conflict, only_one, service.workshops.retract_vote, code, people[0], ids[0], 2, "r1")
     refused(Conflict, sentence, service.workshops.retract_vote, code, people[0], ids[1], 1, "r2")
     refused(Conflict, sentence, service.workshops.retract_vote, code, people[1], ids[0], 1, "r3")
@@ -446,7 +450,10 @@ def test_hiding_a_proposal_removes_it_everywhere_but_the_facilitator_console(
     assert totals(service, code) == {str(ids[1]): 1, str(ids[2]): 0}
     assert service.audiences.me(code, voter)["dots_left"] == 4  # the dots came back
     assert service.audiences.me(code, voter)["my_votes"] == {str(ids[1]): 1}
-    assert service.audiences.me(code, author)["my_proposals"] == []
+    # Its author still sees it, marked, so it does not vanish without a word.
+    assert service.audiences.me(code, author)["my_proposals"] == [
+        {"id": ids[0], "text": TEXTS[0], "merged_into": None, "hidden": True}
+    ]
     for audience in ("phone", "screen"):
         state = service.audiences.snapshot(code, audience)
         assert listed(state) == [ids[1], ids[2]], audience
@@ -495,7 +502,7 @@ def test_hiding_an_unknown_proposal_is_refused(
     code, _, ids = voting
     refused(
         NotFound,
-        "That proposal does not exist in this workshop.",
+        "That idea does not exist in this workshop.",
         service.facilitation.hide_proposal,
         code,
         max(ids) + 100,
@@ -587,12 +594,11 @@ def test_a_merge_over_the_per_proposal_limit_stands_but_allows_no_more_there(
 def test_merge_refusals(service: UseCases, voting: tuple[str, list[int], list[int]]) -> None:
     code, _, ids = voting
     mergeable = (
-        "Only visible proposals that are not already merged can be merged: "
-        "show or unmerge it first."
+        "Only visible ideas that are not already merged can be merged: show or unmerge it first."
     )
     refused(
         Conflict,
-        "A proposal cannot be merged into itself: pick a different one.",
+        "An idea cannot be merged into itself: pick a different one.",
         service.facilitation.merge_proposals,
         code,
         ids[0],
@@ -605,7 +611,7 @@ def test_merge_refusals(service: UseCases, voting: tuple[str, list[int], list[in
     refused(Conflict, mergeable, service.facilitation.merge_proposals, code, ids[1], ids[0])
     refused(
         Conflict,
-        "That proposal is not merged into another one.",
+        "That idea is not merged into another one.",
         service.facilitation.unmerge_proposal,
         code,
         ids[0],
@@ -676,21 +682,21 @@ def test_set_priorities_refusals_change_nothing(
     version = service.audiences.snapshot(code, "facilitator")["version"]
     refused(
         InvalidInput,
-        "Each proposal can appear only once in the priorities.",
+        "Each idea can appear only once in the priorities.",
         service.facilitation.set_priorities,
         code,
         [ids[1], ids[1]],
     )
     refused(
         Conflict,
-        "Hidden or merged proposals cannot be priorities: show or unmerge it first.",
+        "Hidden or merged ideas cannot be priorities: show or unmerge it first.",
         service.facilitation.set_priorities,
         code,
         [ids[1], ids[2]],
     )
     refused(
         NotFound,
-        "That proposal does not exist in this workshop.",
+        "That idea does not exist in this workshop.",
         service.facilitation.set_priorities,
         code,
         [max(ids) + 100],
@@ -788,25 +794,29 @@ def test_entering_vote_reveals_the_proposals(service: UseCases) -> None:
     assert listed(service.audiences.snapshot(code, "phone")) == ids
 
 
-def test_the_tally_stays_off_phones_until_results_are_revealed(
+def test_results_stay_off_the_wall_and_phones_until_next_results_reveals_them(
     service: UseCases, voting: tuple[str, list[int], list[int]]
 ) -> None:
     code, people, ids = voting
     service.workshops.cast_vote(code, people[0], ids[1], 2, "v1")
     assert service.audiences.snapshot(code, "phone")["tally"] is None
-    screen_tally = service.audiences.snapshot(code, "screen")["tally"]
-    assert screen_tally["totals"][str(ids[1])] == 2
-    assert (
-        service.audiences.snapshot(code, "facilitator")["tally"]["totals"] == screen_tally["totals"]
-    )
-    assert service.audiences.tally(code)["screen"] == screen_tally
-    assert service.audiences.tally(code)["phone"] is None
+    # The wall gets who has voted and nothing to anchor on: no score, no group's figures.
+    wall = service.audiences.snapshot(code, "screen")["tally"]
+    assert wall["results_hidden"] is True and wall["participation"]["voted"] == 1
+    assert not {"totals", "ranking", "by_group", "balanced", "from_paper"} & set(wall)
+    tallies = service.audiences.tally(code)
+    assert tallies["screen"] == wall and tallies["phone"] is None
+    facilitator = service.audiences.snapshot(code, "facilitator")["tally"]
+    assert facilitator["totals"][str(ids[1])] == 2
 
-    service.facilitation.reveal_results(code, True)
-    assert service.audiences.snapshot(code, "phone")["tally"] == screen_tally
-    assert service.audiences.tally(code)["phone"] == screen_tally
+    service.facilitation.change_stage(code, Stage.RESULTS)  # "Next: Results"
+    shown = service.audiences.snapshot(code, "screen")["tally"]
+    assert shown["totals"][str(ids[1])] == 2 and shown["results_hidden"] is False
+    assert service.audiences.snapshot(code, "phone")["tally"] == shown
+    assert service.audiences.tally(code)["phone"] == shown
     service.facilitation.reveal_results(code, False)
     assert service.audiences.snapshot(code, "phone")["tally"] is None
+    assert service.audiences.snapshot(code, "screen")["tally"]["results_hidden"] is True
 
 
 def test_snapshots_returns_every_audience_from_one_read(

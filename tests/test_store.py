@@ -43,7 +43,7 @@ TABLES = (
     "facilitation",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-NO_DOTS = "You have no dots left: take one back from another proposal first."
+NO_DOTS = "You have no dots left: take one back from another idea first."
 
 
 def drop_everything(url: str) -> None:
@@ -358,7 +358,7 @@ def test_the_app_store_is_sqlite_in_wal_mode(app: Flask) -> None:
             [(0, 2)],
             (0, 2),
             LimitReached,
-            "You can put at most 3 dots on one proposal: spread the rest across others.",
+            "You can put at most 3 dots on one idea: spread the rest across others.",
         ),
     ],
 )

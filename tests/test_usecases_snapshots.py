@@ -351,10 +351,16 @@ def test_tallies_by_audience_blanks_notes_for_all_but_the_console() -> None:
                 text = json.dumps(seen[audience])
                 assert PAPER_NOTE not in text and ASSISTED_NOTE not in text
             if wall_full:
-                # Published: no note, and a group too small to show is "other" (issue #14).
+                # Published: no note and no counts (issue #18), and a group too small to
+                # show is "other" (issue #14).
                 group = full["paper"][0]["group"]
                 shown = public["folded_groups"] and group in public["folded_groups"]
-                expected = {**full["paper"][0], "note": "", "group": "other" if shown else group}
+                expected = {
+                    **full["paper"][0],
+                    "note": "",
+                    "counts": {},
+                    "group": "other" if shown else group,
+                }
                 assert screen["paper"][0] == expected
 
 
@@ -564,13 +570,15 @@ def test_a_points_ballot_is_shown_summed_under_its_survivors() -> None:
     assert mine["my_ballot"] == {"2": 50}
 
 
-def test_my_own_proposals_leave_out_hidden_ones_and_name_survivors() -> None:
+def test_my_own_proposals_mark_hidden_ones_and_name_survivors() -> None:
     authored = [(1, "More buses", False, None), (3, "Secret", True, None), (4, "Beyond", False, 2)]
     round_ = Round(12, 2, RoundRules(Method.DOTS))
     mine = me(Participant(10, "d" * 22), round_, board(), {}, None, authored)
+    # A hidden one stays on its author's own list, marked, so it does not vanish unsaid.
     assert mine["my_proposals"] == [
-        {"id": 1, "text": "More buses", "merged_into": None},
-        {"id": 4, "text": "Beyond", "merged_into": 2},
+        {"id": 1, "text": "More buses", "merged_into": None, "hidden": False},
+        {"id": 3, "text": "Secret", "merged_into": None, "hidden": True},
+        {"id": 4, "text": "Beyond", "merged_into": 2, "hidden": False},
     ]
 
 

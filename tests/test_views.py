@@ -43,7 +43,7 @@ BAD_CREATIONS = [
     ({"title": "T", "dots": 0}, "The number of dots per attendee must be between 1 and 20."),
     (
         {"title": "T", "dots": 3, "max_per_proposal": 4},
-        "The most dots on one proposal cannot be more than the dots per attendee.",
+        "The most dots on one idea cannot be more than the dots per attendee.",
     ),
     ({"title": "T", "groups": "staff"}, "Groups must be a list of names."),
     (

@@ -1,4 +1,4 @@
-/* Facilitator console: steer the stages, timer, proposals, priorities and the action plan. */
+/* Facilitator console: steer the stages, timer, ideas, priorities and the action plan. */
 (function () {
   'use strict';
   var $ = W.$, el = W.el, code = document.body.dataset.code, KEY = 'workshop.token.' + code;
@@ -23,7 +23,8 @@
     }, function (ack) { if (ack && ack.reason === 'forbidden' && !state) $('no-token').hidden = false; });
   });
   W.onOnline = function () { if (state) render(); };
-  var live = W.live(sock, {timer: timer, stageSaid: 'Stage: ', attendance: function () { attendance(); },
+  /* attendance also ticks "Let people join" in the guide */
+  var live = W.live(sock, {timer: timer, stageSaid: 'Stage: ', attendance: function () { attendance(); guide.render(); },
     changed: function (s, t) { state = s; tally = t; render(); }});
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
@@ -33,6 +34,10 @@
   var rounds = W.roundsConsole({send: send, render: function () { if (state) render(); }, state: function () { return state; }});
   var themes = W.themesConsole({send: send, state: function () { return state; }});
   var runs = W.runSheetConsole({send: send, state: function () { return state; }});
+  /* the stage tools, the facilitator link, the first-run guide and marking priorities */
+  var ctx = {send: send, code: code, state: function () { return state; }, tally: function () { return tally; },
+    token: function () { return token; }, setToken: function (t) { token = t; W.store.set(KEY, t); }};
+  var guide = W.consoleGuide(ctx), extras = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx)];
 
   /* Stage bar */
   var stageBtns = {};
@@ -69,8 +74,14 @@
   $('t-props').addEventListener('click', function () {
     send('reveal_proposals', {revealed: !state.proposals_revealed});
   });
+  /* One switch for results: a round started with the wall showing results live is
+     switched off here too, so the wall never shows what the switch says it does not. */
   $('t-results').addEventListener('click', function () {
-    send('reveal_results', {revealed: !state.results_revealed});
+    var on = W.resultsShown(state);
+    if (on && state.round.wall_mode === 'results') send('set_display', {wall_mode: 'participation'});
+    send('reveal_results', {revealed: !on}, function () {
+      W.announce(on ? 'Results hidden: the wall shows only how many have voted.' : 'Results shown on the wall and phones.');
+    });
   });
 
   /* Timer */
@@ -88,24 +99,16 @@
   $('add-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var text = $('add-text').value.trim();
-    if (!text) { W.showMsg('Type the proposal first, then press Add proposal.'); $('add-text').focus(); return; }
+    if (!text) { W.showMsg('Type the idea first, then press Add idea.'); $('add-text').focus(); return; }
     if (!adding || adding.text !== text) adding = {text: text, request_id: W.rand()};
     send('add_proposal', adding, function () {
       adding = null;
       if ($('add-text').value.trim() === text) $('add-text').value = '';
-      W.announce('Proposal added.');
+      W.announce('Idea added.');
     });
   });
 
-  /* Priorities */
-  $('mark-top').addEventListener('click', function () {
-    var n = parseInt($('top-n').value, 10), ok = W.byId(state.proposals.filter(function (p) { return !p.hidden; }));
-    if (!(n >= 1)) { W.showMsg('Type how many priorities to mark, for example 5.'); return; }
-    var ids = ((tally && tally.ranking) || []).filter(function (r) { return ok[r.proposal_id] && r.points > 0; })
-      .slice(0, n).map(function (r) { return r.proposal_id; });
-    if (!ids.length) { W.showMsg('No proposal has any votes in this round yet, so there is nothing to mark. Count some votes first.'); return; }
-    send('set_priorities', {proposal_ids: ids}, function () { W.announce(W.plural(ids.length, 'priority', 'priorities') + ' marked.'); });
-  });
+  /* Priorities: marking the top is in console-priorities.js (it asks about a tie at the cut) */
   $('clear-prio').addEventListener('click', function () {
     send('set_priorities', {proposal_ids: []}, function () { W.announce('Priorities cleared.'); });
   });
@@ -129,7 +132,7 @@
       a.click();
       a.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
-      W.announce('Plan downloaded.');
+      say('exp-msg', 'Downloaded ' + a.download + ': look in your Downloads folder.', true);
     }).catch(failed);
   }
   ['download', 'dl-csv', 'dl-json'].forEach(function (id) { $(id).addEventListener('click', function () { dl($(id).dataset.ext); }); });
@@ -150,10 +153,9 @@
   $('det-form').addEventListener('input', function () { detDirty = true; say('det-msg', 'Not saved yet.'); });
   $('det-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var pub = $('d-public').checked;
-    send('set_details', {place: $('d-place').value.trim(), held_on: $('d-date').value, plan_public: pub}, function () {
+    send('set_details', {place: $('d-place').value.trim(), held_on: $('d-date').value}, function () {
       detDirty = false;
-      say('det-msg', 'Saved.' + (pub ? ' The plan is public.' : ''), true);
+      say('det-msg', 'Saved.', true);
     });
   });
   function say(id, text, ok) { $(id).textContent = text; $(id).className = 'form-msg' + (text ? (ok ? ' ok-text' : ' hint') : ''); }
@@ -161,7 +163,6 @@
     if (!detDirty) {
       $('d-place').value = state.place || '';
       $('d-date').value = state.held_on || '';
-      $('d-public').checked = !!state.plan_public;
     }
     if (!fuDirty && !$('fu-title').value) $('fu-title').value = state.title;
     $('pub-li').hidden = !state.plan_public;
@@ -245,7 +246,7 @@
     var out = [], by = {}, m = W.byId(state.proposals || []);
     W.priorities(state.proposals || []).forEach(function (p) { out.push(by[p.id] = {p: p, acts: []}); });
     (state.actions || []).forEach(function (a) {
-      if (!by[a.priority_id]) out.push(by[a.priority_id] = {p: m[a.priority_id] || {id: a.priority_id, text: 'A proposal that is no longer listed'}, acts: [], old: true});
+      if (!by[a.priority_id]) out.push(by[a.priority_id] = {p: m[a.priority_id] || {id: a.priority_id, text: 'An idea that is no longer listed'}, acts: [], old: true});
       by[a.priority_id].acts.push(a);
     });
     return out;
@@ -258,7 +259,8 @@
       f.hidden = !on;
       add.hidden = on;
       add.setAttribute('aria-expanded', String(on));
-      if (on) { fillForm(f, {status: 'agreed'}); f._in.text.focus(); } else add.focus();
+      /* a new action is proposed until the room agrees it */
+      if (on) { fillForm(f, {status: 'proposed'}); f._in.text.focus(); } else add.focus();
     }
     add.addEventListener('click', function () { open(true); });
     f._cancel.addEventListener('click', function () { open(false); });
@@ -420,7 +422,7 @@
     cancel.addEventListener('click', close);
     save.addEventListener('click', function () {
       var text = ta.value.trim();
-      if (!text) { W.showMsg('A proposal cannot be empty. To remove it, use Hide.'); return; }
+      if (!text) { W.showMsg('An idea cannot be empty. To remove it, use Hide.'); return; }
       send('edit_proposal', {proposal_id: id, text: text}, function () { close(); W.announce('Saved.'); });
     });
     hide.addEventListener('click', function () {
@@ -429,7 +431,7 @@
     });
     merge.addEventListener('click', function () {
       var to = parseInt(sel.value, 10);
-      if (!to) { W.showMsg('Choose which proposal to merge this one into.'); sel.focus(); return; }
+      if (!to) { W.showMsg('Choose which idea to merge this one into.'); sel.focus(); return; }
       send('merge_proposals', {survivor_id: to, absorbed_id: id}, function () { W.announce('Merged.'); });
     });
     return li;
@@ -462,7 +464,7 @@
     if (sel._sig !== sig) { /* rebuild only when the choices change, so an open list is not disturbed */
       sel._sig = sig;
       sel.textContent = '';
-      sel.appendChild(el('option', null, 'Choose a proposal')).value = '';
+      sel.appendChild(el('option', null, 'Choose an idea')).value = '';
       others.forEach(function (o) { sel.appendChild(el('option', null, W.short(o.text, 70))).value = String(o.id); });
       sel.value = keep;
       if (sel.value !== keep) sel.value = '';
@@ -502,7 +504,7 @@
     $('back').textContent = back ? 'Back: ' + steps.label(back) : 'Back';
     $('next').textContent = next ? 'Next: ' + steps.label(next) : 'Next';
     toggle($('t-props'), state.proposals_revealed);
-    toggle($('t-results'), state.results_revealed);
+    toggle($('t-results'), W.resultsShown(state));
     $('vis-warn').hidden = !(state.results_revealed && !state.proposals_revealed);
     var ts = state.timer.status;
     $('t-pause').textContent = ts === 'paused' ? 'Resume' : 'Pause';
@@ -511,7 +513,7 @@
     attendance();
     roomPanel(state);
     var hidden = props.length - visible.length;
-    $('props-sum').textContent = W.plural(visible.length, 'proposal', 'proposals') + ' on the list' +
+    $('props-sum').textContent = W.plural(visible.length, 'idea', 'ideas') + ' on the list' +
       (hidden ? ', ' + hidden + ' hidden' : '') + (!tally ? '.' : tally.method === 'dots' ? ', ' + W.plural(tally.votes, 'dot', 'dots') + ' placed.'
       : ', ' + W.plural(tally.voters, 'person', 'people') + ' voted in round ' + tally.round_number + '.');
     W.sync($('props'), props, function (p) { return p.id; }, item, function (li, p, n) { updItem(li, p, n, visible); });
@@ -522,11 +524,13 @@
     W.sync($('plan'), bl, function (b) { return b.p.id; }, block, function (li, b, i) { updBlock(li, b, i, all); });
     /* the plan comes first while planning, the rounds while voting, the proposals before */
     var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : st === 'group' ? 'themes-sec' : 'props-sec', box = $('f-main');
-    if (box.firstElementChild.id !== first) box.insertBefore($(first), box.firstElementChild);
+    var at = $('stage-tools').nextElementSibling; /* below the guide and this stage's tools */
+    if (at !== $(first)) box.insertBefore($(first), at);
     rounds.render(tally);
     themes.render(tally);
     runs.render();
-    $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
+    extras.forEach(function (e) { e.render(); });
+    if ($('prio-hint')) $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
       li.textContent = presenting.hiding() ? p.text : p.text + ' (' + score((tally && tally.totals[p.id]) || 0) + ')';

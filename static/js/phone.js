@@ -267,7 +267,7 @@
           return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text,
             pts: W.plural(r.points, u[0], u[1])};
         });
-        if (meth === 'ranking' && ranks.length) lead = (cw ? 'Condorcet winner: ' + cw.text + '. It beats every other idea head to head.' : 'No idea beats every other head to head.') + (lead ? ' ' + lead : '');
+        if (meth === 'ranking' && ranks.length) lead = (cw ? 'Ranked first by most people when compared two at a time: ' + cw.text + '.' : 'No idea is ranked first by most people when compared two at a time.') + (lead ? ' ' + lead : '');
       }
       if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
     } else {
@@ -290,7 +290,15 @@
     var mine = me.my_proposals.concat(waitingOf('idea').map(function (it) { return {id: 'w' + it.id, text: it.payload.text, waiting: true}; }));
     show('mine', st === 'propose' && mine.length);
     W.sync($('mine-list'), mine, function (p) { return p.id; }, function () { return el('li', 'card'); },
-      function (li, p) { li.textContent = p.text + (p.waiting ? ' (waiting to send)' : ''); li.classList.toggle('waiting', !!p.waiting); });
+      function (li, p) {
+        li.textContent = p.text + (p.waiting ? ' (waiting to send)' : '');
+        li.classList.toggle('waiting', !!p.waiting);
+        /* a hidden idea stays on its author's list, with a word, rather than vanishing */
+        li.classList.toggle('is-hidden', !!p.hidden);
+        if (p.hidden) li.appendChild(el('span', 'hint hid-word', ' The facilitator has hidden this idea: only you can see it.'));
+      });
+    show('how', st === 'results' && ranks.length && rd.how_counted);
+    txt('how-text', rd.how_counted || '');
     show('all', h3);
     txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);

@@ -38,6 +38,18 @@
       td.appendChild(s);
     });
   });
+  /* the technical names of the counting methods stay folded in their own note */
+  var HOW = 'How this was counted:';
+  each('.doc-body p', function (p) {
+    if (p.textContent.indexOf(HOW) !== 0) return;
+    var box = d.createElement('details'), sum = d.createElement('summary');
+    box.className = 'how-counted';
+    sum.textContent = 'How this was counted';
+    box.appendChild(sum);
+    p.parentNode.insertBefore(box, p);
+    p.textContent = p.textContent.slice(HOW.length).trim();
+    box.appendChild(p);
+  });
   /* a text bar chart repeats the table above it: one short description instead of "full block" read out many times */
   each('.doc-body pre', function (pre) {
     pre.className = 'tscroll';

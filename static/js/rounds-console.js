@@ -1,4 +1,4 @@
-/* Facilitator console, vote rounds (facilitator.js calls render): start rounds and run-offs,
+/* Facilitator console, vote rounds (facilitator.js calls render): start rounds and second votes on ties,
    steer the wall, read results three ways, count paper and assisted votes. */
 W.roundsConsole = function (x) {
   'use strict';
@@ -10,16 +10,11 @@ W.roundsConsole = function (x) {
   function num(v) { return Math.round(v) === v ? String(v) : v.toFixed(2); }
   function labels() { var m = {'': 'No group given'}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
   function props() { return W.byId(S().proposals.filter(function (p) { return !p.hidden; })); }
-  function text(id) { var p = props()[id]; return p ? p.text : 'A proposal no longer on the list'; }
+  function text(id) { var p = props()[id]; return p ? p.text : 'An idea no longer on the list'; }
   function checked(name) { var r = document.querySelector('input[name=' + name + ']:checked'); return r ? r.value : ''; }
   function int(id) { return parseInt($(id).value, 10); }
 
   /* -- steering the wall ------------------------------------------------------------ */
-  document.querySelectorAll('[data-wall]').forEach(function (b) {
-    b.addEventListener('click', function () {
-      x.send('set_display', {wall_mode: b.dataset.wall}, function () { W.announce('The wall now shows ' + b.textContent.toLowerCase() + '.'); });
-    });
-  });
   document.querySelectorAll('[data-view]').forEach(function (b) {
     b.addEventListener('click', function () {
       x.send('set_display', {results_view: b.dataset.view}, function () { W.announce('Results on the wall: ' + b.textContent + '.'); });
@@ -44,11 +39,11 @@ W.roundsConsole = function (x) {
     return d;
   }
   function marks(t, id, tied) {
-    var n = [], pap = (t.from_paper || {})[id], ass = (t.from_assisted || {})[id];
+    /* paper and help as one pool, in the words the wall uses (the console is often mirrored) */
+    var n = [], off = ((t.from_paper || {})[id] || 0) + ((t.from_assisted || {})[id] || 0);
     if (tied) n.push('tied');
-    if (pap) n.push('includes ' + pap + ' from paper');
-    if (ass) n.push('includes ' + ass + ' from assisted ballots');
-    if (((t.merged || {})[id] || []).length) n.push('includes merged proposals');
+    if (off) n.push('includes ' + off + ' on paper or with help');
+    if (((t.merged || {})[id] || []).length) n.push('includes merged ideas');
     return n.join(' · ');
   }
   function results(box, t) {
@@ -62,28 +57,29 @@ W.roundsConsole = function (x) {
     grid.appendChild(col(['By group', 'each group’s own total'], rows(t.ranking, function (r) {
       return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join('\n');
     }).map(function (r) { r[3] = ''; return r; })));
-    grid.appendChild(col(['Balanced', 'each group counts equally'], rows(t.balanced_ranking, function (r) { return num(r.points); })
+    grid.appendChild(col(['Each group equal', 'every group counts the same, whatever its size'], rows(t.balanced_ranking, function (r) { return num(r.points); })
       .map(function (r) { r[3] = r[3].indexOf('tied') === 0 ? 'tied' : ''; return r; })));
     box.appendChild(grid);
     if (t.method === 'ranking' && on) {
       var cw = t.condorcet_winner;
-      box.appendChild(el('p', 'r-cond', cw ? 'Condorcet winner: ' + text(cw) + ' (beats every other proposal head to head).' : 'No Condorcet winner: no proposal beats every other head to head.'));
-      box.appendChild(el('p', 'r-sch', 'Schulze order: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')));
+      box.appendChild(el('p', 'r-cond', cw ? 'Ranked first by most people when compared two at a time: ' + text(cw) + '.' : 'No idea is ranked first by most people when compared two at a time.'));
+      box.appendChild(el('p', 'r-sch', 'Order when compared two at a time: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')));
     }
+    if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', S().round.how_counted));
   }
 
-  /* A run-off button beside each tied group: same method, only the tied proposals */
+  /* A second vote beside each tied group: same method, only the tied ideas */
   function ties(ul, t, number, method) {
     var groups = t.voters > 0 ? t.ties || [] : [];
     W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
-      var li = el('li'), b = btn('Start a run-off', 's'), head = el('div', 'r-tie');
+      var li = el('li'), b = btn('Vote again between these', 's'), head = el('div', 'r-tie');
       head.appendChild(el('span'));
       head.appendChild(el('ul', 'r-tied')); /* one title a line: four long titles in one sentence cannot be read */
       li.appendChild(head);
       li.appendChild(b);
       b.addEventListener('click', function () {
         x.send('start_round', {method: method, runoff_of: number, proposal_ids: g, request_id: W.rand()}, function (ack) {
-          W.announce('Round ' + ack.number + ' started: a run-off of round ' + number + '.');
+          W.announce('Round ' + ack.number + ' started: a second vote on the ideas tied in round ' + number + '.');
         });
       });
       return li;
@@ -91,7 +87,7 @@ W.roundsConsole = function (x) {
       var names = g.map(function (id) { return text(id); });
       li.children[0].children[0].textContent = 'Tied in round ' + number + ':';
       W.sync(li.children[0].children[1], g, String, function () { return el('li'); }, function (n, id) { n.textContent = text(id); });
-      li.children[1].setAttribute('aria-label', 'Start a run-off between: ' + names.join(' and '));
+      li.children[1].setAttribute('aria-label', 'Vote again between these: ' + names.join(' and '));
     });
   }
 
@@ -117,18 +113,18 @@ W.roundsConsole = function (x) {
   }
   $('nr-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var m = $('nr-method').value, p = {method: m, wall_mode: checked('nr-wall')}, w = checked('nr-which');
+    var m = $('nr-method').value, p = {method: m}, w = checked('nr-which');
     if (m === 'dots') { p.dots = int('nr-dots'); p.max_per_proposal = int('nr-max'); p.spend_all = $('nr-spend').checked; }
     if (m === 'ranking') p.top_k = int('nr-topk');
     if (m === 'points') { p.points_total = int('nr-total'); p.points_exact = $('nr-exact').checked; }
     if (w === 'top') {
       p.top = int('nr-top');
       p.from_round = int('nr-from');
-      if (!(p.top >= 1)) { W.showMsg('Type how many proposals to take from that round, for example 5.'); $('nr-top').focus(); return; }
+      if (!(p.top >= 1)) { W.showMsg('Type how many ideas to take from that round, for example 5.'); $('nr-top').focus(); return; }
     }
     if (w === 'pick') {
       p.proposal_ids = [].map.call(document.querySelectorAll('#nr-pick input:checked'), function (c) { return +c.value; });
-      if (p.proposal_ids.length < 2) { W.showMsg('Tick at least two proposals for the round, then press Start the round.'); return; }
+      if (p.proposal_ids.length < 2) { W.showMsg('Tick at least two ideas for the round, then press Start the round.'); return; }
     }
     if (!newReq || newReq.sig !== JSON.stringify(p)) newReq = {sig: JSON.stringify(p), id: W.rand()};
     p.request_id = newReq.id;
@@ -149,10 +145,10 @@ W.roundsConsole = function (x) {
     [].forEach.call($('pp-source').options, function (o) { o.disabled = m === 'ranking' && o.value !== 'assisted'; });
     if (m === 'ranking' && !a) { $('pp-source').value = 'assisted'; a = true; sig = [r.id, m, a, ids.join(',')].join('|'); }
     $('pp-voters-f').hidden = a;
-    $('pp-legend').textContent = !a ? 'Count per proposal' : m === 'ranking' ? 'Their ranking' : m === 'approval' ? 'The proposals they support' : m === 'points' ? 'Their points' : 'Their dots';
-    $('pp-hint').textContent = !a ? (m === 'approval' ? 'How many people supported each proposal.' : 'The total ' + UNIT[m][1] + ' on each proposal.') + ' Leave a proposal empty for none.'
+    $('pp-legend').textContent = !a ? 'Count per idea' : m === 'ranking' ? 'Their ranking' : m === 'approval' ? 'The ideas they support' : m === 'points' ? 'Their points' : 'Their dots';
+    $('pp-hint').textContent = !a ? (m === 'approval' ? 'How many people supported each idea.' : 'The total ' + UNIT[m][1] + ' on each idea.') + ' Leave an idea empty for none.'
       : m === 'ranking' ? 'Type 1 beside their first choice, 2 beside the second, up to ' + r.top_k + '. Leave the rest empty.'
-      : m === 'approval' ? 'Tick every proposal they support.' : 'Leave a proposal empty for none.';
+      : m === 'approval' ? 'Tick every idea they support.' : 'Leave an idea empty for none.';
     if (m === 'ranking' && !a) $('pp-hint').textContent += ' A ranking is counted from assisted ballots only.';
     var g = $('pp-group');
     if (!g.options.length) {
@@ -179,6 +175,7 @@ W.roundsConsole = function (x) {
   $('pp-form').addEventListener('input', function () { paperReq = null; });
   $('pp-form').addEventListener('submit', function (e) {
     e.preventDefault();
+    if (!$('pp-source').value) { W.showMsg('Choose what you are counting first: a show of hands, a paper wall chart or one person’s vote.'); $('pp-source').focus(); return; }
     var r = S().round, m = r.method, a = assisted(), counts = {}, places = [], bad = null, p;
     [].forEach.call(document.querySelectorAll('#pp-counts input'), function (inp) {
       var id = inp.dataset.id;
@@ -188,13 +185,13 @@ W.roundsConsole = function (x) {
       if (!(n >= 0) || String(n) !== inp.value.trim()) { bad = bad || inp; return; }
       if (n > 0) { counts[id] = n; places.push([n, +id]); }
     });
-    if (bad) { W.showMsg('Type whole numbers only, or leave a proposal empty for none.'); bad.focus(); return; }
+    if (bad) { W.showMsg('Type whole numbers only, or leave an idea empty for none.'); bad.focus(); return; }
     if (!a) {
       p = {source: $('pp-source').value, group: $('pp-group').value, voters: int('pp-voters'), counts: counts, note: $('pp-note').value.trim()};
       if (!(p.voters >= 1)) { W.showMsg('Type how many people this count stands for, for example 12.'); $('pp-voters').focus(); return; }
     } else {
       places.sort(function (i, j) { return i[0] - j[0]; });
-      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg('Two proposals have the same place: give each place once, 1 for their first choice.'); return; }
+      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg('Two ideas have the same place: give each place once, 1 for their first choice.'); return; }
       p = {group: $('pp-group').value, note: $('pp-note').value.trim(),
         choices: m === 'ranking' || m === 'approval' ? places.map(function (q) { return q[1]; }) : counts};
     }
@@ -239,11 +236,11 @@ W.roundsConsole = function (x) {
     if (r.method === 'dots') bits.push(W.plural(r.dots, 'dot', 'dots') + ' each, at most ' + r.max_per_proposal + ' on one' + (r.spend_all ? ', all must be placed' : ''));
     if (r.method === 'ranking') bits.push('top ' + r.top_k);
     if (r.method === 'points') bits.push(r.points_total + ' points each' + (r.points_exact ? ', all must be used' : ''));
-    bits.push(W.plural(ids.length, 'proposal', 'proposals') + ' on the ballot');
-    if (r.runoff_of) bits.push('a run-off of round ' + r.runoff_of);
+    bits.push(W.plural(ids.length, 'idea', 'ideas') + ' on the ballot');
+    if (r.runoff_of) bits.push('a second vote on the ideas tied in round ' + r.runoff_of);
     $('r-now').textContent = bits.join(' · ');
     $('r-part').textContent = t ? participation(t) : '';
-    document.querySelectorAll('[data-wall]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.wall === r.wall_mode)); });
+    $('r-shown').textContent = W.resultsShown(s) ? 'The wall and phones show the results.' : 'The wall shows only how many have voted: no scores until you show the results.';
     document.querySelectorAll('[data-view]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.view === s.results_view)); });
     if (t) { results($('r-results'), t); ties($('r-ties'), t, r.number, r.method); }
     /* a new round's choices */
@@ -276,7 +273,7 @@ W.roundsConsole = function (x) {
       return d;
     }, function (d, e) {
       var res = e.result;
-      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (run-off of round ' + e.runoff_of + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
+      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (second vote on the ties of round ' + e.runoff_of + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
       ties(d.children[1], res, e.number, e.method);
       if (d._v !== res.version + ':' + s.version) { d._v = res.version + ':' + s.version; results(d.children[2], res); }
     });

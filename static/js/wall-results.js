@@ -48,12 +48,13 @@ W.wall = (function () {
     });
   }
 
+  /* The server sends the wall paper and help as one pool, and only once it is big enough
+     that nobody in it can be picked out. */
   function notes(t, id, tied) {
-    var n = [], pap = (t.from_paper || {})[id], ass = (t.from_assisted || {})[id];
+    var n = [], off = (t.from_paper || {})[id];
     if (tied) n.push('tied');
-    if (pap) n.push('includes ' + pap + ' from paper');
-    if (ass) n.push('includes ' + ass + ' from assisted ballots');
-    if (((t.merged || {})[id] || []).length) n.push('includes merged proposals');
+    if (off) n.push('includes ' + off + ' counted on paper or with help');
+    if (((t.merged || {})[id] || []).length) n.push('includes merged ideas');
     return n;
   }
   function top3(list) { return (list || []).slice(0, 3).map(function (r) { return r.proposal_id + (r.tied ? '=' : ''); }).join(); }
@@ -117,10 +118,10 @@ W.wall = (function () {
     out.label = view === 'balanced' ? 'Each group counts equally' : view === 'groups' ? 'By group: each group’s own ' + UNIT[meth][1] : '';
     if (meth === 'ranking' && counted) {
       var cw = m[t.condorcet_winner];
-      out.extra = view === 'balanced' ? '' : cw ? 'Condorcet winner: ' + cw.text : 'No Condorcet winner: no proposal beats every other head to head.';
+      out.extra = view === 'balanced' ? '' : cw ? 'Ranked first by most people when compared two at a time: ' + cw.text : 'No idea is ranked first by most people when compared two at a time.';
       var sch = view === 'balanced' ? t.balanced_schulze : t.schulze;
       /* said only where it differs from the list's own top three: otherwise it repeats it */
-      if (top3(sch) !== top3(list)) out.foot = (view === 'balanced' ? 'Schulze order, each group counting equally: ' : 'Schulze order: ') + order(sch, m);
+      if (top3(sch) !== top3(list)) out.foot = 'Order when compared two at a time' + (view === 'balanced' ? ', each group counting equally: ' : ': ') + order(sch, m);
     }
     (list || []).forEach(function (r) { max = Math.max(max, r.points); });
     /* Only proposals with support: a wall of zeros hides the result. The rest are counted

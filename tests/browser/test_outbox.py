@@ -273,6 +273,7 @@ def test_a_reload_sends_the_waiting_dots_once(
 def test_flapping_wifi_with_taps_and_take_backs_ends_with_page_wall_and_tally_agreeing(
     server: Server, made: dict[str, Any], fac: Any, pages: Any, expect: Any
 ) -> None:
+    fac.call("set_display", {"wall_mode": "results"})  # this wall counts live, as votes come in
     wall = pages.open("wall", made["screen_url"], viewport={"width": 1280, "height": 720})
     phone = joined_phone(pages, made, expect)
     rng = random.Random(17)

@@ -120,7 +120,7 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         expect(wall.locator("#s-part .s-voted")).to_have_text("3 of 3 have voted")
 
         fac.locator("#pp summary").click()
-        fac.get_by_label("What you are counting").select_option(label="Paper wall chart")
+        fac.get_by_label("What you are counting").select_option(label="A paper wall chart")
         fac.get_by_label("Their group").select_option(label=GROUPS[2])
         fac.get_by_label("Number of people counted").fill("2")
         for text, n in ((A, "2"), (C, "2"), (E, "1")):
@@ -132,21 +132,29 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         expect(wall.locator("#s-part .s-voted")).to_have_text(
             "5 of 5 have voted (2 on paper or helped)"
         )
-        expect(wall_row(wall, A).locator(".s-meta")).to_have_text("includes 2 from paper")
-        # Only proposals with support on the wall; D (no dots) is counted in words.
+        expect(wall.locator("#s-list > li")).to_have_count(0)  # results hidden by default
+        fac.get_by_role("button", name="Show the results on the wall and phones").click()
+        # Only ideas with support on the wall; D (no dots) is counted in words.
         expect(wall.locator("#s-list .ptext")).to_have_text([A, C, E, B])
         expect(wall.locator("#s-list .pts")).to_have_text(["5", "4", "3", "1"])
         expect(wall.locator("#s-more")).to_have_text("1 proposal with no votes is not shown.")
+        # Two people on paper could be picked out: their support is not marked.
+        expect(wall_row(wall, A).locator(".s-meta")).to_be_hidden()
         # a mistaken second count, taken back
-        fac.get_by_label("What you are counting").select_option(label="Show of hands")
+        fac.get_by_label("What you are counting").select_option(label="A show of hands")
         fac.get_by_label("Number of people counted").fill("1")
         fac.locator("#pp-counts").get_by_label(B, exact=True).fill("1")
         fac.get_by_role("button", name="Count these votes").click()
         expect(entry).to_have_count(2)
         expect(wall_row(wall, B).locator(".pts")).to_have_text("2")
+        # three people counted that way now: their support shows as one pool
+        expect(wall_row(wall, A).locator(".s-meta")).to_have_text(
+            "includes 2 counted on paper or with help"
+        )
         fac.get_by_role("button", name=re.compile("^Take back: Show of hands")).click()
         expect(entry).to_have_count(1)
         expect(wall_row(wall, B).locator(".pts")).to_have_text("1")
+        expect(wall_row(wall, A).locator(".s-meta")).to_be_hidden()
         pages.shot(wall, "wall-dots-with-paper", full_page=False)
 
         # -- round 2: a ranking of round 1's top three, the wall showing turnout only ----
@@ -156,11 +164,10 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         fac.get_by_label("The top of an earlier round").check()
         fac.get_by_label("Top", exact=True).fill("3")
         fac.get_by_label("of round").select_option("1")
-        fac.get_by_label("Only who has voted, until I reveal the results").check()
         found["console, new round form"] = run_axe(fac)
         pages.shot(fac, "console-new-round-form")
         fac.get_by_role("button", name="Start the round").click()
-        expect(fac.locator("#r-now")).to_contain_text("Round 2: Ranking · top 3 · 3 proposals")
+        expect(fac.locator("#r-now")).to_contain_text("Round 2: Ranking · top 3 · 3 ideas")
         expect(wall.locator("#s-h")).to_have_text("Round 2: Ranking")
         expect(wall.locator("#s-part")).to_have_class(re.compile(r"\bbig\b"))
         expect(wall.locator("#s-part .s-voted")).to_have_text("0 of 3 have voted")
@@ -230,27 +237,28 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         expect(cols.nth(2).locator(".r-t")).to_have_text([A, E, C])
         expect(cols.nth(2).locator(".r-v")).to_have_text(["1.50", "0.83", "0.67"])
         expect(fac.locator("#r-results .r-cond")).to_have_text(
-            f"Condorcet winner: {A} (beats every other proposal head to head)."
+            f"Ranked first by most people when compared two at a time: {A}."
         )
         expect(fac.locator("#r-ties")).to_contain_text("Tied in round 2:")
         expect(fac.locator("#r-ties .r-tied > li")).to_have_text([C, E])  # one a line
         expect(
-            fac.locator("#r-ties").get_by_role("button", name=re.compile("^Start a run-off"))
+            fac.locator("#r-ties").get_by_role("button", name=re.compile("^Vote again between"))
         ).to_be_visible()
         fac.locator("#r-earlier summary").first.click()
         expect(fac.locator("#r-earlier details").first).to_contain_text("Round 1: Dot voting")
         found["console, rounds panel"] = run_axe(fac)
         pages.shot(fac, "console-rounds-panel")
 
-        # The wall: results live, then by group, then balanced.
-        fac.get_by_role("button", name="Results live").click()
-        expect(wall.locator("#s-extra")).to_have_text(f"Condorcet winner: {A}")
+        # The wall: results shown, then by group, then balanced.
+        fac.get_by_role("button", name="Show the results on the wall and phones").click()
+        expect(wall.locator("#s-extra")).to_have_text(
+            f"Ranked first by most people when compared two at a time: {A}"
+        )
         expect(wall.locator("#s-list .ptext")).to_have_text([A, C, E])
         expect(wall.locator("#s-list .rank")).to_have_text(["1", "=2", "=2"])
-        expect(wall_row(wall, C).locator(".s-meta")).to_have_text(
-            "tied · includes 2 from assisted ballots"
-        )
-        # Schulze agrees with the list's top three here: the wall does not repeat it.
+        # One person's ballot, filled in with them, is never pointed at.
+        expect(wall_row(wall, C).locator(".s-meta")).to_have_text("tied")
+        # The order agrees with the list's top three here: the wall does not repeat it.
         expect(wall.locator("#s-foot")).to_be_hidden()
         found["wall, overall"] = run_axe(wall)
         pages.shot(wall, "wall-ranking-overall", full_page=False)
@@ -263,7 +271,7 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         expect(wall_row(wall, A).locator(".gcell .g-n")).to_have_text(["6"])
         found["wall, by group"] = run_axe(wall)
         pages.shot(wall, "wall-ranking-by-group", full_page=False)
-        fac.get_by_role("button", name="Balanced").click()
+        fac.get_by_role("button", name="Each group equal").click()
         expect(wall.locator("#s-view")).to_have_text("Each group counts equally")
         # With every group folded into one, balancing changes nothing: the console keeps
         # the per-group balance (1.50, 0.83, 0.67 above).
@@ -275,14 +283,16 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         found["wall, balanced, high contrast"] = run_axe(wall)
         pages.shot(wall, "wall-ranking-balanced-contrast", full_page=False)
 
-        # Results revealed: the phones show the Borda order and the Condorcet winner.
+        # Results: the phones show the order in plain words, the methods in a note.
         fac.get_by_role("button", name=re.compile("Next: Results")).click()
-        fac.get_by_role("button", name=re.compile("Reveal results")).click()
         for phone in (wide, narrow):
             expect(phone.locator("#all-h")).to_have_text("Highest score first")
             expect(phone.locator("#rank .ptext")).to_have_text([A, C, E])
             expect(phone.locator("#rank .rank")).to_have_text(["1", "=2", "=2"])
-            expect(phone.locator("#lead")).to_contain_text(f"Condorcet winner: {A}.")
+            expect(phone.locator("#lead")).to_contain_text(
+                f"Ranked first by most people when compared two at a time: {A}."
+            )
+            expect(phone.locator("#how summary")).to_have_text("How this was counted")
         pages.shot(narrow, "phone-320-ranking-results")
         found["phone, ranking results"] = run_axe(wide)
 
@@ -291,10 +301,11 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         fac.get_by_role("button", name="Mark as priorities").click()
         expect(fac.locator("#prio-list > li")).to_have_text([f"{A} (6 points)"])
 
-        # A run-off between the tied pair: same method, only those two on the ballot.
-        fac.get_by_role("button", name=f"Start a run-off between: {C} and {E}").click()
+        # A second vote between the tied pair: same method, only those two on the ballot.
+        fac.get_by_role("button", name=f"Vote again between these: {C} and {E}").click()
         expect(fac.locator("#r-now")).to_have_text(
-            "Round 3: Ranking · top 2 · 2 proposals on the ballot · a run-off of round 2"
+            "Round 3: Ranking · top 2 · 2 ideas on the ballot"
+            " · a second vote on the ideas tied in round 2"
         )
         expect(wide.locator("#ballot button", has_text="Add to my ranking")).to_have_count(2)
         expect(wide.locator("#b-status")).to_have_text("")  # nothing cast in the new round
@@ -317,7 +328,11 @@ def test_approval_and_points_ballots_on_a_phone(
     for n, text in enumerate((A, B, C)):
         fac_io.call("add_proposal", {"text": text, "request_id": f"p{n}"})
     try:
-        fac_io.call("start_round", {"method": "approval", "request_id": "r-approval"})
+        # a scripted round may still show the wall results live, as votes come in
+        fac_io.call(
+            "start_round",
+            {"method": "approval", "wall_mode": "results", "request_id": "r-approval"},
+        )
         phone = open_phone(pages, made, "rounds-approval-dev-01", "phone-360")
         wall = pages.open("projector", made["screen_url"], viewport=WALL)
         expect(phone.locator("#b-send")).to_have_text("Send my vote")
@@ -350,7 +365,9 @@ def test_approval_and_points_ballots_on_a_phone(
         expect(wall_row(wall, C)).to_have_count(0)  # no support now: off the wall's list
 
         # Points: Send stays unavailable, with a sentence, until exactly 100 are shared.
-        fac_io.call("start_round", {"method": "points", "request_id": "r-points"})
+        fac_io.call(
+            "start_round", {"method": "points", "wall_mode": "results", "request_id": "r-points"}
+        )
         expect(phone.locator("#b-left")).to_have_text("100 of 100 points left")
         send = phone.get_by_role("button", name="Send my points")
         expect(send).to_have_attribute("aria-disabled", "true")

@@ -148,7 +148,9 @@ def test_no_console_errors_on_any_page_through_a_whole_session(
             expect(phone.locator("#idea-ok")).to_be_visible()
         if name == "Voting":
             phone.get_by_role("button", name=f"Add a dot to: {IDEA}").click()
-            expect(wall.locator("#s-h")).to_have_text("1 dot placed")
+            # results stay hidden until revealed: the wall says who voted, not the dots
+            expect(wall.locator("#s-part .s-voted")).to_have_text("1 of 1 have voted")
+            expect(wall.locator("#s-list .pts")).to_have_count(0)
     with home.expect_download() as download:
         home.locator("#download").click()
     assert download.value.suggested_filename == f"{code}-plan.md"

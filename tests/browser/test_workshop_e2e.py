@@ -134,7 +134,7 @@ def test_a_whole_workshop_from_creation_to_close(
     shoot_all("2-propose")
 
     # -- the facilitator shows the proposals; the hostile one stays literal text --------
-    fac.get_by_role("button", name=re.compile("Show proposals on the wall")).click()
+    fac.get_by_role("button", name=re.compile("Show the ideas on the wall")).click()
     expect(fac.locator("#t-props")).to_have_attribute("aria-pressed", "true")
     expect(wall.locator("#s-h")).to_have_text("Ideas so far")
     expect(wall.locator("#s-list > li")).to_have_count(6)
@@ -152,12 +152,18 @@ def test_a_whole_workshop_from_creation_to_close(
     # -- duty of care: hide a disclosure at once, from the wall and every phone ---------
     fac_item(fac, PRIVATE).get_by_role("button", name=re.compile("^Hide from everyone")).click()
     expect(fac_item(fac, PRIVATE).get_by_text("Hidden from everyone")).to_be_visible()
-    expect(fac.locator("#props-sum")).to_contain_text("5 proposals on the list, 1 hidden")
+    expect(fac.locator("#props-sum")).to_contain_text("5 ideas on the list, 1 hidden")
     expect(wall.get_by_text(PRIVATE)).to_have_count(0)
     expect(wall.locator("#s-list > li")).to_have_count(5)
-    for phone in phones:  # the author's own list too
+    for phone in phones:
         expect(phone.locator("#list > li")).to_have_count(5)
+        expect(phone.locator("#list").get_by_text(PRIVATE)).to_have_count(0)
+    for phone in (phones[0], phones[2]):
         expect(phone.get_by_text(PRIVATE)).to_have_count(0)
+    # Its author is told, on their own list only, rather than seeing it vanish.
+    expect(phones[1].locator("#mine-list > li").filter(has_text=PRIVATE)).to_contain_text(
+        "The facilitator has hidden this idea: only you can see it."
+    )
     shoot_all("4-hidden")
 
     # -- group: merge a duplicate into the proposal it repeats ---------------------------
@@ -181,7 +187,7 @@ def test_a_whole_workshop_from_creation_to_close(
     # -- vote: dots on the phones, live tally on the wall --------------------------------
     fac.locator("#next").click()
     expect(fac.locator("#stage-now")).to_have_text("Voting")
-    expect(wall.locator("#s-h")).to_have_text("0 dots placed")
+    expect(wall.locator("#s-part .s-voted")).to_have_text("0 of 3 have voted")
     for phone in phones:
         expect(phone.locator("#dots-text")).to_have_text("You have 5 of 5 dots left")
         expect(phone.locator("#list > li")).to_have_count(4)
@@ -203,30 +209,21 @@ def test_a_whole_workshop_from_creation_to_close(
     dot(phones[2], TRAINING, 2)
     dot(phones[2], TRAINING, 1)
     expect(phone_card(phones[0], COMMUNITY).locator(".mine")).to_have_text("Your dots: 2")
-    expect(wall.locator("#s-h")).to_have_text("11 dots placed")
-    for text, points in ((COMMUNITY, "4"), (COMMS, "3"), (TRAINING, "3"), (HOSTILE, "1")):
-        expect(wall_row(wall, text).locator(".pts")).to_have_text(points)
+    # Results are hidden until revealed: the wall says who voted, never a score.
+    expect(wall.locator("#s-part .s-voted")).to_have_text("3 of 3 have voted")
+    expect(wall.locator("#s-list > li")).to_have_count(0)
     expect(fac.locator("#props-sum")).to_contain_text("11 dots placed")
     shoot_all("6-vote")
 
     dot(phones[2], TRAINING, 2, add=False)  # one dot taken back
-    expect(wall.locator("#s-h")).to_have_text("10 dots placed")
-    expect(wall_row(wall, TRAINING).locator(".pts")).to_have_text("2")
-    expect(wall_row(wall, COMMUNITY).locator(".pts")).to_have_text("4")
+    expect(fac.locator("#props-sum")).to_contain_text("10 dots placed")
     for phone, left in zip(phones, (2, 1, 2), strict=True):
         expect(phone.locator("#dots-text")).to_have_text(f"You have {left} of 5 dots left")
     shoot_all("7-vote-dot-taken-back")
 
-    # -- results: hidden until revealed, then the ranking everywhere ---------------------
+    # -- results: "Next: Results" shows the ranking everywhere ----------------------------
     fac.locator("#next").click()
     expect(fac.locator("#stage-now")).to_have_text("Results")
-    expect(wall.locator("#s-big")).to_have_text("Results coming up")
-    for phone in phones:
-        expect(phone.locator("#lead")).to_have_text(
-            "Results will appear when the facilitator reveals them."
-        )
-    shoot_all("8-results-not-revealed")
-    fac.get_by_role("button", name=re.compile("Reveal results")).click()
     ranking = [COMMUNITY, COMMS, TRAINING, HOSTILE]
     expect(wall.locator("#s-list .ptext")).to_have_text(ranking)
     expect(wall.locator("#s-list .rank")).to_have_text(["1", "2", "3", "4"])
@@ -237,7 +234,8 @@ def test_a_whole_workshop_from_creation_to_close(
         expect(phone.locator("#rank .pts")).to_have_text(
             ["4 dots", "3 dots", "2 dots", "1 dot"]  # a dot round says dots
         )
-        expect(phone.get_by_text(PRIVATE)).to_have_count(0)
+        expect(phone.locator("#rank, #list").get_by_text(PRIVATE)).to_have_count(0)
+    expect(phones[1].locator("#mine")).to_be_hidden()  # the author's own list: propose only
     expect(wall.get_by_text(PRIVATE)).to_have_count(0)
     shoot_all("9-results")
 

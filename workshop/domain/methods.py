@@ -49,24 +49,21 @@ class RoundRules:
     proposal_ids: frozenset[int] | None = None
 
 
-GONE = "That proposal is no longer on the list: refresh and pick another."
-NOT_IN_ROUND = "That proposal is not part of this round: pick one from the shortlist."
-TWICE = "You listed the same proposal twice: list each proposal once."
-MERGED_TWICE = (
-    "Two of the proposals you picked are now one proposal (they were merged): list it once."
-)
+GONE = "That idea is no longer on the list: refresh and pick another."
+NOT_IN_ROUND = "That idea is not part of this round: pick one from the shortlist."
+TWICE = "You listed the same idea twice: list each idea once."
+MERGED_TWICE = "Two of the ideas you picked are now one idea (they were merged): list it once."
 PAPER_RANKING = (
     "A ranking cannot be counted from a chart or a show of hands: "
     "enter each paper ballot as an assisted ballot."
 )
 UNREADABLE = {
-    Method.DOTS: "A dot ballot says how many dots go on each proposal: "
+    Method.DOTS: "A dot ballot says how many dots go on each idea: refresh the page and try again.",
+    Method.APPROVAL: "An approval ballot is a list of the ideas you approve: "
     "refresh the page and try again.",
-    Method.APPROVAL: "An approval ballot is a list of the proposals you approve: "
+    Method.RANKING: "A ranking is a list of ideas, your favourite first: "
     "refresh the page and try again.",
-    Method.RANKING: "A ranking is a list of proposals, your favourite first: "
-    "refresh the page and try again.",
-    Method.POINTS: "A points ballot says how many points go on each proposal: "
+    Method.POINTS: "A points ballot says how many points go on each idea: "
     "refresh the page and try again.",
 }
 UNIT = {Method.DOTS: "dot", Method.APPROVAL: "vote", Method.POINTS: "point"}
@@ -171,10 +168,10 @@ def check_ballot(
     if method is Method.RANKING:
         sent = read_ids(choices, method)
         if not sent:
-            raise InvalidInput("Rank at least 1 proposal, your favourite first.")
+            raise InvalidInput("Rank at least 1 idea, your favourite first.")
         if len(sent) > rules.top_k:
             raise InvalidInput(
-                f"You can rank at most {plural(rules.top_k, 'proposal')}: "
+                f"You can rank at most {plural(rules.top_k, 'idea')}: "
                 f"you ranked {len(sent)}, so leave the rest out."
             )
         return tuple(fold_each(sent, allowed, proposals))
@@ -194,7 +191,7 @@ def check_ballot(
     most = max(folded.values(), default=0)
     if most > rules.max_per_proposal:
         raise InvalidInput(
-            f"You can put at most {plural(rules.max_per_proposal, 'dot')} on one proposal, "
+            f"You can put at most {plural(rules.max_per_proposal, 'dot')} on one idea, "
             f"not {most}: spread the rest across others."
         )
     if total > rules.dots:
@@ -240,7 +237,7 @@ def check_paper_counts(
         most = max(folded.values(), default=0)
         if most > people * rules.max_per_proposal:
             raise InvalidInput(
-                f"{most} dots on one proposal is more than {who} can place there "
+                f"{most} dots on one idea is more than {who} can place there "
                 f"(at most {people * rules.max_per_proposal}): check the count."
             )
         if total > people * rules.dots:
@@ -252,7 +249,7 @@ def check_paper_counts(
         most = max(folded.values(), default=0)
         if most > people:
             raise InvalidInput(
-                f"{most} votes for one proposal is more than the {who} voting: check the count."
+                f"{most} votes for one idea is more than the {who} voting: check the count."
             )
     elif total > people * rules.points_total:
         raise InvalidInput(

@@ -14,14 +14,14 @@ MAX_PRIORITIES = 20
 def check_merge(survivor_id: int, absorbed_id: int, proposals: Mapping[int, Proposal]) -> None:
     """Refuse a merge that is impossible or would make a cycle."""
     if survivor_id == absorbed_id:
-        raise Conflict("A proposal cannot be merged into itself: pick a different one.")
+        raise Conflict("An idea cannot be merged into itself: pick a different one.")
     for proposal_id in (survivor_id, absorbed_id):
         if proposal_id not in proposals:
-            raise NotFound("That proposal does not exist in this workshop.")
+            raise NotFound("That idea does not exist in this workshop.")
     for proposal_id in (survivor_id, absorbed_id):
         if counts_for(proposal_id, proposals) != proposal_id:
             raise Conflict(
-                "Only visible proposals that are not already merged can be merged: "
+                "Only visible ideas that are not already merged can be merged: "
                 "show or unmerge it first."
             )
 
@@ -31,14 +31,12 @@ def check_priorities(ids: list[int], proposals: Mapping[int, Proposal]) -> None:
     if len(ids) > MAX_PRIORITIES:
         raise InvalidInput(f"Choose at most {MAX_PRIORITIES} priorities.")
     if len(set(ids)) != len(ids):
-        raise InvalidInput("Each proposal can appear only once in the priorities.")
+        raise InvalidInput("Each idea can appear only once in the priorities.")
     for proposal_id in ids:
         if proposal_id not in proposals:
-            raise NotFound("That proposal does not exist in this workshop.")
+            raise NotFound("That idea does not exist in this workshop.")
         if counts_for(proposal_id, proposals) != proposal_id:
-            raise Conflict(
-                "Hidden or merged proposals cannot be priorities: show or unmerge it first."
-            )
+            raise Conflict("Hidden or merged ideas cannot be priorities: show or unmerge it first.")
 
 
 def merged_children(proposals: Mapping[int, Proposal]) -> dict[int, list[int]]:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workshop.domain.errors import Conflict, InvalidInput, NotFound, WrongStage
+from workshop.domain.how_counted import how_counted
 from workshop.domain.methods import Method, RoundRules, eligible
 from workshop.domain.model import Proposal, Stage
 from workshop.domain.voting import RankedRow, votable_target
@@ -29,7 +30,9 @@ class Round:
     id: int
     number: int
     rules: RoundRules
-    wall_mode: str = "results"  # the wall shows results live, or only who has voted
+    # Until results are revealed the wall shows only who has voted: a first-time
+    # facilitator must not show one person's dots to the room by default.
+    wall_mode: str = "participation"
     runoff_of: int | None = None  # the round whose tie this round settles
 
     @property
@@ -66,6 +69,7 @@ class Round:
             "shortlist": rules.proposal_ids is not None,
             "proposal_ids": eligible(rules, proposals),
             "wall_mode": self.wall_mode,
+            "how_counted": how_counted(rules.method.value),
         }
 
 
@@ -105,19 +109,19 @@ def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
         raise InvalidInput(f"Give each person between 1 and {MAX_DOTS} dots.")
     if not 1 <= rules.max_per_proposal <= rules.dots:
         raise InvalidInput(
-            "The most dots on one proposal must be at least 1 and no more than the dots "
+            "The most dots on one idea must be at least 1 and no more than the dots "
             "each person has."
         )
     if not 10 <= rules.points_total <= MAX_POINTS_TOTAL:
         raise InvalidInput(f"Share between 10 and {MAX_POINTS_TOTAL} points.")
     on_ballot = eligible(rules, proposals)
     if rules.proposal_ids is not None and len(on_ballot) < 2:
-        raise InvalidInput("A round needs at least two proposals still on the list.")
+        raise InvalidInput("A round needs at least two ideas still on the list.")
     if not on_ballot:
-        raise InvalidInput("There is nothing to vote on yet: add or show a proposal first.")
+        raise InvalidInput("There is nothing to vote on yet: add or show an idea first.")
     if rules.method is Method.RANKING and not 1 <= rules.top_k <= len(on_ballot):
         raise InvalidInput(
-            f"People can rank between 1 and {len(on_ballot)} proposals in this round "
+            f"People can rank between 1 and {len(on_ballot)} ideas in this round "
             f"(the number on the ballot): you asked for {rules.top_k}."
         )
     if (
@@ -126,8 +130,8 @@ def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
         and rules.dots > (rules.max_per_proposal * len(on_ballot))
     ):
         raise InvalidInput(
-            "Nobody could place every dot: allow more dots on one proposal, give fewer "
-            "dots or put more proposals on the ballot."
+            "Nobody could place every dot: allow more dots on one idea, give fewer "
+            "dots or put more ideas on the ballot."
         )
 
 
@@ -138,7 +142,7 @@ def shortlist(ranking: Sequence[RankedRow], top: int) -> list[int]:
     shortlist may be longer than asked, and the console says so.
     """
     if top < 1:
-        raise InvalidInput("Take at least one proposal into the next round.")
+        raise InvalidInput("Take at least one idea into the next round.")
     return [row.proposal_id for row in ranking if row.rank <= top]
 
 
@@ -182,7 +186,7 @@ def on_ballot(proposal_id: int, rules: RoundRules, proposals: Mapping[int, Propo
     """Return the survivor a vote on proposal_id counts for in this round, or refuse."""
     target = votable_target(proposal_id, proposals)
     if target not in eligible(rules, proposals):
-        raise InvalidInput("That proposal is not part of this round: pick one on the ballot.")
+        raise InvalidInput("That idea is not part of this round: pick one on the ballot.")
     return target
 
 

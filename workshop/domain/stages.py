@@ -22,10 +22,12 @@ def require_proposals_open(stage: Stage) -> None:
     if stage is Stage.PROPOSE:
         return
     if stage is Stage.LOBBY:
-        raise WrongStage("Proposals have not opened yet: wait for the facilitator to start.")
+        raise WrongStage("Sharing ideas has not started yet: wait for the facilitator to start.")
     if stage is Stage.CLOSED:
         raise WrongStage(CLOSED_SENTENCE)
-    raise WrongStage(f"Proposals are closed: the workshop has moved on to {stage.label.lower()}.")
+    raise WrongStage(
+        f"Sharing ideas has closed: the workshop has moved on to {stage.label.lower()}."
+    )
 
 
 def require_voting_open(stage: Stage) -> None:
@@ -48,6 +50,11 @@ def require_not_closed(stage: Stage) -> None:
 def reveals_proposals(stage: Stage) -> bool:
     """Say whether entering this stage must show the proposals (people vote on what they see)."""
     return stage is Stage.VOTE
+
+
+def reveals_results(stage: Stage) -> bool:
+    """Say whether entering this stage shows the results ("Next: Results" means show them)."""
+    return stage is Stage.RESULTS
 
 
 def require_planning_open(stage: Stage) -> None:

@@ -171,7 +171,7 @@ def group_labels(value: Any) -> list[str]:
 def proposal_ids(value: Any) -> list[int]:
     """Return a list of proposal ids, or refuse."""
     if not isinstance(value, list) or len(value) > 100:
-        raise InvalidInput("The priorities must be a list of proposal numbers.")
+        raise InvalidInput("The priorities must be a list of idea numbers.")
     return [proposal_id(v) for v in value]
 
 

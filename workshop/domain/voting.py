@@ -124,14 +124,12 @@ class DotBudget:
         """Refuse a placement that would overspend the budget or the per-proposal limit."""
         if points > self.left:
             if self.left == 0:
-                raise NoDotsLeft(
-                    "You have no dots left: take one back from another proposal first."
-                )
+                raise NoDotsLeft("You have no dots left: take one back from another idea first.")
             raise NoDotsLeft(f"You only have {self.left} dot{'s' if self.left != 1 else ''} left.")
         if self.by_proposal.get(target, 0) + points > self.max_per_proposal:
             raise LimitReached(
                 f"You can put at most {self.max_per_proposal} "
-                f"dot{'s' if self.max_per_proposal != 1 else ''} on one proposal: "
+                f"dot{'s' if self.max_per_proposal != 1 else ''} on one idea: "
                 "spread the rest across others."
             )
 
@@ -139,10 +137,10 @@ class DotBudget:
         """Refuse taking back more dots than the attendee has on that proposal."""
         have = self.by_proposal.get(target, 0)
         if have == 0:
-            raise Conflict("You have no dot on that proposal to take back.")
+            raise Conflict("You have no dot on that idea to take back.")
         if have < points:
             raise Conflict(
-                f"You have only {have} dot{'s' if have != 1 else ''} on that proposal: "
+                f"You have only {have} dot{'s' if have != 1 else ''} on that idea: "
                 "take back that many or fewer."
             )
 
@@ -151,7 +149,7 @@ def votable_target(proposal_id: int, proposals: Mapping[int, Proposal]) -> int:
     """Return the survivor a new dot on proposal_id would count for, or refuse."""
     target = counts_for(proposal_id, proposals)
     if target is None:
-        raise NotFound("That proposal is no longer on the list: refresh and pick another.")
+        raise NotFound("That idea is no longer on the list: refresh and pick another.")
     return target
 
 

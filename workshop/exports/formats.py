@@ -166,7 +166,7 @@ def _actions_by_priority(document: dict[str, Any], as_of: date, level: str) -> l
 def _all_proposals(document: dict[str, Any]) -> list[str]:
     number_ = document.get("support_round") or 1
     lines = [f"Ranked by the dots in round {number_}.", ""]
-    lines += ["| Rank | Proposal | Dots |", "|---:|---|---:|"]
+    lines += ["| Rank | Idea | Dots |", "|---:|---|---:|"]
     for p in document["proposals"]:
         rank = f"={p['rank']}" if p["tied"] else str(p["rank"])
         text = escape(p["text"])
@@ -203,7 +203,7 @@ def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
     lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
     lines += themes_markdown(document)
     lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
-    lines += ["## All proposals", "", *_all_proposals(document)]
+    lines += ["## All ideas", "", *_all_proposals(document)]
     lines += rounds_markdown(document)
     return "\n".join(lines)
 

@@ -20,15 +20,15 @@ from workshop.exports.text_escape import escape
 NO_GROUP = "No group given"
 SCORE_NAMES = {
     "dots": "Dots",
-    "approval": "Approvals",
-    "ranking": "Borda points",
+    "approval": "Supporters",
+    "ranking": "Points",  # the method's name stays in the "how this was counted" note
     "points": "Points",
 }
 
 
 def _lower(name: str) -> str:
-    """Return a column heading inside a sentence: "dots", but "Borda points" keeps its name."""
-    return name if name.startswith("Borda") else name.lower()
+    """Return a column heading as it reads inside a sentence."""
+    return name.lower()
 
 
 @dataclass
@@ -47,7 +47,7 @@ class PriorityTable:
     """The priorities with the round their numbers come from, ready for any renderer."""
 
     rows: list[PriorityRow]
-    score_name: str  # the column heading of the support, "Dots" or "Borda points"
+    score_name: str  # the column heading of the support, "Dots" or "Points"
     source: str  # a sentence: which round ranked the priorities, or where support came from
     group_keys: list[str] = field(default_factory=list)
     group_labels: dict[str, str] = field(default_factory=dict)

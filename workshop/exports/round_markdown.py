@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from workshop.domain.disclosure import SMALLEST_SHOWN, offline_people, pooled_support
+from workshop.domain.how_counted import how_counted
 from workshop.domain.small_groups import FOLDED_SENTENCE, OTHER_GROUPS, OTHER_GROUPS_LABEL
 from workshop.exports.text_escape import escape
 
-SCORE_NAMES = {"dots": "Dots", "approval": "Approvals", "ranking": "Borda", "points": "Points"}
+SCORE_NAMES = {"dots": "Dots", "approval": "Supporters", "ranking": "Points", "points": "Points"}
 NO_GROUP_LABEL = "No group given"
 
 
 def _rules_sentence(entry: dict[str, Any]) -> str:
     rules, method = entry["rules"], entry["method"]
     if method == "dots":
-        text = f"{rules['dots']} dots each, at most {rules['max_per_proposal']} on one proposal"
+        text = f"{rules['dots']} dots each, at most {rules['max_per_proposal']} on one idea"
         return text + (" (only ballots with every dot placed count)" if rules["spend_all"] else "")
     if method == "approval":
-        return "each person ticked every proposal they support"
+        return "each person ticked every idea they support"
     if method == "ranking":
         return (
-            f"each person ranked up to {rules['top_k']}; Borda points: with n proposals, "
-            "first place n-1, second n-2 and so on, unranked 0"
+            f"each person put up to {rules['top_k']} ideas in order; a first choice earns "
+            "the most points"
         )
     exact = "exactly" if rules["points_exact"] else "up to"
     return f"each person shared {exact} {rules['points_total']} points"
@@ -42,13 +44,9 @@ def _groups_sentence(entry: dict[str, Any], labels: dict[str, str]) -> str:
         if count
     ]
     counted = f"{entry['voters']} voted" + (f" ({'; '.join(parts)})" if parts else "")
-    extra = []
-    if entry["paper_voters"]:
-        extra.append(f"{entry['paper_voters']} counted on paper or by a show of hands")
-    if entry["assisted_ballots"]:
-        extra.append(f"{entry['assisted_ballots']} by assisted ballot")
-    if extra:
-        counted += ", of whom " + " and ".join(extra)
+    offline = offline_people(entry["paper_voters"], entry["assisted_ballots"])
+    if offline:  # one pool: telling paper from help apart could point at one person
+        counted += f", of whom {offline} on paper or with help"
     if entry["incomplete"]:
         counted += f"; {entry['incomplete']} unfinished ballots were not counted"
     return counted + "."
@@ -61,14 +59,14 @@ def _table(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str])
         (key for key in entry["voters_by_group"] if entry["voters_by_group"][key]),
         key=lambda key: (order.index(key) if key in order else len(order) - 1, key),
     )
-    head = ["Rank", "Proposal", SCORE_NAMES.get(entry["method"], "Score")]
+    head = ["Rank", "Idea", SCORE_NAMES.get(entry["method"], "Score")]
     head += [escape(labels.get(key, key)) for key in keys]
-    head += ["Balanced rank", "Balanced score"]
+    head += ["Rank, groups equal", "Score, groups equal"]
     lines = ["| " + " | ".join(head) + " |", "|---:|---|" + "---:|" * (len(head) - 2)]
     for row in entry["results"]:
         text = escape(texts.get(row["id"], "?"))
         if row["merged"]:
-            text += " (includes support for merged proposals)"
+            text += " (includes support for ideas combined with it)"
         cells = [_rank(row["rank"], row["tied"]), text, str(row["score"])]
         cells += [str(row["by_group"].get(key, 0)) for key in keys]
         cells += [_rank(row["balanced_rank"], row["balanced_tied"]), f"{row['balanced']:g}"]
@@ -77,54 +75,48 @@ def _table(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str])
 
 
 def _outcome(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:
-    lines = []
+    ties: list[str] = []
     for group in entry["ties"]:
-        # One line per proposal: four long titles in one sentence cannot be read.
-        lines += [f"Tied in round {entry['number']}, with the same score:", ""]
-        lines += [f"- {escape(texts.get(pid, '?'))}" for pid in group]
-        lines.append("")
+        # One line per idea: four long titles in one sentence cannot be read.
+        ties += [f"Tied in round {entry['number']}, with the same score:", ""]
+        ties += [f"- {escape(texts.get(pid, '?'))}" for pid in group]
+        ties.append("")
+    lines: list[str] = []
     if entry["method"] == "ranking":
         winner = entry["condorcet_winner"]
         if winner is not None:
             lines.append(
-                f"Condorcet winner (preferred to every other proposal head to head): "
+                "Ranked first by most people when compared two at a time: "
                 f"{escape(texts.get(winner, '?'))}."
             )
         else:
-            lines.append("No Condorcet winner: no proposal was preferred to every other.")
+            lines.append("No idea is ranked first by most people when compared two at a time.")
         order = "; ".join(
             f"{_rank(r['rank'], r['tied'])}. {escape(texts.get(r['id'], '?'))}"
             for r in entry["schulze"] or []
         )
-        lines.append(f"Schulze order: {order}.")
-    return [*lines, ""] if lines else []
+        lines.append(f"Order when compared two at a time: {order}.")
+    # one paragraph each: run together, the sentences read as one long list of titles
+    return ties + [part for line in lines for part in (line, "")]
 
 
-def _paper(entry: dict[str, Any], texts: dict[int, str], labels: dict[str, str]) -> list[str]:
-    if not entry["paper"] and not entry["assisted_ballots"]:
+def _paper(entry: dict[str, Any], texts: dict[int, str]) -> list[str]:
+    people = offline_people(entry["paper_voters"], entry["assisted_ballots"])
+    if not people:
         return []
-    lines = ["Paper and assisted votes (already counted in the table above):", ""]
-    for paper in entry["paper"]:
-        group = f", {escape(labels.get(paper['group'], paper['group']))}" if paper["group"] else ""
-        counts = "; ".join(
-            f"{escape(texts.get(int(pid), '?'))}: {n}" for pid, n in paper["counts"].items()
-        )
-        lines.append(
-            f"- {escape(paper['source_label'])}{group}, {paper['voters']} people: {counts}"
-        )
-    if entry["assisted_ballots"]:
-        support = "; ".join(
-            f"{escape(texts.get(row['id'], '?'))}: {row['from_assisted']}"
-            for row in entry["results"]
-            if row["from_assisted"]
-        )
-        ballots = (
-            "1 assisted ballot"
-            if entry["assisted_ballots"] == 1
-            else (f"{entry['assisted_ballots']} assisted ballots")
-        )
-        lines.append(f"- {ballots}: {support or 'no support'}")
-    return [*lines, ""]
+    # Paper counts and ballots filled in with someone are one pool, listed only once it
+    # is big enough that nobody in it can be picked out.
+    support = pooled_support(
+        {str(r["id"]): r["from_paper"] for r in entry["results"]},
+        {str(r["id"]): r["from_assisted"] for r in entry["results"]},
+        people,
+    )
+    head = f"Counted on paper or with help (already in the table above): {people} "
+    head += "person" if people == 1 else "people"
+    if people < SMALLEST_SHOWN:
+        return [head + ".", ""]
+    shown = "; ".join(f"{escape(texts.get(int(pid), '?'))}: {n}" for pid, n in support.items())
+    return [f"{head}. Their support: {shown or 'none'}.", ""]
 
 
 def rounds_markdown(document: dict[str, Any]) -> list[str]:
@@ -139,14 +131,15 @@ def rounds_markdown(document: dict[str, Any]) -> list[str]:
     lines = [
         "## Vote rounds",
         "",
-        "The balanced score counts every stakeholder group equally, whatever its size: "
-        "it is the average, over the groups, of each group's score per person.",
+        'In the columns "groups equal" every stakeholder group counts the same, '
+        "whatever its size: the score is the average, over the groups, of each group's "
+        "score per person.",
         "",
     ]
     for entry in rounds:
         title = f"### Round {entry['number']}: {escape(entry['method_label'])}"
         if entry["runoff_of"]:
-            title += f" (run-off of round {entry['runoff_of']})"
+            title += f" (a second vote on the ideas tied in round {entry['runoff_of']})"
         elif entry["shortlist"]:
             title += " (on a shortlist)"
         lines += [title, "", _sentence_case(_rules_sentence(entry)) + ". "]
@@ -154,5 +147,6 @@ def rounds_markdown(document: dict[str, Any]) -> list[str]:
         if OTHER_GROUPS in entry["voters_by_group"]:
             lines[-1] += " " + FOLDED_SENTENCE
         lines += ["", *_table(entry, texts, labels), *_outcome(entry, texts)]
-        lines += _paper(entry, texts, labels)
+        lines += _paper(entry, texts)
+        lines += [how_counted(entry["method"]), ""]
     return lines

@@ -101,7 +101,7 @@ class AttendeeHandlers:
     def submit_proposal(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee proposes a priority; screens see it once proposals are revealed."""
         me = self.edge.attendee()
-        text = valid.clean_text(data.get("text"), "proposal", valid.MAX_PROPOSAL_LENGTH)
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         return self.edge.answer(
             self.app.workshops.submit_proposal(me.code, me.participant_id, text, request_id)

@@ -73,7 +73,7 @@ class FacilitationHandlers:
     def edit_proposal(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Reword a proposal."""
         proposal_id = valid.proposal_id(data.get("proposal_id"))
-        text = valid.clean_text(data.get("text"), "proposal", valid.MAX_PROPOSAL_LENGTH)
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         return self.edge.answer(self.app.facilitation.edit_proposal(f.code, proposal_id, text))
 
     def merge_proposals(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +89,7 @@ class FacilitationHandlers:
 
     def add_proposal(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Add a proposal from paper or from someone without a phone."""
-        text = valid.clean_text(data.get("text"), "proposal", valid.MAX_PROPOSAL_LENGTH)
+        text = valid.clean_text(data.get("text"), "idea", valid.MAX_PROPOSAL_LENGTH)
         request_id = valid.request_id(data.get("request_id"))
         return self.edge.answer(self.app.facilitation.add_proposal(f.code, text, request_id))
 

@@ -88,7 +88,7 @@ class RoundHandlers:
     def start_round(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Open a new round: every proposal, a shortlist, the top of a round, or a run-off."""
         ids = data.get("proposal_ids")
-        wall_mode = data.get("wall_mode", "results")
+        wall_mode = data.get("wall_mode", "participation")
         answer = self.app.rounds.start_round(
             f.code,
             _method(data.get("method")),

@@ -45,6 +45,8 @@ class Facilitation:
             workshop.stage = stage
             if stages.reveals_proposals(stage):
                 workshop.proposals_revealed = True
+            if stages.reveals_results(stage):  # results mean nothing without the proposals
+                workshop.results_revealed = workshop.proposals_revealed = True
             tx.workshops.save_workshop(workshop, self.core.clock())
             if stage is Stage.CLOSED:  # private words are for the meeting, not the archive
                 tx.care.delete_private_words_of(workshop.id)
@@ -89,7 +91,7 @@ class Facilitation:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             proposals = tx.board.proposals(workshop.id)
             if proposal_id not in proposals:
-                raise NotFound("That proposal does not exist in this workshop.")
+                raise NotFound("That idea does not exist in this workshop.")
             family = {proposal_id} | _descendants(proposal_id, proposals)
             if hidden:  # a hidden proposal stops being a priority; showing it does not restore that
                 tx.board.update_proposal(proposal_id, hidden=True, priority_rank=None)
@@ -135,7 +137,7 @@ class Facilitation:
         def change(tx: Tx, workshop: Workshop) -> list[Event]:
             stages.require_not_closed(workshop.stage)
             if proposal_id not in tx.board.proposals(workshop.id):
-                raise NotFound("That proposal does not exist in this workshop.")
+                raise NotFound("That idea does not exist in this workshop.")
             tx.board.update_proposal(proposal_id, text=text)
             tx.workshops.bump_version(workshop.id, self.core.clock())
             return self.touched_by(tx, workshop, {proposal_id})
@@ -164,9 +166,9 @@ class Facilitation:
             stages.require_not_closed(workshop.stage)
             proposals = tx.board.proposals(workshop.id)
             if proposal_id not in proposals:
-                raise NotFound("That proposal does not exist in this workshop.")
+                raise NotFound("That idea does not exist in this workshop.")
             if proposals[proposal_id].merged_into is None:
-                raise Conflict("That proposal is not merged into another one.")
+                raise Conflict("That idea is not merged into another one.")
             tx.board.update_proposal(proposal_id, merged_into=None)
             tx.workshops.bump_version(workshop.id, self.core.clock())
             family = {proposal_id} | _descendants(proposal_id, proposals)

@@ -120,14 +120,14 @@ class Plans:
     def add_action(
         self, code: str, priority_id: int, fields: ActionFields, request_id: str
     ) -> Answer:
-        """Add an action under a priority (agreed unless a status is given)."""
+        """Add an action under a priority (proposed unless a status is given)."""
 
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code, for_update=True)
             stages.require_not_closed(workshop.stage)
             check_priority(priority_id, priority_ids(tx, workshop))
             self._check_room(tx.plans.actions(workshop.id))
-            action = Action(0, priority_id, fields.text or "", status=ActionStatus.AGREED)
+            action = Action(0, priority_id, fields.text or "", status=ActionStatus.PROPOSED)
             fields.apply(action)
             action_id = tx.plans.insert_action(workshop.id, action, self.core.clock())
             tx.workshops.bump_version(workshop.id, self.core.clock())

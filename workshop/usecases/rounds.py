@@ -50,7 +50,7 @@ class VoteRounds:
         from_round: int | None = None,
         top: int | None = None,
         runoff_of: int | None = None,
-        wall_mode: str = "results",
+        wall_mode: str = "participation",
         theme_id: int | None = None,
     ) -> Answer:
         """Open a new vote round: on every proposal, a shortlist, the top of a round, a tie,
@@ -116,7 +116,7 @@ class VoteRounds:
             chosen = set(proposal_ids) if proposal_ids else set(ties[0])
             if not any(chosen == set(group) for group in ties):
                 raise InvalidInput(
-                    f"A run-off is between proposals tied with each other in round {runoff_of}."
+                    f"A second vote is between ideas tied with each other in round {runoff_of}."
                 )
             return frozenset(chosen)
         if from_round is not None:

@@ -16,6 +16,7 @@ from workshop.domain.actions import (
     long_date_label,
 )
 from workshop.domain.counted import Counted
+from workshop.domain.disclosure import public_tally
 from workshop.domain.methods import Method
 from workshop.domain.model import Participant, Proposal, Stage, Workshop
 from workshop.domain.proposals import merged_children
@@ -99,11 +100,13 @@ def tallies_by_audience(
 ) -> dict[str, dict[str, Any] | None]:
     """Return what each audience may see of a tally (None: phones get nothing yet).
 
-    The wall shows results live unless the facilitator chose participation only, to
-    avoid anchoring; phones see results only once they are revealed. `public` is the
-    published tally (small groups folded, no notes); `full` the facilitator's.
+    Until results are revealed the wall shows only who has voted (unless a round was
+    started with `wall_mode` "results"), to avoid anchoring and to single nobody out;
+    phones see results only once they are revealed. `public` is the published tally
+    (small groups folded, no notes); paper and assisted votes are pooled on top of it.
     """
     wall_full = results_revealed or round_.wall_mode == "results"
+    public = public_tally(public)
     return {
         "facilitator": full,
         "screen": public if wall_full else participation_only(public),
@@ -327,10 +330,11 @@ def me(
         "dots_left": budget.left if round_.method is Method.DOTS else 0,
         "my_votes": {str(pid): n for pid, n in sorted(budget.by_proposal.items())},
         "my_ballot": _shown_ballot(my_ballot, proposals),
+        # A hidden idea stays on its author's own list, marked, so it does not vanish
+        # without a word; nobody else's phone or screen gets it.
         "my_proposals": [
-            {"id": pid, "text": text, "merged_into": merged_into}
+            {"id": pid, "text": text, "merged_into": merged_into, "hidden": hidden}
             for pid, text, hidden, merged_into in authored
-            if not hidden
         ],
         "helping": {
             str(action.id): {"show_name": action.volunteers[participant.id]}

@@ -67,7 +67,7 @@ class Workshops:
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
             raise InvalidInput(
-                "The most dots on one proposal cannot be more than the dots per attendee."
+                "The most dots on one idea cannot be more than the dots per attendee."
             )
         token = new_token()
         with self.core.store.transaction() as tx:
@@ -179,7 +179,7 @@ class Workshops:
             shared = tx.board.count_proposals_by(participant_id)
             if shared + tx.care.count_held_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
-                    f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} proposals, the most "
+                    f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} ideas, the most "
                     "one person can: talk to the facilitator to add more."
                 )
             now, year = self.core.clock(), self.core.today().year

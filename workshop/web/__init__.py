@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workshop.web import answers, compression, plans, printing, run_sheets, workshops
+from workshop.web import answers, compression, console, plans, printing, run_sheets, workshops
 
 
 def register(app: Flask) -> None:
     """Add every route, the security headers, compression and the error pages to app."""
+    # A join address typed or pasted with a trailing "/" must still open the workshop.
+    app.url_map.strict_slashes = False
     for blueprint in (
         workshops.pages,
         workshops.api,
@@ -16,6 +18,7 @@ def register(app: Flask) -> None:
         plans.api,
         printing.pages,
         run_sheets.api,
+        console.api,
     ):
         app.register_blueprint(blueprint)
     app.after_request(answers.add_security_headers)
