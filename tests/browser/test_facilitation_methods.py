@@ -159,9 +159,11 @@ def test_the_priority_setting_review_run_sheet_end_to_end(
                     "cast_vote", {"proposal_id": ids[index], "request_id": f"d{n}{k}"}
                 )
         expect(column(fac, "Community focus").locator(".th-sum")).to_have_text("support 6 (sum)")
-        expect(wall.locator("#w-sums li")).to_have_count(3)
+        # While people vote the wall shows who has voted, never a theme's support (#18).
+        expect(wall.locator("#w-sums li")).to_have_count(0)
         fac.locator("#rs-next").click()  # results
         expect(fac.locator("#t-results")).to_have_attribute("aria-pressed", "true")
+        expect(wall.locator("#w-sums li")).to_have_count(3)
         fac.locator("#rs-next").click()  # ranking of the top eight
         expect(fac.locator("#r-now")).to_contain_text("Round 2: Ranking")
         state = fac_io.call(
@@ -356,7 +358,7 @@ def test_phones_suggest_themes_and_every_screen_fits_at_every_width(
         fac.get_by_label("by", exact=True).select_option(label="Approval")
         fac.locator(".th-vote button").click()
         expect(fac.locator("#msg-text")).to_have_text(
-            "A round needs at least two proposals still on the list."
+            "A round needs at least two ideas still on the list."
         )
         fac.locator("#msg-close").click()
         fac.get_by_label("Vote within the theme").select_option(label="Community focus")
