@@ -26,7 +26,7 @@ W.wallFit = (function () {
     more.hidden = !text;
   }
   function unsupportedText(n) {
-    return n ? W.plural(n, 'proposal', 'proposals') + ' with no votes ' + (n === 1 ? 'is' : 'are') + ' not shown.' : '';
+    return n ? W.plural(n, 'idea', 'ideas') + ' with no votes ' + (n === 1 ? 'is' : 'are') + ' not shown.' : '';
   }
 
   /* Results: each step in turn, then the top that fit at the last step. */
@@ -43,7 +43,7 @@ W.wallFit = (function () {
     var all = rows(box), total = all.length, shown, tied = false;
     function rank(li) { var r = li && li.querySelector('.rank'); return r ? r.textContent : ''; }
     function text(cut) {
-      return (cut ? W.plural(cut, 'more proposal', 'more proposals') + (tied ? ', ties at the cut among them,' : ' with less support') +
+      return (cut ? W.plural(cut, 'more idea', 'more ideas') + (tied ? ', ties at the cut among them,' : ' with less support') +
         ' ' + (cut === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
     }
     say(more, text(total) + ' ties at the cut among them,'); /* room for the line while measuring */

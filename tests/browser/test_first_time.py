@@ -100,12 +100,13 @@ def test_results_stay_off_the_wall_and_phones_until_next_results(
         fac.get_by_role("button", name="Next: Results").click()
         expect(fac.locator("#t-results")).to_have_attribute("aria-pressed", "true")
         expect(wall.locator("#s-list .ptext").first).to_have_text(B)
-        expect(wall.locator("#s-list .pts")).to_have_text(["2", "0", "0"])
+        expect(wall.locator("#s-list .pts")).to_have_text(["2"])  # ideas with support only (#13)
+        expect(wall.locator("#s-more")).to_have_text("2 ideas with no votes are not shown.")
         fac.get_by_role("button", name="By group").click()
-        expect(wall.locator(".gbars").first).to_be_visible()
+        expect(wall.locator(".gcell").first).to_be_visible()
         for page in (phone, other):
             expect(page.locator("#rank .ptext").first).to_have_text(B)
-            expect(page.locator("#rank .pts").first).to_have_text("2 points")
+            expect(page.locator("#rank .pts").first).to_have_text("2 dots")
         pages.shot(wall, "wall-after-next-results", full_page=False)
 
         # One switch takes them off again, in words.

@@ -137,7 +137,7 @@ def test_a_ranking_round_on_the_top_of_a_dot_round_with_paper_and_assisted_votes
         # Only ideas with support on the wall; D (no dots) is counted in words.
         expect(wall.locator("#s-list .ptext")).to_have_text([A, C, E, B])
         expect(wall.locator("#s-list .pts")).to_have_text(["5", "4", "3", "1"])
-        expect(wall.locator("#s-more")).to_have_text("1 proposal with no votes is not shown.")
+        expect(wall.locator("#s-more")).to_have_text("1 idea with no votes is not shown.")
         # Two people on paper could be picked out: their support is not marked.
         expect(wall_row(wall, A).locator(".s-meta")).to_be_hidden()
         # a mistaken second count, taken back

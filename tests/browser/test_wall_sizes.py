@@ -170,7 +170,7 @@ def test_the_wall_is_readable_on_every_projector_in_every_stage(
         problems += check(wall, pages, "results-overall")
         # Only proposals with support: 10 of the 14 have dots; the rest are counted in words.
         wall.set_viewport_size({"width": 1920, "height": 1080})
-        expect(wall.locator("#s-more")).to_contain_text("4 proposals with no votes are not shown.")
+        expect(wall.locator("#s-more")).to_contain_text("4 ideas with no votes are not shown.")
         points = wall.locator("#s-list > li:not([hidden]) .pts").all_text_contents()
         assert points and all(int(p) > 0 for p in points), points
         wall.set_viewport_size({"width": 1280, "height": 720})
