@@ -90,8 +90,10 @@ PROBE = """
       const b = document.getElementById('join-btn'), w = document.getElementById('welcome');
       return !!b && !b.disabled && !w.hidden;
     }
+    /* the compact dot row's "+" names itself in its label: "Add a dot to: ..." */
     return [...document.querySelectorAll('#list button')].some(
-      b => b.textContent.includes('Add a dot') && b.getAttribute('aria-disabled') !== 'true');
+      b => (b.getAttribute('aria-label') || b.textContent).includes('Add a dot') &&
+        b.getAttribute('aria-disabled') !== 'true' && !b.disabled);
   }
   const watch = new MutationObserver(() => {
     if (window.usableAt == null && usable()) {
