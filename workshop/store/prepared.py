@@ -94,12 +94,10 @@ class Runner:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.dialect = conn.dialect
-        self._key = (self.dialect.name, self.dialect.paramstyle)
         self._dbapi: Any = None  # the driver's connection, found on first use
 
     def _cursor(self, prepared: Prepared, params: Mapping[str, Any]) -> Any:
-        compiled = prepared._compiled.get(self._key) or prepared.for_dialect(self.dialect)
-        sql, order, defaults, _returning = compiled
+        sql, order, defaults, _returning = prepared.for_dialect(self.dialect)
         if self._dbapi is None:
             self._dbapi = self.conn.connection.dbapi_connection  # open: inside a transaction
         cursor = self._dbapi.cursor()
