@@ -231,6 +231,9 @@ def test_a_follow_up_carries_priorities_with_support_and_open_actions(kit: Kit) 
     assert state["series"]["root_code"] == created.code
     assert state["series"]["follows_code"] == created.code
     assert state["tally"]["votes"] == 0  # carried support is shown beside, never added
+    # Screens say where carried dots were counted: the meeting and its round.
+    where = [{"name": "Maidstone, Wednesday 5 March 2025", "round": 1}]
+    assert state["series"]["carried_from"] == where
 
 
 def series_of_three(kit: Kit) -> tuple[Any, Any, Any]:

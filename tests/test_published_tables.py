@@ -138,7 +138,30 @@ def test_a_follow_up_carries_dots_from_the_last_full_dot_round_and_says_which(
     assert carried == dots and all(carried.values())
     markdown = export.markdown(document)
     assert "Dots carried: counted in round 1 at Youth review." in markdown
-    assert "Nobody voted at this meeting: support is the dots carried." in markdown
+
+
+def test_a_follow_up_shows_its_ranks_beside_the_numbers_of_the_round_that_gave_them(
+    service: UseCases,
+) -> None:
+    code, ids, tally = two_rounds(service)
+    follow = service.plans.create_follow_up(code, TOKENS[code], "Gravesend", "Gravesend", None)
+    document = service.documents.workshop(follow.code)
+    markdown = export.markdown(document)
+    assert "Ranked at Youth review by round 2 (Ranking): points from that round" in markdown
+    head, rows = table_after(markdown, "## Priorities")
+    assert head[:3] == ["Rank", "Priority", "Points"] and head[-1] == "Dots carried"
+    borda = {row["proposal_id"]: row["points"] for row in tally["ranking"]}
+    texts = dict(zip(TEXTS, ids, strict=True))
+    points = [float(row[2]) for row in rows]
+    assert points == [borda[texts[row[1]]] for row in rows]  # round 2's, not round 1's dots
+    assert points == sorted(points, reverse=True) and [r[0] for r in rows] == ["1", "2", "3"]
+    for row in rows:  # the groups of round 2 add up to its points
+        assert sum(float(c) for c in row[3:-1]) == float(row[2]), row
+    # The carried dots (round 1's) are a column of their own, and the chart follows the rank.
+    assert [int(row[-1]) for row in rows] == [12, 3, 18]
+    assert "Chart: points in round 2 at Youth review, in the order of the priorities." in markdown
+    chart = markdown.split("```text", 1)[1].split("```", 1)[0]
+    assert [float(line.split()[-1]) for line in chart.strip().splitlines()] == points
 
 
 def test_a_tie_is_listed_one_proposal_per_line(service: UseCases) -> None:

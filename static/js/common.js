@@ -47,7 +47,13 @@ var W = (function () {
     acts: function (s, pid, all) {
       return (s.actions || []).filter(function (a) { return a.priority_id === pid && (all || a.status !== 'dropped'); });
     },
-    carried: function (p) { return p.carried_points != null ? W.plural(p.carried_points, 'dot', 'dots') + ' at the review' : ''; },
+    /* carried dots say where they were counted: "12 dots in round 1 at Maidstone, 3 June 2026" */
+    carried: function (p, s) {
+      if (p.carried_points == null) return '';
+      var from = (s && s.series && s.series.carried_from) || [], dots = W.plural(p.carried_points, 'dot', 'dots');
+      if (from.length === 1) return dots + ' in round ' + from[0].round + ' at ' + from[0].name;
+      return dots + (from.length ? ' at earlier meetings' : ' carried');
+    },
     /* owner, due date (overdue said in words) and partners, joined by dots */
     meta: function (node, a, more) {
       var parts = [], due = a.due_label ? 'Due ' + a.due_label + (a.overdue ? ' (overdue)' : '') : '';

@@ -285,7 +285,7 @@
     var pts = tally && tally.totals[b.p.id], bits = [];
     c[0].textContent = (b.old ? 'No longer a priority: ' : 'Priority ' + b.p.priority_rank + ': ') + b.p.text;
     if (!b.old && !presenting.hiding()) bits.push(score(pts || 0) + (b.p.carried_points != null ? ' at this meeting' : ''));
-    if (W.carried(b.p)) bits.push(W.carried(b.p));
+    if (W.carried(b.p, state)) bits.push(W.carried(b.p, state));
     bits.push(acts.length ? W.plural(acts.length, 'action', 'actions') + (dropped ? ' (' + dropped + ' dropped)' : '') : 'No actions yet');
     c[1].textContent = bits.join(' · ');
     c[3].hidden = !!b.old || !c[4].hidden;

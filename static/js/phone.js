@@ -272,7 +272,7 @@
       if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
     } else {
       lead = st === 'plan' ? 'Suggest actions for these priorities, and say where you can help.' : 'Thank you for taking part.';
-      ranks = W.priorities(props).map(function (p) { return {k: (planning ? 'a' : 'p') + p.id, rank: String(p.priority_rank), text: p.text, pts: W.carried(p), p: p}; });
+      ranks = W.priorities(props).map(function (p) { return {k: (planning ? 'a' : 'p') + p.id, rank: String(p.priority_rank), text: p.text, pts: W.carried(p, state), p: p}; });
       if (ranks.length) h3 = 'Priorities';
       else if (st === 'plan') lead += ' The priorities will appear here soon.';
     }

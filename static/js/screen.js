@@ -80,7 +80,7 @@
     return li;
   }
   function updPrio(li, r) {
-    var c = li.firstChild.children, ul = li.lastChild, none = ul.firstChild, t = [W.also(r.p), W.carried(r.p)].filter(Boolean).join(' · ');
+    var c = li.firstChild.children, ul = li.lastChild, none = ul.firstChild, t = [W.also(r.p), W.carried(r.p, state)].filter(Boolean).join(' · ');
     c[0].textContent = r.rank;
     c[1].firstChild.textContent = r.p.text;
     c[1].lastChild.textContent = t;

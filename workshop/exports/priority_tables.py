@@ -40,6 +40,7 @@ class PriorityRow:
     score: float
     by_group: dict[str, float]
     carried: int | None
+    id: int = 0
 
 
 @dataclass
@@ -53,6 +54,9 @@ class PriorityTable:
     group_labels: dict[str, str] = field(default_factory=dict)
     carried_note: str = ""  # a sentence: the meeting and round carried dots were counted in
     chart_name: str = ""  # what the bars show, for a chart's caption
+    # The round the numbers come from: number, method, method_label, and the meeting's
+    # title, place and held_on (the meeting a follow-up's ranks were carried from).
+    origin: dict[str, Any] | None = None
 
     @property
     def carried(self) -> bool:
@@ -126,11 +130,35 @@ def _group_keys(document: dict[str, Any], rows: list[PriorityRow]) -> list[str]:
     return keys + extra + ([""] if "" in seen else [])
 
 
+def _carried_ranking(document: dict[str, Any], chosen: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the earlier meeting's ranking of these priorities, if their ranks are its ranks.
+
+    A follow-up where nobody has voted keeps the ranks its priorities were given at the
+    meeting they came from; the numbers shown beside them must be that round's too.
+    """
+    ranked_at = document.get("ranked_at") or {}
+    carried = {int(row["id"]): row for row in ranked_at.get("priorities", [])}
+    if not chosen or any(
+        p["id"] not in carried or carried[p["id"]]["rank"] != p["priority_rank"] for p in chosen
+    ):
+        return {}
+    return ranked_at
+
+
 def priority_table(document: dict[str, Any]) -> PriorityTable:
-    """Return the document's priorities with numbers from one round, and which round."""
+    """Return the document's priorities with numbers from one round, and which round.
+
+    Long because each of the four places the numbers can come from (a ranking round
+    here, a dot round here, the ranking carried from an earlier meeting, or only
+    carried dots) needs its own sentence, and they are easier to check side by side.
+    """
     chosen = priorities(document)
     ids = [p["id"] for p in chosen]
     entry = deciding_round(document, ids) if chosen else None
+    meeting = {k: document["workshop"].get(k) for k in ("title", "place", "held_on")}
+    earlier = _carried_ranking(document, chosen) if entry is None else {}
+    origin: dict[str, Any] | None = None
+    where = ""
     if entry is not None:
         results = {row["id"]: row for row in entry["results"]}
         name = SCORE_NAMES.get(entry["method"], "Score")
@@ -140,18 +168,37 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
         )
         score = {i: results[i]["score"] for i in ids}
         groups = {i: dict(results[i]["by_group"]) for i in ids}
+        origin = {**meeting, **{k: entry[k] for k in ("number", "method", "method_label")}}
+    elif earlier:
+        rows_at = {int(row["id"]): row for row in earlier["priorities"]}
+        name = SCORE_NAMES.get(earlier["method"], "Score")
+        where = f" at {escape(meeting_name(earlier))}"
+        source = (
+            f"Ranked{where} by round {earlier['number']} ({escape(earlier['method_label'])}): "
+            f"{_lower(name)} from that round, and each group's share of them."
+        )
+        score = {i: rows_at[i]["score"] for i in ids}
+        groups = {i: dict(rows_at[i]["by_group"]) for i in ids}
+        origin = {k: earlier[k] for k in ("title", "place", "held_on", "number", "method")}
+        origin["method_label"] = earlier["method_label"]
     elif any(p["points"] for p in chosen):
         name, number_ = "Dots", document.get("support_round") or 1
         source = f"Support: the dots in round {number_}, and each group's share of them."
         score = {p["id"]: p["points"] for p in chosen}
         groups = {p["id"]: dict(p["by_group"]) for p in chosen}
+        origin = {**meeting, "number": number_, "method": "dots", "method_label": "Dot voting"}
     else:
         name, source = "", "Nobody voted at this meeting: support is the dots carried."
         score = {i: 0 for i in ids}
         groups = {i: {} for i in ids}
     rows = [
         PriorityRow(
-            p["priority_rank"], p["text"], score[p["id"]], groups[p["id"]], p["carried_points"]
+            p["priority_rank"],
+            p["text"],
+            score[p["id"]],
+            groups[p["id"]],
+            p["carried_points"],
+            p["id"],
         )
         for p in chosen
     ]
@@ -159,10 +206,10 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
     labels[""] = NO_GROUP
     labels[OTHER_GROUPS] = OTHER_GROUPS_LABEL
     keys = _group_keys(document, rows) if name else []
-    table = PriorityTable(rows, name, source, keys, labels)
+    table = PriorityTable(rows, name, source, keys, labels, origin=origin)
     if table.carried:
         table.carried_note = _carried_note(document)
-    round_words = f" in round {entry['number']}" if entry is not None else ""
+    round_words = f" in round {origin['number']}{where}" if origin is not None else ""
     table.chart_name = (_lower(name) + round_words) if name else "dots carried"
     if not name and not table.carried:
         table.source = "Nobody has voted on these priorities yet."

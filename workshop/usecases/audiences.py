@@ -12,7 +12,8 @@ from workshop.domain.model import Participant, Proposal, Workshop
 from workshop.domain.rounds import Round
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
-from workshop.usecases.counting import count_round
+from workshop.exports.priority_tables import meeting_name
+from workshop.usecases.counting import carried_from, count_round
 from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
@@ -87,10 +88,15 @@ class Audiences:
         follows = (
             tx.workshops.find_workshop_by_id(workshop.follows_id) if workshop.follows_id else None
         )
+        # Where carried dots were counted, so screens can say "in round 1 at Maidstone".
+        sources = carried_from(tx, workshop) if follows else []
         return {
             "root_code": root.code,
             "series_url": f"/s/{root.code}",
             "follows_code": follows.code if follows else None,
+            "carried_from": [
+                {"name": meeting_name(source), "round": source["round"]} for source in sources
+            ],
         }
 
     def snapshot_in(self, tx: Tx, workshop: Workshop, audience: str) -> dict[str, Any]:

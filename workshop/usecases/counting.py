@@ -7,7 +7,7 @@ from typing import Any
 
 from workshop.domain.counted import ASSISTED_LABEL, PAPER_SOURCES, Counted
 from workshop.domain.methods import Method
-from workshop.domain.model import Proposal
+from workshop.domain.model import Proposal, Workshop
 from workshop.domain.rounds import Round, support_round
 from workshop.domain.small_groups import fold_ballots, fold_map
 from workshop.domain.tallies import tally_round
@@ -82,3 +82,29 @@ def dot_support(tx: Tx, workshop_id: int, proposals: Mapping[int, Proposal]) -> 
     """
     chosen = [p.id for p in proposals.values() if p.priority_rank is not None]
     return count_round(tx, support_round(tx.rounds.rounds_of(workshop_id), chosen), proposals)
+
+
+def carried_from(tx: Tx, workshop: Workshop) -> list[dict[str, Any]]:
+    """Return the earlier meetings whose dots a follow-up carries, each with its round.
+
+    Carried dots add up along the series, so every earlier meeting whose support
+    round had dots on the priorities is named, oldest first.
+    """
+    found: list[dict[str, Any]] = []
+    find = tx.workshops.find_workshop_by_id
+    source = find(workshop.follows_id) if workshop.follows_id else None
+    while source is not None and len(found) < 50:
+        proposals = tx.board.proposals(source.id)
+        counted = dot_support(tx, source.id, proposals)
+        chosen = {p.id for p in proposals.values() if p.priority_rank is not None}
+        if any(n for pid, n in counted.result.totals.items() if pid in chosen):
+            found.append(
+                {
+                    "title": source.title,
+                    "place": source.place,
+                    "held_on": source.held_on.isoformat() if source.held_on else None,
+                    "round": counted.round.number,
+                }
+            )
+        source = find(source.follows_id) if source.follows_id else None
+    return found[::-1]

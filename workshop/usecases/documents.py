@@ -11,11 +11,12 @@ from workshop.domain.proposals import merged_children
 from workshop.domain.small_groups import OTHER_GROUPS
 from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import counts_for, rank
+from workshop.exports.priority_tables import priority_table
 from workshop.exports.round_documents import renumbered_rounds, round_document
 from workshop.exports.themes import themed_entries
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core, Created
-from workshop.usecases.counting import count_round, dot_support
+from workshop.usecases.counting import carried_from, count_round, dot_support
 
 
 def _iso(ms: int) -> str:
@@ -57,32 +58,41 @@ class Documents:
             for round_ in rounds
         ]
 
-    def _carried_from(self, tx: Tx, workshop: Workshop) -> list[dict[str, Any]]:
-        """Return the earlier meetings whose dots a follow-up carries, each with its round.
+    def _ranked_at(
+        self, tx: Tx, workshop: Workshop, proposals: dict[int, Any], depth: int = 0
+    ) -> dict[str, Any] | None:
+        """Return how a follow-up's priorities were ranked at the meeting they came from.
 
-        Carried dots add up along the series, so every earlier meeting whose support
-        round had dots on the priorities is named, oldest first.
+        That meeting's published table (its round, each priority's rank and numbers),
+        keyed by this meeting's ids, so a follow-up where nobody has voted yet shows its
+        ranks beside the numbers of the round that gave them, not beside carried dots.
         """
-        found: list[dict[str, Any]] = []
-        find = tx.workshops.find_workshop_by_id
-        source = find(workshop.follows_id) if workshop.follows_id else None
-        while source is not None and len(found) < 50:
-            proposals = tx.board.proposals(source.id)
-            counted = dot_support(tx, source.id, proposals)
-            chosen = {p.id for p in proposals.values() if p.priority_rank is not None}
-            if any(n for pid, n in counted.result.totals.items() if pid in chosen):
-                found.append(
-                    {
-                        "title": source.title,
-                        "place": source.place,
-                        "held_on": source.held_on.isoformat() if source.held_on else None,
-                        "round": counted.round.number,
-                    }
-                )
-            source = find(source.follows_id) if source.follows_id else None
-        return found[::-1]
+        source = tx.workshops.find_workshop_by_id(workshop.follows_id or 0)
+        origins = {
+            p.origin_id: p.id
+            for p in proposals.values()
+            if p.origin_id is not None and p.priority_rank is not None
+        }
+        if source is None or not origins or depth > 20:
+            return None
+        table = priority_table(self._document(tx, source, depth + 1))
+        rows = {row.id: row for row in table.rows}
+        if table.origin is None or not set(origins) <= set(rows):
+            return None
+        return {
+            **table.origin,
+            "priorities": [
+                {
+                    "id": new_id,
+                    "rank": rows[old_id].rank,
+                    "score": rows[old_id].score,
+                    "by_group": rows[old_id].by_group,
+                }
+                for old_id, new_id in origins.items()
+            ],
+        }
 
-    def _document(self, tx: Tx, workshop: Workshop) -> dict[str, Any]:
+    def _document(self, tx: Tx, workshop: Workshop, depth: int = 0) -> dict[str, Any]:
         """Read one workshop as its plan document.
 
         Long because it builds the flat document field by field, as the export format
@@ -160,10 +170,11 @@ class Documents:
                 "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
                 "attendance": dict(sorted(attendance.items())),
                 "joined": sum(attendance.values()),
-                "carried_from": self._carried_from(tx, workshop),
+                "carried_from": carried_from(tx, workshop),
                 "folded_groups": sorted(counted.folded),
             },
             "support_round": counted.round.number,
+            "ranked_at": self._ranked_at(tx, workshop, proposals, depth),
             "proposals": entries,
             "themes": document_themes,
             "actions": actions,
