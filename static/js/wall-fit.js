@@ -40,20 +40,25 @@ W.wallFit = (function () {
       rows(box).forEach(function (li) { li.hidden = false; });
       if (fits(main)) return;
     }
-    var all = rows(box), total = all.length, shown, tied = false;
+    var all = rows(box), total = all.length, shown, tied = 0;
     function rank(li) { var r = li && li.querySelector('.rank'); return r ? r.textContent : ''; }
+    /* a tie split by the cut is named with its place, so the space left reads as fair */
     function text(cut) {
-      return (cut ? W.plural(cut, 'more idea', 'more ideas') + (tied ? ', ties at the cut among them,' : ' with less support') +
-        ' ' + (cut === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
+      if (!cut) return quiet;
+      var rest = cut - tied, place = rank(all[total - cut]).replace('=', '');
+      var tie = tied ? tied + ' ideas share place ' + place + ': too many to fit here, so none of them is shown. ' : '';
+      return tie + (rest ? W.plural(rest, 'more idea', 'more ideas') + ' with less support ' + (rest === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
     }
-    say(more, text(total) + ' ties at the cut among them,'); /* room for the line while measuring */
+    say(more, '10 ideas share place 10: too many to fit here, so none of them is shown. ' + text(total)); /* room for the line while measuring */
     shown = showFrom(box, main, 0);
     say(more, text(total - shown));
     while (!fits(main) && shown > 1) { all[--shown].hidden = true; say(more, text(total - shown)); }
     /* a tie is never split by the cut: tied proposals are shown together or not at all */
     while (shown > 1 && shown < total && rank(all[shown]).charAt(0) === '=' && rank(all[shown]) === rank(all[shown - 1])) {
       all[--shown].hidden = true;
-      tied = true;
+    }
+    if (shown < total && rank(all[shown]).charAt(0) === '=') {
+      tied = all.filter(function (li) { return rank(li) === rank(all[shown]); }).length;
     }
     say(more, text(total - shown));
   }
