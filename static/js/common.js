@@ -34,6 +34,11 @@ var W = (function () {
     score: function (n, method) { var u = W.UNITS[method] || W.UNITS.dots; return W.plural(n, u[0], u[1]); },
     rankText: function (r) { return (r.tied ? '=' : '') + r.rank; },
     byId: function (list) { var m = {}; list.forEach(function (p) { m[p.id] = p; }); return m; },
+    /* what a tally's rows name, by id: the ideas, or the themes of a round on themes */
+    items: function (s, t) {
+      var rd = s.round || {}, theirs = !t || t.round_id === undefined || t.round_id === rd.id;
+      return W.byId(rd.candidates && theirs ? rd.candidates : s.proposals || []);
+    },
     also: function (p) { return p.merged && p.merged.length ? 'also: ' + p.merged.map(function (c) { return c.text; }).join('; ') : ''; },
     priorities: function (list) {
       return list.filter(function (p) { return p.priority_rank && !p.hidden; })

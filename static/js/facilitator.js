@@ -282,7 +282,7 @@
   }
   function updBlock(li, b, n, all) {
     var c = li.children, acts = b.acts, dropped = acts.filter(function (a) { return a.status === 'dropped'; }).length;
-    var pts = tally && tally.totals[b.p.id], bits = [];
+    var pts = tally && !(state.round || {}).candidates && tally.totals[b.p.id], bits = []; /* a vote on themes scores no idea */
     c[0].textContent = (b.old ? 'No longer a priority: ' : 'Priority ' + b.p.priority_rank + ': ') + b.p.text;
     if (!b.old && !presenting.hiding()) bits.push(score(pts || 0) + (b.p.carried_points != null ? ' at this meeting' : ''));
     if (W.carried(b.p, state)) bits.push(W.carried(b.p, state));

@@ -237,6 +237,10 @@ W.phoneBallots = function (x) {
     W.sync(rankList, rankIt ? choices() : [], String, ranked, updRanked);
     var shown = rankIt ? props.filter(function (p) { return draft.indexOf(p.id) < 0; }) : props;
     listH.textContent = rankIt ? (full() ? 'Ideas not ranked' : 'Ideas to rank') : 'Ideas';
+    if (r.candidates) { /* a vote on themes: every sentence says themes */
+      listH.textContent = listH.textContent.replace('Ideas', 'Themes');
+      intro.textContent = intro.textContent.replace(/\bideas\b/g, 'themes').replace(/\bidea\b/g, 'theme');
+    }
     listH.tabIndex = -1;
     listH.hidden = !shown.length;
     W.sync(list, shown, function (p) { return method + p.id; }, rankIt ? addCard : method === 'approval' ? approveCard : pointsCard,

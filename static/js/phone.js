@@ -257,9 +257,10 @@
       lead = list.length ? 'Add dots to the ideas that matter most to you.' : 'There are no ideas to vote on yet.';
       if (list.length && spendAll()) lead += left() ? ' Place all ' + state.dots + ' dots for your vote to count.' : ' All your dots are placed: your vote counts.';
       h3 = 'Ideas';
-    } else if (st === 'vote') lead = ballot ? '' : 'Loading the ballot…';
+    } else if (st === 'vote') lead = !ballot ? 'Loading the ballot…' : rd.candidates ? 'This vote is on themes: each theme stands for the ideas grouped under it.' : '';
     else if (st === 'results') {
       if (tally) {
+        m = W.items(state, tally);
         var meth = tally.method || 'dots', u = UNIT[meth] || UNIT.dots, cw = m[tally.condorcet_winner];
         h3 = FIRST[meth] || FIRST.dots;
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
@@ -311,6 +312,7 @@
   function rep(s, n) { return new Array(n + 1).join(s); }
   /* the proposals on this round's ballot (a shortlist or a run-off may leave some out) */
   function onBallot(props) {
+    if (state.round && state.round.candidates) return state.round.candidates; /* a vote on themes */
     var ids = state.round && state.round.proposal_ids;
     if (!ids) return props;
     var on = {};

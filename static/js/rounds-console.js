@@ -10,7 +10,8 @@ W.roundsConsole = function (x) {
   function num(v) { return Math.round(v) === v ? String(v) : v.toFixed(2); }
   function labels() { var m = {'': 'No group given'}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
   function props() { return W.byId(S().proposals.filter(function (p) { return !p.hidden; })); }
-  function text(id) { var p = props()[id]; return p ? p.text : 'An idea no longer on the list'; }
+  var named = null; /* the themes of a round on themes, while its results are drawn */
+  function text(id) { var p = (named || props())[id]; return p ? p.text : 'An idea no longer on the list'; }
   function checked(name) { var r = document.querySelector('input[name=' + name + ']:checked'); return r ? r.value : ''; }
   function int(id) { return parseInt($(id).value, 10); }
 
@@ -236,12 +237,13 @@ W.roundsConsole = function (x) {
     if (r.method === 'dots') bits.push(W.plural(r.dots, 'dot', 'dots') + ' each, at most ' + r.max_per_proposal + ' on one' + (r.spend_all ? ', all must be placed' : ''));
     if (r.method === 'ranking') bits.push('top ' + r.top_k);
     if (r.method === 'points') bits.push(r.points_total + ' points each' + (r.points_exact ? ', all must be used' : ''));
-    bits.push(W.plural(ids.length, 'idea', 'ideas') + ' on the ballot');
+    bits.push(r.candidates ? W.plural(ids.length, 'theme', 'themes') + ' on the ballot (a vote on themes)' : W.plural(ids.length, 'idea', 'ideas') + ' on the ballot');
     if (r.runoff_of) bits.push('a second vote on the ideas tied in round ' + r.runoff_of);
     $('r-now').textContent = bits.join(' · ');
     $('r-part').textContent = t ? participation(t) : '';
     $('r-shown').textContent = W.resultsShown(s) ? 'The wall and phones show the results.' : 'The wall shows only how many have voted: no scores until you show the results.';
     document.querySelectorAll('[data-view]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.view === s.results_view)); });
+    named = r.candidates ? W.byId(r.candidates) : null; /* the current round's names, themes or ideas */
     if (t) { results($('r-results'), t); ties($('r-ties'), t, r.number, r.method); }
     /* a new round's choices */
     var from = $('nr-from'), keep = from.value, sig = (s.rounds || []).map(function (e) { return e.number + e.method; }).join();
@@ -261,7 +263,7 @@ W.roundsConsole = function (x) {
       li.appendChild(l);
       return li;
     }, function (li, p) { li.children[1].textContent = p.text; });
-    paperForm(ids.filter(function (id) { return props()[id]; }));
+    paperForm(ids.filter(function (id) { return (named || props())[id]; }));
     if (t) entries(t);
     /* earlier rounds, newest first, each folded */
     $('r-none').hidden = earlier.length > 0;
@@ -273,10 +275,12 @@ W.roundsConsole = function (x) {
       return d;
     }, function (d, e) {
       var res = e.result;
+      named = e.candidates ? W.byId(e.candidates) : null;
       d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (second vote on the ties of round ' + e.runoff_of + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
       ties(d.children[1], res, e.number, e.method);
       if (d._v !== res.version + ':' + s.version) { d._v = res.version + ':' + s.version; results(d.children[2], res); }
     });
+    named = null;
   }
   return {render: render};
 };

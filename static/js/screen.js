@@ -126,8 +126,9 @@
       if (tally) W.wall.participation(state, tally, $('s-part'), hidden);
       h = rd.method === 'dots' && tally && tally.votes != null ? W.plural(tally.votes, 'dot', 'dots') + ' placed' : rd.method_label || '';
       if (rd.number > 1) h = 'Round ' + rd.number + ': ' + h;
+      if (rd.candidates) h += ' (on themes)';
       if (!hidden) {
-        res = W.wall.results(state, tally, m);
+        res = W.wall.results(state, tally, W.items(state, tally)); /* themes, on a vote on themes */
         rows = res.rows;
       }
       if (st === 'vote' && hidden) sub = 'Results will be shown when voting closes.';

@@ -41,8 +41,9 @@ W.themesConsole = function (x) {
   next.id = 'spot-next';
   down.id = 'spot-off';
   sec.appendChild(spot);
-  /* A round on the proposals of one theme (the rounds panel starts every other kind). */
-  var vote = el('form', 'row th-vote'), vl = el('label', null, 'Vote within the theme'), vsel = el('select');
+  /* A round on the themes themselves, or on the proposals of one theme (the rounds
+     panel starts every other kind). */
+  var vote = el('form', 'row th-vote'), vl = el('label', null, 'Vote on'), vsel = el('select');
   var ml = el('label', null, 'by'), msel = el('select'), voteReq = null;
   vote.noValidate = true;
   vsel.id = 'th-vote-theme';
@@ -57,12 +58,12 @@ W.themesConsole = function (x) {
   sec.appendChild(vote);
   vote.addEventListener('submit', function (e) {
     e.preventDefault();
-    var p = {method: msel.value, theme_id: parseInt(vsel.value, 10)};
-    if (!p.theme_id) { W.showMsg('Make a theme first, then vote within it.'); return; }
-    var sig = p.method + ':' + p.theme_id;
+    var all = vsel.value === 'all', p = all ? {method: msel.value, on_themes: true} : {method: msel.value, theme_id: parseInt(vsel.value, 10)};
+    if (!all && !p.theme_id) { W.showMsg('Make a theme first, then vote within it.'); return; }
+    var sig = p.method + ':' + vsel.value;
     voteReq = voteReq && voteReq.sig === sig ? voteReq : {sig: sig, id: W.rand()};
     p.request_id = voteReq.id;
-    x.send('start_round', p, function (ack) { voteReq = null; W.announce('Round ' + ack.number + ' started on one theme.'); });
+    x.send('start_round', p, function (ack) { voteReq = null; W.announce('Round ' + ack.number + (all ? ' started on the themes themselves.' : ' started on one theme.')); });
   });
   var sugBox = sec.appendChild(el('div', 'th-sugs'));
   sugBox.appendChild(el('h3', null, 'Suggestions from phones'));
@@ -222,7 +223,8 @@ W.themesConsole = function (x) {
     var cols = themes.concat([{id: 0, heading: 'Not in a theme', proposal_ids: vis.filter(function (p) { return !placed[p.id]; }).map(function (p) { return p.id; })}]);
     W.sync(board, cols, function (t) { return t.id; }, column, function (col, t) { updColumn(col, t, byId, tally, themes); });
     vote.hidden = !themes.length;
-    W.sync(vsel, themes, function (t) { return t.id; }, function () { return el('option'); },
+    var choices = [{id: 'all', heading: 'The themes themselves (each theme is one choice)'}].concat(themes.map(function (t) { return {id: t.id, heading: 'The ideas in “' + t.heading + '”'}; }));
+    W.sync(vsel, choices, function (t) { return t.id; }, function () { return el('option'); },
       function (o, t) { o.value = String(t.id); o.textContent = t.heading; });
     var on = !!st.theme_suggestions_open;
     sug.setAttribute('aria-pressed', on ? 'true' : 'false');

@@ -54,7 +54,7 @@ W.wallThemes = (function () {
 
   function support(state, tally) {
     var themes = state.themes || [], on = (state.stage === 'vote' || state.stage === 'results') && themes.length > 0 &&
-      !!tally && !tally.results_hidden && !!tally.totals;
+      !!tally && !tally.results_hidden && !!tally.totals && !(state.round || {}).candidates; /* a vote on themes: the results are the themes */
     sums.hidden = !on;
     if (!on) return;
     var rows = themes.map(function (t) {

@@ -47,6 +47,9 @@ class RoundRules:
     points_exact: bool = True  # POINTS: the ballot must use exactly points_total
     # None puts every visible proposal on the ballot; a set is this round's shortlist.
     proposal_ids: frozenset[int] | None = None
+    # A round on themes: the ballot's items are themes (their ids in proposal_ids), not
+    # ideas; ballots and tallies then name themes (see domain/themes.as_candidates).
+    on_themes: bool = False
 
 
 GONE = "That idea is no longer on the list: refresh and pick another."

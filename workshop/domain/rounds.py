@@ -68,6 +68,14 @@ class Round:
             **settings(rules),
             "shortlist": rules.proposal_ids is not None,
             "proposal_ids": eligible(rules, proposals),
+            "on_themes": rules.on_themes,
+            # A round on themes names its items here: phones and screens cannot look a
+            # theme up among the ideas. Rounds on ideas have null.
+            "candidates": (
+                [{"id": pid, "text": proposals[pid].text} for pid in eligible(rules, proposals)]
+                if rules.on_themes
+                else None
+            ),
             "wall_mode": self.wall_mode,
             "how_counted": how_counted(rules.method.value),
         }
@@ -115,6 +123,13 @@ def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
     if not 10 <= rules.points_total <= MAX_POINTS_TOTAL:
         raise InvalidInput(f"Share between 10 and {MAX_POINTS_TOTAL} points.")
     on_ballot = eligible(rules, proposals)
+    if rules.on_themes and rules.method is Method.DOTS:
+        raise InvalidInput(
+            "Dots go on single ideas: for a vote on themes choose approval, ranking "
+            "or sharing points."
+        )
+    if rules.on_themes and len(on_ballot) < 2:
+        raise InvalidInput("A vote on themes needs at least two themes: make them first.")
     if rules.proposal_ids is not None and len(on_ballot) < 2:
         raise InvalidInput("A round needs at least two ideas still on the list.")
     if not on_ballot:

@@ -45,6 +45,15 @@ class Suggestion:
     status: str = "pending"  # pending | accepted | dismissed
 
 
+def as_candidates(themes: Mapping[int, Theme]) -> dict[int, Proposal]:
+    """Return the themes as the items of a round on themes, in the shape ballots count.
+
+    A dissolved theme drops off the ballot and out of the tally like a hidden idea, and
+    comes back with its votes when it is restored.
+    """
+    return {t.id: Proposal(t.id, t.heading, hidden=t.dissolved) for t in themes.values()}
+
+
 def live(themes: Mapping[int, Theme]) -> list[Theme]:
     """Return the themes not dissolved, in wall order."""
     return sorted((t for t in themes.values() if not t.dissolved), key=lambda t: (t.position, t.id))

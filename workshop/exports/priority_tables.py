@@ -96,7 +96,9 @@ def deciding_round(document: dict[str, Any], ids: list[int]) -> dict[str, Any] |
     held = [
         entry
         for entry in document.get("rounds") or []
-        if entry["voters"] > 0 and set(ids) <= {row["id"] for row in entry["results"]}
+        if entry["voters"] > 0
+        and not entry.get("on_themes")  # a theme's id is not an idea's
+        and set(ids) <= {row["id"] for row in entry["results"]}
     ]
     agreeing = [entry for entry in held if _agrees(entry, ids)]
     found = agreeing or held

@@ -55,6 +55,8 @@ def round_document(
         **round_.header(numbers),
         "rules": settings(rules),
         "shortlist": rules.proposal_ids is not None,
+        # On themes, each result's id and text are a theme's, never an idea's.
+        "on_themes": rules.on_themes,
         "voters": result.voters,
         "voters_by_group": dict(sorted(result.voters_by_group.items())),
         "incomplete": result.incomplete,
@@ -146,6 +148,10 @@ def checked_rounds(rounds: Any, ids: set[int], group_keys: set[str]) -> list[dic
     copied = []
     for entry in rounds:
         _need(isinstance(entry, dict) and isinstance(entry.get("results"), list))
+        if entry.get("on_themes") is True:
+            # Its results name themes by ids the copy does not keep: the themes and
+            # their ideas come back, this round's tally does not (docs/protocol.md).
+            continue
         _need(entry.get("method") in {m.value for m in Method})
         method = Method(entry["method"])
         rows = []

@@ -140,13 +140,21 @@ def rounds_markdown(document: dict[str, Any]) -> list[str]:
         title = f"### Round {entry['number']}: {escape(entry['method_label'])}"
         if entry["runoff_of"]:
             title += f" (a second vote on the ideas tied in round {entry['runoff_of']})"
+        elif entry.get("on_themes"):
+            title += " (on themes)"
         elif entry["shortlist"]:
             title += " (on a shortlist)"
+        # A round on themes lists theme headings: its ids are themes', not ideas'.
+        names = (
+            {row["id"]: row["text"] for row in entry["results"]}
+            if entry.get("on_themes")
+            else texts
+        )
         lines += [title, "", _sentence_case(_rules_sentence(entry)) + ". "]
         lines[-1] += _groups_sentence(entry, labels)
         if OTHER_GROUPS in entry["voters_by_group"]:
             lines[-1] += " " + FOLDED_SENTENCE
-        lines += ["", *_table(entry, texts, labels), *_outcome(entry, texts)]
-        lines += _paper(entry, texts)
+        lines += ["", *_table(entry, names, labels), *_outcome(entry, names)]
+        lines += _paper(entry, names)
         lines += [how_counted(entry["method"]), ""]
     return lines

@@ -100,6 +100,7 @@ class RoundHandlers:
             runoff_of=valid.optional_id(data.get("runoff_of"), "runoff_of"),
             wall_mode=wall_mode if isinstance(wall_mode, str) else "",
             theme_id=valid.optional_id(data.get("theme_id"), "theme_id"),
+            on_themes=valid.boolean(data.get("on_themes", False), "on_themes"),
         )
         return self.edge.answer(answer)
 

@@ -11,10 +11,16 @@ from sqlalchemy import bindparam, func, select, update
 
 from workshop.domain.themes import Suggestion, Theme
 from workshop.store.prepared import Prepared, Runner, inserting, updating
-from workshop.store.schema import facilitation, theme_suggestions, themes
+from workshop.store.schema import facilitation, rounds, theme_suggestions, themes
 
 _W: Any = bindparam("workshop_id")
 THEMES = Prepared(select(themes).where(themes.c.workshop_id == _W).order_by(themes.c.id))
+_ROUND_WORKSHOP = select(rounds.c.workshop_id).where(rounds.c.id == bindparam("round_id"))
+THEMES_OF_ROUND = Prepared(
+    select(themes)
+    .where(themes.c.workshop_id == _ROUND_WORKSHOP.scalar_subquery())
+    .order_by(themes.c.id)
+)
 INSERT_THEME = inserting(themes, "workshop_id", "heading", "position", "dissolved", "created_at")
 # A theme's editable columns, each set of them one statement (made on first use).
 THEME_COLUMNS = ("heading", "position", "dissolved")
@@ -115,6 +121,13 @@ class ThemeStatements:
         return {
             row.id: Theme(row.id, row.heading, row.position, bool(row.dissolved))
             for row in self.run.rows(THEMES, workshop_id=workshop_id)
+        }
+
+    def themes_of_round(self, round_id: int) -> dict[int, Theme]:
+        """Return every theme of the workshop a round belongs to, by id."""
+        return {
+            row.id: Theme(row.id, row.heading, row.position, bool(row.dissolved))
+            for row in self.run.rows(THEMES_OF_ROUND, round_id=round_id)
         }
 
     def insert_theme(self, workshop_id: int, heading: str, position: int, now_ms: int) -> int:

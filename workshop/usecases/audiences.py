@@ -10,10 +10,10 @@ from typing import Any
 from workshop.domain.methods import Method
 from workshop.domain.model import Participant, Proposal, Workshop
 from workshop.domain.rounds import Round
+from workshop.exports.priority_tables import meeting_name
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
-from workshop.exports.priority_tables import meeting_name
-from workshop.usecases.counting import carried_from, count_round
+from workshop.usecases.counting import ballot_items, carried_from, count_round
 from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
@@ -171,7 +171,7 @@ class Audiences:
         return me_view(
             participant,
             round_,
-            tx.board.proposals(workshop.id),
+            ballot_items(tx, round_, tx.board.proposals(workshop.id)),
             tx.board.points_of(participant.id, round_.id),
             # Dot rounds keep a ledger, not whole ballots: no ballot to look for.
             None

@@ -11,6 +11,7 @@ from workshop.domain.model import Proposal, Workshop
 from workshop.domain.rounds import Round, support_round
 from workshop.domain.small_groups import fold_ballots, fold_map
 from workshop.domain.tallies import tally_round
+from workshop.domain.themes import as_candidates
 from workshop.store.engine import Tx
 
 
@@ -23,8 +24,18 @@ def _counts(choices: Any, method: Method) -> dict[str, int]:
     return {str(pid): position for position, pid in enumerate(choices, start=1)}
 
 
+def ballot_items(
+    tx: Tx, round_: Round, proposals: Mapping[int, Proposal]
+) -> Mapping[int, Proposal]:
+    """Return what a round's ballot lists: the ideas, or for a round on themes the themes."""
+    if round_.rules.on_themes:
+        return as_candidates(tx.themes.themes_of_round(round_.id))
+    return proposals
+
+
 def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Counted:
     """Count one round: phones' ballots (or dots), assisted ballots and paper counts."""
+    proposals = ballot_items(tx, round_, proposals)
     whole = tx.rounds.round_ballots(round_.id)
     ballots = [ballot for _, ballot, _ in whole]
     if round_.method is Method.DOTS:

@@ -16,7 +16,7 @@ from workshop.exports.round_documents import renumbered_rounds, round_document
 from workshop.exports.themes import themed_entries
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core, Created
-from workshop.usecases.counting import carried_from, count_round, dot_support
+from workshop.usecases.counting import ballot_items, carried_from, count_round, dot_support
 
 
 def _iso(ms: int) -> str:
@@ -54,7 +54,11 @@ class Documents:
         rounds = tx.rounds.rounds_of(workshop.id)
         numbers = {round_.id: round_.number for round_ in rounds}
         return [
-            round_document(count_round(tx, round_, proposals), proposals, numbers)
+            round_document(
+                count_round(tx, round_, proposals),
+                ballot_items(tx, round_, proposals),
+                numbers,
+            )
             for round_ in rounds
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from workshop.domain import stages, themes
@@ -24,7 +25,7 @@ from workshop.domain.voting import votable_target
 from workshop.store.engine import Tx
 from workshop.usecases.audiences import Audiences
 from workshop.usecases.core import Core
-from workshop.usecases.counting import count_round
+from workshop.usecases.counting import ballot_items, count_round
 from workshop.usecases.events import Answer, Event, PersonalChanged, StateChanged, TallyChanged
 from workshop.usecases.room import require_present
 
@@ -52,9 +53,12 @@ class VoteRounds:
         runoff_of: int | None = None,
         wall_mode: str = "participation",
         theme_id: int | None = None,
+        on_themes: bool = False,
     ) -> Answer:
         """Open a new vote round: on every proposal, a shortlist, the top of a round, a tie,
-        or the proposals of one theme.
+        the proposals of one theme, or (on_themes) the themes themselves.
+
+        Long because each of those ballots is drawn here, in the round's one transaction.
 
         The results of earlier rounds stay as they were. The new round opens in the
         vote stage with its results hidden from phones until revealed.
@@ -68,18 +72,27 @@ class VoteRounds:
             earlier = tx.rounds.rounds_of(workshop.id)
             if len(earlier) >= MAX_ROUNDS:
                 raise InvalidInput(f"A workshop can hold at most {MAX_ROUNDS} rounds.")
-            proposals = tx.board.proposals(workshop.id)
-            if theme_id is not None:  # the theme's proposals as they stand now
+            proposals: Mapping[int, Proposal] = tx.board.proposals(workshop.id)
+            # A second vote on tied themes is on themes too.
+            on = on_themes or bool(
+                runoff_of and _round_by_number(earlier, runoff_of).rules.on_themes
+            )
+            if on:  # the themes are the ballot's items
+                proposals = themes.as_candidates(tx.themes.themes(workshop.id))
+            ids: frozenset[int] | None
+            if on and runoff_of is None:
+                ids = frozenset(pid for pid, item in proposals.items() if not item.hidden)
+            elif theme_id is not None:  # the theme's proposals as they stand now
                 board = tx.themes.themes(workshop.id)
                 themes.get_theme(theme_id, board)
-                ids: frozenset[int] | None = frozenset(
-                    themes.members(board, proposals).get(theme_id, [])
-                )
+                ids = frozenset(themes.members(board, proposals).get(theme_id, []))
             else:
                 ids = self._ballot_ids(
                     tx, earlier, proposals, proposal_ids, from_round, top, runoff_of
                 )
-            rules = self._rules(method, workshop, settings or {}, ids, proposals)
+            rules = replace(
+                self._rules(method, workshop, settings or {}, ids, proposals), on_themes=on
+            )
             check_rules(rules, proposals)
             runoff_id = _round_by_number(earlier, runoff_of).id if runoff_of else None
             round_id = tx.rounds.insert_round(
@@ -120,6 +133,10 @@ class VoteRounds:
                 )
             return frozenset(chosen)
         if from_round is not None:
+            if _round_by_number(earlier, from_round).rules.on_themes:
+                raise InvalidInput(
+                    f"Round {from_round} was a vote on themes: take the top of a round on ideas."
+                )
             ranking = count_round(tx, _round_by_number(earlier, from_round), proposals).result
             return frozenset(shortlist(ranking.ranking, top or 8))
         if proposal_ids:
@@ -168,7 +185,7 @@ class VoteRounds:
             if round_.method is Method.DOTS:
                 raise Conflict("This round is dot voting: place your dots one at a time.")
             voter = require_present(tx.attendees.lock_participant(participant_id))  # tabs queue
-            proposals = tx.board.proposals(workshop.id)
+            proposals = ballot_items(tx, round_, tx.board.proposals(workshop.id))
             ballot = check_ballot(round_.rules, choices, proposals)
             ballot_id = tx.rounds.insert_ballot(
                 workshop.id, round_.id, voter.id, None, "phone", ballot, "", self.core.clock()
@@ -212,8 +229,8 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            proposals = tx.board.proposals(workshop.id)
-            counts_by_id = from_numbers(counts, proposals) if by_number else counts
+            proposals = ballot_items(tx, round_, tx.board.proposals(workshop.id))
+            counts_by_id = _by_number(counts, proposals, round_) if by_number else counts
             checked = check_paper_counts(round_.rules, voters, counts_by_id, proposals)
             paper_id = tx.rounds.insert_paper(
                 workshop.id,
@@ -246,8 +263,8 @@ class VoteRounds:
 
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
-            proposals = tx.board.proposals(workshop.id)
-            sent = from_numbers(choices, proposals) if by_number else choices
+            proposals = ballot_items(tx, round_, tx.board.proposals(workshop.id))
+            sent = _by_number(choices, proposals, round_) if by_number else choices
             ballot = check_ballot(round_.rules, sent, proposals)
             ballot_id = tx.rounds.insert_ballot(
                 workshop.id,
@@ -317,3 +334,12 @@ def _round_by_number(rounds: list[Round], number: int | None) -> Round:
         if round_.number == number:
             return round_
     raise NotFound(f"There is no round {number} in this workshop.")
+
+
+def _by_number(sent: object, items: Mapping[int, Proposal], round_: Round) -> object:
+    """Read choices keyed by the numbers printed on paper (ideas only: themes have none)."""
+    if round_.rules.on_themes:
+        raise InvalidInput(
+            "Themes have no printed numbers: enter this vote on themes by choosing each theme."
+        )
+    return from_numbers(sent, items)

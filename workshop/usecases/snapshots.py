@@ -22,6 +22,7 @@ from workshop.domain.model import Participant, Proposal, Stage, Workshop
 from workshop.domain.proposals import merged_children
 from workshop.domain.review import AUTHOR_SENTENCE, HeldProposal
 from workshop.domain.rounds import Round
+from workshop.domain.themes import as_candidates
 from workshop.domain.voting import DotBudget, counts_for
 from workshop.store.themes import Board
 from workshop.usecases.events import PROTOCOL_VERSION
@@ -223,6 +224,9 @@ def snapshot(
         for entry, counted in zip(rounds, loaded.earlier, strict=False):
             if counted is not None:
                 entry["result"] = tally(counted, loaded.position, loaded.attendance, notes=True)
+                entry["candidates"] = counted.round.as_dict(
+                    _items(loaded, counted.round), numbers
+                )["candidates"]
     absorbed: dict[int, list[Action]] = {}
     for action in loaded.actions.values():
         if action.merged_into is not None:
@@ -245,7 +249,7 @@ def snapshot(
         "stages": [stage.value for stage in Stage],
         "dots": round_.rules.dots,
         "max_per_proposal": round_.rules.max_per_proposal,
-        "round": round_.as_dict(proposals, numbers),
+        "round": round_.as_dict(_items(loaded, round_), numbers),
         "rounds": rounds,
         "results_view": workshop.results_view,
         "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
@@ -270,7 +274,8 @@ def snapshot(
     if facilitator:
         view["held"] = [entry.as_dict() for entry in loaded.held]
     if loaded.board is not None:
-        totals = shown_tally.get("totals") if shown_tally else None
+        # A round on themes scores themes, not ideas: no sum of ideas to show by theme.
+        totals = shown_tally.get("totals") if shown_tally and not round_.rules.on_themes else None
         view.update(
             facilitation_view(
                 loaded.board,
@@ -283,6 +288,13 @@ def snapshot(
             )
         )
     return view
+
+
+def _items(loaded: Loaded, round_: Round) -> Mapping[int, Proposal]:
+    """Return what a round's ballot lists: the ideas, or for a round on themes the themes."""
+    if round_.rules.on_themes and loaded.board is not None:
+        return as_candidates(loaded.board.themes)
+    return loaded.proposals
 
 
 def _shown_ballot(
