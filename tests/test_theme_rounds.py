@@ -3,6 +3,7 @@ exports and re-imports say so."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,9 +52,10 @@ def test_a_round_on_themes_lists_the_themes_and_counts_ballots_by_theme(
     state = service.audiences.snapshot(code, "phone")
     assert state["round"]["on_themes"] is True
     assert state["round"]["proposal_ids"] == sorted(made)
+    headings = ["Community focus", "Communication", "Support"]
     assert state["round"]["candidates"] == [
-        {"id": tid, "text": heading}
-        for tid, heading in zip(made, ["Community focus", "Communication", "Support"], strict=True)
+        {"id": tid, "number": n, "text": heading}
+        for n, (tid, heading) in enumerate(zip(made, headings, strict=True), start=1)
     ]
     choices = [[made[0], made[1]], [made[0]], [made[0], made[2]], [made[1]], [made[0]]]
     for n, (person, chosen) in enumerate(zip(people, choices, strict=True)):
@@ -198,3 +200,18 @@ def test_a_round_on_themes_over_the_socket(
         callback=True,
     )
     assert voted["ok"] is True, voted
+
+
+def test_paper_for_a_vote_on_themes_is_printed_and_typed_in_by_the_themes_numbers(
+    app: Flask, service: UseCases, themes: Themes
+) -> None:
+    code, _, _, made = three_themes(service, themes)
+    service.rounds.start_round(code, Method.RANKING, "r2", on_themes=True)
+    page = app.test_client().get(f"/w/{code}/print/ballot").get_data(as_text=True)
+    rows = re.findall(r'<td class="b-num">(\d+)</td><td class="b-text">([^<]+)</td>', page)
+    assert rows == [("1", "Community focus"), ("2", "Communication"), ("3", "Support")]
+    # Typed in from that paper by number: 3 first, then 1.
+    service.rounds.enter_assisted_ballot(code, "", [3, 1], "", "a1", by_number=True)
+    tally = service.audiences.tally(code)["facilitator"]
+    assert tally["assisted"][0]["counts"] == {str(made[2]): 1, str(made[0]): 2}
+    assert tally["ranking"][0]["proposal_id"] == made[2]

@@ -15,6 +15,7 @@ from workshop.domain.errors import Conflict, InvalidInput, NotFound, WrongStage
 from workshop.domain.how_counted import how_counted
 from workshop.domain.methods import Method, RoundRules, eligible
 from workshop.domain.model import Proposal, Stage
+from workshop.domain.numbering import numbers as printed_numbers
 from workshop.domain.voting import RankedRow, votable_target
 
 WALL_MODES = ("results", "participation")
@@ -71,14 +72,19 @@ class Round:
             "on_themes": rules.on_themes,
             # A round on themes names its items here: phones and screens cannot look a
             # theme up among the ideas. Rounds on ideas have null.
-            "candidates": (
-                [{"id": pid, "text": proposals[pid].text} for pid in eligible(rules, proposals)]
-                if rules.on_themes
-                else None
-            ),
+            "candidates": _candidates(rules, proposals) if rules.on_themes else None,
             "wall_mode": self.wall_mode,
             "how_counted": how_counted(rules.method.value),
         }
+
+
+def _candidates(rules: RoundRules, items: Mapping[int, Proposal]) -> list[dict[str, object]]:
+    """Return the themes on a round's ballot, each with its number on paper, as ideas have."""
+    number_of = printed_numbers(items)
+    return [
+        {"id": pid, "number": number_of[pid], "text": items[pid].text}
+        for pid in eligible(rules, items)
+    ]
 
 
 def settings(rules: RoundRules) -> dict[str, object]:

@@ -230,7 +230,7 @@ class VoteRounds:
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
             proposals = ballot_items(tx, round_, tx.board.proposals(workshop.id))
-            counts_by_id = _by_number(counts, proposals, round_) if by_number else counts
+            counts_by_id = from_numbers(counts, proposals) if by_number else counts
             checked = check_paper_counts(round_.rules, voters, counts_by_id, proposals)
             paper_id = tx.rounds.insert_paper(
                 workshop.id,
@@ -264,7 +264,7 @@ class VoteRounds:
         def command(tx: Tx) -> Answer:
             workshop, round_ = self._counting(tx, code, group)
             proposals = ballot_items(tx, round_, tx.board.proposals(workshop.id))
-            sent = _by_number(choices, proposals, round_) if by_number else choices
+            sent = from_numbers(choices, proposals) if by_number else choices
             ballot = check_ballot(round_.rules, sent, proposals)
             ballot_id = tx.rounds.insert_ballot(
                 workshop.id,
@@ -335,11 +335,3 @@ def _round_by_number(rounds: list[Round], number: int | None) -> Round:
             return round_
     raise NotFound(f"There is no round {number} in this workshop.")
 
-
-def _by_number(sent: object, items: Mapping[int, Proposal], round_: Round) -> object:
-    """Read choices keyed by the numbers printed on paper (ideas only: themes have none)."""
-    if round_.rules.on_themes:
-        raise InvalidInput(
-            "Themes have no printed numbers: enter this vote on themes by choosing each theme."
-        )
-    return from_numbers(sent, items)

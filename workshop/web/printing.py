@@ -77,6 +77,8 @@ def _page(template: str, code: str, **extra: Any) -> Any:
 
 
 def _ballot_items(state: dict[str, Any]) -> list[dict[str, Any]]:
+    if state["round"]["candidates"]:  # a vote on themes: the themes, by their own numbers
+        return [{"number": c["number"], "text": c["text"]} for c in state["round"]["candidates"]]
     on = set(state["round"]["proposal_ids"])
     return [{"number": p["number"], "text": p["text"]} for p in state["proposals"] if p["id"] in on]
 
