@@ -82,6 +82,10 @@ def test_demo_prints_its_links_and_replays_the_maidstone_review(
     assert state["stage"] == "results" and state["joined"] >= 20
     assert len(state["groups"]) == 3 and state["proposal_count"] >= 15
     assert any(p["merged"] for p in state["proposals"])
+    assert [t["heading"] for t in state["themes"]][:2] == [
+        "Reaching more people",
+        "Partners working together",
+    ]
     leaders = [row["proposal_id"] for row in state["tally"]["ranking"][:5]]
     texts = {p["id"]: p["text"] for p in state["proposals"]}
     assert any("beyond the three hub towns" in texts[pid] for pid in leaders)

@@ -41,6 +41,15 @@ PROPOSALS = [
 ]
 # Duplicates the facilitator merged during the grouping stage: absorbed -> survivor.
 MERGES = {6: 1, 7: 3, 8: 5}
+# The themes the facilitator grouped the ideas under (proposal numbers, 1-based; merged
+# ones follow their survivor), so the demo's wall, console and plan show themes too.
+THEMES = {
+    "Reaching more people": [1, 14, 20],
+    "Partners working together": [2, 16, 19],
+    "Telling people about recovery": [3],
+    "A voice and a future for service users": [4, 5, 9, 15, 18],
+    "Practical help": [10, 11, 12, 13, 17],
+}
 # How strongly attendees favour each proposal (by position), so the five priorities lead.
 WEIGHTS = [9, 8, 7, 6, 6, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 1, 1, 2, 1]
 ATTENDEES = [1] * 10 + [2] * 8 + [3] * 6  # ten service users, eight staff, six community
@@ -74,6 +83,9 @@ def create_review(service: UseCases, seed: int = 5) -> tuple[Created, list[int]]
     service.facilitation.change_stage(code, Stage.GROUP)
     for absorbed, survivor in MERGES.items():
         service.facilitation.merge_proposals(code, ids[survivor - 1], ids[absorbed - 1])
+    for heading, numbers in THEMES.items():
+        chosen = [ids[n - 1] for n in numbers]
+        service.themes.create_theme(code, heading, chosen, f"demo-theme-{heading}")
     service.facilitation.change_stage(code, Stage.VOTE)
     for pid, _group in people:
         for dot in range(5):
