@@ -111,6 +111,20 @@ def test_attendees_suggest_actions_only_while_planning_and_only_for_priorities(k
     assert kit.core.audiences.me(created.code, people[0])["my_actions"] == [answer.ack["action_id"]]
 
 
+def test_a_suggested_action_with_a_phone_number_is_refused_and_reaches_nobody(kit: Kit) -> None:
+    created, people, ids = review(kit)
+    kit.core.facilitation.change_stage(created.code, Stage.PLAN)
+    text = "Ring my keyworker on 07700 900123 about the drop-in"
+    with pytest.raises(InvalidInput) as refused:
+        kit.plans.suggest_action(created.code, people[0], ids[0], text, "s1")
+    assert refused.value.message.startswith("It looks like it holds a phone number.")
+    assert "leave out names, phone numbers" in refused.value.message
+    assert "07700" not in json.dumps(kit.core.audiences.snapshots(created.code))
+    # Said without the number, the same idea goes on the plan.
+    kit.plans.suggest_action(created.code, people[0], ids[0], "Ask keyworkers about it", "s2")
+    assert len(kit.core.audiences.snapshot(created.code, "screen")["actions"]) == 1
+
+
 def test_volunteering_never_shows_a_name_unless_the_attendee_chooses(kit: Kit) -> None:
     created, people, ids = review(kit)
     kit.core.facilitation.change_stage(created.code, Stage.PLAN)

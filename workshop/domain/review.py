@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from workshop.domain.errors import InvalidInput
 from workshop.domain.personal_details import find_personal_details
 
 PRE_MODERATION_REASON = "Every idea waits for you before it is shared."
@@ -68,3 +69,20 @@ def hold_for(text: str, pre_moderation: bool, this_year: int) -> Hold | None:
     if pre_moderation:
         return Hold("", PRE_MODERATION_REASON)
     return None
+
+
+PUBLIC_AT_ONCE = (
+    " Suggested actions are shown to everyone at once: leave out names, phone numbers, "
+    "emails and addresses and send it again, or tell the facilitator privately."
+)
+
+
+def check_shared_at_once(text: str, this_year: int) -> None:
+    """Refuse text that is shown to everyone at once if it holds a personal detail.
+
+    An attendee's suggested action goes straight onto the plan, with no queue to hold it
+    in, so the person is asked to leave the detail out rather than have it on the wall.
+    """
+    finding = find_personal_details(text, this_year)
+    if finding is not None:
+        raise InvalidInput(finding.reason + PUBLIC_AT_ONCE)

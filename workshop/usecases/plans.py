@@ -14,6 +14,7 @@ from workshop.domain.actions import (
 )
 from workshop.domain.errors import Forbidden, LimitReached, NotFound
 from workshop.domain.model import Stage, Workshop
+from workshop.domain.review import check_shared_at_once
 from workshop.domain.tokens import hash_token, new_token
 from workshop.domain.voting import counts_for
 from workshop.store.engine import Tx
@@ -62,6 +63,7 @@ class Plans:
                     "person can: talk to the facilitator to add more."
                 )
             self._check_room(actions)
+            check_shared_at_once(text, self.core.today().year)
             action = Action(0, priority_id, text, participant_id=participant_id)
             action_id = tx.plans.insert_action(workshop.id, action, self.core.clock())
             tx.workshops.bump_version(workshop.id, self.core.clock())
