@@ -354,14 +354,16 @@ def test_phones_suggest_themes_and_every_screen_fits_at_every_width(
             ["Talking to each other", "Community focus", "Not in a theme"]
         )
         fac.get_by_role("button", name="Move earlier: Community focus").click()
-        fac.get_by_label("Vote within the theme").select_option(label="Talking to each other")
+        fac.get_by_label("Vote on", exact=True).select_option(
+            label="The ideas in “Talking to each other”"
+        )
         fac.get_by_label("by", exact=True).select_option(label="Approval")
         fac.locator(".th-vote button").click()
         expect(fac.locator("#msg-text")).to_have_text(
             "A round needs at least two ideas still on the list."
         )
         fac.locator("#msg-close").click()
-        fac.get_by_label("Vote within the theme").select_option(label="Community focus")
+        fac.get_by_label("Vote on", exact=True).select_option(label="The ideas in “Community focus”")
         fac.locator(".th-vote button").click()
         expect(fac.locator("#r-now")).to_contain_text("Round 2: Approval")
         state = fac_io.call(
