@@ -363,7 +363,9 @@ def test_phones_suggest_themes_and_every_screen_fits_at_every_width(
             "A round needs at least two ideas still on the list."
         )
         fac.locator("#msg-close").click()
-        fac.get_by_label("Vote on", exact=True).select_option(label="The ideas in “Community focus”")
+        fac.get_by_label("Vote on", exact=True).select_option(
+            label="The ideas in “Community focus”"
+        )
         fac.locator(".th-vote button").click()
         expect(fac.locator("#r-now")).to_contain_text("Round 2: Approval")
         state = fac_io.call(
