@@ -40,27 +40,32 @@ W.wallFit = (function () {
       rows(box).forEach(function (li) { li.hidden = false; });
       if (fits(main)) return;
     }
-    var all = rows(box), total = all.length, shown, tied = 0;
+    var all = rows(box), total = all.length, shown;
     function rank(li) { var r = li && li.querySelector('.rank'); return r ? r.textContent : ''; }
-    /* a tie split by the cut is named with its place, so the space left reads as fair */
+    /* the rows from `at` that share its rank: a tie is shown whole or not at all */
+    function group(at) {
+      var r = rank(all[at]), end = at + 1;
+      if (r.charAt(0) === '=') while (end < total && rank(all[end]) === r) end++;
+      return end;
+    }
+    /* a tie left out by the cut is named with its place, so the space left reads as fair */
     function text(cut) {
       if (!cut) return quiet;
-      var rest = cut - tied, place = rank(all[total - cut]).replace('=', '');
-      var tie = tied ? tied + ' ideas share place ' + place + ': too many to fit here, so none of them is shown. ' : '';
+      var at = total - cut, tied = rank(all[at]).charAt(0) === '=' ? group(at) - at : 0, rest = cut - tied;
+      var place = rank(all[at]).replace('=', ''), split = at > 0 && rank(all[at]) === rank(all[at - 1]);
+      var tie = !tied ? '' : split ? tied + ' more ideas share place ' + place + ' and do not fit here. '
+        : tied + ' ideas share place ' + place + ': too many to fit here, so none of them is shown. ';
       return tie + (rest ? W.plural(rest, 'more idea', 'more ideas') + ' with less support ' + (rest === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
     }
-    say(more, '10 ideas share place 10: too many to fit here, so none of them is shown. ' + text(total)); /* room for the line while measuring */
-    shown = showFrom(box, main, 0);
-    say(more, text(total - shown));
-    while (!fits(main) && shown > 1) { all[--shown].hidden = true; say(more, text(total - shown)); }
-    /* a tie is never split by the cut: tied proposals are shown together or not at all */
-    while (shown > 1 && shown < total && rank(all[shown]).charAt(0) === '=' && rank(all[shown]) === rank(all[shown - 1])) {
-      all[--shown].hidden = true;
+    function show(n) {
+      all.forEach(function (li, i) { li.hidden = i >= n; });
+      say(more, text(total - n));
+      return fits(main);
     }
-    if (shown < total && rank(all[shown]).charAt(0) === '=') {
-      tied = all.filter(function (li) { return rank(li) === rank(all[shown]); }).length;
-    }
-    say(more, text(total - shown));
+    /* each next row, or whole tie, while it fits with its line; the top row always */
+    shown = 0;
+    while (shown < total && show(group(shown))) shown = group(shown);
+    show(shown || 1);
   }
 
   /* Ideas and the plan: each step in turn, then pages that turn by themselves, so
