@@ -149,8 +149,8 @@ var W = (function () {
      stageSaid? (a prefix to announce a new stage), attendance?(a)} */
   W.live = function (sock, on) {
     var live = {state: null, tally: null};
-    function set(s) {
-      var before = live.state && live.state.stage;
+    function set(s, was) {
+      var before = was || (live.state && live.state.stage);
       if (!s.tally) live.tally = null;
       else if (!live.tally || s.tally.version >= live.tally.version) live.tally = s.tally;
       live.state = s;
@@ -161,7 +161,8 @@ var W = (function () {
       W.fire('state', s);
     }
     /* a join or watch ack: a fresh start, whatever its version */
-    live.reset = function (s) { live.state = null; set(s); };
+    /* (a rejoin after a drop still says the stage that changed meanwhile) */
+    live.reset = function (s) { var was = live.state && live.state.stage; live.state = null; set(s, was); };
     live.version = function () { return live.state ? live.state.version : undefined; };
     sock.on('state_changed', function (s) { if (!live.state || s.version >= live.state.version) set(s); });
     sock.on('tally_changed', function (t) {

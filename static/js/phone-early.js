@@ -31,3 +31,8 @@
   Patched.prototype = Real.prototype;
   window.WebSocket = Patched;
 })();
+/* Easy Read (phone-easy.js) before the first paint, so the page never jumps from small to large */
+(function () {
+  'use strict';
+  try { if (localStorage.getItem('workshop.easyRead') === '1') document.documentElement.dataset.easyRead = 'on'; } catch (e) { /* storage off */ }
+})();
