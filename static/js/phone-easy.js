@@ -51,7 +51,7 @@
     return svg;
   }
   function draw(svg, name) {
-    svg.hidden = !name; /* hidden also when Easy Read is off, by the stylesheet */
+    svg.toggleAttribute('hidden', !name); /* (an attribute: SVG has no hidden property); also hidden while Easy Read is off, by app.css */
     if (!name || svg.dataset.pic === name) return;
     svg.dataset.pic = name;
     svg.firstChild.setAttribute('href', SPRITE + name);
