@@ -154,6 +154,7 @@ var W = (function () {
       if (!s.tally) live.tally = null;
       else if (!live.tally || s.tally.version >= live.tally.version) live.tally = s.tally;
       live.state = s;
+      live.conn = sock.id;
       W.setClock(s.server_time);
       if (on.timer) on.timer.set(s.timer);
       if (on.stageSaid && before && before !== s.stage) W.announce(on.stageSaid + W.STAGES[s.stage] + '.');
@@ -161,8 +162,15 @@ var W = (function () {
       W.fire('state', s);
     }
     /* a join or watch ack: a fresh start, whatever its version */
-    /* (a rejoin after a drop still says the stage that changed meanwhile) */
-    live.reset = function (s) { var was = live.state && live.state.stage; live.state = null; set(s, was); };
+    /* A join's snapshot can be older than a change broadcast on the same connection just
+       before the ack (a phone joining as the stage changes): keep the newer one. Otherwise
+       the ack wins, and a rejoin after a drop says the stage that changed meanwhile. */
+    live.reset = function (s) {
+      if (live.state && live.conn === sock.id && s.version < live.state.version) return;
+      var was = live.state && live.state.stage;
+      live.state = null;
+      set(s, was);
+    };
     live.version = function () { return live.state ? live.state.version : undefined; };
     sock.on('state_changed', function (s) { if (!live.state || s.version >= live.state.version) set(s); });
     sock.on('tally_changed', function (t) {

@@ -51,7 +51,8 @@
     return svg;
   }
   function draw(svg, name) {
-    svg.toggleAttribute('hidden', !name); /* (an attribute: SVG has no hidden property); also hidden while Easy Read is off, by app.css */
+    /* an attribute, as SVG has no hidden property; app.css also hides it while Easy Read is off */
+    if (name) svg.removeAttribute('hidden'); else svg.setAttribute('hidden', '');
     if (!name || svg.dataset.pic === name) return;
     svg.dataset.pic = name;
     svg.firstChild.setAttribute('href', SPRITE + name);
