@@ -25,6 +25,7 @@
   function set(v) {
     if (v) { W.store.set(KEY, '1'); root.dataset.easyRead = 'on'; } else { W.store.del(KEY); delete root.dataset.easyRead; }
     sw.setAttribute('aria-checked', String(v));
+    Array.prototype.forEach.call(document.querySelectorAll('svg.er-pic'), load);
     window.dispatchEvent(new CustomEvent('workshop:easyread', {detail: {on: v}}));
     W.announce(v ? 'Easy Read is on.' : 'Easy Read is off.');
   }
@@ -53,10 +54,16 @@
   function draw(svg, name) {
     /* an attribute, as SVG has no hidden property; app.css also hides it while Easy Read is off */
     if (name) svg.removeAttribute('hidden'); else svg.setAttribute('hidden', '');
-    if (!name || svg.dataset.pic === name) return;
-    svg.dataset.pic = name;
-    svg.firstChild.setAttribute('href', SPRITE + name);
-    svg.setAttribute('aria-label', PICS[name]);
+    if (name && svg.dataset.pic !== name) {
+      svg.dataset.pic = name;
+      svg.setAttribute('aria-label', PICS[name]);
+    }
+    load(svg);
+  }
+  /* the pictures' file is fetched only once Easy Read is on: other phones never pay for it */
+  function load(svg) {
+    var use = svg.firstChild, want = SPRITE + svg.dataset.pic;
+    if (on() && svg.dataset.pic && use.getAttribute('href') !== want) use.setAttribute('href', want);
   }
 
   W.on('render', function (v) {

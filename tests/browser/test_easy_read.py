@@ -65,6 +65,20 @@ SMALL_TEXT = """(least) => [...document.querySelectorAll('body *')].filter(e => 
   + getComputedStyle(e).fontSize + ' ' + e.textContent.trim().slice(0, 40))"""
 
 
+# What the translations will see at each `workshop:easyread` event: <html>'s flag and storage.
+LISTEN = """(key) => { window.heardEasy = [];
+  addEventListener('workshop:easyread', () => window.heardEasy.push(
+    [document.documentElement.dataset.easyRead || 'off', localStorage.getItem(key)])); }"""
+SPRITE_LOADED = """() => performance.getEntriesByType('resource')
+  .some(e => e.name.includes('/static/img/easy-read.svg'))"""
+
+
+def sprite_loaded(page: Any) -> bool:
+    """Return whether the page fetched the Easy Read pictures."""
+    found: bool = page.evaluate(SPRITE_LOADED)
+    return found
+
+
 class Workshop:
     """A workshop with ideas, dots, a priority with an action, then a ranking round."""
 
@@ -126,15 +140,14 @@ def test_the_switch_keeps_its_promise_and_is_remembered_across_a_reload(
     expect(switch).not_to_be_checked()
     small = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert small < 19
-    page.evaluate(
-        """() => { window.heardEasy = [];
-        addEventListener('workshop:easyread', () => window.heardEasy.push(
-          [document.documentElement.dataset.easyRead || 'off', localStorage.getItem('%s')])); }"""
-        % KEY
-    )
+    page.evaluate(LISTEN, KEY)
+    expect(page.locator("#lead")).to_have_text("Add dots to the ideas that matter most to you.")
+    assert sprite_loaded(page) is False  # a phone without Easy Read never fetches the pictures
     switch.click()
     expect(switch).to_be_checked()
     assert page.evaluate("heardEasy") == [["on", "1"]]
+    expect(page.get_by_role("img", name="You vote with dots.")).to_be_visible()
+    page.wait_for_function(SPRITE_LOADED)
 
     page.reload()
     switch = page.get_by_role("switch", name="Easy Read")
@@ -144,12 +157,7 @@ def test_the_switch_keeps_its_promise_and_is_remembered_across_a_reload(
     picture = page.get_by_role("img", name="You vote with dots.")
     expect(picture).to_be_visible()
 
-    page.evaluate(
-        """() => { window.heardEasy = [];
-        addEventListener('workshop:easyread', () => window.heardEasy.push(
-          [document.documentElement.dataset.easyRead || 'off', localStorage.getItem('%s')])); }"""
-        % KEY
-    )
+    page.evaluate(LISTEN, KEY)
     switch.click()
     expect(switch).not_to_be_checked()
     assert page.evaluate("heardEasy") == [["off", None]]
@@ -162,9 +170,7 @@ def test_the_switch_keeps_its_promise_and_is_remembered_across_a_reload(
 
 
 @pytest.mark.parametrize("stage", list(STAGES))
-def test_easy_read_in_every_stage(
-    stage: str, workshop: Workshop, pages: Any, expect: Any
-) -> None:
+def test_easy_read_in_every_stage(stage: str, workshop: Workshop, pages: Any, expect: Any) -> None:
     workshop.stage(stage)
     joined = stage != "welcome"
     found = {}
@@ -197,4 +203,3 @@ def test_easy_read_in_every_stage(
     found = {where: v for where, v in found.items() if v}
     assert not found, "serious or critical axe violations:\n" + describe(found)
     pages.assert_clean()
-

@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     NETWORK_NOISE,
     PHONE,
     Client,
+    attendee,
     create_workshop,
     facilitator,
 )
@@ -39,7 +40,8 @@ window.__said = [];
 new MutationObserver(function (records) {
   records.forEach(function (r) {
     var n = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-    var live = n && n.closest('[aria-live]:not([aria-live=off]),[role=status],[role=alert],[role=log]');
+    var live = n && n.closest(
+      '[aria-live]:not([aria-live=off]),[role=status],[role=alert],[role=log]');
     if (!live || live.closest('[hidden],[aria-hidden=true]')) return;
     var text = live.textContent.replace(/\\s+/g, ' ').trim();
     if (text) window.__said.push(text);
@@ -260,3 +262,45 @@ def walk(server: Server, made: dict, fac: Client, pages: Any, expect: Any) -> No
     heard(phone, "Now: Closed.")
     check_names(phone, "closed")
     pages.assert_clean(ignore=NETWORK_NOISE)
+
+
+def test_the_console_and_wall_name_every_control_and_the_console_speaks(
+    shared_server: Server, pages: Any, expect: Any
+) -> None:
+    """The facilitator's console and the wall, stage by stage, read the same way."""
+    made = create_workshop(shared_server, groups=GROUPS)
+    fac = facilitator(shared_server, made)
+    phone = attendee(shared_server, made["code"], "screen-reader-console-01", name="Sam")
+    try:
+        console = pages.open("facilitator", viewport={"width": 1366, "height": 900})
+        console.add_init_script(RECORDER)
+        console.goto(made["facilitator_url"])
+        wall = pages.open("projector", made["screen_url"], viewport={"width": 1280, "height": 720})
+        expect(console.locator("#stage-now")).to_have_text("Welcome")
+        check_names(console, "console (lobby)", ("button", "Next"))
+        check_names(wall, "wall (lobby)")
+        steps = (
+            ("propose", "Share your ideas"),
+            ("vote", "Voting"),
+            ("results", "Results"),
+            ("plan", "Action planning"),
+            ("closed", "Closed"),
+        )
+        for stage, says in steps:
+            fac.call("change_stage", {"stage": stage})  # from the facilitator's other tab
+            heard(console, f"Stage: {says}.")
+            expect(wall.locator("#s-stage")).to_have_text(says)
+            if stage == "propose":
+                for n, text in enumerate(IDEAS):
+                    phone.call("submit_proposal", {"text": text, "request_id": f"c-{n}"})
+                expect(console.locator("p.ptext", has_text=IDEAS[2])).to_be_visible()
+            if stage == "vote":
+                word = {"message": "", "whereabouts": "red coat", "request_id": "c-word"}
+                phone.call("send_private_word", word)
+                heard(console, "A private message has arrived for you.")
+            check_names(console, f"console ({stage})")
+            check_names(wall, f"wall ({stage})")
+        pages.assert_clean()
+    finally:
+        phone.close()
+        fac.close()
