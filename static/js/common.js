@@ -97,9 +97,10 @@ var W = (function () {
   W.RECONNECTING = 'Reconnecting to the laptop…';
   /* Small add-on modules (phone-care.js, care-console.js, care-wall.js) hear the page's
      socket and each new snapshot without the page knowing them: W.on('socket'|'state', fn). */
-  var hooks = {};
-  W.on = function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); };
-  W.fire = function (name, value) { (hooks[name] || []).forEach(function (fn) { fn(value); }); };
+  var hooks = {}, latest = {};
+  /* a module loaded late (phone-easy.js) hears the latest value at once */
+  W.on = function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); if (name in latest) fn(latest[name]); };
+  W.fire = function (name, value) { latest[name] = value; (hooks[name] || []).forEach(function (fn) { fn(value); }); };
   /* onConnect runs on every (re)connection to rejoin; lost() words the banner while away */
   W.connect = function (auth, onConnect, lost) {
     /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */

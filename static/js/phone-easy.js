@@ -1,13 +1,11 @@
-/* Phone, Easy Read (issue #16, point 5): the switch at the top, remembered on this phone, and
-   a picture beside each action. Its larger text and one column are CSS (app.css, under
-   [data-easy-read=on]); the plain wording comes from the translations, which follow this
-   contract: localStorage["workshop.easyRead"] = "1" while on (removed when off),
-   <html data-easy-read="on"> while on (removed when off), and a window event
-   "workshop:easyread" after each change. phone-early.js sets the attribute before the first
-   paint; phone.js does not know this file (it hears W.on('render')). */
+/* Phone, Easy Read's pictures (issue #16, point 5): one beside each action, with a text
+   alternative. Loaded by phone-early.js (which has the switch and its contract with the
+   translations) only on phones that turn Easy Read on; its larger text and one column are
+   CSS (app.css, under [data-easy-read=on]). It hears each render through W.on('render'),
+   which replays the latest to a module that arrives late: phone.js does not know it. */
 (function () {
   'use strict';
-  var $ = W.$, root = document.documentElement, KEY = 'workshop.easyRead';
+  var $ = W.$;
   var NS = 'http://www.w3.org/2000/svg', SPRITE = '/static/img/easy-read.svg#er-';
   /* what each picture shows, said to those who cannot see it */
   var PICS = {
@@ -19,21 +17,6 @@
     word: 'Picture: two people talking quietly. You can talk to the facilitator in private.'
   };
   var BALLOT = {ranking: 'rank', approval: 'tick', points: 'dot'};
-  var sw = $('easy-read');
-
-  function on() { return root.dataset.easyRead === 'on'; }
-  function set(v) {
-    if (v) { W.store.set(KEY, '1'); root.dataset.easyRead = 'on'; } else { W.store.del(KEY); delete root.dataset.easyRead; }
-    sw.setAttribute('aria-checked', String(v));
-    Array.prototype.forEach.call(document.querySelectorAll('svg.er-pic'), load);
-    window.dispatchEvent(new CustomEvent('workshop:easyread', {detail: {on: v}}));
-    W.announce(v ? 'Easy Read is on.' : 'Easy Read is off.');
-  }
-  if (W.store.get(KEY) === '1') root.dataset.easyRead = 'on'; /* in case phone-early.js could not */
-  sw.setAttribute('aria-checked', String(on()));
-  sw.hidden = false; /* hidden in the page until this script can work it */
-  sw.addEventListener('click', function () { set(!on()); });
-
   /* A picture stays beside its sentence: both go in one row (a flex row in Easy Read). */
   function picture(target) {
     var row = target.parentNode;
@@ -54,16 +37,10 @@
   function draw(svg, name) {
     /* an attribute, as SVG has no hidden property; app.css also hides it while Easy Read is off */
     if (name) svg.removeAttribute('hidden'); else svg.setAttribute('hidden', '');
-    if (name && svg.dataset.pic !== name) {
-      svg.dataset.pic = name;
-      svg.setAttribute('aria-label', PICS[name]);
-    }
-    load(svg);
-  }
-  /* the pictures' file is fetched only once Easy Read is on: other phones never pay for it */
-  function load(svg) {
-    var use = svg.firstChild, want = SPRITE + svg.dataset.pic;
-    if (on() && svg.dataset.pic && use.getAttribute('href') !== want) use.setAttribute('href', want);
+    if (!name || svg.dataset.pic === name) return;
+    svg.dataset.pic = name;
+    svg.setAttribute('aria-label', PICS[name]);
+    svg.firstChild.setAttribute('href', SPRITE + name);
   }
 
   W.on('render', function (v) {
