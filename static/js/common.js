@@ -108,9 +108,10 @@ var W = (function () {
   W.RECONNECTING = 'Reconnecting to the laptop…';
   /* Small add-on modules (phone-care.js, care-console.js, care-wall.js) hear the page's
      socket and each new snapshot without the page knowing them: W.on('socket'|'state', fn). */
-  var hooks = {};
-  W.on = function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); };
-  W.fire = function (name, value) { (hooks[name] || []).forEach(function (fn) { fn(value); }); };
+  var hooks = {}, latest = {};
+  /* a module loaded late (phone-easy.js) hears the latest value at once */
+  W.on = function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); if (name in latest) fn(latest[name]); };
+  W.fire = function (name, value) { latest[name] = value; (hooks[name] || []).forEach(function (fn) { fn(value); }); };
   /* onConnect runs on every (re)connection to rejoin; lost() words the banner while away */
   W.connect = function (auth, onConnect, lost) {
     /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */
@@ -160,11 +161,12 @@ var W = (function () {
      stageSaid? (a prefix to announce a new stage), attendance?(a)} */
   W.live = function (sock, on) {
     var live = {state: null, tally: null};
-    function set(s) {
-      var before = live.state && live.state.stage;
+    function set(s, was) {
+      var before = was || (live.state && live.state.stage);
       if (!s.tally) live.tally = null;
       else if (!live.tally || s.tally.version >= live.tally.version) live.tally = s.tally;
       live.state = s;
+      live.conn = sock.id;
       W.setClock(s.server_time);
       if (on.timer) on.timer.set(s.timer);
       if (on.stageSaid && before && before !== s.stage) W.announce(on.stageSaid + W.STAGES[s.stage] + '.');
@@ -172,7 +174,15 @@ var W = (function () {
       W.fire('state', s);
     }
     /* a join or watch ack: a fresh start, whatever its version */
-    live.reset = function (s) { live.state = null; set(s); };
+    /* A join's snapshot can be older than a change broadcast on the same connection just
+       before the ack (a phone joining as the stage changes): keep the newer one. Otherwise
+       the ack wins, and a rejoin after a drop says the stage that changed meanwhile. */
+    live.reset = function (s) {
+      if (live.state && live.conn === sock.id && s.version < live.state.version) return;
+      var was = live.state && live.state.stage;
+      live.state = null;
+      set(s, was);
+    };
     live.version = function () { return live.state ? live.state.version : undefined; };
     sock.on('state_changed', function (s) { if (!live.state || s.version >= live.state.version) set(s); });
     sock.on('tally_changed', function (t) {

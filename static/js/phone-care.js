@@ -8,7 +8,7 @@
   W.on('socket', function (s) { sock = s; });
   W.on('render', function (v) {
     var st = v.state.stage, held = (v.me && v.me.my_held) || [];
-    $('care').hidden = false;
+    $('care').hidden = st === 'closed'; /* nothing to offer once closed: no empty section */
     $('pre-mod').hidden = !(v.state.pre_moderation && st === 'propose');
     $('held-mine').hidden = !held.length || st === 'closed';
     W.sync($('held-list'), held, function (p) { return p.id; }, function () {

@@ -31,3 +31,40 @@
   Patched.prototype = Real.prototype;
   window.WebSocket = Patched;
 })();
+/* Easy Read's switch (issue #16): here, in the head, so the larger text is there from the first
+   paint; its pictures (phone-easy.js) load only on phones that turn it on. The contract with
+   the translations: localStorage["workshop.easyRead"] = "1" while on (removed when off),
+   <html data-easy-read="on"> while on (removed when off), and a window event
+   "workshop:easyread" after each change. */
+(function () {
+  'use strict';
+  var KEY = 'workshop.easyRead', root = document.documentElement, sw = null, pictures = null;
+  function on() { return root.getAttribute('data-easy-read') === 'on'; }
+  function store(v) {
+    try { if (v) localStorage.setItem(KEY, '1'); else localStorage.removeItem(KEY); } catch (e) { /* storage off: this visit only */ }
+  }
+  try { if (localStorage.getItem(KEY) === '1') root.setAttribute('data-easy-read', 'on'); } catch (e) { /* storage off */ }
+  function load() {
+    if (pictures) return;
+    pictures = document.createElement('script');
+    pictures.src = '/static/js/phone-easy.js';
+    pictures.onerror = function () { pictures.remove(); pictures = null; }; /* offline: tried again at the next switch */
+    document.body.appendChild(pictures);
+  }
+  function set(v) {
+    store(v);
+    if (v) root.setAttribute('data-easy-read', 'on'); else root.removeAttribute('data-easy-read');
+    sw.setAttribute('aria-checked', String(v));
+    if (v) load();
+    window.dispatchEvent(new CustomEvent('workshop:easyread', {detail: {on: v}}));
+    if (window.W) W.announce(v ? 'Easy Read is on.' : 'Easy Read is off.');
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    sw = document.getElementById('easy-read');
+    if (!sw) return;
+    sw.setAttribute('aria-checked', String(on()));
+    sw.hidden = false; /* hidden in the page until this script can work it */
+    sw.addEventListener('click', function () { set(!on()); });
+    if (on()) load();
+  });
+})();

@@ -277,6 +277,7 @@
       if (ranks.length) h3 = 'Priorities';
       else if (st === 'plan') lead += ' The priorities will appear here soon.';
     }
+    news(rd, st === 'results' && ranks.length > 0);
     txt('lead', lead);
     show('lead', lead);
     show('dots', voting);
@@ -308,6 +309,16 @@
     if (th) th.render();
     W.sync($('rank'), ranks, function (r) { return r.k; }, planning ? plan.make : rankRow, planning ? plan.upd : updRank);
     W.fire('render', {state: state, me: me});
+  }
+  /* A new round and results coming up change the page without a new stage: say so aloud */
+  var heard = null;
+  function news(rd, results) {
+    var now = {round: rd.id, results: results ? rd.id || 0 : null};
+    if (heard && rd.id && heard.round && rd.id !== heard.round) {
+      W.announce('Round ' + rd.number + ' has started: ' + (rd.method_label || '').toLowerCase() + '.');
+    }
+    if (heard && results && heard.results !== now.results) W.announce('The results are shown.');
+    heard = now;
   }
   function rep(s, n) { return new Array(n + 1).join(s); }
   /* the proposals on this round's ballot (a shortlist or a run-off may leave some out) */
