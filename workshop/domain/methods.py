@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeGuard
 
-from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.errors import N_, InvalidInput, NotFound, Phrase
 from workshop.domain.model import Proposal
 from workshop.domain.voting import counts_for
 
@@ -69,9 +69,16 @@ UNREADABLE = {
 UNIT = {Method.DOTS: "dot", Method.APPROVAL: "vote", Method.POINTS: "point"}
 
 
-def plural(count: int, noun: str) -> str:
-    """Return "1 dot" or "3 dots"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+PLURALS = {
+    "dot": (N_("{count} dot"), N_("{count} dots")),
+    "idea": (N_("{count} idea"), N_("{count} ideas")),
+}
+
+
+def plural(count: int, noun: str) -> Phrase:
+    """Return "1 dot" or "3 dots", translated with the sentence it goes in."""
+    one, many = PLURALS[noun]
+    return Phrase(one if count == 1 else many, count=count)
 
 
 def eligible(rules: RoundRules, proposals: Mapping[int, Proposal]) -> list[int]:
@@ -137,8 +144,10 @@ def read_amounts(choices: object, method: Method, minimum: int) -> list[tuple[in
         if not is_whole(amount) or amount < minimum:
             least = "at least 1" if minimum else "0 or more"
             raise InvalidInput(
-                f"Each {UNIT[method]} count must be a whole number, {least}: "
-                "check the numbers and try again."
+                "Each {value} count must be a whole number, {least}: check the numbers and "
+                "try again.",
+                value=UNIT[method],
+                least=least,
             )
         pairs.append((read_id(pid, method), amount))
     return pairs
@@ -171,8 +180,9 @@ def check_ballot(
             raise InvalidInput("Rank at least 1 idea, your favourite first.")
         if len(sent) > rules.top_k:
             raise InvalidInput(
-                f"You can rank at most {plural(rules.top_k, 'idea')}: "
-                f"you ranked {len(sent)}, so leave the rest out."
+                "You can rank at most {value}: you ranked {count}, so leave the rest out.",
+                value=plural(rules.top_k, "idea"),
+                count=len(sent),
             )
         return tuple(fold_each(sent, allowed, proposals))
     pairs = read_amounts(choices, method, minimum=1)
@@ -181,27 +191,36 @@ def check_ballot(
     if method is Method.POINTS:
         if rules.points_exact and total != rules.points_total:
             raise InvalidInput(
-                f"Your points add up to {total}: share exactly {rules.points_total}."
+                "Your points add up to {total}: share exactly {points_total}.",
+                total=total,
+                points_total=rules.points_total,
             )
         if total > rules.points_total:
             raise InvalidInput(
-                f"Your points add up to {total}: share at most {rules.points_total}."
+                "Your points add up to {total}: share at most {points_total}.",
+                total=total,
+                points_total=rules.points_total,
             )
         return folded
     most = max(folded.values(), default=0)
     if most > rules.max_per_proposal:
         raise InvalidInput(
-            f"You can put at most {plural(rules.max_per_proposal, 'dot')} on one idea, "
-            f"not {most}: spread the rest across others."
+            "You can put at most {value} on one idea, not {most}: spread the rest across others.",
+            value=plural(rules.max_per_proposal, "dot"),
+            most=most,
         )
     if total > rules.dots:
         raise InvalidInput(
-            f"This ballot places {plural(total, 'dot')}: each person has {rules.dots}, "
-            f"so take {total - rules.dots} off."
+            "This ballot places {value}: each person has {dots}, so take {most} off.",
+            value=plural(total, "dot"),
+            dots=rules.dots,
+            most=total - rules.dots,
         )
     if rules.spend_all and total < rules.dots:
         raise InvalidInput(
-            f"This ballot places {plural(total, 'dot')}: place all {rules.dots} for it to count."
+            "This ballot places {value}: place all {dots} for it to count.",
+            value=plural(total, "dot"),
+            dots=rules.dots,
         )
     return folded
 
@@ -237,23 +256,36 @@ def check_paper_counts(
         most = max(folded.values(), default=0)
         if most > people * rules.max_per_proposal:
             raise InvalidInput(
-                f"{most} dots on one idea is more than {who} can place there "
-                f"(at most {people * rules.max_per_proposal}): check the count."
+                "{most} dots on one idea is more than {who} can place there (at most "
+                "{most2}): check the count.",
+                most=most,
+                who=who,
+                most2=people * rules.max_per_proposal,
             )
         if total > people * rules.dots:
             raise InvalidInput(
-                f"These counts add up to {total} dots, but {who} {have} only "
-                f"{people * rules.dots}: check the counts or the number of people."
+                "These counts add up to {total} dots, but {who} {have} only {most}: check the "
+                "counts or the number of people.",
+                total=total,
+                who=who,
+                have=have,
+                most=people * rules.dots,
             )
     elif method is Method.APPROVAL:
         most = max(folded.values(), default=0)
         if most > people:
             raise InvalidInput(
-                f"{most} votes for one idea is more than the {who} voting: check the count."
+                "{most} votes for one idea is more than the {who} voting: check the count.",
+                most=most,
+                who=who,
             )
     elif total > people * rules.points_total:
         raise InvalidInput(
-            f"These counts add up to {total} points, but {who} {have} only "
-            f"{people * rules.points_total}: check the counts or the number of people."
+            "These counts add up to {total} points, but {who} {have} only {most}: "
+            "check the counts or the number of people.",
+            total=total,
+            who=who,
+            have=have,
+            most=people * rules.points_total,
         )
     return folded

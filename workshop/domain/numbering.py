@@ -30,7 +30,8 @@ def _id_of(number: object, by_number: Mapping[int, int]) -> int:
         raise InvalidInput(UNREADABLE)
     if number not in by_number:
         raise InvalidInput(
-            f"There is no idea numbered {number} in this workshop: check the number on the paper."
+            "There is no idea numbered {number} in this workshop: check the number on the paper.",
+            number=number,
         )
     return by_number[number]
 

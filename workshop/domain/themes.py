@@ -88,8 +88,8 @@ def check_heading(heading: str, themes: Mapping[int, Theme], renaming: int | Non
     for theme in live(themes):
         if theme.id != renaming and theme.heading.casefold() == wanted:
             raise Conflict(
-                f'There is already a theme called "{theme.heading}": '
-                "move proposals into it instead."
+                'There is already a theme called "{heading}": move proposals into it instead.',
+                heading=theme.heading,
             )
 
 
@@ -97,7 +97,8 @@ def check_new_theme(heading: str, themes: Mapping[int, Theme]) -> None:
     """Refuse a new theme over the limit or with a heading already taken."""
     if len(live(themes)) >= MAX_THEMES:
         raise LimitReached(
-            f"A workshop can have at most {MAX_THEMES} themes: merge or dissolve one first."
+            "A workshop can have at most {max_themes} themes: merge or dissolve one first.",
+            max_themes=MAX_THEMES,
         )
     check_heading(heading, themes)
 

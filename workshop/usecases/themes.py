@@ -157,8 +157,9 @@ class Themes:
                 raise NotFound("That proposal is no longer on the list: refresh and pick another.")
             if tx.themes.count_suggestions_by(participant_id) >= MAX_SUGGESTIONS_PER_ATTENDEE:
                 raise LimitReached(
-                    f"You have made {MAX_SUGGESTIONS_PER_ATTENDEE} suggestions, the most one "
-                    "person can: thank you."
+                    "You have made {max_suggestions_per_attendee} suggestions, the most one "
+                    "person can: thank you.",
+                    max_suggestions_per_attendee=MAX_SUGGESTIONS_PER_ATTENDEE,
                 )
             suggestion_id = tx.themes.insert_suggestion(
                 workshop.id, participant_id, proposal_id, heading, self.core.clock()
