@@ -168,6 +168,7 @@ def check_ballot(
 
     APPROVAL and RANKING ballots are lists of ids (approval returns them sorted,
     ranking in the order given); DOTS and POINTS ballots map ids to whole amounts.
+    Long because each rule refuses with its own sentence, its numbers named for translation.
     """
     method = rules.method
     allowed = set(eligible(rules, proposals))
@@ -231,7 +232,8 @@ def check_paper_counts(
     """Return a wall chart's or a show of hands' counts folded to survivors, or refuse them.
 
     The counts stand for `voters` people, so none may exceed what that many people
-    could give; zero counts are dropped.
+    could give; zero counts are dropped. Long because each check refuses with its own
+    sentence, its numbers named for translation.
     """
     method = rules.method
     if method is Method.RANKING:

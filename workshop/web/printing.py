@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 
 from workshop.domain.errors import NotFound
 from workshop.domain.methods import Method
+from workshop.web import language
 from workshop.web.answers import known_code, usecases
 from workshop.web.workshops import _page_workshop
 
@@ -65,7 +67,9 @@ def _page(template: str, code: str, **extra: Any) -> Any:
     try:
         workshop = _page_workshop(known_code(code))
     except NotFound as error:
-        return render_template("message.html", title="Not found", message=error.message), 404
+        return render_template(
+            "message.html", title=_("Not found"), message=language.sentence(error)
+        ), 404
     paper = _paper()
     return render_template(
         template,

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from workshop.domain import validation as valid
 from workshop.domain.errors import (
@@ -18,7 +19,7 @@ from workshop.domain.errors import (
 )
 from workshop.domain.model import Stage
 from workshop.usecases.events import PROTOCOL_VERSION
-from workshop.web import published, qr
+from workshop.web import language, published, qr
 from workshop.web.answers import (
     client,
     created_response,
@@ -58,7 +59,7 @@ def join_by_code() -> Any:
             raise NotFound(UNKNOWN_WORKSHOP)
     except WorkshopError as error:
         # 200: the page people get is the home page, working, with a sentence on it.
-        return render_template("home.html", error=error.message)
+        return render_template("home.html", error=language.sentence(error))
     return redirect(url_for("pages.phone", code=code), code=303)
 
 
@@ -83,9 +84,13 @@ def _render(template: str, code: str) -> Any:
     try:
         return render_template(template, workshop=_page_workshop(code))
     except NotFound as error:
-        return render_template("message.html", title="Not found", message=error.message), 404
+        return render_template(
+            "message.html", title=_("Not found"), message=language.sentence(error)
+        ), 404
     except RateLimited as error:
-        return render_template("message.html", title="Wait", message=error.message), 429
+        return render_template(
+            "message.html", title=_("Wait"), message=language.sentence(error)
+        ), 429
 
 
 @pages.get("/w/<code>")

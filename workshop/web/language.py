@@ -1,0 +1,128 @@
+"""Languages on the HTTP edge: Flask-Babel picks each request's language, from the catalogues.
+
+A person's language comes from, in order: `?lang=` (the page's own language menu), the
+`lang` cookie that menu leaves on this phone, then the browser's Accept-Language. Pages
+that speak for the workshop (the wall, the published plan) render in the workshop's
+language instead, with `in_language`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
+
+import flask_babel
+from babel import support
+from flask import Flask, current_app, g, request
+from markupsafe import Markup
+
+from workshop.domain.errors import Translate, WorkshopError
+from workshop.usecases.language import DEFAULT, LANGUAGES, Languages, from_accept_language, known
+
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def languages() -> Languages:
+    """Return the app's catalogues."""
+    return cast(Languages, current_app.extensions["workshop.languages"])
+
+
+def chosen() -> str:
+    """Return the language this request asked for (menu, cookie, then the browser's wish)."""
+    return (
+        known(request.args.get(COOKIE))
+        or known(request.cookies.get(COOKIE))
+        or from_accept_language(request.headers.get("Accept-Language"))
+    )
+
+
+def current() -> str:
+    """Return the language this response is being written in."""
+    forced = g.get("workshop_language")
+    return str(forced) if forced else chosen()
+
+
+def say() -> Translate:
+    """Return the translating function for this response's language."""
+    return languages().translate(current())
+
+
+def sentence(error: WorkshopError) -> str:
+    """Return a refusal's sentence in this request's language."""
+    return error.in_language(say())
+
+
+@contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Render what is inside in the given language (the workshop's), whoever asks."""
+    before = g.get("workshop_language")
+    g.workshop_language = known(language) or DEFAULT
+    try:
+        with flask_babel.force_locale(g.workshop_language):
+            yield
+    finally:
+        g.workshop_language = before
+
+
+class _Table(support.NullTranslations):
+    """gettext for Jinja, answered from the catalogue dictionaries."""
+
+    def __init__(self, translate: Translate) -> None:
+        super().__init__()
+        self._say = translate
+
+    def gettext(self, message: str) -> str:
+        return self._say(message)
+
+    ugettext = gettext
+
+
+class CatalogueDomain(flask_babel.Domain):
+    """Flask-Babel's domain, reading the catalogues the app already holds."""
+
+    def get_translations(self) -> support.NullTranslations:
+        return _Table(say())
+
+
+def catalogue_tag(scripts: Sequence[str], easy: bool = False) -> Markup:
+    """Return the page's JavaScript catalogue as a JSON data block (no inline script: CSP)."""
+    language = current()
+    files = [f"static/js/{name}" for name in scripts]
+    data: dict[str, Any] = {
+        "lang": language,
+        "messages": languages().for_scripts(language, files),
+    }
+    if easy:
+        data["easy_url"] = "/i18n/easyread.json"
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/json" id="i18n">{text}</script>')
+
+
+def remember(response: Any) -> Any:
+    """Keep a language chosen from the page's menu on this phone (a cookie, a year)."""
+    asked = known(request.args.get(COOKIE))
+    if asked and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_AGE, samesite="Lax")
+    return response
+
+
+def setup(app: Flask, catalogues: Languages) -> None:
+    """Give the app Flask-Babel, its catalogues, and the helpers every template uses."""
+    app.extensions["workshop.languages"] = catalogues
+    babel = flask_babel.Babel()
+    babel.init_app(app, locale_selector=current)
+    babel.domain_instance = CatalogueDomain()  # type: ignore[misc]
+    app.after_request(remember)
+
+    def context() -> dict[str, Callable[..., Any] | Any]:
+        return {
+            "catalogue_tag": catalogue_tag,
+            "page_language": current(),
+            "language_names": LANGUAGES,
+        }
+
+    app.context_processor(context)
