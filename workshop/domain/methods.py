@@ -49,22 +49,27 @@ class RoundRules:
     proposal_ids: frozenset[int] | None = None
 
 
-GONE = "That idea is no longer on the list: refresh and pick another."
-NOT_IN_ROUND = "That idea is not part of this round: pick one from the shortlist."
-TWICE = "You listed the same idea twice: list each idea once."
-MERGED_TWICE = "Two of the ideas you picked are now one idea (they were merged): list it once."
-PAPER_RANKING = (
+GONE = N_("That idea is no longer on the list: refresh and pick another.")
+NOT_IN_ROUND = N_("That idea is not part of this round: pick one from the shortlist.")
+TWICE = N_("You listed the same idea twice: list each idea once.")
+MERGED_TWICE = N_("Two of the ideas you picked are now one idea (they were merged): list it once.")
+PAPER_RANKING = N_(
     "A ranking cannot be counted from a chart or a show of hands: "
     "enter each paper ballot as an assisted ballot."
 )
 UNREADABLE = {
-    Method.DOTS: "A dot ballot says how many dots go on each idea: refresh the page and try again.",
-    Method.APPROVAL: "An approval ballot is a list of the ideas you approve: "
-    "refresh the page and try again.",
-    Method.RANKING: "A ranking is a list of ideas, your favourite first: "
-    "refresh the page and try again.",
-    Method.POINTS: "A points ballot says how many points go on each idea: "
-    "refresh the page and try again.",
+    Method.DOTS: N_(
+        "A dot ballot says how many dots go on each idea: refresh the page and try again."
+    ),
+    Method.APPROVAL: N_(
+        "An approval ballot is a list of the ideas you approve: refresh the page and try again."
+    ),
+    Method.RANKING: N_(
+        "A ranking is a list of ideas, your favourite first: refresh the page and try again."
+    ),
+    Method.POINTS: N_(
+        "A points ballot says how many points go on each idea: refresh the page and try again."
+    ),
 }
 UNIT = {Method.DOTS: "dot", Method.APPROVAL: "vote", Method.POINTS: "point"}
 

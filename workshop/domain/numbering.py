@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
 from workshop.domain.model import Proposal
 
-UNREADABLE = (
+UNREADABLE = N_(
     "Ballots by number list the numbers printed beside the ideas, for example [3, 7] or "
     '{"3": 2}: check the paper and try again.'
 )

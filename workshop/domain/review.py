@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from workshop.domain.errors import N_
 from workshop.domain.personal_details import find_personal_details
 
-PRE_MODERATION_REASON = "Every idea waits for you before it is shared."
+PRE_MODERATION_REASON = N_("Every idea waits for you before it is shared.")
 # What the author's phone says of an idea held or declined: never "rejected".
-AUTHOR_SENTENCE = "The facilitator will look at this."
+AUTHOR_SENTENCE = N_("The facilitator will look at this.")
 
 
 class HeldStatus(StrEnum):

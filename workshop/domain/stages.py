@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workshop.domain.errors import InvalidInput, WrongStage
+from workshop.domain.errors import N_, InvalidInput, WrongStage
 from workshop.domain.model import Stage
 
-CLOSED_SENTENCE = "This workshop has closed: thank you for taking part."
+CLOSED_SENTENCE = N_("This workshop has closed: thank you for taking part.")
 
 
 def parse_stage(value: object) -> Stage:

@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workshop.domain.errors import Conflict, InvalidInput, LimitReached, NotFound
+from workshop.domain.errors import N_, Conflict, InvalidInput, LimitReached, NotFound
 from workshop.domain.model import Proposal
 from workshop.domain.voting import counts_for
 
 MAX_THEMES = 30
 MAX_HEADING_LENGTH = 80
-NO_THEME = "That theme does not exist in this workshop: refresh the console and try again."
+NO_THEME = N_("That theme does not exist in this workshop: refresh the console and try again.")
 
 
 @dataclass(frozen=True)

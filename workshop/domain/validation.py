@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from workshop.domain.actions import ActionFields, parse_date, parse_status
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
 from workshop.domain.tokens import CODE_PATTERN, DEVICE_ID_PATTERN, normalise_code
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}\Z")
@@ -134,9 +134,9 @@ def proposal_id(value: Any, what: str = "proposal_id", thing: str = "proposal") 
     """Return the id of a proposal (or of another `thing`, such as an action), or refuse."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InvalidInput(
-            "The {what} must be the number of an {thing}."
+            N_("The {what} must be the number of an {thing}.")
             if thing[0] in "aeiou"
-            else "The {what} must be the number of a {thing}.",
+            else N_("The {what} must be the number of a {thing}."),
             what=what,
             thing=thing,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from workshop.domain.errors import Conflict, LimitReached, NoDotsLeft, NotFound
+from workshop.domain.errors import N_, Conflict, LimitReached, NoDotsLeft, NotFound
 from workshop.domain.model import Proposal
 
 
@@ -145,9 +145,9 @@ class DotBudget:
             raise Conflict("You have no dot on that idea to take back.")
         if have < points:
             raise Conflict(
-                "You have only {have} dots on that idea: take back that many or fewer."
+                N_("You have only {have} dots on that idea: take back that many or fewer.")
                 if have != 1
-                else "You have only 1 dot on that idea: take back that many or fewer.",
+                else N_("You have only 1 dot on that idea: take back that many or fewer."),
                 have=have,
             )
 

@@ -1,0 +1,165 @@
+"""Extract every interface sentence and bring the catalogues up to date.
+
+    .venv/bin/python scripts/catalogues.py          # write messages.pot, merge into each .po
+    .venv/bin/python scripts/catalogues.py --check  # exit 1 if a sentence is missing anywhere
+
+Sentences come from three places (babel.cfg says the same for pybabel):
+- Python: `_()` at the edges, `N_()` (marked, translated later at the edge), and the
+  first argument of every refusal (`raise InvalidInput("...", name=...)`);
+- Jinja templates: `{{ _("...") }}`;
+- JavaScript: `W.t("...")`, `W.tn("one", "many", n)` and `W.N_("...")`.
+The Easy Read catalogue (translations/en/LC_MESSAGES/easyread.po) holds every sentence
+the phone page shows, in Easy Read English.
+"""
+
+from __future__ import annotations
+
+import sys
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "translations"
+LANGUAGES = ("cy", "pl")
+REFUSALS = (
+    "WorkshopError",
+    "InvalidInput",
+    "NotFound",
+    "WrongStage",
+    "Forbidden",
+    "NoDotsLeft",
+    "LimitReached",
+    "Conflict",
+    "RateLimited",
+    "SheetError",
+)
+KEYWORDS: dict[str, object] = {
+    "_": None,
+    "gettext": None,
+    "N_": None,
+    "t": None,
+    "tn": (1, 2),
+    **{name: (1,) for name in REFUSALS},
+    # the field a refusal names ("The {what} must be text."), translated with it
+    **{name: (2,) for name in ("clean_text", "integer", "boolean", "optional_label")},
+}
+METHODS = [
+    ("workshop/**.py", "python"),
+    ("templates/**.html", "jinja2.ext:babel_extract"),
+    ("static/js/**.js", "javascript"),
+]
+# What the phone shows: its page, the shared page frame and the phone's scripts.
+PHONE_FILES = (
+    "templates/phone.html",
+    "templates/base.html",
+    "static/js/common.js",
+    "static/js/phone.js",
+    "static/js/phone-outbox.js",
+    "static/js/phone-care.js",
+    "static/js/phone-ballots.js",
+    "static/js/phone-plan.js",
+    "static/js/phone-themes.js",
+    "static/js/easy-read.js",
+)
+
+
+def extract() -> Catalog:
+    """Return every translatable sentence of the project, with where it is used."""
+    catalog = Catalog(project="workshop", locale="en", fuzzy=False)
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        ROOT,
+        METHODS,
+        options,
+        keywords=KEYWORDS,  # type: ignore[arg-type]
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+    ):
+        if not message or (isinstance(message, tuple) and not message[0]):
+            continue
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def read(path: Path, locale: str) -> Catalog:
+    """Return a .po file's catalogue (an empty one if it does not exist yet)."""
+    if not path.exists():
+        return Catalog(locale=locale)
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def write(path: Path, catalog: Catalog) -> None:
+    """Write a catalogue, without line numbers (so a moved line is not a changed file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = BytesIO()
+    write_po(out, catalog, width=100, sort_output=True, include_lineno=False)
+    path.write_bytes(out.getvalue())
+
+
+def is_phone(message: object) -> bool:
+    """Say whether a sentence shows on the phone page."""
+    return any(path in PHONE_FILES for path, _ in getattr(message, "locations", ()))
+
+
+def phone_template(template: Catalog) -> Catalog:
+    """Return the phone's sentences only: the Easy Read catalogue's template."""
+    phone = Catalog(locale="en")
+    for message in template:
+        if message.id and is_phone(message):
+            phone.add(message.id, None, message.locations)
+    return phone
+
+
+def update() -> None:
+    """Write messages.pot and merge it into every language's and Easy Read's .po file."""
+    template = extract()
+    write(FOLDER / "messages.pot", template)
+    for code in LANGUAGES:
+        path = FOLDER / code / "LC_MESSAGES" / "messages.po"
+        catalog = read(path, code)
+        catalog.update(template, update_header_comment=False)
+        write(path, catalog)
+    path = FOLDER / "en" / "LC_MESSAGES" / "easyread.po"
+    easy = read(path, "en")
+    easy.update(phone_template(template), update_header_comment=False)
+    write(path, easy)
+
+
+def missing() -> list[str]:
+    """Return a line for every sentence a catalogue lacks or leaves untranslated."""
+    template = extract()
+    problems: list[str] = []
+    for code in LANGUAGES:
+        catalog = read(FOLDER / code / "LC_MESSAGES" / "messages.po", code)
+        for message in template:
+            if not message.id:
+                continue
+            found = catalog.get(message.id)
+            strings = found.string if found is not None else None
+            done = (
+                found is not None
+                and not found.fuzzy
+                and (all(strings) if isinstance(strings, tuple) else bool(strings))
+            )
+            if not done:
+                where = message.locations[0][0] if message.locations else "?"
+                problems.append(f"{code}: {message.id!r} ({where})")
+    easy = read(FOLDER / "en" / "LC_MESSAGES" / "easyread.po", "en")
+    for message in phone_template(template):
+        found = easy.get(message.id)
+        if found is None or found.fuzzy or not found.string:
+            problems.append(f"easyread: {message.id!r}")
+    return problems
+
+
+if __name__ == "__main__":
+    if "--check" in sys.argv:
+        gaps = missing()
+        print("\n".join(gaps) or "Every sentence is in every catalogue.")
+        sys.exit(1 if gaps else 0)
+    update()
