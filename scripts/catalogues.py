@@ -42,6 +42,7 @@ KEYWORDS: dict[str, object] = {
     "gettext": None,
     "N_": None,
     "t": None,
+    "W_": None,
     "tn": (1, 2),
     **{name: (1,) for name in REFUSALS},
     # the field a refusal names ("The {what} must be text."), translated with it
@@ -64,6 +65,7 @@ PHONE_FILES = (
     "static/js/phone-plan.js",
     "static/js/phone-themes.js",
     "static/js/easy-read.js",
+    "workshop/domain/words.py",
 )
 
 

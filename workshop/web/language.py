@@ -9,6 +9,7 @@ language instead, with `in_language`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
@@ -21,6 +22,9 @@ from markupsafe import Markup
 from workshop.domain.errors import Translate, WorkshopError
 from workshop.usecases.language import DEFAULT, LANGUAGES, Languages, from_accept_language, known
 
+SCRIPT = re.compile(r'src="/static/js/([\w.-]+\.js)"')
+# Sentences the server puts in snapshots in English, which pages translate as they show them.
+SERVER_SENTENCES = ("workshop/domain/words.py",)
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
 
@@ -87,16 +91,18 @@ class CatalogueDomain(flask_babel.Domain):
         return _Table(say())
 
 
-def catalogue_tag(scripts: Sequence[str], easy: bool = False) -> Markup:
-    """Return the page's JavaScript catalogue as a JSON data block (no inline script: CSP)."""
+def catalogue_tag(scripts_html: str, lazy: Sequence[str] = ()) -> Markup:
+    """Return the page's JavaScript catalogue as a JSON data block (no inline script: CSP).
+
+    The page's own <script> tags say which scripts it runs; it gets only their sentences.
+    """
     language = current()
-    files = [f"static/js/{name}" for name in scripts]
+    names = [*SCRIPT.findall(str(scripts_html)), *lazy]
+    files = [f"static/js/{name}" for name in names]
     data: dict[str, Any] = {
         "lang": language,
-        "messages": languages().for_scripts(language, files),
+        "messages": languages().for_scripts(language, files + list(SERVER_SENTENCES)),
     }
-    if easy:
-        data["easy_url"] = "/i18n/easyread.json"
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/json" id="i18n">{text}</script>')
