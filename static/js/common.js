@@ -17,6 +17,12 @@ var W = (function () {
   function fill(text, p) {
     return p ? text.replace(/\{(\w+)\}/g, function (m, k) { return p[k] != null ? String(p[k]) : m; }) : text;
   }
+  function counted(forms, lang, one, many, n, p) {
+    var rule = PLURAL[lang], i = rule ? rule(n) : (n === 1 ? 0 : 1);
+    return fill(Array.isArray(forms) && forms[i] != null ? forms[i] : (n === 1 ? one : many), p);
+  }
+  /* a bilingual wall says everything in both languages: "Join code / Cod ymuno" */
+  function both(first, second) { return second && second !== first ? first + ' / ' + second : first; }
   /* Easy Read words (English only) when the phone's Easy Read switch is on */
   function easy(id) {
     var e = W.easyWords;
@@ -26,15 +32,15 @@ var W = (function () {
     $: $, online: false, onOnline: null, lang: I18N.lang || 'en', easyWords: null,
     /* W.t('You have {n} dots left.', {n: 3}): the sentence in the page's language */
     t: function (id, p) {
-      var e = easy(id), m = I18N.messages[id];
-      return fill(typeof e === 'string' ? e : typeof m === 'string' ? m : id, p);
+      var e = easy(id), m = I18N.messages[id], one = fill(typeof e === 'string' ? e : typeof m === 'string' ? m : id, p);
+      return both(one, I18N.lang2 && fill(typeof I18N.messages2[id] === 'string' ? I18N.messages2[id] : id, p));
     },
     /* W.tn('{n} dot', '{n} dots', n): a counted phrase, in the language's plural forms */
     tn: function (one, many, n, p) {
-      var forms = easy(one) || I18N.messages[one], rule = PLURAL[W.lang], i = rule ? rule(n) : (n === 1 ? 0 : 1);
       p = p || {};
       if (p.n == null) p.n = n;
-      return fill(Array.isArray(forms) && forms[i] != null ? forms[i] : (n === 1 ? one : many), p);
+      var first = counted(easy(one) || I18N.messages[one], W.lang, one, many, n, p);
+      return both(first, I18N.lang2 && counted(I18N.messages2[one], I18N.lang2, one, many, n, p));
     },
     /* marks a sentence for the catalogues where it is written; W.t translates it when shown */
     N_: function (id) { return id; },

@@ -26,7 +26,7 @@ W.wallFit = (function () {
     more.hidden = !text;
   }
   function unsupportedText(n) {
-    return n ? W.plural(n, 'idea', 'ideas') + ' with no votes ' + (n === 1 ? 'is' : 'are') + ' not shown.' : '';
+    return n ? W.tn('{n} idea with no votes is not shown.', '{n} ideas with no votes are not shown.', n) : '';
   }
 
   /* Results: each step in turn, then the top that fit at the last step. */
@@ -43,10 +43,12 @@ W.wallFit = (function () {
     var all = rows(box), total = all.length, shown, tied = false;
     function rank(li) { var r = li && li.querySelector('.rank'); return r ? r.textContent : ''; }
     function text(cut) {
-      return (cut ? W.plural(cut, 'more idea', 'more ideas') + (tied ? ', ties at the cut among them,' : ' with less support') +
-        ' ' + (cut === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
+      return (cut ? (tied ? W.tn('{n} more idea, ties at the cut among them, is not shown here.', '{n} more ideas, ties at the cut among them, are not shown here.', cut)
+        : W.tn('{n} more idea with less support is not shown here.', '{n} more ideas with less support are not shown here.', cut)) + ' ' : '') + quiet;
     }
-    say(more, text(total) + ' ties at the cut among them,'); /* room for the line while measuring */
+    tied = true;
+    say(more, text(total)); /* room for the longest line while measuring */
+    tied = false;
     shown = showFrom(box, main, 0);
     say(more, text(total - shown));
     while (!fits(main) && shown > 1) { all[--shown].hidden = true; say(more, text(total - shown)); }
@@ -70,11 +72,13 @@ W.wallFit = (function () {
     }
     var total = rows(box).length;
     if (page >= total) page = 0;
-    say(more, noun[1] + ' 10 to 20 of ' + total + ': the next page follows in a moment.');
+    /* noun: the page's own sentences for one row and for several ("Ideas {from} to {to} of {total}: ...") */
+    function text(from, to) { return to > from ? W.t(noun[1], {from: from, to: to, total: total}) : W.t(noun[0], {from: from, total: total}); }
+    say(more, text(10, 20));
     var shown = showFrom(box, main, page), all = rows(box);
-    function text() { return (shown > 1 ? noun[1] + ' ' + (page + 1) + ' to ' + (page + shown) : noun[0] + ' ' + (page + 1)) + ' of ' + total + ': the next page follows in a moment.'; }
-    say(more, text());
-    while (!fits(main) && shown > 1) { all[page + --shown].hidden = true; say(more, text()); }
+    function now() { return text(page + 1, page + shown); }
+    say(more, now());
+    while (!fits(main) && shown > 1) { all[page + --shown].hidden = true; say(more, now()); }
     if (!turner) {
       turner = setInterval(function () {
         page += Math.max(1, rows(box).filter(function (li) { return !li.hidden; }).length);

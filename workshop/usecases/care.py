@@ -86,6 +86,17 @@ class Care:
 
         return self._change(code, change)
 
+    def set_languages(self, code: str, language: str, wall_language2: str | None) -> Answer:
+        """Change the workshop's language and the wall's second one (None: one language)."""
+
+        def change(tx: Tx, workshop: Workshop) -> Answer:
+            workshop.language = language
+            workshop.wall_language2 = wall_language2 if wall_language2 != language else None
+            tx.workshops.save_workshop(workshop, self.core.clock())
+            return Answer({"ok": True}, [StateChanged(workshop.id, code)])
+
+        return self._change(code, change)
+
     def set_pre_moderation(self, code: str, on: bool) -> Answer:
         """Hold every new proposal for review, or share clean ones at once again.
 

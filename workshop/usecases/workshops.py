@@ -63,6 +63,7 @@ class Workshops:
         place: str = "",
         held_on: date | None = None,
         pre_moderation: bool = False,
+        language: str = "en",
     ) -> Created:
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
@@ -83,6 +84,7 @@ class Workshops:
                 place=place,
                 held_on=held_on,
                 pre_moderation=pre_moderation,
+                language=language,
             )
             tx.workshops.insert_workshop(workshop, hash_token(token), self.core.clock())
         return Created(code, token)

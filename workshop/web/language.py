@@ -49,9 +49,28 @@ def current() -> str:
     return str(forced) if forced else chosen()
 
 
+def second() -> str | None:
+    """Return the wall's second language while a bilingual wall is being written."""
+    found = g.get("workshop_language2")
+    return str(found) if found else None
+
+
 def say() -> Translate:
-    """Return the translating function for this response's language."""
-    return languages().translate(current())
+    """Return the translating function for this response's language (or both, on a bilingual wall).
+
+    On a bilingual wall every sentence reads "first / second" ("Join code / Cod ymuno").
+    """
+    first = languages().translate(current())
+    other = second()
+    if other is None:
+        return first
+    then = languages().translate(other)
+
+    def both(text: str) -> str:
+        one, two = first(text), then(text)
+        return one if one == two else f"{one} / {two}"
+
+    return both
 
 
 def sentence(error: WorkshopError) -> str:
@@ -60,15 +79,19 @@ def sentence(error: WorkshopError) -> str:
 
 
 @contextmanager
-def in_language(language: str | None) -> Iterator[None]:
-    """Render what is inside in the given language (the workshop's), whoever asks."""
-    before = g.get("workshop_language")
+def in_language(language: str | None, also: str | None = None) -> Iterator[None]:
+    """Render what is inside in the given language (the workshop's), whoever asks.
+
+    `also` names a second language shown beside the first (a bilingual wall).
+    """
+    before = g.get("workshop_language"), g.get("workshop_language2")
     g.workshop_language = known(language) or DEFAULT
+    g.workshop_language2 = known(also) if known(also) != g.workshop_language else None
     try:
         with flask_babel.force_locale(g.workshop_language):
             yield
     finally:
-        g.workshop_language = before
+        g.workshop_language, g.workshop_language2 = before
 
 
 class _Table(support.NullTranslations):
@@ -99,10 +122,11 @@ def catalogue_tag(scripts_html: str, lazy: Sequence[str] = ()) -> Markup:
     language = current()
     names = [*SCRIPT.findall(str(scripts_html)), *lazy]
     files = [f"static/js/{name}" for name in names]
-    data: dict[str, Any] = {
-        "lang": language,
-        "messages": languages().for_scripts(language, files + list(SERVER_SENTENCES)),
-    }
+    files += list(SERVER_SENTENCES)
+    data: dict[str, Any] = {"lang": language, "messages": languages().for_scripts(language, files)}
+    other = second()
+    if other is not None:  # a bilingual wall: its scripts show both languages
+        data.update(lang2=other, messages2=languages().for_scripts(other, files))
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/json" id="i18n">{text}</script>')
