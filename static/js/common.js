@@ -29,7 +29,7 @@ var W = (function () {
     return e && I18N.lang === 'en' && d.documentElement.dataset.easyRead === 'on' ? e[id] : null;
   }
   var W = {
-    $: $, online: false, onOnline: null, lang: I18N.lang || 'en', easyWords: null,
+    $: $, online: false, onOnline: null, lang: I18N.lang || 'en', lang2: I18N.lang2 || null, easyWords: null,
     /* W.t('You have {n} dots left.', {n: 3}): the sentence in the page's language */
     t: function (id, p) {
       var e = easy(id), m = I18N.messages[id], one = fill(typeof e === 'string' ? e : typeof m === 'string' ? m : id, p);

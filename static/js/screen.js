@@ -104,6 +104,8 @@
   }
 
   function render() {
+    /* the workshop's languages changed on the console: the wall's own words come with the page */
+    if (state.language && (state.language !== W.lang || (state.wall_language2 || null) !== W.lang2)) { location.reload(); return; }
     var st = state.stage, props = state.proposals || [], shown = state.proposals_revealed;
     var h = '', big = '', sub = '', rows = [], plan = false, res = null, part = false, m = W.byId(props), rd = state.round || {};
     var where = [state.place, state.held_on_label].filter(Boolean).join(' · ');
