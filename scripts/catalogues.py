@@ -14,11 +14,12 @@ the phone page shows, in Easy Read English.
 
 from __future__ import annotations
 
+import re
 import sys
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -57,6 +58,7 @@ METHODS = [
 PHONE_FILES = (
     "templates/phone.html",
     "templates/base.html",
+    "templates/language_menu.html",
     "static/js/common.js",
     "static/js/phone.js",
     "static/js/phone-outbox.js",
@@ -153,15 +155,50 @@ def missing() -> list[str]:
                 problems.append(f"{code}: {message.id!r} ({where})")
     easy = read(FOLDER / "en" / "LC_MESSAGES" / "easyread.po", "en")
     for message in phone_template(template):
-        found = easy.get(message.id)
-        if found is None or found.fuzzy or not found.string:
+        if message.id and not translated(easy.get(message.id)):
             problems.append(f"easyread: {message.id!r}")
+    return problems
+
+
+def translated(found: Message | None) -> bool:
+    """Say whether a catalogue entry has every form written and is not marked fuzzy."""
+    if found is None or found.fuzzy:
+        return False
+    strings = found.string
+    return all(strings) if isinstance(strings, tuple) else bool(strings)
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}|%\((\w+)\)s")
+
+
+def placeholders(text: str) -> set[str]:
+    """Return the named placeholders of a sentence ({name} and %(name)s alike)."""
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+def wrong_placeholders() -> list[str]:
+    """Return a line for every translation whose placeholders differ from its msgid's."""
+    problems: list[str] = []
+    for code, path in [
+        *((c, FOLDER / c / "LC_MESSAGES" / "messages.po") for c in LANGUAGES),
+        ("easyread", FOLDER / "en" / "LC_MESSAGES" / "easyread.po"),
+    ]:
+        for message in read(path, "en" if code == "easyread" else code):
+            if not message.id or not message.string:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            want = set().union(*(placeholders(i) for i in ids))
+            for text in strings:
+                # a plural form may leave the number out ("one dot") but adds no new name
+                if text and (placeholders(text) - want or not placeholders(text) >= want - {"n"}):
+                    problems.append(f"{code}: {message.id!r} -> {text!r}")
     return problems
 
 
 if __name__ == "__main__":
     if "--check" in sys.argv:
-        gaps = missing()
+        gaps = missing() + wrong_placeholders()
         print("\n".join(gaps) or "Every sentence is in every catalogue.")
         sys.exit(1 if gaps else 0)
     update()

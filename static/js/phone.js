@@ -14,6 +14,7 @@
     return navigator.onLine === false ? W.t('No connection: your taps are kept.') : W.t(W.RECONNECTING) + ' ' + W.t('Your taps are kept.');
   });
   W.onOnline = function () { if (state) render(); };
+  W.on('words', function () { if (state) render(); }); /* Easy Read switched (easy-read.js) */
   var live = W.live(sock, {timer: timer, stageSaid: W.t('Now:') + ' ', changed: function (s, t) { state = s; tally = t; render(); }});
   sock.on('my_state_changed', function (m) { me = m; if (state) render(); });
   var hooks = {}, box = W.outbox(sock, code, {changed: function () { render(); }, done: done, refused: refused,
@@ -244,7 +245,7 @@
     var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.tn('{n} idea so far.', '{n} ideas so far.', state.proposal_count);
     var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
     /* "Round 2: ranking" once there is more than one round, so people know which vote this is */
-    txt('stage-h', rd.number > 1 && st === 'vote' ? W.t('Round {n}: {method}', {n: rd.number, method: W.t(rd.method_label || '').toLowerCase()})
+    txt('stage-h', rd.number > 1 && st === 'vote' ? W.t('Round {n}: {method}', {n: rd.number, method: (rd.method_label ? W.t(rd.method_label) : '').toLowerCase()})
       : rd.number > 1 && st === 'results' ? W.t('Results of round {n}', {n: rd.number}) : W.t(W.STAGES[st] || st));
     var who = {name: me.name, group: g && g.label};
     txt('who', me.name ? (g ? W.t('You joined as {name}, {group}.', who) : W.t('You joined as {name}.', who))

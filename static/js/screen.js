@@ -126,7 +126,7 @@
       var hidden = !tally || tally.results_hidden || (st === 'results' && !state.results_revealed);
       part = !!tally && st === 'vote';
       if (tally) W.wall.participation(state, tally, $('s-part'), hidden);
-      h = rd.method === 'dots' && tally && tally.votes != null ? W.tn('{n} dot placed', '{n} dots placed', tally.votes) : W.t(rd.method_label || '');
+      h = rd.method === 'dots' && tally && tally.votes != null ? W.tn('{n} dot placed', '{n} dots placed', tally.votes) : (rd.method_label ? W.t(rd.method_label) : '');
       if (rd.number > 1) h = W.t('Round {n}: {method}', {n: rd.number, method: h});
       if (!hidden) {
         res = W.wall.results(state, tally, m);

@@ -258,7 +258,8 @@ def check_paper_counts(
     # folded, so a zero on a since-merged proposal does not read as a repeat.
     folded = fold_amounts([pair for pair in pairs if pair[1]], allowed, proposals)
     total = sum(folded.values())
-    who, have = ("1 person", "has") if people == 1 else (f"{people} people", "have")
+    who = Phrase(N_("1 person") if people == 1 else N_("{count} people"), count=people)
+    who_has = Phrase(N_("1 person has") if people == 1 else N_("{count} people have"), count=people)
     if method is Method.DOTS:
         most = max(folded.values(), default=0)
         if most > people * rules.max_per_proposal:
@@ -271,11 +272,10 @@ def check_paper_counts(
             )
         if total > people * rules.dots:
             raise InvalidInput(
-                "These counts add up to {total} dots, but {who} {have} only {most}: check the "
+                "These counts add up to {total} dots, but {who_has} only {most}: check the "
                 "counts or the number of people.",
                 total=total,
-                who=who,
-                have=have,
+                who_has=who_has,
                 most=people * rules.dots,
             )
     elif method is Method.APPROVAL:
@@ -288,11 +288,10 @@ def check_paper_counts(
             )
     elif total > people * rules.points_total:
         raise InvalidInput(
-            "These counts add up to {total} points, but {who} {have} only {most}: "
+            "These counts add up to {total} points, but {who_has} only {most}: "
             "check the counts or the number of people.",
             total=total,
-            who=who,
-            have=have,
+            who_has=who_has,
             most=people * rules.points_total,
         )
     return folded

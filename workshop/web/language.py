@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import flask_babel
 from babel import support
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, jsonify, request
 from markupsafe import Markup
 
 from workshop.domain.errors import Translate, WorkshopError
@@ -140,6 +140,13 @@ def remember(response: Any) -> Any:
     return response
 
 
+def easy_read() -> Any:
+    """Return the Easy Read sentences of the phone page (fetched when its switch is turned on)."""
+    response = jsonify(languages().easy_sentences)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def setup(app: Flask, catalogues: Languages) -> None:
     """Give the app Flask-Babel, its catalogues, and the helpers every template uses."""
     app.extensions["workshop.languages"] = catalogues
@@ -147,6 +154,7 @@ def setup(app: Flask, catalogues: Languages) -> None:
     babel.init_app(app, locale_selector=current)
     babel.domain_instance = CatalogueDomain()  # type: ignore[misc]
     app.after_request(remember)
+    app.add_url_rule("/i18n/easyread.json", "easy_read", easy_read)
 
     def context() -> dict[str, Callable[..., Any] | Any]:
         return {
