@@ -38,21 +38,20 @@ REFUSALS = (
     "RateLimited",
     "SheetError",
 )
-KEYWORDS: dict[str, object] = {
+# Each kind of source has its own markers: `say` and `t` mean something else elsewhere.
+PYTHON_KEYWORDS: dict[str, object] = {
     "_": None,
     "gettext": None,
     "N_": None,
-    "t": None,
-    "W_": None,
-    "tn": (1, 2),
+    "say": None,  # exports: the sentence in the workshop's language
     **{name: (1,) for name in REFUSALS},
     # the field a refusal names ("The {what} must be text."), translated with it
     **{name: (2,) for name in ("clean_text", "integer", "boolean", "optional_label")},
 }
 METHODS = [
-    ("workshop/**.py", "python"),
-    ("templates/**.html", "jinja2.ext:babel_extract"),
-    ("static/js/**.js", "javascript"),
+    ("workshop/**.py", "python", PYTHON_KEYWORDS),
+    ("templates/**.html", "jinja2.ext:babel_extract", {"_": None, "gettext": None}),
+    ("static/js/**.js", "javascript", {"t": None, "tn": (1, 2), "N_": None, "W_": None}),
 ]
 # What the phone shows: its page, the shared page frame and the phone's scripts.
 PHONE_FILES = (
@@ -75,14 +74,17 @@ def extract() -> Catalog:
     """Return every translatable sentence of the project, with where it is used."""
     catalog = Catalog(project="workshop", locale="en", fuzzy=False)
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
-    for filename, lineno, message, comments, context in extract_from_dir(
-        ROOT,
-        METHODS,
-        options,
-        keywords=KEYWORDS,  # type: ignore[arg-type]
-        comment_tags=("Translators:",),
-        strip_comment_tags=True,
-    ):
+    found = []
+    for pattern, method, keywords in METHODS:
+        found += extract_from_dir(
+            ROOT,
+            [(pattern, method)],
+            options,
+            keywords=keywords,  # type: ignore[arg-type]
+            comment_tags=("Translators:",),
+            strip_comment_tags=True,
+        )
+    for filename, lineno, message, comments, context in found:
         if not message or (isinstance(message, tuple) and not message[0]):
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
@@ -126,12 +128,23 @@ def update() -> None:
     for code in LANGUAGES:
         path = FOLDER / code / "LC_MESSAGES" / "messages.po"
         catalog = read(path, code)
-        catalog.update(template, update_header_comment=False)
-        write(path, catalog)
+        # no guessing: a new sentence starts untranslated, never with a neighbour's words
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        write(path, unguessed(catalog))
     path = FOLDER / "en" / "LC_MESSAGES" / "easyread.po"
     easy = read(path, "en")
-    easy.update(phone_template(template), update_header_comment=False)
-    write(path, easy)
+    easy.update(phone_template(template), no_fuzzy_matching=True, update_header_comment=False)
+    write(path, unguessed(easy))
+
+
+def unguessed(catalog: Catalog) -> Catalog:
+    """Empty every fuzzy entry: a guessed translation must not pass for a written one."""
+    for message in catalog:
+        if message.id and message.fuzzy:
+            message.string = ("",) * len(message.id) if isinstance(message.id, tuple) else ""
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+    return catalog
 
 
 def missing() -> list[str]:
@@ -184,7 +197,7 @@ def wrong_placeholders() -> list[str]:
         ("easyread", FOLDER / "en" / "LC_MESSAGES" / "easyread.po"),
     ]:
         for message in read(path, "en" if code == "easyread" else code):
-            if not message.id or not message.string:
+            if not message.id or not message.string or message.fuzzy:
                 continue
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             strings = message.string if isinstance(message.string, tuple) else (message.string,)

@@ -182,3 +182,67 @@ def test_a_phones_state_is_unchanged_by_its_language(
     assert sent["ok"]
     app_state = last(phone.get_received(), "state_changed")
     assert app_state["stage"] == "propose"
+
+
+def test_a_welsh_workshop_exports_its_plan_in_welsh(client: FlaskClient, connect: Connect) -> None:
+    """Markdown, CSV and the SVG chart take the workshop's language; people's words stay."""
+    made = client.post(
+        "/api/workshops",
+        json={"title": "Adolygiad Maidstone", "language": "cy", "groups": ["Staff"]},
+    ).get_json()
+    console = connect(auth={"code": made["code"], "token": made["facilitator_token"]})
+    ack(console, "facilitate_workshop", {"code": made["code"], "token": made["facilitator_token"]})
+    assert ack(console, "change_stage", {"stage": "propose"})["ok"]
+    idea = ack(console, "add_proposal", {"text": "More evening groups", "request_id": "p1"})
+    assert ack(console, "set_priorities", {"proposal_ids": [idea["proposal_id"]]})["ok"]
+    action = {
+        "priority_id": idea["proposal_id"],
+        "text": "Ask the hub",
+        "owner": "Jo",
+        "due_on": "2026-05-01",
+        "request_id": "a1",
+    }
+    assert ack(console, "add_action", action)["ok"]
+    bearer = {"Authorization": f"Bearer {made['facilitator_token']}"}
+    # the laptop asks in Polish: the plan still speaks the workshop's Welsh
+    asked = {**bearer, "Accept-Language": "pl"}
+    text = client.get(f"/api/workshops/{made['code']}/plan.md", headers=asked).get_data(
+        as_text=True
+    )
+    for welsh in (
+        "## Blaenoriaethau",
+        "## Camau gweithredu",
+        "## Pob syniad",
+        "| Safle |",
+        "| Cam gweithredu | Yn gyfrifol | Erbyn | Partneriaid | Statws |",
+        "## Rowndiau pleidleisio",
+        "Sut cafodd hyn ei gyfrif:",
+        "Wedi'i gynnig",
+    ):
+        assert welsh in text, welsh
+    for english in (
+        "## Priorities",
+        "## Actions",
+        "All ideas",
+        "| Owner |",
+        "Proposed",
+        "How this was counted",
+        "took part",
+    ):
+        assert english not in text, english
+    assert "More evening groups" in text and "Ask the hub" in text  # as typed
+    sheet = client.get(f"/api/workshops/{made['code']}/plan.csv", headers=bearer)
+    assert sheet.get_data(as_text=True).splitlines()[0].startswith("gweithdy,lle,dyddiad,")
+    saved = client.get(f"/api/workshops/{made['code']}/plan.json", headers=bearer).get_json()
+    assert saved["workshop"]["language"] == "cy"  # keys stay; the language travels with it
+    # re-imported, it is a Welsh workshop again
+    again = client.post("/api/workshops/import", json=saved).get_json()
+    assert client.get(f"/api/workshops/{again['code']}").get_json()["language"] == "cy"
+
+
+def test_an_english_workshops_exports_are_unchanged(client: FlaskClient, workshop: dict) -> None:
+    bearer = {"Authorization": f"Bearer {workshop['facilitator_token']}", "Accept-Language": "cy"}
+    text = client.get(f"/api/workshops/{workshop['code']}/plan.md", headers=bearer).get_data(
+        as_text=True
+    )
+    assert "## Priorities" in text and "No priorities have been chosen yet." in text

@@ -11,6 +11,7 @@ from flask_socketio import SocketIO
 from workshop import config, web
 from workshop.domain.flood import Guard
 from workshop.exports import formats as export
+from workshop.exports import words
 from workshop.live.packets import StrictPacket
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
@@ -57,6 +58,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     guard = Guard(settings)  # one set of flood limits for HTTP and sockets alike
     catalogues = Languages(config.PROJECT_ROOT / "translations")
+    words.install(catalogues.translate)  # exports find their workshop's language here
     realtime = Realtime(
         socketio, usecases, settings, on_closed=export_closed, guard=guard, languages=catalogues
     )

@@ -28,10 +28,16 @@ class Phrase:
         return fill(self.template, self.params)
 
 
-def fill(template: str, params: Mapping[str, object], translate: Translate | None = None) -> str:
+def fill(
+    template: str,
+    params: Mapping[str, object],
+    translate: Translate | None = None,
+    words: bool = True,
+) -> str:
     """Return the template in the chosen language, with its named parameters filled in.
 
-    Parameters that are words of the interface ("name", "idea") are translated too.
+    With `words`, text parameters are words of the interface ("name", "idea") and are
+    translated too; without, they are people's text and stay as typed. A Phrase always is.
     """
     say = translate or (lambda text: text)
     if not params:
@@ -40,7 +46,7 @@ def fill(template: str, params: Mapping[str, object], translate: Translate | Non
         k: fill(v.template, v.params, translate)
         if isinstance(v, Phrase)
         else say(v)
-        if isinstance(v, str)
+        if isinstance(v, str) and words
         else v
         for k, v in params.items()
     }

@@ -9,6 +9,7 @@ from typing import Any
 from workshop.domain import validation as valid
 from workshop.domain.actions import parse_date, parse_status
 from workshop.domain.errors import N_, InvalidInput
+from workshop.domain.languages import CODES
 from workshop.domain.limits import MAX_ATTENDEES_PER_WORKSHOP
 from workshop.domain.model import Stage
 from workshop.domain.small_groups import OTHER_GROUPS
@@ -89,6 +90,8 @@ def checked_document(document: Any) -> dict[str, Any]:
         "groups": clean_groups,
         "held_on": held_on or None,
         "folded_groups": sorted(set(folded)),
+        # older exports have no language: they were English
+        "language": info.get("language") if info.get("language") in CODES else "en",
     }
     proposals = document.get("proposals")
     _need(isinstance(proposals, list))

@@ -162,6 +162,7 @@ class Documents:
                 "joined": sum(attendance.values()),
                 "carried_from": self._carried_from(tx, workshop),
                 "folded_groups": sorted(counted.folded),
+                "language": workshop.language,
             },
             "support_round": counted.round.number,
             "proposals": entries,
@@ -205,6 +206,7 @@ def import_document(core: Core, document: Any) -> Created:
             results_revealed=True,
             place=info["place"],
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
+            language=info["language"],
         )
         workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
         round_one = workshop.current_round_id
