@@ -21,7 +21,7 @@ W.consolePriorities = function (x) {
     };
   }
   function id(r) { return r.proposal_id; }
-  function text(pid) { var p = W.byId(x.state().proposals)[pid]; return p ? p.text : 'An idea no longer on the list'; }
+  function text(pid) { var p = W.byId(x.state().proposals)[pid]; return p ? p.text : W.t('An idea no longer on the list'); }
 
   function mark(ids) {
     x.send('set_priorities', {proposal_ids: ids}, function () {
@@ -31,8 +31,8 @@ W.consolePriorities = function (x) {
   }
   $('mark-top').addEventListener('click', function () {
     var n = parseInt($('top-n').value, 10), list = ranked();
-    if (!(n >= 1)) { W.showMsg('Type how many priorities to mark, for example 5.'); $('top-n').focus(); return; }
-    if (!list.length) { W.showMsg('No idea has any votes in this round yet, so there is nothing to mark. Count some votes first.'); return; }
+    if (!(n >= 1)) { W.showMsg(W.t('Type how many priorities to mark, for example 5.')); $('top-n').focus(); return; }
+    if (!list.length) { W.showMsg(W.t('No idea has any votes in this round yet, so there is nothing to mark. Count some votes first.')); return; }
     var c = cut(list, n);
     if (c.ids) mark(c.ids); else ask(c);
   });
@@ -67,10 +67,10 @@ W.consolePriorities = function (x) {
   $('tie-picked').addEventListener('click', function () {
     var picked = [].map.call(document.querySelectorAll('#tie-pick input:checked'), function (c) { return +c.value; });
     var ids = pending.above.concat(pending.tied.map(id).filter(function (p) { return picked.indexOf(p) >= 0; }));
-    if (!ids.length) { W.showMsg('Tick at least one of the tied ideas, or choose one of the buttons above.'); return; }
+    if (!ids.length) { W.showMsg(W.t('Tick at least one of the tied ideas, or choose one of the buttons above.')); return; }
     mark(ids);
   });
-  $('tie-cancel').addEventListener('click', function () { ask(null); $('mark-top').focus(); W.announce('Nothing marked.'); });
+  $('tie-cancel').addEventListener('click', function () { ask(null); $('mark-top').focus(); W.announce(W.t('Nothing marked.')); });
 
   function render() {
     var s = x.state();

@@ -2,15 +2,15 @@
    steer the wall, read results three ways, count paper and assisted votes. */
 W.roundsConsole = function (x) {
   'use strict';
-  var $ = W.$, el = W.el, METHOD = {dots: 'Dot voting', approval: 'Approval', ranking: 'Ranking', points: 'Points'};
+  var $ = W.$, el = W.el, METHOD = {dots: W.t('Dot voting'), approval: W.t('Approval'), ranking: W.t('Ranking'), points: W.t('Points')};
   var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
   var newReq = null, paperReq = null, ppSig = null;
   function btn(text, cls) { var b = el('button', 'btn' + (cls ? ' ' + cls : ''), text); b.type = 'button'; return b; }
   function S() { return x.state(); }
   function num(v) { return Math.round(v) === v ? String(v) : v.toFixed(2); }
-  function labels() { var m = {'': 'No group given'}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
+  function labels() { var m = {'': W.t('No group given')}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
   function props() { return W.byId(S().proposals.filter(function (p) { return !p.hidden; })); }
-  function text(id) { var p = props()[id]; return p ? p.text : 'An idea no longer on the list'; }
+  function text(id) { var p = props()[id]; return p ? p.text : W.t('An idea no longer on the list'); }
   function checked(name) { var r = document.querySelector('input[name=' + name + ']:checked'); return r ? r.value : ''; }
   function int(id) { return parseInt($(id).value, 10); }
 
@@ -34,7 +34,7 @@ W.roundsConsole = function (x) {
       if (r[3]) li.appendChild(el('span', 'r-n', r[3]));
       ol.appendChild(li);
     });
-    if (!rows.length) d.appendChild(el('p', 'hint', 'No votes yet.'));
+    if (!rows.length) d.appendChild(el('p', 'hint', W.t('No votes yet.')));
     else d.appendChild(ol);
     return d;
   }
@@ -52,17 +52,17 @@ W.roundsConsole = function (x) {
     function rows(list, fmt) {
       return on ? (list || []).map(function (r) { return [W.rankText(r), text(r.proposal_id), fmt(r), marks(t, r.proposal_id, r.tied)]; }) : [];
     }
-    grid.appendChild(col(['Overall'], rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
+    grid.appendChild(col([W.t('Overall')], rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
     var keys = Object.keys(t.by_group || {});
-    grid.appendChild(col(['By group', 'each group’s own total'], rows(t.ranking, function (r) {
+    grid.appendChild(col([W.t('By group'), 'each group’s own total'], rows(t.ranking, function (r) {
       return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join('\n');
     }).map(function (r) { r[3] = ''; return r; })));
-    grid.appendChild(col(['Each group equal', 'every group counts the same, whatever its size'], rows(t.balanced_ranking, function (r) { return num(r.points); })
+    grid.appendChild(col([W.t('Each group equal'), 'every group counts the same, whatever its size'], rows(t.balanced_ranking, function (r) { return num(r.points); })
       .map(function (r) { r[3] = r[3].indexOf('tied') === 0 ? 'tied' : ''; return r; })));
     box.appendChild(grid);
     if (t.method === 'ranking' && on) {
       var cw = t.condorcet_winner;
-      box.appendChild(el('p', 'r-cond', cw ? 'Ranked first by most people when compared two at a time: ' + text(cw) + '.' : 'No idea is ranked first by most people when compared two at a time.'));
+      box.appendChild(el('p', 'r-cond', cw ? 'Ranked first by most people when compared two at a time: ' + text(cw) + '.' : W.t('No idea is ranked first by most people when compared two at a time.')));
       box.appendChild(el('p', 'r-sch', 'Order when compared two at a time: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')));
     }
     if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', S().round.how_counted));
@@ -72,7 +72,7 @@ W.roundsConsole = function (x) {
   function ties(ul, t, number, method) {
     var groups = t.voters > 0 ? t.ties || [] : [];
     W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
-      var li = el('li'), b = btn('Vote again between these', 's'), head = el('div', 'r-tie');
+      var li = el('li'), b = btn(W.t('Vote again between these'), 's'), head = el('div', 'r-tie');
       head.appendChild(el('span'));
       head.appendChild(el('ul', 'r-tied')); /* one title a line: four long titles in one sentence cannot be read */
       li.appendChild(head);
@@ -120,11 +120,11 @@ W.roundsConsole = function (x) {
     if (w === 'top') {
       p.top = int('nr-top');
       p.from_round = int('nr-from');
-      if (!(p.top >= 1)) { W.showMsg('Type how many ideas to take from that round, for example 5.'); $('nr-top').focus(); return; }
+      if (!(p.top >= 1)) { W.showMsg(W.t('Type how many ideas to take from that round, for example 5.')); $('nr-top').focus(); return; }
     }
     if (w === 'pick') {
       p.proposal_ids = [].map.call(document.querySelectorAll('#nr-pick input:checked'), function (c) { return +c.value; });
-      if (p.proposal_ids.length < 2) { W.showMsg('Tick at least two ideas for the round, then press Start the round.'); return; }
+      if (p.proposal_ids.length < 2) { W.showMsg(W.t('Tick at least two ideas for the round, then press Start the round.')); return; }
     }
     if (!newReq || newReq.sig !== JSON.stringify(p)) newReq = {sig: JSON.stringify(p), id: W.rand()};
     p.request_id = newReq.id;
@@ -145,14 +145,14 @@ W.roundsConsole = function (x) {
     [].forEach.call($('pp-source').options, function (o) { o.disabled = m === 'ranking' && o.value !== 'assisted'; });
     if (m === 'ranking' && !a) { $('pp-source').value = 'assisted'; a = true; sig = [r.id, m, a, ids.join(',')].join('|'); }
     $('pp-voters-f').hidden = a;
-    $('pp-legend').textContent = !a ? 'Count per idea' : m === 'ranking' ? 'Their ranking' : m === 'approval' ? 'The ideas they support' : m === 'points' ? 'Their points' : 'Their dots';
-    $('pp-hint').textContent = !a ? (m === 'approval' ? 'How many people supported each idea.' : 'The total ' + UNIT[m][1] + ' on each idea.') + ' Leave an idea empty for none.'
+    $('pp-legend').textContent = !a ? W.t('Count per idea') : m === 'ranking' ? W.t('Their ranking') : m === 'approval' ? W.t('The ideas they support') : m === 'points' ? W.t('Their points') : W.t('Their dots');
+    $('pp-hint').textContent = !a ? (m === 'approval' ? W.t('How many people supported each idea.') : 'The total ' + UNIT[m][1] + ' on each idea.') + ' Leave an idea empty for none.'
       : m === 'ranking' ? 'Type 1 beside their first choice, 2 beside the second, up to ' + r.top_k + '. Leave the rest empty.'
-      : m === 'approval' ? 'Tick every idea they support.' : 'Leave an idea empty for none.';
+      : m === 'approval' ? W.t('Tick every idea they support.') : W.t('Leave an idea empty for none.');
     if (m === 'ranking' && !a) $('pp-hint').textContent += ' A ranking is counted from assisted ballots only.';
     var g = $('pp-group');
     if (!g.options.length) {
-      g.appendChild(el('option', null, 'No group given')).value = '';
+      g.appendChild(el('option', null, W.t('No group given'))).value = '';
       S().groups.forEach(function (x1) { g.appendChild(el('option', null, x1.label)).value = x1.key; });
     }
     if (sig === ppSig) return;
@@ -175,7 +175,7 @@ W.roundsConsole = function (x) {
   $('pp-form').addEventListener('input', function () { paperReq = null; });
   $('pp-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    if (!$('pp-source').value) { W.showMsg('Choose what you are counting first: a show of hands, a paper wall chart or one person’s vote.'); $('pp-source').focus(); return; }
+    if (!$('pp-source').value) { W.showMsg(W.t('Choose what you are counting first: a show of hands, a paper wall chart or one person’s vote.')); $('pp-source').focus(); return; }
     var r = S().round, m = r.method, a = assisted(), counts = {}, places = [], bad = null, p;
     [].forEach.call(document.querySelectorAll('#pp-counts input'), function (inp) {
       var id = inp.dataset.id;
@@ -185,13 +185,13 @@ W.roundsConsole = function (x) {
       if (!(n >= 0) || String(n) !== inp.value.trim()) { bad = bad || inp; return; }
       if (n > 0) { counts[id] = n; places.push([n, +id]); }
     });
-    if (bad) { W.showMsg('Type whole numbers only, or leave an idea empty for none.'); bad.focus(); return; }
+    if (bad) { W.showMsg(W.t('Type whole numbers only, or leave an idea empty for none.')); bad.focus(); return; }
     if (!a) {
       p = {source: $('pp-source').value, group: $('pp-group').value, voters: int('pp-voters'), counts: counts, note: $('pp-note').value.trim()};
-      if (!(p.voters >= 1)) { W.showMsg('Type how many people this count stands for, for example 12.'); $('pp-voters').focus(); return; }
+      if (!(p.voters >= 1)) { W.showMsg(W.t('Type how many people this count stands for, for example 12.')); $('pp-voters').focus(); return; }
     } else {
       places.sort(function (i, j) { return i[0] - j[0]; });
-      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg('Two ideas have the same place: give each place once, 1 for their first choice.'); return; }
+      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg(W.t('Two ideas have the same place: give each place once, 1 for their first choice.')); return; }
       p = {group: $('pp-group').value, note: $('pp-note').value.trim(),
         choices: m === 'ranking' || m === 'approval' ? places.map(function (q) { return q[1]; }) : counts};
     }
@@ -204,7 +204,7 @@ W.roundsConsole = function (x) {
       $('pp-voters').value = '';
       $('pp-note').value = '';
       x.render();
-      W.announce(a ? 'The assisted ballot was counted.' : 'The paper count was added.');
+      W.announce(a ? W.t('The assisted ballot was counted.') : W.t('The paper count was added.'));
     });
   });
   function entries(t) {
@@ -212,12 +212,12 @@ W.roundsConsole = function (x) {
       .concat((t.assisted || []).map(function (e) { return {k: 'assisted', e: e}; }));
     $('pp-none').hidden = list.length > 0;
     W.sync($('pp-list'), list, function (i) { return i.k + i.e.id; }, function (i) {
-      var li = el('li', 'fp'), b = btn('Take back', 'w');
+      var li = el('li', 'fp'), b = btn(W.t('Take back'), 'w');
       li.appendChild(el('p', 'r-entry'));
       li.appendChild(el('p', 'meta'));
       li.appendChild(b);
       b.addEventListener('click', function () {
-        x.send('withdraw_entry', {kind: i.k, entry_id: i.e.id}, function () { W.announce('Taken back.'); });
+        x.send('withdraw_entry', {kind: i.k, entry_id: i.e.id}, function () { W.announce(W.t('Taken back.')); });
       });
       return li;
     }, function (li, i) {
@@ -240,7 +240,7 @@ W.roundsConsole = function (x) {
     if (r.runoff_of) bits.push('a second vote on the ideas tied in round ' + r.runoff_of);
     $('r-now').textContent = bits.join(' · ');
     $('r-part').textContent = t ? participation(t) : '';
-    $('r-shown').textContent = W.resultsShown(s) ? 'The wall and phones show the results.' : 'The wall shows only how many have voted: no scores until you show the results.';
+    $('r-shown').textContent = W.resultsShown(s) ? W.t('The wall and phones show the results.') : W.t('The wall shows only how many have voted: no scores until you show the results.');
     document.querySelectorAll('[data-view]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.view === s.results_view)); });
     if (t) { results($('r-results'), t); ties($('r-ties'), t, r.number, r.method); }
     /* a new round's choices */
