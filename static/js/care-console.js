@@ -25,7 +25,7 @@
     known = {};
     list.forEach(function (w) { known[w.id] = 1; });
     $('words').hidden = !list.length;
-    $('words-n').textContent = W.plural(list.length, 'private message', 'private messages');
+    $('words-n').textContent = W.tn('{n} private message', '{n} private messages', list.length);
     W.sync($('words-list'), list, function (w) { return w.id; }, wordCard, function (li, w) {
       var t = new Date(w.created_at);
       li.querySelector('.w-when').textContent = 'Private message at ' + t.toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit'});

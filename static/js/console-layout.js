@@ -34,7 +34,7 @@ W.consoleLayout = function (x) {
       if (sel._sig === sig) return;
       sel._sig = sig;
       sel.textContent = '';
-      sel.appendChild(el('option', null, i ? 'the idea to keep' : 'an idea')).value = '';
+      sel.appendChild(el('option', null, i ? W.t('the idea to keep') : W.t('an idea'))).value = '';
       ideas.forEach(function (p) { sel.appendChild(el('option', null, W.short(p.text, 60))).value = String(p.id); });
       sel.value = keep;
       if (sel.value !== keep) sel.value = '';

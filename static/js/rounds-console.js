@@ -17,7 +17,7 @@ W.roundsConsole = function (x) {
   /* -- steering the wall ------------------------------------------------------------ */
   document.querySelectorAll('[data-view]').forEach(function (b) {
     b.addEventListener('click', function () {
-      x.send('set_display', {results_view: b.dataset.view}, function () { W.announce('Results on the wall: ' + b.textContent + '.'); });
+      x.send('set_display', {results_view: b.dataset.view}, function () { W.announce(W.t('Results on the wall: {view}.', {view: b.textContent})); });
     });
   });
 
@@ -42,8 +42,8 @@ W.roundsConsole = function (x) {
     /* paper and help as one pool, in the words the wall uses (the console is often mirrored) */
     var n = [], off = ((t.from_paper || {})[id] || 0) + ((t.from_assisted || {})[id] || 0);
     if (tied) n.push('tied');
-    if (off) n.push('includes ' + off + ' on paper or with help');
-    if (((t.merged || {})[id] || []).length) n.push('includes merged ideas');
+    if (off) n.push(W.t('includes {n} on paper or with help', {n: off}));
+    if (((t.merged || {})[id] || []).length) n.push(W.t('includes merged ideas'));
     return n.join(' · ');
   }
   function results(box, t) {
@@ -52,18 +52,18 @@ W.roundsConsole = function (x) {
     function rows(list, fmt) {
       return on ? (list || []).map(function (r) { return [W.rankText(r), text(r.proposal_id), fmt(r), marks(t, r.proposal_id, r.tied)]; }) : [];
     }
-    grid.appendChild(col([W.t('Overall')], rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
+    grid.appendChild(col([W.t('Overall')], rows(t.ranking, function (r) { return W.score(r.points, t.method); })));
     var keys = Object.keys(t.by_group || {});
     grid.appendChild(col([W.t('By group'), 'each group’s own total'], rows(t.ranking, function (r) {
       return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join('\n');
     }).map(function (r) { r[3] = ''; return r; })));
-    grid.appendChild(col([W.t('Each group equal'), 'every group counts the same, whatever its size'], rows(t.balanced_ranking, function (r) { return num(r.points); })
+    grid.appendChild(col([W.t('Each group equal'), W.t('every group counts the same, whatever its size')], rows(t.balanced_ranking, function (r) { return num(r.points); })
       .map(function (r) { r[3] = r[3].indexOf('tied') === 0 ? 'tied' : ''; return r; })));
     box.appendChild(grid);
     if (t.method === 'ranking' && on) {
       var cw = t.condorcet_winner;
-      box.appendChild(el('p', 'r-cond', cw ? 'Ranked first by most people when compared two at a time: ' + text(cw) + '.' : W.t('No idea is ranked first by most people when compared two at a time.')));
-      box.appendChild(el('p', 'r-sch', 'Order when compared two at a time: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')));
+      box.appendChild(el('p', 'r-cond', cw ? W.t('Ranked first by most people when compared two at a time: {idea}.', {idea: text(cw)}) : W.t('No idea is ranked first by most people when compared two at a time.')));
+      box.appendChild(el('p', 'r-sch', W.t('Order when compared two at a time: {order}', {order: (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')})));
     }
     if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', S().round.how_counted));
   }
@@ -79,24 +79,24 @@ W.roundsConsole = function (x) {
       li.appendChild(b);
       b.addEventListener('click', function () {
         x.send('start_round', {method: method, runoff_of: number, proposal_ids: g, request_id: W.rand()}, function (ack) {
-          W.announce('Round ' + ack.number + ' started: a second vote on the ideas tied in round ' + number + '.');
+          W.announce(W.t('Round {n} started: a second vote on the ideas tied in round {round}.', {n: ack.number, round: number}));
         });
       });
       return li;
     }, function (li, g) {
       var names = g.map(function (id) { return text(id); });
-      li.children[0].children[0].textContent = 'Tied in round ' + number + ':';
+      li.children[0].children[0].textContent = W.t('Tied in round {n}:', {n: number});
       W.sync(li.children[0].children[1], g, String, function () { return el('li'); }, function (n, id) { n.textContent = text(id); });
-      li.children[1].setAttribute('aria-label', 'Vote again between these: ' + names.join(' and '));
+      li.children[1].setAttribute('aria-label', W.t('Vote again between these: {ideas}', {ideas: names.join('; ')}));
     });
   }
 
   function participation(t) {
     var p = t.participation || {voted: 0, joined: 0, offline: 0, by_group: {}}, names = labels(), all = p.offline || 0;
     var parts = Object.keys(p.by_group).filter(function (k) { return p.by_group[k].joined || p.by_group[k].voted; }).map(function (k) {
-      return (names[k] || k) + ': ' + p.by_group[k].voted + ' of ' + (p.by_group[k].joined + (p.by_group[k].offline || 0));
+      return (names[k] || k) + ': ' + W.t('{voted} of {people}', {voted: p.by_group[k].voted, people: p.by_group[k].joined + (p.by_group[k].offline || 0)});
     });
-    return p.voted + ' of ' + (p.joined + all) + ' have voted' + (all ? ' (' + all + ' on paper or helped)' : '') + (parts.length ? '. ' + parts.join(' · ') : '.');
+    return W.t('{voted} of {people} have voted', {voted: p.voted, people: p.joined + all}) + (all ? ' ' + W.t('({n} on paper or helped)', {n: all}) : '') + (parts.length ? '. ' + parts.join(' · ') : '.');
   }
 
   /* -- a new round --------------------------------------------------------------------- */
@@ -146,10 +146,10 @@ W.roundsConsole = function (x) {
     if (m === 'ranking' && !a) { $('pp-source').value = 'assisted'; a = true; sig = [r.id, m, a, ids.join(',')].join('|'); }
     $('pp-voters-f').hidden = a;
     $('pp-legend').textContent = !a ? W.t('Count per idea') : m === 'ranking' ? W.t('Their ranking') : m === 'approval' ? W.t('The ideas they support') : m === 'points' ? W.t('Their points') : W.t('Their dots');
-    $('pp-hint').textContent = !a ? (m === 'approval' ? W.t('How many people supported each idea.') : 'The total ' + UNIT[m][1] + ' on each idea.') + ' Leave an idea empty for none.'
-      : m === 'ranking' ? 'Type 1 beside their first choice, 2 beside the second, up to ' + r.top_k + '. Leave the rest empty.'
+    $('pp-hint').textContent = !a ? (m === 'approval' ? W.t('How many people supported each idea.') : m === 'dots' ? W.t('The total dots on each idea.') : W.t('The total points on each idea.')) + ' ' + W.t('Leave an idea empty for none.')
+      : m === 'ranking' ? W.t('Type 1 beside their first choice, 2 beside the second, up to {n}. Leave the rest empty.', {n: r.top_k})
       : m === 'approval' ? W.t('Tick every idea they support.') : W.t('Leave an idea empty for none.');
-    if (m === 'ranking' && !a) $('pp-hint').textContent += ' A ranking is counted from assisted ballots only.';
+    if (m === 'ranking' && !a) $('pp-hint').textContent += ' ' + W.t('A ranking is counted from assisted ballots only.');
     var g = $('pp-group');
     if (!g.options.length) {
       g.appendChild(el('option', null, W.t('No group given'))).value = '';
@@ -221,23 +221,23 @@ W.roundsConsole = function (x) {
       });
       return li;
     }, function (li, i) {
-      var e = i.e, what = e.source_label + (e.group ? ', ' + (names[e.group] || e.group) : '') + (i.k === 'paper' ? ', ' + W.plural(e.voters, 'person', 'people') : '');
+      var e = i.e, what = W.t(e.source_label) + (e.group ? ', ' + (names[e.group] || e.group) : '') + (i.k === 'paper' ? ', ' + W.tn('{n} person', '{n} people', e.voters) : '');
       li.children[0].textContent = what + ': ' + Object.keys(e.counts).map(function (id) { return W.short(text(+id), 40) + ' ' + e.counts[id]; }).join(' · ');
       li.children[1].textContent = e.note ? 'Note: ' + e.note : '';
       li.children[1].hidden = !e.note;
-      li.children[2].setAttribute('aria-label', 'Take back: ' + what);
+      li.children[2].setAttribute('aria-label', W.t('Take back: {what}', {what: what}));
     });
   }
 
   /* -- everything, on every update --------------------------------------------------- */
   function render(t) {
     var s = S(), r = s.round, ids = r.proposal_ids || [], earlier = (s.rounds || []).filter(function (e) { return e.result; });
-    var bits = ['Round ' + r.number + ': ' + r.method_label];
-    if (r.method === 'dots') bits.push(W.plural(r.dots, 'dot', 'dots') + ' each, at most ' + r.max_per_proposal + ' on one' + (r.spend_all ? ', all must be placed' : ''));
-    if (r.method === 'ranking') bits.push('top ' + r.top_k);
-    if (r.method === 'points') bits.push(r.points_total + ' points each' + (r.points_exact ? ', all must be used' : ''));
-    bits.push(W.plural(ids.length, 'idea', 'ideas') + ' on the ballot');
-    if (r.runoff_of) bits.push('a second vote on the ideas tied in round ' + r.runoff_of);
+    var bits = [W.t('Round {n}: {method}', {n: r.number, method: W.t(r.method_label)})];
+    if (r.method === 'dots') bits.push(W.tn('{n} dot each, at most {most} on one', '{n} dots each, at most {most} on one', r.dots, {most: r.max_per_proposal}) + (r.spend_all ? ', ' + W.t('all must be placed') : ''));
+    if (r.method === 'ranking') bits.push(W.t('top {n}', {n: r.top_k}));
+    if (r.method === 'points') bits.push(W.t('{n} points each', {n: r.points_total}) + (r.points_exact ? ', ' + W.t('all must be used') : ''));
+    bits.push(W.tn('{n} idea on the ballot', '{n} ideas on the ballot', ids.length));
+    if (r.runoff_of) bits.push(W.t('a second vote on the ideas tied in round {n}', {n: r.runoff_of}));
     $('r-now').textContent = bits.join(' · ');
     $('r-part').textContent = t ? participation(t) : '';
     $('r-shown').textContent = W.resultsShown(s) ? W.t('The wall and phones show the results.') : W.t('The wall shows only how many have voted: no scores until you show the results.');
@@ -273,7 +273,7 @@ W.roundsConsole = function (x) {
       return d;
     }, function (d, e) {
       var res = e.result;
-      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (second vote on the ties of round ' + e.runoff_of + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
+      d.children[0].textContent = W.t('Round {n}: {method}', {n: e.number, method: W.t(e.method_label)}) + (e.runoff_of ? ' ' + W.t('(second vote on the ties of round {n})', {n: e.runoff_of}) : '') + ' · ' + W.tn('{n} person voted', '{n} people voted', res.voters);
       ties(d.children[1], res, e.number, e.method);
       if (d._v !== res.version + ':' + s.version) { d._v = res.version + ':' + s.version; results(d.children[2], res); }
     });

@@ -55,7 +55,7 @@ W.runSheetConsole = function (x) {
   pick.addEventListener('submit', function (e) {
     e.preventDefault();
     if (!sel.value) return;
-    x.send('start_run_sheet', {name: sel.value}, function (ack) { W.announce('Following the plan. Now: ' + ack.title + '.'); });
+    x.send('start_run_sheet', {name: sel.value}, function (ack) { W.announce(W.t('Following the plan. Now: {step}.', {step: ack.title})); });
   });
   nextBtn.addEventListener('click', function () {
     var rs = S().run_sheet;
@@ -69,7 +69,7 @@ W.runSheetConsole = function (x) {
     if (to != null) p.to = to;
     x.send('run_sheet_step', p, function () { W.announce(said); });
   }
-  function mins(ms) { var m = Math.round(Math.abs(ms) / 60000); return W.plural(m, 'minute', 'minutes'); }
+  function mins(ms) { var m = Math.round(Math.abs(ms) / 60000); return W.tn('{n} minute', '{n} minutes', m); }
 
   function stepRow() {
     var li = el('li'), acts = el('span', 'row');
@@ -110,7 +110,7 @@ W.runSheetConsole = function (x) {
       a.target = '_blank';
       a.rel = 'noopener';
       a.id = 'kit-' + k[0] + '-' + p[0];
-      a.appendChild(el('span', 'vh', ' (' + k[1] + ', opens in a new tab)'));
+      a.appendChild(el('span', 'vh', ' ' + W.t('({paper}, opens in a new tab)', {paper: k[1]})));
       if (i) li.appendChild(document.createTextNode(' · '));
       li.appendChild(a);
     });
@@ -135,7 +135,7 @@ W.runSheetConsole = function (x) {
     follow.hidden = !rs;
     if (!rs) return;
     var cur = rs.current != null ? rs.steps[rs.current] : null, nxt = rs.next != null ? rs.steps[rs.next] : null, at = standing(rs);
-    now.textContent = rs.title + ': ' + (cur ? 'now ' + cur.title + (at.left > 0 ? ', ' + mins(at.left) + ' left' : ', its time is up') : 'finished');
+    now.textContent = rs.title + ': ' + (cur ? (at.left > 0 ? W.t('now {step}, {time} left', {step: cur.title, time: mins(at.left)}) : W.t('now {step}, its time is up', {step: cur.title})) : W.t('finished'));
     late.textContent = at.label + '.';
     late.className = at.late >= 60000 ? 'rs-late' : 'rs-ok';
     nextBtn.textContent = nxt ? 'Next step: ' + nxt.title + ' (' + nxt.minutes + ' min)' : W.t('Finish the plan');

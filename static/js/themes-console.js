@@ -12,8 +12,8 @@ W.themesConsole = function (x) {
   h.id = 'themes-h';
   sec.setAttribute('aria-labelledby', 'themes-h');
   sec.appendChild(h);
-  sec.appendChild(el('p', 'hint', 'Drag a proposal onto a theme, or choose its theme from the menu on the card. ' +
-    'A theme’s support is the sum of its proposals’ votes.'));
+  sec.appendChild(el('p', 'hint', W.t('Drag a proposal onto a theme, or choose its theme from the menu on the card.') + ' ' +
+    W.t('A theme’s support is the sum of its proposals’ votes.')));
   var form = el('form', 'row th-new'), lab = el('label', null, W.t('New theme')), inp = el('input');
   form.noValidate = true;
   inp.id = 'th-heading';
@@ -28,7 +28,7 @@ W.themesConsole = function (x) {
   sug.type = 'button';
   sug.id = 'th-suggest';
   sug.appendChild(el('span', 'state', W.t('Off'))).setAttribute('aria-hidden', 'true');
-  sug.appendChild(d.createTextNode(' Let people suggest themes from their phones'));
+  sug.appendChild(d.createTextNode(' ' + W.t('Let people suggest themes from their phones')));
   sec.appendChild(sug);
   var spot = el('div', 'th-spot');
   spot.id = 'th-spot';
@@ -62,7 +62,7 @@ W.themesConsole = function (x) {
     var sig = p.method + ':' + p.theme_id;
     voteReq = voteReq && voteReq.sig === sig ? voteReq : {sig: sig, id: W.rand()};
     p.request_id = voteReq.id;
-    x.send('start_round', p, function (ack) { voteReq = null; W.announce('Round ' + ack.number + ' started on one theme.'); });
+    x.send('start_round', p, function (ack) { voteReq = null; W.announce(W.t('Round {n} started on one theme.', {n: ack.number})); });
   });
   var sugBox = sec.appendChild(el('div', 'th-sugs'));
   sugBox.appendChild(el('h3', null, W.t('Suggestions from phones')));
@@ -81,7 +81,7 @@ W.themesConsole = function (x) {
     var heading = inp.value.trim();
     if (!heading) { W.showMsg(W.t('Type a heading for the theme first.')); inp.focus(); return; }
     themeReq = themeReq && themeReq.heading === heading ? themeReq : {heading: heading, request_id: W.rand()};
-    x.send('create_theme', themeReq, function () { themeReq = null; inp.value = ''; W.announce('Theme added: ' + heading + '.'); });
+    x.send('create_theme', themeReq, function () { themeReq = null; inp.value = ''; W.announce(W.t('Theme added: {theme}.', {theme: heading})); });
   });
   sug.addEventListener('click', function () {
     var on = sug.getAttribute('aria-pressed') !== 'true';
@@ -90,7 +90,7 @@ W.themesConsole = function (x) {
   function step(dir, kind) {
     var p = {direction: dir};
     if (kind) p.kind = kind;
-    x.send('spotlight_next', p, function (ack) { W.announce('On the wall: ' + label(ack.spotlight) + '.'); });
+    x.send('spotlight_next', p, function (ack) { W.announce(W.t('On the wall: {what}.', {what: label(ack.spotlight)})); });
   }
   prev.addEventListener('click', function () { step(-1); });
   next.addEventListener('click', function () { step(1); });
@@ -107,7 +107,7 @@ W.themesConsole = function (x) {
     if (!s) return 'nothing';
     var st = S(), found = s.kind === 'theme' ? (st.themes || []).filter(function (t) { return t.id === s.id; })[0]
       : (st.proposals || []).filter(function (p) { return p.id === s.id; })[0];
-    return found ? (s.kind === 'theme' ? 'theme ' + found.heading : W.short(found.text, 60)) : 'the next item';
+    return found ? (s.kind === 'theme' ? W.t('theme {theme}', {theme: found.heading}) : W.short(found.text, 60)) : W.t('the next item');
   }
 
   /* -- the board: a column per theme and one for proposals in none ----------------- */
@@ -127,7 +127,7 @@ W.themesConsole = function (x) {
         var ids = (S().themes || []).map(function (c) { return c.id; }), at = ids.indexOf(t.id), to = at + by;
         if (at < 0 || to < 0 || to >= ids.length) return;
         ids.splice(to, 0, ids.splice(at, 1)[0]);
-        x.send('order_themes', {theme_ids: ids}, function () { W.announce(col._t.heading + ' is now column ' + (to + 1) + '.'); });
+        x.send('order_themes', {theme_ids: ids}, function () { W.announce(W.t('{theme} is now column {n}.', {theme: col._t.heading, n: to + 1})); });
       }
       left.addEventListener('click', function () { shift(-1); });
       right.addEventListener('click', function () { shift(1); });
@@ -148,7 +148,7 @@ W.themesConsole = function (x) {
           x.send('rename_theme', {theme_id: t.id, heading: i.value.trim()}, function () { f.remove(); acts.hidden = false; ren.focus(); W.announce('Renamed.'); });
         });
       });
-      show.addEventListener('click', function () { x.send('spotlight', {kind: 'theme', id: t.id}, function () { W.announce('On the wall: theme ' + col._t.heading + '.'); }); });
+      show.addEventListener('click', function () { x.send('spotlight', {kind: 'theme', id: t.id}, function () { W.announce(W.t('On the wall: {what}.', {what: W.t('theme {theme}', {theme: col._t.heading})})); }); });
       dis.addEventListener('click', function () { x.send('dissolve_theme', {theme_id: t.id, dissolved: true}, function () { W.announce(W.t('Theme dissolved: its proposals stand alone. Restore it below.')); }); });
     }
     col.addEventListener('dragover', function (e) { e.preventDefault(); col.classList.add('over'); });
@@ -181,7 +181,7 @@ W.themesConsole = function (x) {
     li.appendChild(row);
     li.addEventListener('dragstart', function (e) { e.dataTransfer.setData('text/plain', String(p.id)); e.dataTransfer.effectAllowed = 'move'; });
     sel.addEventListener('change', function () { move(p.id, parseInt(sel.value, 10) || null); });
-    sp.addEventListener('click', function () { x.send('spotlight', {kind: 'proposal', id: p.id}, function () { W.announce('On the wall: ' + W.short(li._p.text, 60) + '.'); }); });
+    sp.addEventListener('click', function () { x.send('spotlight', {kind: 'proposal', id: p.id}, function () { W.announce(W.t('On the wall: {what}.', {what: W.short(li._p.text, 60)})); }); });
     return li;
   }
   function updCard(li, p, themes) {
@@ -212,7 +212,7 @@ W.themesConsole = function (x) {
     col.children[0].children[1].textContent = tally && t.id ? 'support ' + sum + ' (sum)' : '';
     var items = t.proposal_ids.map(function (id) { return byId[id]; }).filter(Boolean);
     W.sync(col.children[1], items, function (p) { return p.id; }, card, function (li, p) { updCard(li, p, themes); });
-    col.setAttribute('aria-label', t.heading + ': ' + W.plural(items.length, 'proposal', 'proposals'));
+    col.setAttribute('aria-label', t.heading + ': ' + W.tn('{n} proposal', '{n} proposals', items.length));
   }
 
   function render(tally) {
@@ -252,7 +252,7 @@ W.themesConsole = function (x) {
       li.appendChild(b);
       b.addEventListener('click', function () { x.send('dissolve_theme', {theme_id: t.id, dissolved: false}, function () { W.announce(W.t('Theme restored.')); }); });
       return li;
-    }, function (li, t) { li.children[0].textContent = t.heading + ' '; li.children[1].setAttribute('aria-label', 'Restore theme: ' + t.heading); });
+    }, function (li, t) { li.children[0].textContent = t.heading + ' '; li.children[1].setAttribute('aria-label', W.t('Restore theme: {theme}', {theme: t.heading})); });
   }
   return {render: render};
 };
