@@ -18,7 +18,7 @@ from workshop.domain.errors import InvalidInput, Phrase, fill
 from workshop.usecases.language import Languages, from_accept_language
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import catalogues  # noqa: E402  (scripts/ is not a package)
+import catalogues
 
 Connect = Callable[..., Any]
 WELSH_UNKNOWN = (

@@ -20,15 +20,23 @@ from tests.browser.helpers import PHONE, attendee, create_workshop, facilitator
 from tests.servers import Server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import catalogues  # noqa: E402  (scripts/ is not a package)
+import catalogues
 
 pytestmark = pytest.mark.browser
 
 TYPED = {
-    "cy": ("Adolygiad y bartneriaeth", ["Mwy o grwpiau gyda'r nos", "Hyfforddiant i wirfoddolwyr"],
-           ["Pobl sy'n defnyddio'r gwasanaeth", "Staff"], "Gofyn i'r banc bwyd"),
-    "pl": ("Przegląd partnerstwa", ["Więcej grup wieczornych", "Szkolenia dla wolontariuszy"],
-           ["Osoby korzystające", "Personel"], "Zapytać bank żywności"),
+    "cy": (
+        "Adolygiad y bartneriaeth",
+        ["Mwy o grwpiau gyda'r nos", "Hyfforddiant i wirfoddolwyr"],
+        ["Pobl sy'n defnyddio'r gwasanaeth", "Staff"],
+        "Gofyn i'r banc bwyd",
+    ),
+    "pl": (
+        "Przegląd partnerstwa",
+        ["Więcej grup wieczornych", "Szkolenia dla wolontariuszy"],
+        ["Osoby korzystające", "Personel"],
+        "Zapytać bank żywności",
+    ),
 }
 VISIBLE_TEXT = """() => {
   const out = [];
@@ -40,7 +48,10 @@ VISIBLE_TEXT = """() => {
   }
   document.querySelectorAll('[aria-label], [alt], [placeholder], [title]').forEach(el => {
     if (!seen(el) && el.tagName !== 'IMG') return;
-    ['aria-label', 'alt', 'placeholder'].forEach(a => { const v = el.getAttribute(a); if (v) out.push(v.trim()); });
+    ['aria-label', 'alt', 'placeholder'].forEach(a => {
+      const v = el.getAttribute(a);
+      if (v) out.push(v.trim());
+    });
   });
   out.push(document.title);
   return out;
@@ -49,7 +60,9 @@ VISIBLE_TEXT = """() => {
 
 def english_patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
     """Return a pattern per English sentence whose translation into language differs."""
-    catalog = catalogues.read(catalogues.FOLDER / language / "LC_MESSAGES" / "messages.po", language)
+    catalog = catalogues.read(
+        catalogues.FOLDER / language / "LC_MESSAGES" / "messages.po", language
+    )
     found = []
     for message in catalog:
         if not message.id:
@@ -63,7 +76,9 @@ def english_patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
             if len(re.findall(r"[A-Za-z]", literal)) < 3:
                 continue  # all placeholder: it would match anything
             parts = re.split(r"(\{\w+\}|%\(\w+\)s)", english.replace("&#10;", "\n"))
-            pattern = "".join(".+?" if re.fullmatch(r"\{\w+\}|%\(\w+\)s", p) else re.escape(p) for p in parts)
+            pattern = "".join(
+                ".+?" if re.fullmatch(r"\{\w+\}|%\(\w+\)s", p) else re.escape(p) for p in parts
+            )
             found.append((re.compile(pattern + r"\Z", re.S), english))
     return found
 
@@ -146,12 +161,22 @@ def test_every_page_speaks_welsh_and_polish(
     read(phone, "phone-results")
     read(wall, "wall-results")
 
-    state = steer.call("facilitate_workshop", {"code": made["code"], "token": made["facilitator_token"]})
+    state = steer.call(
+        "facilitate_workshop", {"code": made["code"], "token": made["facilitator_token"]}
+    )
     first = next(p["id"] for p in state["state"]["proposals"] if p["text"] == ideas[0])
     steer.call("change_stage", {"stage": "plan"})
     steer.call("set_priorities", {"proposal_ids": [first]})
-    steer.call("add_action", {"priority_id": first, "text": action, "owner": "Sam",
-                              "due_on": "2026-05-01", "request_id": "a1"})
+    steer.call(
+        "add_action",
+        {
+            "priority_id": first,
+            "text": action,
+            "owner": "Sam",
+            "due_on": "2026-05-01",
+            "request_id": "a1",
+        },
+    )
     phone.locator("#rank .act").first.wait_for()
     wall.locator(".s-act").first.wait_for()
     read(phone, "phone-plan")

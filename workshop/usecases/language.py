@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from workshop.domain.errors import Translate
@@ -105,16 +105,18 @@ class Languages:
         return cat.plural_expr if cat is not None else "(n != 1)"
 
 
+def _entry(message: Message) -> tuple[str, object] | None:
+    """Return a message's msgid and its translation (a list of forms when counted), if any."""
+    if not message.id or message.fuzzy or not message.string:
+        return None
+    if isinstance(message.id, (tuple, list)):
+        forms = [s for s in message.string if s] if not isinstance(message.string, str) else []
+        return (str(message.id[0]), forms) if forms else None
+    return (str(message.id), message.string) if isinstance(message.string, str) else None
+
+
 def _sentences(catalogue: Catalog) -> dict[str, object]:
-    table: dict[str, object] = {}
-    for message in catalogue:
-        if not message.id or message.fuzzy:
-            continue
-        if isinstance(message.id, tuple):
-            table[message.id[0]] = [s for s in message.string if s] or None
-        elif message.string:
-            table[message.id] = message.string
-    return table
+    return dict(entry for message in catalogue if (entry := _entry(message)) is not None)
 
 
 def _by_location(catalogue: Catalog | None, scripts: Iterable[str]) -> dict[str, object]:
@@ -123,14 +125,8 @@ def _by_location(catalogue: Catalog | None, scripts: Iterable[str]) -> dict[str,
     wanted = set(scripts)
     found: dict[str, object] = {}
     for message in catalogue:
-        if not message.id or message.fuzzy:
-            continue
-        if not any(path in wanted for path, _ in message.locations):
-            continue
-        if isinstance(message.id, tuple):
-            forms = [s for s in message.string if s]
-            if forms:
-                found[message.id[0]] = forms
-        elif message.string:
-            found[message.id] = message.string
+        if any(path in wanted for path, _ in message.locations):
+            entry = _entry(message)
+            if entry is not None:
+                found[entry[0]] = entry[1]
     return found

@@ -152,7 +152,7 @@ def setup(app: Flask, catalogues: Languages) -> None:
     app.extensions["workshop.languages"] = catalogues
     babel = flask_babel.Babel()
     babel.init_app(app, locale_selector=current)
-    babel.domain_instance = CatalogueDomain()  # type: ignore[misc]
+    babel.domain_instance = CatalogueDomain()
     app.after_request(remember)
     app.add_url_rule("/i18n/easyread.json", "easy_read", easy_read)
 
