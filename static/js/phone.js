@@ -14,7 +14,7 @@
     return navigator.onLine === false ? W.t('No connection: your taps are kept.') : W.t(W.RECONNECTING) + ' ' + W.t('Your taps are kept.');
   });
   W.onOnline = function () { if (state) render(); };
-  W.on('words', function () { if (state) render(); }); /* Easy Read switched (easy-read.js) */
+  W.on('words', function () { count(); if (state) render(); }); /* Easy Read switched (easy-read.js) */
   var live = W.live(sock, {timer: timer, stageSaid: W.t('Now:') + ' ', changed: function (s, t) { state = s; tally = t; render(); }});
   sock.on('my_state_changed', function (m) { me = m; if (state) render(); });
   var hooks = {}, box = W.outbox(sock, code, {changed: function () { render(); }, done: done, refused: refused,
