@@ -37,7 +37,7 @@
   /* the stage tools, the facilitator link, the first-run guide and marking priorities */
   var ctx = {send: send, code: code, state: function () { return state; }, tally: function () { return tally; },
     token: function () { return token; }, setToken: function (t) { token = t; W.store.set(KEY, t); }};
-  var guide = W.consoleGuide(ctx), extras = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx)];
+  var guide = W.consoleGuide(ctx), extras = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx), W.consoleLanguages(ctx)];
 
   /* Stage bar */
   var stageBtns = {};

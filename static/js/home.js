@@ -19,7 +19,8 @@
       dots: num('dots'),
       max_per_proposal: num('max'),
       groups: $('groups').value.split('\n').map(function (g) { return g.trim(); }).filter(Boolean),
-      pre_moderation: $('pre-moderation').checked
+      pre_moderation: $('pre-moderation').checked,
+      language: $('w-lang').value
     };
     var b = $('create-btn');
     b.disabled = true;

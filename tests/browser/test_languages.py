@@ -201,3 +201,22 @@ def test_every_page_speaks_welsh_and_polish(
     assert not left, "English left:\n" + "\n".join(f"{k}: {v}" for k, v in left.items())
     assert set(seen) >= {"home", "phone-vote", "wall-results", "console-plan", "published-plan"}
     pages.assert_clean(ignore=("/w/ZZZZZZ",))  # the not-found page answers 404, as it should
+
+
+def test_the_console_makes_the_wall_bilingual(
+    shared_server: Server, pages: Any, expect: Any
+) -> None:
+    """A second wall language chosen on the console reaches the open wall at once."""
+    made = create_workshop(shared_server)
+    wall = pages.open("wall", made["screen_url"], viewport={"width": 1280, "height": 720})
+    expect(wall.locator(".s-code-l")).to_have_text("Join code")
+    console = pages.open("console", viewport={"width": 1366, "height": 768})
+    console.goto(made["facilitator_url"])
+    console.locator("#console").wait_for(state="visible")
+    console.select_option("#l-lang2", "cy")
+    console.click("#lang-form button[type=submit]")
+    expect(console.locator("#lang-msg")).to_have_text("Saved.")
+    expect(wall.locator(".s-code-l")).to_have_text("Join code / Cod ymuno")
+    expect(wall.locator("#s-stage")).to_have_text("Welcome / Croeso")
+    pages.shot(wall, "bilingual-wall")
+    pages.assert_clean()
