@@ -42,6 +42,14 @@ var W = (function () {
       var first = counted(easy(one) || I18N.messages[one], W.lang, one, many, n, p);
       return both(first, I18N.lang2 && counted(I18N.messages2[one], I18N.lang2, one, many, n, p));
     },
+    /* a server note made of whole catalogue sentences (a round's how_counted): each translated */
+    tx: function (text) {
+      var keys = Object.keys(I18N.messages).filter(function (k) { return k.length > 15 && text.indexOf(k) >= 0; });
+      keys.sort(function (a, b) { return b.length - a.length; }).forEach(function (k) {
+        if (typeof I18N.messages[k] === 'string') text = text.split(k).join(I18N.messages[k]);
+      });
+      return text;
+    },
     /* marks a sentence for the catalogues where it is written; W.t translates it when shown */
     N_: function (id) { return id; },
     txt: function (id, t) { $(id).textContent = t; },

@@ -300,7 +300,7 @@
         if (p.hidden) li.appendChild(el('span', 'hint hid-word', ' ' + W.t('The facilitator has hidden this idea: only you can see it.')));
       });
     show('how', st === 'results' && ranks.length && rd.how_counted);
-    txt('how-text', rd.how_counted || '');
+    txt('how-text', W.tx(rd.how_counted || ''));
     show('all', h3);
     txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);

@@ -65,7 +65,7 @@ W.roundsConsole = function (x) {
       box.appendChild(el('p', 'r-cond', cw ? W.t('Ranked first by most people when compared two at a time: {idea}.', {idea: text(cw)}) : W.t('No idea is ranked first by most people when compared two at a time.')));
       box.appendChild(el('p', 'r-sch', W.t('Order when compared two at a time: {order}', {order: (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')})));
     }
-    if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', S().round.how_counted));
+    if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', W.tx(S().round.how_counted)));
   }
 
   /* A second vote beside each tied group: same method, only the tied ideas */

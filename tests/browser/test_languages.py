@@ -158,6 +158,8 @@ def test_every_page_speaks_welsh_and_polish(
     steer.call("reveal_results", {"revealed": True})
     phone.locator("#rank li").first.wait_for()
     wall.locator("#s-list li").first.wait_for()
+    phone.click("#how summary")  # the method's note, opened: it is server text, translated
+    expect(phone.locator("#how-text")).to_be_visible()
     read(phone, "phone-results")
     read(wall, "wall-results")
 

@@ -24,7 +24,7 @@ from workshop.usecases.language import DEFAULT, LANGUAGES, Languages, from_accep
 
 SCRIPT = re.compile(r'src="/static/js/([\w.-]+\.js)"')
 # Sentences the server puts in snapshots in English, which pages translate as they show them.
-SERVER_SENTENCES = ("workshop/domain/words.py",)
+SERVER_SENTENCES = ("workshop/domain/words.py", "workshop/domain/how_counted.py")
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
 
