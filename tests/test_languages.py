@@ -246,3 +246,17 @@ def test_an_english_workshops_exports_are_unchanged(client: FlaskClient, worksho
         as_text=True
     )
     assert "## Priorities" in text and "No priorities have been chosen yet." in text
+
+
+def test_a_phone_with_easy_read_on_gets_easy_read_refusals(connect: Connect) -> None:
+    easy = connect(auth={"easy": True})
+    refused = ack(easy, "join_workshop", {"code": "ZZZZZZ"})
+    assert refused == {
+        "ok": False,
+        "error": "We cannot find a meeting with that code. Look at the code on the big screen. "
+        "Then try again.",
+        "reason": "not_found",
+    }
+    # Easy Read is English: a Welsh phone with the switch on still reads Welsh
+    welsh = connect(auth={"easy": True, "lang": "cy"})
+    assert ack(welsh, "join_workshop", {"code": "ZZZZZZ"})["error"] == WELSH_UNKNOWN

@@ -30,13 +30,23 @@
     W.fire('words');
   }
   function update() {
-    if (!on() || W.easyWords) { swap(); return; }
+    if (!wanted() || W.easyWords) { swap(); return; }
     if (asked) return;
     asked = true;
     fetch('/i18n/easyread.json').then(function (r) { return r.json(); })
       .then(function (words) { W.easyWords = words; swap(); })
       .catch(function () { asked = false; }); /* tried again at the next switch */
   }
-  window.addEventListener('workshop:easyread', update);
-  if (on() || W.store.get('workshop.easyRead') === '1') update();
+  /* the laptop's refusals come in Easy Read too: the connection says so when it connects */
+  var sock = null;
+  W.on('socket', function (s) { sock = s; s.auth.easy = wanted(); });
+  function wanted() { return on() || (root.dataset.easyRead == null && W.store.get('workshop.easyRead') === '1'); }
+  window.addEventListener('workshop:easyread', function () {
+    update();
+    if (sock && sock.auth.easy !== on()) {
+      sock.auth.easy = on();
+      if (sock.connected) { sock.disconnect(); sock.connect(); } /* a fresh handshake carries it */
+    }
+  });
+  if (wanted()) update();
 })();

@@ -2,7 +2,8 @@
 
 A client names its language in `auth.lang` when it connects; without one, the
 handshake's `lang` cookie (the page's language menu) and then its Accept-Language
-decide. `reason` never changes with the language: clients branch on that.
+decide. `auth.easy: true` (a phone with Easy Read on) asks for Easy Read sentences, in
+English. `reason` never changes with the language: clients branch on that.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ class ConnectionLanguages:
     def __init__(self, catalogues: Languages | None) -> None:
         self.catalogues = catalogues
         self.by_sid: dict[str, str] = {}
+        self.easy: set[str] = set()  # connections whose phone has Easy Read switched on
 
     def remember(self, sid: str, auth: Any) -> None:
         """Note the language a connecting client asked for (auth, cookie, then browser)."""
         asked = auth.get("lang") if isinstance(auth, dict) else None
+        if isinstance(auth, dict) and auth.get("easy") is True:
+            self.easy.add(sid)
         self.by_sid[sid] = (
             known(asked)
             or known(request.cookies.get("lang"))
@@ -38,10 +42,12 @@ class ConnectionLanguages:
     def say(self, sid: str) -> Translate | None:
         """Return the translating function for a connection, None for English."""
         language = self.of(sid)
-        if self.catalogues is None or language == "en":
+        easy = sid in self.easy
+        if self.catalogues is None or (language == "en" and not easy):
             return None
-        return self.catalogues.translate(language)
+        return self.catalogues.translate(language, easy=easy)
 
     def forget(self, sid: str) -> None:
         """Drop a closed connection."""
         self.by_sid.pop(sid, None)
+        self.easy.discard(sid)
