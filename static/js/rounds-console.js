@@ -87,7 +87,7 @@ W.roundsConsole = function (x) {
       var names = g.map(function (id) { return text(id); });
       li.children[0].children[0].textContent = W.t('Tied in round {n}:', {n: number});
       W.sync(li.children[0].children[1], g, String, function () { return el('li'); }, function (n, id) { n.textContent = text(id); });
-      li.children[1].setAttribute('aria-label', W.t('Vote again between these: {ideas}', {ideas: names.join('; ')}));
+      li.children[1].setAttribute('aria-label', W.t('Vote again between these: {ideas}', {ideas: names.join(' ' + W.t('and') + ' ')}));
     });
   }
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import PHONE, attendee, create_workshop, facilitator
+from tests.browser.helpers import PHONE, attendee, create_workshop, facilitator, run_axe
 from tests.servers import Server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -221,4 +221,32 @@ def test_the_console_makes_the_wall_bilingual(
     expect(wall.locator(".s-code-l")).to_have_text("Join code / Cod ymuno")
     expect(wall.locator("#s-stage")).to_have_text("Welcome / Croeso")
     pages.shot(wall, "bilingual-wall")
+    pages.assert_clean()
+
+
+def test_easy_read_words_follow_the_phones_switch(
+    shared_server: Server, pages: Any, expect: Any
+) -> None:
+    """The switch (built beside this) sets data-easy-read and fires workshop:easyread."""
+    made = create_workshop(shared_server)
+    steer = facilitator(shared_server, made)
+    steer.call("change_stage", {"stage": "propose"})
+    phone = pages.open("phone", made["join_url"], **PHONE)
+    phone.click("#join-btn")
+    expect(phone.locator("#stage-h")).to_have_text("Share your ideas")
+    switch = """on => { if (on) document.documentElement.dataset.easyRead = 'on';
+      else delete document.documentElement.dataset.easyRead;
+      window.dispatchEvent(new Event('workshop:easyread')); }"""
+    phone.evaluate(switch, True)
+    expect(phone.locator("#stage-h")).to_have_text("Tell us your ideas")  # a script's sentence
+    expect(phone.locator("#care-open")).to_have_text(  # a sentence of the page itself
+        "Tell the person running the meeting in private"
+    )
+    expect(phone.locator("#idea-count")).to_have_text("500 letters left")
+    assert run_axe(phone) == []
+    pages.shot(phone, "easy-read-phone")
+    phone.evaluate(switch, False)
+    expect(phone.locator("#stage-h")).to_have_text("Share your ideas")
+    expect(phone.locator("#care-open")).to_have_text("Tell the facilitator privately")
+    steer.close()
     pages.assert_clean()
