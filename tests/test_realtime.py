@@ -258,6 +258,7 @@ FACILITATOR_COMMANDS = [
     ("approve_proposal", {"held_id": 1}),
     ("decline_proposal", {"held_id": 1}),
     ("set_pre_moderation", {"on": True}),
+    ("set_languages", {"language": "cy"}),
     ("pause_wall", {"paused": True}),
     ("dismiss_private_word", {"word_id": 1}),
     ("create_theme", {"heading": "x", "request_id": "r"}),

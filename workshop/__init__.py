@@ -11,11 +11,13 @@ from flask_socketio import SocketIO
 from workshop import config, web
 from workshop.domain.flood import Guard
 from workshop.exports import formats as export
+from workshop.exports import words
 from workshop.live.packets import StrictPacket
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
 from workshop.usecases import UseCases
-from workshop.web import net
+from workshop.usecases.language import Languages
+from workshop.web import language, net
 from workshop.web.json_provider import StrictJSONProvider
 
 
@@ -55,7 +57,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         export.write_exports(exports_dir, usecases.documents.series(code), code)
 
     guard = Guard(settings)  # one set of flood limits for HTTP and sockets alike
-    realtime = Realtime(socketio, usecases, settings, on_closed=export_closed, guard=guard)
+    catalogues = Languages(config.PROJECT_ROOT / "translations")
+    words.install(catalogues.translate)  # exports find their workshop's language here
+    realtime = Realtime(
+        socketio, usecases, settings, on_closed=export_closed, guard=guard, languages=catalogues
+    )
     privacy = usecases.privacy
     if settings["RETENTION_DAYS"] is not None:
         privacy.apply_retention(int(settings["RETENTION_DAYS"]))
@@ -69,5 +75,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["workshop.realtime"] = realtime
     app.extensions["workshop.socketio"] = socketio
 
+    language.setup(app, catalogues)
     web.register(app)
     return app

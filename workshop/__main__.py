@@ -11,9 +11,11 @@ from workshop import config
 from workshop.domain import validation
 from workshop.domain.errors import WorkshopError
 from workshop.exports import formats as export
+from workshop.exports import words
 from workshop.store.engine import Store
 from workshop.usecases import UseCases
 from workshop.usecases.documents import Documents
+from workshop.usecases.language import Languages
 
 
 def render(documents: Documents, code: str, fmt: str) -> str:
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erased the attendee data of {erased} closed workshop(s).")
         return 0
     documents = usecases.documents
+    # the plan speaks its workshop's language here too
+    words.install(Languages(config.PROJECT_ROOT / "translations").translate)
     try:
         text = render(documents, validation.code(args.code), args.format)
     except WorkshopError as error:

@@ -10,7 +10,7 @@
   function toggle(id, on) {
     var b = $(id);
     b.setAttribute('aria-pressed', on ? 'true' : 'false');
-    b.querySelector('.state').textContent = on ? 'On' : 'Off';
+    b.querySelector('.state').textContent = on ? W.t('On') : W.t('Off');
   }
 
   W.on('socket', function (s) {
@@ -25,24 +25,24 @@
     known = {};
     list.forEach(function (w) { known[w.id] = 1; });
     $('words').hidden = !list.length;
-    $('words-n').textContent = W.plural(list.length, 'private message', 'private messages');
+    $('words-n').textContent = W.tn('{n} private message', '{n} private messages', list.length);
     W.sync($('words-list'), list, function (w) { return w.id; }, wordCard, function (li, w) {
       var t = new Date(w.created_at);
       li.querySelector('.w-when').textContent = 'Private message at ' + t.toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit'});
       li.querySelector('.w-text').textContent = w.message;
       var where = li.querySelector('.w-where');
-      where.textContent = w.whereabouts ? 'How to find them: ' + w.whereabouts : 'They did not say how to find them.';
+      where.textContent = w.whereabouts ? 'How to find them: ' + w.whereabouts : W.t('They did not say how to find them.');
     });
     if (!list.length) seen();
     if (fresh) {
       $('words').classList.add('arrived');
       $('words-alert').hidden = false;
-      W.announce('A private message has arrived for you.');
+      W.announce(W.t('A private message has arrived for you.'));
       if ($('words-sound').checked) chime();
     }
   }
   function wordCard(w) {
-    var li = el('li', 'card word'), body = el('div', 'w-body'), read = el('button', 'btn s', 'Read'), done = el('button', 'btn s', 'Done: erase it');
+    var li = el('li', 'card word'), body = el('div', 'w-body'), read = el('button', 'btn s', W.t('Read')), done = el('button', 'btn s', W.t('Done: erase it'));
     read.type = done.type = 'button';
     read.setAttribute('aria-expanded', 'false');
     body.hidden = true;
@@ -56,12 +56,12 @@
     li.appendChild(row);
     read.addEventListener('click', function () {
       body.hidden = !body.hidden;
-      read.textContent = body.hidden ? 'Read' : 'Hide';
+      read.textContent = body.hidden ? W.t('Read') : W.t('Hide');
       read.setAttribute('aria-expanded', body.hidden ? 'false' : 'true');
       seen();
     });
     done.addEventListener('click', function () {
-      send('dismiss_private_word', {word_id: w.id}, function () { W.announce('Message erased.'); });
+      send('dismiss_private_word', {word_id: w.id}, function () { W.announce(W.t('Message erased.')); });
     });
     return li;
   }
@@ -89,14 +89,14 @@
   function pause() {
     if (!state) return;
     var on = !state.wall_paused;
-    send('pause_wall', {paused: on}, function () { W.announce(on ? 'The wall is paused.' : 'The wall is back.'); });
+    send('pause_wall', {paused: on}, function () { W.announce(on ? W.t('The wall is paused.') : W.t('The wall is back.')); });
   }
   $('t-wall').addEventListener('click', pause);
   $('t-premod').addEventListener('click', function () {
     if (!state) return;
     var on = !state.pre_moderation;
     send('set_pre_moderation', {on: on}, function () {
-      W.announce(on ? 'Every new idea now waits for your review.' : 'New ideas are shared at once, unless they hold personal details.');
+      W.announce(on ? W.t('Every new idea now waits for your review.') : W.t('New ideas are shared at once, unless they hold personal details.'));
     });
   });
   document.addEventListener('keydown', function (e) {
@@ -117,7 +117,7 @@
     li.tabIndex = -1;
     li.appendChild(el('p', 'q-reason'));
     li.appendChild(el('p', 'ptext'));
-    [['Approve', 'a'], ['Edit, then approve', 'e'], ['Decline', 'd']].forEach(function (b) {
+    [[W.t('Approve'), 'a'], [W.t('Edit, then approve'), 'e'], [W.t('Decline'), 'd']].forEach(function (b) {
       var btn = el('button', b[1] === 'a' ? 'btn' : 'btn s', b[0]);
       btn.type = 'button';
       btn.dataset.act = b[1];
@@ -133,7 +133,7 @@
     li.setAttribute('aria-label', 'Waiting: ' + W.short(h.text) + '. ' + h.reason);
   }
   function declinedCard() {
-    var li = el('li', 'card'), b = el('button', 'btn s', 'Approve after all');
+    var li = el('li', 'card'), b = el('button', 'btn s', W.t('Approve after all'));
     b.type = 'button';
     b.dataset.act = 'a';
     li.appendChild(el('p', 'ptext'));
@@ -171,8 +171,8 @@
        back in the queue if the laptop refuses. */
     var back = function () { delete pending[id]; render(); };
     if (li.parentNode.id === 'queue') { pending[id] = 1; render(); }
-    if (key === 'a') send('approve_proposal', {held_id: id}, function () { W.announce('Approved: it is shared now.'); }, back);
-    else if (key === 'd') send('decline_proposal', {held_id: id}, function () { W.announce('Declined: nobody else will see it.'); }, back);
+    if (key === 'a') send('approve_proposal', {held_id: id}, function () { W.announce(W.t('Approved: it is shared now.')); }, back);
+    else if (key === 'd') send('decline_proposal', {held_id: id}, function () { W.announce(W.t('Declined: nobody else will see it.')); }, back);
   }
   function edit(li, id) {
     var h = (state.held || []).filter(function (x) { return x.id === id; })[0];
@@ -182,7 +182,7 @@
     box.value = h.text;
     box.rows = 3;
     box.maxLength = 500;
-    box.setAttribute('aria-label', 'Edit the idea, then press Enter to approve it, or Escape to cancel');
+    box.setAttribute('aria-label', W.t('Edit the idea, then press Enter to approve it, or Escape to cancel'));
     p.textContent = '';
     p.appendChild(box);
     box.focus();
@@ -191,10 +191,10 @@
       if (e.key === 'Enter' && !e.shiftKey) {
         e.preventDefault();
         var text = box.value.trim();
-        if (!text) { W.showMsg('The idea is empty: write something, or press Escape and decline it.'); return; }
+        if (!text) { W.showMsg(W.t('The idea is empty: write something, or press Escape and decline it.')); return; }
         var next = li.nextElementSibling || li.previousElementSibling;
         want = next ? next.dataset.key : null;
-        send('approve_proposal', {held_id: id, text: text}, function () { editing = null; W.announce('Edited and approved.'); });
+        send('approve_proposal', {held_id: id, text: text}, function () { editing = null; W.announce(W.t('Edited and approved.')); });
       }
     });
   }

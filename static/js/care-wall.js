@@ -6,6 +6,6 @@
     var was = !curtain.hidden;
     curtain.hidden = !s.wall_paused;
     document.body.classList.toggle('paused', !!s.wall_paused);
-    if (was !== !!s.wall_paused) W.announce(s.wall_paused ? "We'll be back in a moment." : 'The workshop is back.');
+    if (was !== !!s.wall_paused) W.announce(s.wall_paused ? W.t("We'll be back in a moment.") : W.t('The workshop is back.'));
   });
 })();

@@ -1,16 +1,63 @@
 /* Shared by every page: connection, ids, messages, live region, timer, lists. */
 'use strict';
 var W = (function () {
+  /* W_ marks a sentence for the catalogues (W.N_); it is translated where it is shown */
+  var W_ = function (id) { return id; };
   var d = document, skew = 0, everOn = false, said = [], aTimer, retryFn = null;
   function $(id) { return d.getElementById(id); }
+  /* The page's catalogue (a JSON block the server writes: only this page's sentences). */
+  var I18N = (function () {
+    try { return JSON.parse($('i18n').textContent); } catch (e) { return {lang: 'en', messages: {}}; }
+  })();
+  /* the plural rules of the catalogues' languages, as in their .po headers */
+  var PLURAL = {
+    cy: function (n) { return n === 0 ? 0 : n === 1 ? 1 : n === 2 ? 2 : n === 3 ? 3 : n === 6 ? 4 : 5; },
+    pl: function (n) { return n === 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2; }
+  };
+  function fill(text, p) {
+    return p ? text.replace(/\{(\w+)\}/g, function (m, k) { return p[k] != null ? String(p[k]) : m; }) : text;
+  }
+  function counted(forms, lang, one, many, n, p) {
+    var rule = PLURAL[lang], i = rule ? rule(n) : (n === 1 ? 0 : 1);
+    return fill(Array.isArray(forms) && forms[i] != null ? forms[i] : (n === 1 ? one : many), p);
+  }
+  /* a bilingual wall says everything in both languages: "Join code / Cod ymuno" */
+  function both(first, second) { return second && second !== first ? first + ' / ' + second : first; }
+  /* Easy Read words (English only) when the phone's Easy Read switch is on */
+  function easy(id) {
+    var e = W.easyWords;
+    return e && I18N.lang === 'en' && d.documentElement.dataset.easyRead === 'on' ? e[id] : null;
+  }
   var W = {
-    $: $, online: false, onOnline: null,
+    $: $, online: false, onOnline: null, lang: I18N.lang || 'en', lang2: I18N.lang2 || null, easyWords: null,
+    /* W.t('You have {n} dots left.', {n: 3}): the sentence in the page's language */
+    t: function (id, p) {
+      var e = easy(id), m = I18N.messages[id], one = fill(typeof e === 'string' ? e : typeof m === 'string' ? m : id, p);
+      return both(one, I18N.lang2 && fill(typeof I18N.messages2[id] === 'string' ? I18N.messages2[id] : id, p));
+    },
+    /* W.tn('{n} dot', '{n} dots', n): a counted phrase, in the language's plural forms */
+    tn: function (one, many, n, p) {
+      p = p || {};
+      if (p.n == null) p.n = n;
+      var first = counted(easy(one) || I18N.messages[one], W.lang, one, many, n, p);
+      return both(first, I18N.lang2 && counted(I18N.messages2[one], I18N.lang2, one, many, n, p));
+    },
+    /* a server note made of whole catalogue sentences (a round's how_counted): each translated */
+    tx: function (text) {
+      var keys = Object.keys(I18N.messages).filter(function (k) { return k.length > 15 && text.indexOf(k) >= 0; });
+      keys.sort(function (a, b) { return b.length - a.length; }).forEach(function (k) {
+        if (typeof I18N.messages[k] === 'string') text = text.split(k).join(I18N.messages[k]);
+      });
+      return text;
+    },
+    /* marks a sentence for the catalogues where it is written; W.t translates it when shown */
+    N_: function (id) { return id; },
     txt: function (id, t) { $(id).textContent = t; },
     show: function (id, on) { $(id).hidden = !on; },
     /* the fate of a command is unknown when the connection drops: never say "not sent" */
-    DROPPED: 'No answer: the connection dropped, so this may not have been done. Try again once you are reconnected.',
-    STAGES: {lobby: 'Welcome', propose: 'Share your ideas', group: 'Grouping ideas', vote: 'Voting',
-      results: 'Results', plan: 'Action planning', closed: 'Closed'},
+    DROPPED: W_('No answer: the connection dropped, so this may not have been done. Try again once you are reconnected.'),
+    STAGES: {lobby: W_('Welcome'), propose: W_('Share your ideas'), group: W_('Grouping ideas'), vote: W_('Voting'),
+      results: W_('Results'), plan: W_('Action planning'), closed: W_('Closed')},
     el: function (tag, cls, text) {
       var e = d.createElement(tag);
       if (cls) e.className = cls;
@@ -28,10 +75,14 @@ var W = (function () {
     },
     plural: function (n, one, many) { return n + ' ' + (n === 1 ? one : many); },
     short: function (t, n) { n = n || 60; return t.length > n ? t.slice(0, n - 1) + '…' : t; },
-    points: function (n) { return W.plural(n, 'point', 'points'); },
+    points: function (n) { return W.tn('{n} point', '{n} points', n); },
     /* a score in the words of its round's method: dots in a dot round, never "points" */
     UNITS: {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']},
-    score: function (n, method) { var u = W.UNITS[method] || W.UNITS.dots; return W.plural(n, u[0], u[1]); },
+    score: function (n, method) {
+      if (method === 'approval') return W.tn('{n} vote', '{n} votes', n);
+      if (method === 'ranking' || method === 'points') return W.tn('{n} point', '{n} points', n);
+      return W.tn('{n} dot', '{n} dots', n);
+    },
     rankText: function (r) { return (r.tied ? '=' : '') + r.rank; },
     byId: function (list) { var m = {}; list.forEach(function (p) { m[p.id] = p; }); return m; },
     /* what a tally's rows name, by id: the ideas, or the themes of a round on themes */
@@ -39,7 +90,7 @@ var W = (function () {
       var rd = s.round || {}, theirs = !t || t.round_id === undefined || t.round_id === rd.id;
       return W.byId(rd.candidates && theirs ? rd.candidates : s.proposals || []);
     },
-    also: function (p) { return p.merged && p.merged.length ? 'also: ' + p.merged.map(function (c) { return c.text; }).join('; ') : ''; },
+    also: function (p) { return p.merged && p.merged.length ? W.t('also: {ideas}', {ideas: p.merged.map(function (c) { return c.text; }).join('; ')}) : ''; },
     priorities: function (list) {
       return list.filter(function (p) { return p.priority_rank && !p.hidden; })
         .sort(function (a, b) { return a.priority_rank - b.priority_rank; });
@@ -55,16 +106,16 @@ var W = (function () {
     /* carried dots say where they were counted: "12 dots in round 1 at Maidstone, 3 June 2026" */
     carried: function (p, s) {
       if (p.carried_points == null) return '';
-      var from = (s && s.series && s.series.carried_from) || [], dots = W.plural(p.carried_points, 'dot', 'dots');
-      if (from.length === 1) return dots + ' in round ' + from[0].round + ' at ' + from[0].name;
-      return dots + (from.length ? ' at earlier meetings' : ' carried');
+      var from = (s && s.series && s.series.carried_from) || [], n = p.carried_points;
+      if (from.length === 1) return W.tn('{n} dot in round {round} at {meeting}', '{n} dots in round {round} at {meeting}', n, {round: from[0].round, meeting: from[0].name});
+      return from.length ? W.tn('{n} dot at earlier meetings', '{n} dots at earlier meetings', n) : W.tn('{n} dot carried', '{n} dots carried', n);
     },
     /* owner, due date (overdue said in words) and partners, joined by dots */
     meta: function (node, a, more) {
-      var parts = [], due = a.due_label ? 'Due ' + a.due_label + (a.overdue ? ' (overdue)' : '') : '';
-      if (a.owner) parts.push(['Owner: ' + a.owner]);
+      var parts = [], due = a.due_label ? (a.overdue ? W.t('Due {date} (overdue)', {date: a.due_label}) : W.t('Due {date}', {date: a.due_label})) : '';
+      if (a.owner) parts.push([W.t('Owner: {name}', {name: a.owner})]);
       if (due) parts.push([due, a.overdue ? 'late' : '']);
-      if (a.partners) parts.push(['With ' + a.partners]);
+      if (a.partners) parts.push([W.t('With {partners}', {partners: a.partners})]);
       parts = parts.concat(more || []);
       node.textContent = '';
       parts.forEach(function (p, i) {
@@ -73,7 +124,7 @@ var W = (function () {
       });
       node.hidden = !parts.length;
     },
-    pill: function (node, a) { node.className = 'pill st-' + a.status; node.textContent = a.status_label; }
+    pill: function (node, a) { node.className = 'pill st-' + a.status; node.textContent = W.t(a.status_label); }
   };
 
   /* messages close together are read as one */
@@ -98,14 +149,14 @@ var W = (function () {
   function setOnline(v, text) {
     var b = $('banner');
     W.online = v;
-    b.textContent = everOn ? text() : 'Connecting…';
+    b.textContent = everOn ? text() : W.t('Connecting…');
     b.hidden = v;
     d.body.classList.toggle('offline', !v);
-    if (everOn) W.announce(v ? 'Connected again.' : b.textContent);
+    if (everOn) W.announce(v ? W.t('Connected again.') : b.textContent);
     if (v) everOn = true;
     if (W.onOnline) W.onOnline(v);
   }
-  W.RECONNECTING = 'Reconnecting to the laptop…';
+  W.RECONNECTING = W_('Reconnecting to the laptop…');
   /* Small add-on modules (phone-care.js, care-console.js, care-wall.js) hear the page's
      socket and each new snapshot without the page knowing them: W.on('socket'|'state', fn). */
   var hooks = {}, latest = {};
@@ -118,7 +169,7 @@ var W = (function () {
     var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true,
       reconnectionDelay: 500, reconnectionDelayMax: 5000, timeout: 10000});
     W.fire('socket', s);
-    lost = lost || function () { return W.RECONNECTING; };
+    lost = lost || function () { return W.t(W.RECONNECTING); };
     setOnline(false, lost);
     s.on('connect', function () { setOnline(true, lost); onConnect(); });
     s.on('disconnect', function (why) {
@@ -149,8 +200,8 @@ var W = (function () {
         return;
       }
       var again = function () { W.cmd(sock, name, payload, onOk, onFail); };
-      if (err) W.showMsg(W.DROPPED, again);
-      else W.showMsg((ack && ack.error) || 'Something went wrong. Please try again.',
+      if (err) W.showMsg(W.t(W.DROPPED), again);
+      else W.showMsg((ack && ack.error) || W.t('Something went wrong. Please try again.'),
         ack && /rate_limited|server_error/.test(ack.reason) ? again : null);
       if (onFail) onFail(ack, !!err);
     });
@@ -169,7 +220,7 @@ var W = (function () {
       live.conn = sock.id;
       W.setClock(s.server_time);
       if (on.timer) on.timer.set(s.timer);
-      if (on.stageSaid && before && before !== s.stage) W.announce(on.stageSaid + W.STAGES[s.stage] + '.');
+      if (on.stageSaid && before && before !== s.stage) W.announce(on.stageSaid + W.t(W.STAGES[s.stage]) + '.');
       on.changed(s, live.tally);
       W.fire('state', s);
     }
@@ -208,7 +259,7 @@ var W = (function () {
   function say(ms) {
     var s = Math.round(ms / 1000), m = Math.floor(s / 60);
     s %= 60;
-    return ((m ? W.plural(m, 'minute', 'minutes') : '') + ' ' + (s ? W.plural(s, 'second', 'seconds') : '')).trim();
+    return ((m ? W.tn('{n} minute', '{n} minutes', m) : '') + ' ' + (s ? W.tn('{n} second', '{n} seconds', s) : '')).trim();
   }
   /* countdown corrected for clock skew, with spoken milestones */
   W.Timer = function (node, keepIdle) {
@@ -217,14 +268,14 @@ var W = (function () {
       var on = t && (t.status === 'running' || t.status === 'paused'), run = on && t.status === 'running';
       node.hidden = !on && !keepIdle;
       node.classList.toggle('run', !!run);
-      if (!on) { time.textContent = keepIdle ? 'Not running' : ''; label.textContent = ''; last = null; return; }
+      if (!on) { time.textContent = keepIdle ? W.t('Not running') : ''; label.textContent = ''; last = null; return; }
       var ms = run ? t.ends_at - Date.now() - skew : t.remaining_ms || 0;
       time.textContent = fmt(ms);
       node.classList.toggle('low', ms <= 60000);
-      label.textContent = !run ? 'Paused' : ms <= 0 ? 'Time is up' : 'left';
+      label.textContent = !run ? W.t('Paused') : ms <= 0 ? W.t('Time is up') : W.t('left');
       if (run && last !== null) {
-        if (last > 60000 && ms <= 60000 && ms > 0) W.announce('1 minute left.');
-        if (last > 0 && ms <= 0) W.announce('Time is up.');
+        if (last > 60000 && ms <= 60000 && ms > 0) W.announce(W.t('1 minute left.'));
+        if (last > 0 && ms <= 0) W.announce(W.t('Time is up.'));
       }
       last = run ? ms : null;
     }
@@ -232,8 +283,8 @@ var W = (function () {
     this.set = function (n) {
       var was = t ? t.status : 'idle', now = n ? n.status : 'idle';
       if (seen && (was !== now || (now === 'running' && Math.abs(t.ends_at - n.ends_at) > 1500))) {
-        if (now === 'running') W.announce(was === 'paused' ? 'Timer resumed.' : 'Timer started: ' + say(n.duration_ms || n.ends_at - Date.now() - skew) + '.');
-        else if (now === 'paused') W.announce('Timer paused.');
+        if (now === 'running') W.announce(was === 'paused' ? W.t('Timer resumed.') : W.t('Timer started: {time}.', {time: say(n.duration_ms || n.ends_at - Date.now() - skew)}));
+        else if (now === 'paused') W.announce(W.t('Timer paused.'));
       }
       if (now !== 'running') last = null;
       seen = true;

@@ -4,20 +4,20 @@ W.consoleGuide = function (x) {
   'use strict';
   var $ = W.$, el = W.el, KEY = 'workshop.guide.' + x.code, OPENED = 'workshop.wall.' + x.code;
   var STEPS = [
-    ['wall', 'Open the projector screen on the wall', 'Use "Open the projector screen" at the top.'],
-    ['join', 'Let people join', 'They scan the QR code on the wall, or type the join address.'],
-    ['ideas', 'Collect ideas', 'Press "Next: Share your ideas"; add ideas from paper too.'],
-    ['vote', 'Vote', 'Press "Next" until Voting; the wall shows only how many have voted.'],
-    ['reveal', 'Show the results', 'Press "Next: Results": the wall and phones show the scores.'],
-    ['plan', 'Plan actions for the priorities', 'Mark the priorities, then add actions under each.'],
-    ['publish', 'Close and publish the plan', 'Press "Next: Closed", then turn on "Publish the plan".']
+    ['wall', W.t('Open the projector screen on the wall'), W.t('Use "Open the projector screen" at the top.')],
+    ['join', W.t('Let people join'), W.t('They scan the QR code on the wall, or type the join address.')],
+    ['ideas', W.t('Collect ideas'), W.t('Press "Next: Share your ideas"; add ideas from paper too.')],
+    ['vote', W.t('Vote'), W.t('Press "Next" until Voting; the wall shows only how many have voted.')],
+    ['reveal', W.t('Show the results'), W.t('Press "Next: Results": the wall and phones show the scores.')],
+    ['plan', W.t('Plan actions for the priorities'), W.t('Mark the priorities, then add actions under each.')],
+    ['publish', W.t('Close and publish the plan'), W.t('Press "Next: Closed", then turn on "Publish the plan".')]
   ];
   /* Opening the wall from this console is the only sign of it the console gets. */
   $('open-wall').addEventListener('click', function () { W.store.set(OPENED, '1'); render(); });
   $('guide-hide').addEventListener('click', function () {
     W.store.set(KEY, 'hidden');
     $('guide').hidden = true;
-    W.announce('Guide hidden.');
+    W.announce(W.t('Guide hidden.'));
     $('stage-now').parentNode.focus();
   });
 

@@ -34,7 +34,7 @@ W.consoleLayout = function (x) {
       if (sel._sig === sig) return;
       sel._sig = sig;
       sel.textContent = '';
-      sel.appendChild(el('option', null, i ? 'the idea to keep' : 'an idea')).value = '';
+      sel.appendChild(el('option', null, i ? W.t('the idea to keep') : W.t('an idea'))).value = '';
       ideas.forEach(function (p) { sel.appendChild(el('option', null, W.short(p.text, 60))).value = String(p.id); });
       sel.value = keep;
       if (sel.value !== keep) sel.value = '';
@@ -42,11 +42,11 @@ W.consoleLayout = function (x) {
   }
   $('g-merge').addEventListener('click', function () {
     var from = parseInt($('g-from').value, 10), into = parseInt($('g-into').value, 10);
-    if (!from || !into) { W.showMsg('Choose the idea to merge and the idea to keep, then press Merge.'); $(from ? 'g-into' : 'g-from').focus(); return; }
-    if (from === into) { W.showMsg('Choose two different ideas: an idea cannot be merged into itself.'); $('g-into').focus(); return; }
+    if (!from || !into) { W.showMsg(W.t('Choose the idea to merge and the idea to keep, then press Merge.')); $(from ? 'g-into' : 'g-from').focus(); return; }
+    if (from === into) { W.showMsg(W.t('Choose two different ideas: an idea cannot be merged into itself.')); $('g-into').focus(); return; }
     x.send('merge_proposals', {survivor_id: into, absorbed_id: from}, function () {
       $('g-from').value = '';
-      W.announce('Merged. "Unmerge" in the list of ideas undoes it.');
+      W.announce(W.t('Merged. "Unmerge" in the list of ideas undoes it.'));
     });
   });
 
@@ -54,19 +54,19 @@ W.consoleLayout = function (x) {
   $('t-public').addEventListener('click', function () {
     var on = !x.state().plan_public;
     x.send('set_details', {plan_public: on}, function () {
-      W.announce(on ? 'The plan is published: the join address opens it once the workshop is closed.' : 'The plan is no longer published.');
+      W.announce(on ? W.t('The plan is published: the join address opens it once the workshop is closed.') : W.t('The plan is no longer published.'));
     });
   });
   /* the results switch says in words what the wall shows now */
   function shown() {
     $('res-hint').textContent = W.resultsShown(x.state())
-      ? 'On: the wall and phones show the scores. Turn it off to show only how many have voted.'
-      : 'Off: the wall shows only how many people have voted in each group, never a score. "Next: Results" turns this on.';
+      ? W.t('On: the wall and phones show the scores. Turn it off to show only how many have voted.')
+      : W.t('Off: the wall shows only how many people have voted in each group, never a score. "Next: Results" turns this on.');
   }
   function published() {
     var on = !!x.state().plan_public, b = $('t-public');
     b.setAttribute('aria-pressed', String(on));
-    b.querySelector('.state').textContent = on ? 'On' : 'Off';
+    b.querySelector('.state').textContent = on ? W.t('On') : W.t('Off');
   }
 
   /* "More tools below", pinned to the foot of the window over the side column, while the

@@ -11,7 +11,7 @@
     var v = $('paste-link').value.trim(), m = /[#&]token=([^&\s]+)/.exec(v), token = m ? decodeURIComponent(m[1]) : v;
     var out = $('paste-msg');
     if (!/^[A-Za-z0-9_-]{16,200}$/.test(token)) {
-      out.textContent = 'That is not a facilitator link: it ends with "#token=" and a long code. Copy it again and paste it here.';
+      out.textContent = W.t('That is not a facilitator link: it ends with "#token=" and a long code. Copy it again and paste it here.');
       out.className = 'form-msg warn-text';
       $('paste-link').focus();
       return;
@@ -33,7 +33,7 @@ W.consoleLink = function (x) {
     opts.headers = {Authorization: 'Bearer ' + x.token()};
     return fetch('/api/workshops/' + x.code + path, opts).then(function (r) {
       if (r.ok) return r;
-      return r.json().then(function (j) { throw new Error(j.error); }, function () { throw new Error('The server did not answer as expected. Please try again.'); });
+      return r.json().then(function (j) { throw new Error(j.error); }, function () { throw new Error(W.t('The server did not answer as expected. Please try again.')); });
     });
   }
   function failed(e) { say(e instanceof TypeError ? W.DROPPED : e.message); }
@@ -41,13 +41,13 @@ W.consoleLink = function (x) {
   /* The clipboard API needs a secure page; on a venue's plain http, copy the selection. */
   $('link-copy').addEventListener('click', function () {
     var input = $('link-url'), text = input.value;
-    function done() { say('Copied. Keep it private: anyone with this link controls the workshop.', true); }
+    function done() { say(W.t('Copied. Keep it private: anyone with this link controls the workshop.'), true); }
     function fallback() {
       input.focus();
       input.select();
       var ok = false;
       try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      if (ok) done(); else say('Your browser did not let the page copy: the link is selected, so press Ctrl+C (or Cmd+C) to copy it.');
+      if (ok) done(); else say(W.t('Your browser did not let the page copy: the link is selected, so press Ctrl+C (or Cmd+C) to copy it.'));
     }
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
     else fallback();
@@ -58,7 +58,7 @@ W.consoleLink = function (x) {
     /* centred, so the "More tools below" sign at the column's foot never covers it */
     if (on) $('link-qr').scrollIntoView({block: 'center'});
     $('link-qr-btn').setAttribute('aria-expanded', String(on));
-    $('link-qr-btn').textContent = on ? 'Hide the QR code' : 'Show a QR code for a co-facilitator’s phone';
+    $('link-qr-btn').textContent = on ? W.t('Hide the QR code') : W.t('Show a QR code for a co-facilitator’s phone');
   }
   /* The QR code is drawn by the server from the token in a header, never in an address. */
   $('link-qr-btn').addEventListener('click', function () {
@@ -68,7 +68,7 @@ W.consoleLink = function (x) {
       $('link-qr-img').src = 'data:image/svg+xml,' + encodeURIComponent(svg);
       shownFor = x.token();
       showQr(true);
-      say('Scanning this opens the console: show it only to a co-facilitator.', true);
+      say(W.t('Scanning this opens the console: show it only to a co-facilitator.'), true);
     }).catch(failed);
   });
 
@@ -79,7 +79,7 @@ W.consoleLink = function (x) {
       shownFor = null;
       showQr(false);
       render();
-      say('A new link is ready and the old one no longer works. Copy this one for anyone who still needs it.', true);
+      say(W.t('A new link is ready and the old one no longer works. Copy this one for anyone who still needs it.'), true);
     }).catch(failed);
   });
 

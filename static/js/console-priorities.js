@@ -21,18 +21,18 @@ W.consolePriorities = function (x) {
     };
   }
   function id(r) { return r.proposal_id; }
-  function text(pid) { var p = W.byId(x.state().proposals)[pid]; return p ? p.text : 'An idea no longer on the list'; }
+  function text(pid) { var p = W.byId(x.state().proposals)[pid]; return p ? p.text : W.t('An idea no longer on the list'); }
 
   function mark(ids) {
     x.send('set_priorities', {proposal_ids: ids}, function () {
       ask(null);
-      W.announce(W.plural(ids.length, 'priority', 'priorities') + ' marked.');
+      W.announce(W.tn('{n} priority marked.', '{n} priorities marked.', ids.length));
     });
   }
   $('mark-top').addEventListener('click', function () {
     var n = parseInt($('top-n').value, 10), list = ranked();
-    if (!(n >= 1)) { W.showMsg('Type how many priorities to mark, for example 5.'); $('top-n').focus(); return; }
-    if (!list.length) { W.showMsg('No idea has any votes in this round yet, so there is nothing to mark. Count some votes first.'); return; }
+    if (!(n >= 1)) { W.showMsg(W.t('Type how many priorities to mark, for example 5.')); $('top-n').focus(); return; }
+    if (!list.length) { W.showMsg(W.t('No idea has any votes in this round yet, so there is nothing to mark. Count some votes first.')); return; }
     var c = cut(list, n);
     if (c.ids) mark(c.ids); else ask(c);
   });
@@ -44,11 +44,12 @@ W.consolePriorities = function (x) {
     if (!c) return;
     var u = x.tally().method === 'dots' ? 'dot' : 'point', pts = c.tied[0].points;
     var all = c.above.length + c.tied.length, names = c.tied.map(function (r) { return text(r.proposal_id); });
-    $('prio-tie-text').textContent = W.plural(c.tied.length, 'idea is', 'ideas are') + ' tied at place ' + c.rank +
-      ' with ' + W.plural(pts, u, u + 's') + ' each, so the top ' + c.n + ' cannot be marked without choosing: ' +
-      names.join('; ') + '. Nothing has been marked yet.';
-    $('tie-all').textContent = 'Mark ' + all + ': include every tied idea';
-    $('tie-fewer').textContent = c.above.length ? 'Mark ' + c.above.length + ': leave the tied ideas out' : '';
+    $('prio-tie-text').textContent = W.tn('{n} idea is tied at place {place} with {score} each, so the top {top} cannot be marked without choosing: {ideas}.',
+      '{n} ideas are tied at place {place} with {score} each, so the top {top} cannot be marked without choosing: {ideas}.', c.tied.length,
+      {place: c.rank, score: u === 'dot' ? W.tn('{n} dot', '{n} dots', pts) : W.tn('{n} point', '{n} points', pts), top: c.n, ideas: names.join('; ')}) +
+      ' ' + W.t('Nothing has been marked yet.');
+    $('tie-all').textContent = W.t('Mark {n}: include every tied idea', {n: all});
+    $('tie-fewer').textContent = c.above.length ? W.t('Mark {n}: leave the tied ideas out', {n: c.above.length}) : '';
     $('tie-fewer').hidden = !c.above.length;
     W.sync($('tie-pick'), c.tied, function (r) { return r.proposal_id; }, function (r) {
       var li = el('li', 'radio'), box = el('input'), lab = el('label');
@@ -67,14 +68,14 @@ W.consolePriorities = function (x) {
   $('tie-picked').addEventListener('click', function () {
     var picked = [].map.call(document.querySelectorAll('#tie-pick input:checked'), function (c) { return +c.value; });
     var ids = pending.above.concat(pending.tied.map(id).filter(function (p) { return picked.indexOf(p) >= 0; }));
-    if (!ids.length) { W.showMsg('Tick at least one of the tied ideas, or choose one of the buttons above.'); return; }
+    if (!ids.length) { W.showMsg(W.t('Tick at least one of the tied ideas, or choose one of the buttons above.')); return; }
     mark(ids);
   });
-  $('tie-cancel').addEventListener('click', function () { ask(null); $('mark-top').focus(); W.announce('Nothing marked.'); });
+  $('tie-cancel').addEventListener('click', function () { ask(null); $('mark-top').focus(); W.announce(W.t('Nothing marked.')); });
 
   function render() {
     var s = x.state();
-    $('prio-hint').textContent = 'Uses the ranking of round ' + s.round.number + ' (' + s.round.method_label + '). A tie at the cut is yours to decide.';
+    $('prio-hint').textContent = W.t('Uses the ranking of round {n} ({method}).', {n: s.round.number, method: W.t(s.round.method_label)}) + ' ' + W.t('A tie at the cut is yours to decide.');
   }
   return {render: render};
 };

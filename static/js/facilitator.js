@@ -24,7 +24,7 @@
   });
   W.onOnline = function () { if (state) render(); };
   /* attendance also ticks "Let people join" in the guide */
-  var live = W.live(sock, {timer: timer, stageSaid: 'Stage: ', attendance: function () { attendance(); guide.render(); },
+  var live = W.live(sock, {timer: timer, stageSaid: W.t('Stage: '), attendance: function () { attendance(); guide.render(); },
     changed: function (s, t) { state = s; tally = t; render(); }});
 
   function send(name, payload, ok, fail) { W.cmd(sock, name, payload || {}, ok, fail); }
@@ -37,7 +37,7 @@
   /* the stage tools, the facilitator link, the first-run guide and marking priorities */
   var ctx = {send: send, code: code, state: function () { return state; }, tally: function () { return tally; },
     token: function () { return token; }, setToken: function (t) { token = t; W.store.set(KEY, t); }};
-  var guide = W.consoleGuide(ctx), extras = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx)];
+  var guide = W.consoleGuide(ctx), extras = [W.consoleLayout(ctx), W.consoleLink(ctx), guide, W.consolePriorities(ctx), W.consoleLanguages(ctx)];
 
   /* Stage bar */
   var stageBtns = {};
@@ -45,7 +45,7 @@
     var box = $('stages');
     if (box.children.length) return;
     state.stages.forEach(function (st, i) {
-      var b = el('button', 'stage-btn', (i + 1) + '. ' + (W.STAGES[st] || st));
+      var b = el('button', 'stage-btn', (i + 1) + '. ' + W.t(W.STAGES[st] || st));
       b.type = 'button';
       b.addEventListener('click', function () { go(st); });
       stageBtns[st] = b;
@@ -80,14 +80,14 @@
     var on = W.resultsShown(state);
     if (on && state.round.wall_mode === 'results') send('set_display', {wall_mode: 'participation'});
     send('reveal_results', {revealed: !on}, function () {
-      W.announce(on ? 'Results hidden: the wall shows only how many have voted.' : 'Results shown on the wall and phones.');
+      W.announce(on ? W.t('Results hidden: the wall shows only how many have voted.') : W.t('Results shown on the wall and phones.'));
     });
   });
 
   /* Timer */
   $('t-start').addEventListener('click', function () {
     var min = parseFloat($('minutes').value);
-    if (!(min > 0) || min > 120) { W.showMsg('Type a number of minutes from 0.5 to 120.'); $('minutes').focus(); return; }
+    if (!(min > 0) || min > 120) { W.showMsg(W.t('Type a number of minutes from 0.5 to 120.')); $('minutes').focus(); return; }
     send('start_timer', {seconds: Math.round(min * 60)});
   });
   $('t-pause').addEventListener('click', function () {
@@ -99,18 +99,18 @@
   $('add-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var text = $('add-text').value.trim();
-    if (!text) { W.showMsg('Type the idea first, then press Add idea.'); $('add-text').focus(); return; }
+    if (!text) { W.showMsg(W.t('Type the idea first, then press Add idea.')); $('add-text').focus(); return; }
     if (!adding || adding.text !== text) adding = {text: text, request_id: W.rand()};
     send('add_proposal', adding, function () {
       adding = null;
       if ($('add-text').value.trim() === text) $('add-text').value = '';
-      W.announce('Idea added.');
+      W.announce(W.t('Idea added.'));
     });
   });
 
   /* Priorities: marking the top is in console-priorities.js (it asks about a tie at the cut) */
   $('clear-prio').addEventListener('click', function () {
-    send('set_priorities', {proposal_ids: []}, function () { W.announce('Priorities cleared.'); });
+    send('set_priorities', {proposal_ids: []}, function () { W.announce(W.t('Priorities cleared.')); });
   });
 
   /* Exports: downloads carry the token in a header, never in the address */
@@ -119,7 +119,7 @@
     opts.headers = Object.assign({Authorization: 'Bearer ' + token}, opts.headers || {});
     return fetch('/api/workshops/' + code + path, opts).then(function (r) {
       if (r.ok) return r;
-      return r.json().then(function (j) { throw new Error(j.error); }, function () { throw new Error('The server did not answer as expected. Please try again.'); });
+      return r.json().then(function (j) { throw new Error(j.error); }, function () { throw new Error(W.t('The server did not answer as expected. Please try again.')); });
     });
   }
   function failed(e) { W.showMsg(e instanceof TypeError ? W.DROPPED : e.message); }
@@ -132,7 +132,7 @@
       a.click();
       a.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
-      say('exp-msg', 'Downloaded ' + a.download + ': look in your Downloads folder.', true);
+      say('exp-msg', W.t('Downloaded {file}: look in your Downloads folder.', {file: a.download}), true);
     }).catch(failed);
   }
   ['download', 'dl-csv', 'dl-json'].forEach(function (id) { $(id).addEventListener('click', function () { dl($(id).dataset.ext); }); });
@@ -142,7 +142,7 @@
     api('/export', {method: 'POST'}).then(function (r) { return r.json(); }).then(function (j) {
       var ul = el('ul');
       out.className = 'form-msg ok-text';
-      out.appendChild(el('p', null, 'Saved in the exports folder:'));
+      out.appendChild(el('p', null, W.t('Saved in the exports folder:')));
       (j.files || []).forEach(function (f) { ul.appendChild(el('li', null, f)); });
       out.appendChild(ul);
     }).catch(failed);
@@ -150,12 +150,12 @@
 
   /* Workshop details: filled from the workshop until the facilitator edits them */
   var detDirty = false, fuDirty = false, fuReq = null;
-  $('det-form').addEventListener('input', function () { detDirty = true; say('det-msg', 'Not saved yet.'); });
+  $('det-form').addEventListener('input', function () { detDirty = true; say('det-msg', W.t('Not saved yet.')); });
   $('det-form').addEventListener('submit', function (e) {
     e.preventDefault();
     send('set_details', {place: $('d-place').value.trim(), held_on: $('d-date').value}, function () {
       detDirty = false;
-      say('det-msg', 'Saved.', true);
+      say('det-msg', W.t('Saved.'), true);
     });
   });
   function say(id, text, ok) { $(id).textContent = text; $(id).className = 'form-msg' + (text ? (ok ? ' ok-text' : ' hint') : ''); }
@@ -175,17 +175,17 @@
   $('fu-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var body = {title: $('fu-title').value.trim(), place: $('fu-place').value.trim(), held_on: $('fu-date').value}, b = $('fu-btn');
-    if (!body.title) { say('fu-msg', 'Type a title for the follow-up meeting.'); $('fu-title').focus(); return; }
+    if (!body.title) { say('fu-msg', W.t('Type a title for the follow-up meeting.')); $('fu-title').focus(); return; }
     var sig = JSON.stringify(body);
     if (!fuReq || fuReq.sig !== sig) fuReq = {sig: sig};
     b.disabled = true;
-    say('fu-msg', 'Creating the follow-up…', true);
+    say('fu-msg', W.t('Creating the follow-up…'), true);
     fetch('/api/workshops/' + code + '/follow-ups', {method: 'POST', body: sig,
       headers: {'Content-Type': 'application/json', Authorization: 'Bearer ' + token}})
       .then(function (r) { return r.json().then(function (j) { return j; }, function () { return {ok: false}; }); })
       .then(function (j) {
         b.disabled = false;
-        if (!j || j.ok === false) { say('fu-msg', (j && j.error) || 'The follow-up could not be created. Please try again.'); return; }
+        if (!j || j.ok === false) { say('fu-msg', (j && j.error) || W.t('The follow-up could not be created. Please try again.')); return; }
         say('fu-msg', '');
         fuReq = null;
         W.store.set('workshop.token.' + j.code, j.facilitator_token);
@@ -193,8 +193,8 @@
         $('fu-form').hidden = true;
         $('fu-done').hidden = false;
         $('fu-done-h').focus();
-        W.announce('The follow-up is ready. Code ' + j.code.split('').join(' ') + '.');
-      }, function () { b.disabled = false; say('fu-msg', W.DROPPED); });
+        W.announce(W.t('The follow-up is ready. Code {code}.', {code: j.code.split('').join(' ')}));
+      }, function () { b.disabled = false; say('fu-msg', W.t(W.DROPPED)); });
   });
   $('fu-again').addEventListener('click', function () {
     $('fu-done').hidden = true;
@@ -203,10 +203,10 @@
   });
 
   /* The plan: actions under each priority */
-  var FIELDS = [['text', 'Action', 300, 'textarea'], ['owner', 'Owner (a role or an organisation)', 200], ['due_on', 'Due date', 0, 'date'],
-    ['partners', 'Partners (community organisations involved)', 200], ['resources', 'Resources', 200],
-    ['success', 'How success will be seen', 200], ['status', 'Status', 0, 'select']];
-  var STATUS = {proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped'};
+  var FIELDS = [['text', W.t('Action'), 300, 'textarea'], ['owner', W.t('Owner (a role or an organisation)'), 200], ['due_on', W.t('Due date'), 0, 'date'],
+    ['partners', W.t('Partners (community organisations involved)'), 200], ['resources', W.t('Resources'), 200],
+    ['success', W.t('How success will be seen'), 200], ['status', W.t('Status'), 0, 'select']];
+  var STATUS = {proposed: W.t('Proposed'), agreed: W.t('Agreed'), in_progress: W.t('In progress'), done: W.t('Done'), dropped: W.t('Dropped')};
   function statusSel(id) {
     var sel = el('select');
     sel.id = id;
@@ -229,7 +229,7 @@
       f.appendChild(box);
       inp[d[0]] = x;
     });
-    var ok = btn(saveText), cancel = btn('Cancel', 's');
+    var ok = btn(saveText), cancel = btn(W.t('Cancel'), 's');
     ok.type = 'submit';
     row.appendChild(ok);
     row.appendChild(cancel);
@@ -246,13 +246,13 @@
     var out = [], by = {}, m = W.byId(state.proposals || []);
     W.priorities(state.proposals || []).forEach(function (p) { out.push(by[p.id] = {p: p, acts: []}); });
     (state.actions || []).forEach(function (a) {
-      if (!by[a.priority_id]) out.push(by[a.priority_id] = {p: m[a.priority_id] || {id: a.priority_id, text: 'An idea that is no longer listed'}, acts: [], old: true});
+      if (!by[a.priority_id]) out.push(by[a.priority_id] = {p: m[a.priority_id] || {id: a.priority_id, text: W.t('An idea that is no longer listed')}, acts: [], old: true});
       by[a.priority_id].acts.push(a);
     });
     return out;
   }
   function block(b) {
-    var li = el('li', 'fprio'), pid = b.p.id, add = btn('Add an action', 's'), f = aForm('n' + pid + '-', 'Add action'), req = null;
+    var li = el('li', 'fprio'), pid = b.p.id, add = btn(W.t('Add an action'), 's'), f = aForm('n' + pid + '-', W.t('Add action')), req = null;
     [el('h3'), el('p', 'hint'), el('ul', 'list'), add, f].forEach(function (n) { li.appendChild(n); });
     add.setAttribute('aria-expanded', 'false');
     function open(on) {
@@ -267,7 +267,7 @@
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var v = vals(f), p = {priority_id: pid}, sig = JSON.stringify(v);
-      if (!v.text) { W.showMsg('Type the action first, then press Add action.'); f._in.text.focus(); return; }
+      if (!v.text) { W.showMsg(W.t('Type the action first, then press Add action.')); f._in.text.focus(); return; }
       Object.keys(v).forEach(function (k) { if (v[k]) p[k] = v[k]; });
       if (!req || req.sig !== sig) req = {sig: sig, id: W.rand()};
       p.request_id = req.id;
@@ -275,7 +275,7 @@
         req = null;
         fillForm(f, {status: v.status});
         f._in.text.focus();
-        W.announce('Action added. You can add another.');
+        W.announce(W.t('Action added. You can add another.'));
       });
     });
     return li;
@@ -283,23 +283,23 @@
   function updBlock(li, b, n, all) {
     var c = li.children, acts = b.acts, dropped = acts.filter(function (a) { return a.status === 'dropped'; }).length;
     var pts = tally && !(state.round || {}).candidates && tally.totals[b.p.id], bits = []; /* a vote on themes scores no idea */
-    c[0].textContent = (b.old ? 'No longer a priority: ' : 'Priority ' + b.p.priority_rank + ': ') + b.p.text;
-    if (!b.old && !presenting.hiding()) bits.push(score(pts || 0) + (b.p.carried_points != null ? ' at this meeting' : ''));
+    c[0].textContent = b.old ? W.t('No longer a priority: {idea}', {idea: b.p.text}) : W.t('Priority {n}: {idea}', {n: b.p.priority_rank, idea: b.p.text});
+    if (!b.old && !presenting.hiding()) bits.push(b.p.carried_points != null ? W.t('{score} at this meeting', {score: score(pts || 0)}) : score(pts || 0));
     if (W.carried(b.p, state)) bits.push(W.carried(b.p, state));
-    bits.push(acts.length ? W.plural(acts.length, 'action', 'actions') + (dropped ? ' (' + dropped + ' dropped)' : '') : 'No actions yet');
+    bits.push(acts.length ? W.tn('{n} action', '{n} actions', acts.length) + (dropped ? ' ' + W.t('({n} dropped)', {n: dropped}) : '') : W.t('No actions yet'));
     c[1].textContent = bits.join(' · ');
     c[3].hidden = !!b.old || !c[4].hidden;
-    c[3].setAttribute('aria-label', 'Add an action to priority ' + b.p.priority_rank);
+    c[3].setAttribute('aria-label', W.t('Add an action to priority {n}', {n: b.p.priority_rank}));
     W.sync(c[2], acts, function (a) { return a.id; }, action, function (x, a) { updAction(x, a, all); });
   }
   function action(a) {
-    var id = a.id, li = el('li', 'fp fa'), head = el('p', 'fp-head'), f = aForm('e' + id + '-', 'Save');
+    var id = a.id, li = el('li', 'fp fa'), head = el('p', 'fp-head'), f = aForm('e' + id + '-', W.t('Save'));
     head.appendChild(el('span', 'pill'));
     head.appendChild(el('span'));
-    head.appendChild(el('span', 'tag', 'Carried over'));
+    head.appendChild(el('span', 'tag', W.t('Carried over')));
     [head, el('p', 'atext'), el('p', 'meta'), el('p', 'meta')].forEach(function (n) { li.appendChild(n); });
-    var acts = el('div', 'row acts'), edit = btn('Edit', 's'), ql = el('label', null, 'Status'), qs = statusSel('qs-' + id);
-    var sl = el('label', null, 'Merge into…'), sel = el('select'), merge = btn('Merge', 's'), mg = el('span', 'merge'), qg = el('span', 'merge');
+    var acts = el('div', 'row acts'), edit = btn(W.t('Edit'), 's'), ql = el('label', null, W.t('Status')), qs = statusSel('qs-' + id);
+    var sl = el('label', null, W.t('Merge into…')), sel = el('select'), merge = btn(W.t('Merge'), 's'), mg = el('span', 'merge'), qg = el('span', 'merge');
     ql.htmlFor = qs.id;
     ql.appendChild(el('span', 'vh'));
     sel.id = 'amerge-' + id;
@@ -321,30 +321,30 @@
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var v = vals(f), p = {action_id: id}, changed = 0;
-      if (!v.text) { W.showMsg('An action cannot be empty. To remove it, set its status to Dropped.'); f._in.text.focus(); return; }
+      if (!v.text) { W.showMsg(W.t('An action cannot be empty. To remove it, set its status to Dropped.')); f._in.text.focus(); return; }
       Object.keys(v).forEach(function (k) { if (v[k] !== (li._a[k] || '')) { p[k] = v[k]; changed++; } });
       if (!changed) { close(); return; }
       send('edit_action', p, function () { close(); W.announce('Saved.'); });
     });
     qs.addEventListener('change', function () {
       var v = qs.value;
-      send('edit_action', {action_id: id, status: v}, function () { W.announce('Status: ' + STATUS[v] + '.'); },
+      send('edit_action', {action_id: id, status: v}, function () { W.announce(W.t('Status: {status}.', {status: STATUS[v]})); },
         function () { qs.value = li._a.status; });
     });
     merge.addEventListener('click', function () {
       var to = parseInt(sel.value, 10);
-      if (!to) { W.showMsg('Choose which action to merge this one into.'); sel.focus(); return; }
+      if (!to) { W.showMsg(W.t('Choose which action to merge this one into.')); sel.focus(); return; }
       send('merge_actions', {survivor_id: to, absorbed_id: id}, function () { W.announce('Merged.'); });
     });
     return li;
   }
   function updAction(li, a, all) {
     var c = li.children, name = W.short(a.text, 50), n = a.volunteers || 0, names = a.volunteer_names || [];
-    var more = [[a.resources ? 'Resources: ' + a.resources : ''], [a.success ? 'Success: ' + a.success : '']].filter(function (x) { return x[0]; });
+    var more = [[a.resources ? W.t('Resources: {text}', {text: a.resources}) : ''], [a.success ? W.t('Success: {text}', {text: a.success}) : '']].filter(function (x) { return x[0]; });
     li._a = a;
     li.classList.toggle('is-dropped', a.status === 'dropped');
     W.pill(c[0].children[0], a);
-    c[0].children[1].textContent = n ? W.plural(n, 'person', 'people') + ' can help' + (names.length ? ' (' + names.join(', ') + ')' : '') : '';
+    c[0].children[1].textContent = n ? W.tn('{n} person can help', '{n} people can help', n) + (names.length ? ' (' + names.join(', ') + ')' : '') : '';
     c[0].children[2].hidden = !a.carried_from;
     c[1].textContent = a.text;
     W.meta(c[2], a);
@@ -352,8 +352,8 @@
     var qs = c[4].querySelector('select'), sel = c[4].querySelectorAll('select')[1], keep = sel.value;
     if (document.activeElement !== qs) qs.value = a.status;
     c[4].querySelector('label').lastChild.textContent = ': ' + name;
-    c[4].querySelector('button').setAttribute('aria-label', 'Edit: ' + name);
-    c[4].querySelectorAll('button')[1].setAttribute('aria-label', 'Merge: ' + name);
+    c[4].querySelector('button').setAttribute('aria-label', W.t('Edit: {idea}', {idea: name}));
+    c[4].querySelectorAll('button')[1].setAttribute('aria-label', W.t('Merge: {idea}', {idea: name}));
     /* only actions under the same priority can be merged */
     var others = all.filter(function (o) { return o.id !== a.id && o.priority_id === a.priority_id && o.status !== 'dropped'; });
     var sig = others.map(function (o) { return o.id + ':' + o.text; }).join('\n'), mg = sel.parentNode;
@@ -361,7 +361,7 @@
     if (sel._sig !== sig) {
       sel._sig = sig;
       sel.textContent = '';
-      sel.appendChild(el('option', null, 'Choose an action')).value = '';
+      sel.appendChild(el('option', null, W.t('Choose an action'))).value = '';
       others.forEach(function (o) { sel.appendChild(el('option', null, W.short(o.text, 70))).value = String(o.id); });
       sel.value = keep;
       if (sel.value !== keep) sel.value = '';
@@ -371,10 +371,10 @@
   function attendance() {
     var labels = {};
     state.groups.forEach(function (g) { labels[g.key] = g.label; });
-    $('joined').textContent = state.joined ? W.plural(state.joined, 'person', 'people') + ' joined' : 'Nobody has joined yet';
+    $('joined').textContent = state.joined ? W.tn('{n} person joined', '{n} people joined', state.joined) : W.t('Nobody has joined yet');
     var parts = [];
     Object.keys(state.by_group || {}).forEach(function (k) {
-      if (state.by_group[k]) parts.push((labels[k] || 'Not said') + ': ' + state.by_group[k]);
+      if (state.by_group[k]) parts.push((labels[k] || W.t('Not said')) + ': ' + state.by_group[k]);
     });
     $('by-group').textContent = parts.length ? '(' + parts.join(', ') + ')' : '';
   }
@@ -384,23 +384,23 @@
     var id = p.id, li = el('li', 'fp'), head = el('p', 'fp-head');
     head.appendChild(el('span', 'pts'));
     head.appendChild(el('span', 'pbadge'));
-    head.appendChild(el('span', 'tag', 'Hidden from everyone'));
+    head.appendChild(el('span', 'tag', W.t('Hidden from everyone')));
     li.appendChild(head);
     li.appendChild(el('p', 'ptext'));
-    var ed = el('div', 'fp-edit'), lab = el('label', null, 'Edit the text'), ta = el('textarea');
+    var ed = el('div', 'fp-edit'), lab = el('label', null, W.t('Edit the text')), ta = el('textarea');
     ta.id = 'edit-' + id;
     ta.maxLength = 500;
     ta.rows = 3;
     lab.htmlFor = ta.id;
-    var save = btn('Save'), cancel = btn('Cancel', 's');
+    var save = btn(W.t('Save')), cancel = btn(W.t('Cancel'), 's');
     ed.appendChild(lab);
     ed.appendChild(ta);
     ed.appendChild(save);
     ed.appendChild(cancel);
     ed.hidden = true;
     li.appendChild(ed);
-    var acts = el('div', 'row acts'), edit = btn('Edit', 's'), hide = btn('Hide', 'w');
-    var sl = el('label', null, 'Merge into…'), sel = el('select'), merge = btn('Merge', 's');
+    var acts = el('div', 'row acts'), edit = btn(W.t('Edit'), 's'), hide = btn(W.t('Hide'), 'w');
+    var sl = el('label', null, W.t('Merge into…')), sel = el('select'), merge = btn(W.t('Merge'), 's');
     sel.id = 'merge-' + id;
     sl.htmlFor = sel.id;
     var mg = el('span', 'merge');
@@ -422,16 +422,16 @@
     cancel.addEventListener('click', close);
     save.addEventListener('click', function () {
       var text = ta.value.trim();
-      if (!text) { W.showMsg('An idea cannot be empty. To remove it, use Hide.'); return; }
+      if (!text) { W.showMsg(W.t('An idea cannot be empty. To remove it, use Hide.')); return; }
       send('edit_proposal', {proposal_id: id, text: text}, function () { close(); W.announce('Saved.'); });
     });
     hide.addEventListener('click', function () {
       var h = !li._p.hidden;
-      send('hide_proposal', {proposal_id: id, hidden: h}, function () { W.announce(h ? 'Hidden from everyone.' : 'Shown again.'); });
+      send('hide_proposal', {proposal_id: id, hidden: h}, function () { W.announce(h ? W.t('Hidden from everyone.') : W.t('Shown again.')); });
     });
     merge.addEventListener('click', function () {
       var to = parseInt(sel.value, 10);
-      if (!to) { W.showMsg('Choose which idea to merge this one into.'); sel.focus(); return; }
+      if (!to) { W.showMsg(W.t('Choose which idea to merge this one into.')); sel.focus(); return; }
       send('merge_proposals', {survivor_id: to, absorbed_id: id}, function () { W.announce('Merged.'); });
     });
     return li;
@@ -447,16 +447,16 @@
     li.classList.toggle('is-hidden', !!p.hidden);
     var head = li.children[0].children;
     head[0].textContent = p.hidden ? '' : score(pts);
-    head[1].textContent = p.priority_rank ? 'Priority ' + p.priority_rank : '';
+    head[1].textContent = p.priority_rank ? W.t('Priority {n}', {n: p.priority_rank}) : '';
     head[1].hidden = !p.priority_rank;
     head[2].hidden = !p.hidden;
     li.children[1].textContent = p.text;
     var b = li.querySelectorAll('.acts button');
-    b[0].setAttribute('aria-label', 'Edit: ' + name);
-    b[1].textContent = p.hidden ? 'Show' : 'Hide';
+    b[0].setAttribute('aria-label', W.t('Edit: {idea}', {idea: name}));
+    b[1].textContent = p.hidden ? W.t('Show') : W.t('Hide');
     b[1].className = 'btn ' + (p.hidden ? 's' : 'w');
-    b[1].setAttribute('aria-label', (p.hidden ? 'Show again: ' : 'Hide from everyone: ') + name);
-    b[2].setAttribute('aria-label', 'Merge: ' + name);
+    b[1].setAttribute('aria-label', p.hidden ? W.t('Show again: {idea}', {idea: name}) : W.t('Hide from everyone: {idea}', {idea: name}));
+    b[2].setAttribute('aria-label', W.t('Merge: {idea}', {idea: name}));
     var mg = li.querySelector('.merge'), sel = mg.querySelector('select'), keep = sel.value;
     var others = visible.filter(function (o) { return o.id !== p.id; });
     var sig = others.map(function (o) { return o.id + ':' + o.text; }).join('\n');
@@ -464,7 +464,7 @@
     if (sel._sig !== sig) { /* rebuild only when the choices change, so an open list is not disturbed */
       sel._sig = sig;
       sel.textContent = '';
-      sel.appendChild(el('option', null, 'Choose an idea')).value = '';
+      sel.appendChild(el('option', null, W.t('Choose an idea'))).value = '';
       others.forEach(function (o) { sel.appendChild(el('option', null, W.short(o.text, 70))).value = String(o.id); });
       sel.value = keep;
       if (sel.value !== keep) sel.value = '';
@@ -472,19 +472,19 @@
     W.sync(li.querySelector('.merged'), p.merged || [], function (c) { return c.id; }, function (c) {
       var row = el('li');
       row.appendChild(el('span', 'ptext'));
-      var u = btn('Unmerge', 's');
-      u.addEventListener('click', function () { send('unmerge_proposal', {proposal_id: c.id}, function () { W.announce('Unmerged.'); }); });
+      var u = btn(W.t('Unmerge'), 's');
+      u.addEventListener('click', function () { send('unmerge_proposal', {proposal_id: c.id}, function () { W.announce(W.t('Unmerged.')); }); });
       row.appendChild(u);
       return row;
     }, function (row, c) {
-      row.children[0].textContent = 'also: ' + c.text + (c.hidden ? ' (hidden)' : '');
-      row.children[1].setAttribute('aria-label', 'Unmerge: ' + W.short(c.text, 50));
+      row.children[0].textContent = (c.hidden ? W.t('also: {idea} (hidden)', {idea: c.text}) : W.t('also: {ideas}', {ideas: c.text}));
+      row.children[1].setAttribute('aria-label', W.t('Unmerge: {idea}', {idea: W.short(c.text, 50)}));
     });
   }
 
   function toggle(b, on) {
     b.setAttribute('aria-pressed', on ? 'true' : 'false');
-    b.querySelector('.state').textContent = on ? 'On' : 'Off';
+    b.querySelector('.state').textContent = on ? W.t('On') : W.t('Off');
   }
 
   /* this round's score in its own words: "3 dots" in a dot round, "3 points" in a points round */
@@ -495,32 +495,32 @@
     stageBar();
     var st = state.stage, props = state.proposals || [];
     var visible = props.filter(function (p) { return !p.hidden; });
-    document.title = state.title + ' (facilitator)';
-    $('stage-now').textContent = W.STAGES[st] || st;
+    document.title = W.t('{title} (facilitator)', {title: state.title});
+    $('stage-now').textContent = W.t(W.STAGES[st] || st);
     state.stages.forEach(function (s) { stageBtns[s].setAttribute('aria-pressed', s === st ? 'true' : 'false'); });
     var steps = W.stageSteps(state), back = steps.near(-1, asked), next = steps.near(1, asked);
     $('back').disabled = !back;
     $('next').disabled = !next;
-    $('back').textContent = back ? 'Back: ' + steps.label(back) : 'Back';
-    $('next').textContent = next ? 'Next: ' + steps.label(next) : 'Next';
+    $('back').textContent = back ? W.t('Back: {step}', {step: steps.label(back)}) : W.t('Back');
+    $('next').textContent = next ? W.t('Next: {step}', {step: steps.label(next)}) : W.t('Next');
     toggle($('t-props'), state.proposals_revealed);
     toggle($('t-results'), W.resultsShown(state));
     $('vis-warn').hidden = !(state.results_revealed && !state.proposals_revealed);
     var ts = state.timer.status;
-    $('t-pause').textContent = ts === 'paused' ? 'Resume' : 'Pause';
+    $('t-pause').textContent = ts === 'paused' ? W.t('Resume') : W.t('Pause');
     $('t-pause').disabled = ts === 'idle';
     $('t-cancel').disabled = ts === 'idle';
     attendance();
     roomPanel(state);
     var hidden = props.length - visible.length;
-    $('props-sum').textContent = W.plural(visible.length, 'idea', 'ideas') + ' on the list' +
-      (hidden ? ', ' + hidden + ' hidden' : '') + (!tally ? '.' : tally.method === 'dots' ? ', ' + W.plural(tally.votes, 'dot', 'dots') + ' placed.'
-      : ', ' + W.plural(tally.voters, 'person', 'people') + ' voted in round ' + tally.round_number + '.');
+    $('props-sum').textContent = W.tn('{n} idea on the list', '{n} ideas on the list', visible.length) +
+      (hidden ? ', ' + W.t('{n} hidden', {n: hidden}) : '') + (!tally ? '.' : tally.method === 'dots' ? ', ' + W.tn('{n} dot placed.', '{n} dots placed.', tally.votes)
+      : ', ' + W.tn('{n} person voted in round {round}.', '{n} people voted in round {round}.', tally.voters, {round: tally.round_number}));
     W.sync($('props'), props, function (p) { return p.id; }, item, function (li, p, n) { updItem(li, p, n, visible); });
     var pr = W.priorities(props), bl = blocks(), all = state.actions || [], n = all.filter(function (a) { return a.status !== 'dropped'; }).length;
     details();
-    $('plan-sum').textContent = !pr.length ? 'Mark the priorities first: actions are planned under each one.'
-      : W.plural(n, 'action', 'actions') + (all.length > n ? ', ' + (all.length - n) + ' dropped (shown dimmed, hidden from everyone else).' : '.');
+    $('plan-sum').textContent = !pr.length ? W.t('Mark the priorities first: actions are planned under each one.')
+      : W.tn('{n} action', '{n} actions', n) + (all.length > n ? ', ' + W.t('{n} dropped (shown dimmed, hidden from everyone else).', {n: all.length - n}) : '.');
     W.sync($('plan'), bl, function (b) { return b.p.id; }, block, function (li, b, i) { updBlock(li, b, i, all); });
     /* the plan comes first while planning, the rounds while voting, the proposals before */
     var first = st === 'plan' || st === 'closed' ? 'plan-sec' : st === 'vote' || st === 'results' ? 'rounds-sec' : st === 'group' ? 'themes-sec' : 'props-sec', box = $('f-main');
@@ -530,7 +530,7 @@
     themes.render(tally);
     runs.render();
     extras.forEach(function (e) { e.render(); });
-    if ($('prio-hint')) $('prio-hint').textContent = 'Uses the ranking of round ' + state.round.number + ' (' + state.round.method_label + ').';
+    if ($('prio-hint')) $('prio-hint').textContent = W.t('Uses the ranking of round {n} ({method}).', {n: state.round.number, method: W.t(state.round.method_label)});
     $('prio-none').hidden = pr.length > 0;
     W.sync($('prio-list'), pr, function (p) { return p.id; }, function () { return el('li'); }, function (li, p) {
       li.textContent = presenting.hiding() ? p.text : p.text + ' (' + score((tally && tally.totals[p.id]) || 0) + ')';

@@ -13,26 +13,27 @@
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var title = $('title').value.trim();
-    if (!title) { say('Type a title for the workshop.'); $('title').focus(); return; }
+    if (!title) { say(W.t('Type a title for the workshop.')); $('title').focus(); return; }
     var body = {
       title: title,
       dots: num('dots'),
       max_per_proposal: num('max'),
       groups: $('groups').value.split('\n').map(function (g) { return g.trim(); }).filter(Boolean),
-      pre_moderation: $('pre-moderation').checked
+      pre_moderation: $('pre-moderation').checked,
+      language: $('w-lang').value
     };
     var b = $('create-btn');
     b.disabled = true;
-    say('Creating the workshop…', true);
+    say(W.t('Creating the workshop…'), true);
     fetch('/api/workshops', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
       .then(function (r) {
         return r.json().then(function (j) { return j; }, function () {
-          return {ok: false, error: 'The server could not create the workshop. Please try again.'};
+          return {ok: false, error: W.t('The server could not create the workshop. Please try again.')};
         });
       })
       .then(function (j) {
         b.disabled = false;
-        if (!j || j.ok === false) { say((j && j.error) || 'The workshop could not be created. Please try again.'); return; }
+        if (!j || j.ok === false) { say((j && j.error) || W.t('The workshop could not be created. Please try again.')); return; }
         say('');
         W.store.set('workshop.token.' + j.code, j.facilitator_token);
         facUrl = j.facilitator_url;

@@ -2,7 +2,7 @@
    round): choose, review, send, and change it until voting closes. */
 W.phoneBallots = function (x) {
   'use strict';
-  var el = W.el, box = W.$('ballot'), DONE = 'Your vote is in — you can change it until voting closes.';
+  var el = W.el, box = W.$('ballot'), DONE = W.N_('Your vote is in — you can change it until voting closes.');
   var rid = null, method = null, draft = null, base = 'null', ids = [], names = {};
   var bar = el('div', 'dots'), barText = el('p'), intro = el('p', 'lead');
   var rankSec = el('section', 'ranked'), rankList = el('ol', 'list'), rankNone = el('p', 'hint');
@@ -14,7 +14,7 @@ W.phoneBallots = function (x) {
   send.id = 'b-send';
   send.setAttribute('aria-describedby', 'b-why b-status');
   bar.appendChild(barText);
-  rankSec.appendChild(el('h3', null, 'Your ranking'));
+  rankSec.appendChild(el('h3', null, W.t('Your ranking')));
   [rankNone, rankList].forEach(function (n) { rankSec.appendChild(n); });
   [bar, intro, rankSec, listH, list, send, why, status].forEach(function (n) { box.appendChild(n); });
 
@@ -54,10 +54,10 @@ W.phoneBallots = function (x) {
   }
   function whyNot() {
     var r = round(), n = used(), t = r.points_total;
-    if (method === 'ranking') return draft.length ? '' : 'Add at least one idea to your ranking to send it.';
-    if (method === 'approval') return choices().length ? '' : 'Sending with nothing chosen says you support none of these ideas.';
-    if (n > t) return 'You have given ' + n + ' points: take ' + (n - t) + ' off to send.';
-    if (r.points_exact && n < t) return 'Share all ' + t + ' points to send: ' + (t - n) + ' left.';
+    if (method === 'ranking') return draft.length ? '' : W.t('Add at least one idea to your ranking to send it.');
+    if (method === 'approval') return choices().length ? '' : W.t('Sending with nothing chosen says you support none of these ideas.');
+    if (n > t) return W.t('You have given {given} points: take {extra} off to send.', {given: n, extra: n - t});
+    if (r.points_exact && n < t) return W.t('Share all {total} points to send: {left} left.', {total: t, left: t - n});
     return '';
   }
 
@@ -67,7 +67,7 @@ W.phoneBallots = function (x) {
     if (W.off(send)) { W.showMsg(whyNot()); return; }
     /* a newer ballot replaces one never sent; one already sent is settled first, then replaced */
     waiting().forEach(function (it) { x.box.cancel(it.id); });
-    x.queue('cast_ballot', {round_id: rid, choices: choices()}, 'ballot', '', 'Your vote is waiting to send.');
+    x.queue('cast_ballot', {round_id: rid, choices: choices()}, 'ballot', '', W.t('Your vote is waiting to send.'));
   });
   x.hooks.ballot = function (it) {
     if (it.payload.round_id !== rid || waiting().length) return;
@@ -81,12 +81,12 @@ W.phoneBallots = function (x) {
     li.appendChild(el('p', 'ptext'));
     li.appendChild(el('p', 'also'));
     t.appendChild(el('span', 'tick'));
-    t.appendChild(document.createTextNode('Support'));
+    t.appendChild(document.createTextNode(W.t('Support')));
     t.addEventListener('click', function () {
       var id = li._id;
       draft[id] = !draft[id];
       x.render();
-      W.announce((draft[id] ? 'You support: ' : 'No longer supported: ') + name(id) + '. Not sent yet.');
+      W.announce((draft[id] ? W.t('You support: {idea}.', {idea: name(id)}) : W.t('No longer supported: {idea}.', {idea: name(id)})) + ' ' + W.t('Not sent yet.'));
     });
     li.appendChild(t);
     return li;
@@ -102,7 +102,7 @@ W.phoneBallots = function (x) {
     fill(li, p);
     li.classList.toggle('voted', !!draft[p.id]);
     t.setAttribute('aria-pressed', draft[p.id] ? 'true' : 'false');
-    t.setAttribute('aria-label', 'Support: ' + name(p.id));
+    t.setAttribute('aria-label', W.t('Support: {idea}', {idea: name(p.id)}));
   }
 
   /* ranking: tap ideas in order; move them up, down or out */
@@ -111,7 +111,7 @@ W.phoneBallots = function (x) {
     head.appendChild(el('span', 'rank'));
     head.appendChild(el('span', 'ptext'));
     li.appendChild(head);
-    [['↑ Up', -1, 'Move up'], ['↓ Down', 1, 'Move down'], ['Remove', 0, 'Remove']].forEach(function (a) {
+    [[W.t('↑ Up'), -1, 'Move up'], [W.t('↓ Down'), 1, 'Move down'], [W.t('Remove'), 0, 'Remove']].forEach(function (a) {
       var b = btn(a[0], 'btn s');
       b.dataset.act = a[2];
       b.addEventListener('click', function () { move(li._id, a[1], a[2], b); });
@@ -125,9 +125,9 @@ W.phoneBallots = function (x) {
     li._id = id;
     li.querySelector('.rank').textContent = i + 1;
     li.querySelector('.ptext').textContent = names[id];
-    b[0].setAttribute('aria-label', 'Move up: ' + n);
-    b[1].setAttribute('aria-label', 'Move down: ' + n);
-    b[2].setAttribute('aria-label', 'Remove from my ranking: ' + n);
+    b[0].setAttribute('aria-label', W.t('Move up: {idea}', {idea: n}));
+    b[1].setAttribute('aria-label', W.t('Move down: {idea}', {idea: n}));
+    b[2].setAttribute('aria-label', W.t('Remove from my ranking: {idea}', {idea: n}));
     W.able(b[0], i > 0);
     W.able(b[1], i < draft.length - 1);
   }
@@ -137,33 +137,33 @@ W.phoneBallots = function (x) {
   }
   function move(id, step, act, b) {
     var i = draft.indexOf(id), j = i + step;
-    if (W.off(b)) { W.announce(step < 0 ? name(id) + ' is already first.' : name(id) + ' is already last.'); return; }
+    if (W.off(b)) { W.announce((step < 0 ? W.t('{idea} is already first.', {idea: name(id)}) : W.t('{idea} is already last.', {idea: name(id)}))); return; }
     if (!step) {
       draft.splice(i, 1);
       x.render();
       var next = rankList.children[Math.min(i, rankList.children.length - 1)];
       (next ? next.querySelector('[data-act="Remove"]') : listH).focus();
-      W.announce('Removed from your ranking: ' + name(id) + '. Not sent yet.');
+      W.announce(W.t('Removed from your ranking: {idea}.', {idea: name(id)}) + ' ' + W.t('Not sent yet.'));
       return;
     }
     draft.splice(i, 1);
     draft.splice(j, 0, id);
     x.render();
     refocus(id, act);
-    W.announce(name(id) + ' is now number ' + (j + 1) + ' of ' + draft.length + '. Not sent yet.');
+    W.announce(W.t('{idea} is now number {n} of {count}.', {idea: name(id), n: j + 1, count: draft.length}) + ' ' + W.t('Not sent yet.'));
   }
   function addCard() {
-    var li = el('li', 'card'), b = btn('Add to my ranking', 'btn');
+    var li = el('li', 'card'), b = btn(W.t('Add to my ranking'), 'btn');
     li.appendChild(el('p', 'ptext'));
     li.appendChild(el('p', 'also'));
     b.addEventListener('click', function () {
       var id = li._id, at = Array.prototype.indexOf.call(list.children, li);
-      if (W.off(b)) { W.showMsg('You have ranked ' + round().top_k + ' ideas, the most this round allows. Remove one to add another.'); return; }
+      if (W.off(b)) { W.showMsg(W.t('You have ranked {n} ideas, the most this round allows. Remove one to add another.', {n: round().top_k})); return; }
       draft.push(id);
       x.render();
       var next = list.children[Math.min(at, list.children.length - 1)];
       (next && !full() ? next.querySelector('button') : send).focus();
-      W.announce('Added ' + name(id) + ' as number ' + draft.length + '. Not sent yet.');
+      W.announce(W.t('Added {idea} as number {n}.', {idea: name(id), n: draft.length}) + ' ' + W.t('Not sent yet.'));
     });
     li.appendChild(b);
     return li;
@@ -171,7 +171,7 @@ W.phoneBallots = function (x) {
   function updAdd(li, p) {
     var b = li.children[2];
     fill(li, p);
-    b.setAttribute('aria-label', 'Add to my ranking: ' + name(p.id));
+    b.setAttribute('aria-label', W.t('Add to my ranking: {idea}', {idea: name(p.id)}));
     W.able(b, !full());
   }
 
@@ -198,14 +198,14 @@ W.phoneBallots = function (x) {
     return li;
   }
   function step() { return round().points_total > 100 ? 10 : 5; }
-  function leftText() { var t = round().points_total; return (t - used()) + ' of ' + t + ' points left'; }
+  function leftText() { var t = round().points_total; return W.t('{left} of {total} points left', {left: t - used(), total: t}); }
   function updPoints(li, p) {
     var b = li.querySelectorAll('button'), inp = li.querySelector('input'), n = name(p.id), v = draft[p.id] || 0;
     fill(li, p);
     li.classList.toggle('voted', v > 0);
-    b[0].setAttribute('aria-label', step() + ' fewer points: ' + n);
-    b[1].setAttribute('aria-label', step() + ' more points: ' + n);
-    inp.setAttribute('aria-label', 'Points for: ' + n);
+    b[0].setAttribute('aria-label', W.t('{n} fewer points: {idea}', {n: step(), idea: n}));
+    b[1].setAttribute('aria-label', W.t('{n} more points: {idea}', {n: step(), idea: n}));
+    inp.setAttribute('aria-label', W.t('Points for: {idea}', {idea: n}));
     inp.max = String(round().points_total);
     if (document.activeElement !== inp) inp.value = v;
     W.able(b[0], v > 0);
@@ -226,34 +226,38 @@ W.phoneBallots = function (x) {
     box.className = 'ballot b-' + method;
     bar.hidden = method === 'approval';
     if (method === 'points') barText.textContent = leftText();
-    if (rankIt) barText.textContent = 'You have ranked ' + draft.length + ' of up to ' + k;
-    intro.textContent = !props.length ? 'There are no ideas to vote on yet.'
-      : method === 'approval' ? 'Choose every idea you support, as many or as few as you like, then send your vote.'
-      : rankIt ? 'Tap ideas in order, your favourite first. Rank up to ' + W.plural(k, 'idea', 'ideas') + ', then send your ranking.'
-      : 'Share ' + r.points_total + ' points between the ideas: more points for what matters most' + (r.points_exact ? '. Use all of them.' : '.');
+    if (rankIt) barText.textContent = W.t('You have ranked {n} of up to {k}', {n: draft.length, k: k});
+    /* a vote on themes says themes in every sentence */
+    intro.textContent = r.candidates ? (method === 'approval' ? W.t('Choose every theme you support, as many or as few as you like, then send your vote.')
+      : rankIt ? W.tn('Tap themes in order, your favourite first. Rank up to {n} theme, then send your ranking.',
+        'Tap themes in order, your favourite first. Rank up to {n} themes, then send your ranking.', k)
+      : W.t('Share {total} points between the themes: more points for what matters most.', {total: r.points_total}))
+      : !props.length ? W.t('There are no ideas to vote on yet.')
+      : method === 'approval' ? W.t('Choose every idea you support, as many or as few as you like, then send your vote.')
+      : rankIt ? W.tn('Tap ideas in order, your favourite first. Rank up to {n} idea, then send your ranking.',
+        'Tap ideas in order, your favourite first. Rank up to {n} ideas, then send your ranking.', k)
+      : r.points_exact ? W.t('Share {total} points between the ideas: more points for what matters most. Use all of them.', {total: r.points_total})
+      : W.t('Share {total} points between the ideas: more points for what matters most.', {total: r.points_total});
     rankSec.hidden = !rankIt;
-    rankNone.textContent = 'Nothing ranked yet. Tap "Add to my ranking" on an idea below to put it first.';
+    rankNone.textContent = W.t('Nothing ranked yet. Tap "Add to my ranking" on an idea below to put it first.');
     rankNone.hidden = draft.length > 0 || !rankIt;
     W.sync(rankList, rankIt ? choices() : [], String, ranked, updRanked);
     var shown = rankIt ? props.filter(function (p) { return draft.indexOf(p.id) < 0; }) : props;
-    listH.textContent = rankIt ? (full() ? 'Ideas not ranked' : 'Ideas to rank') : 'Ideas';
-    if (r.candidates) { /* a vote on themes: every sentence says themes */
-      listH.textContent = listH.textContent.replace('Ideas', 'Themes');
-      intro.textContent = intro.textContent.replace(/\bideas\b/g, 'themes').replace(/\bidea\b/g, 'theme');
-    }
+    listH.textContent = r.candidates ? (rankIt ? (full() ? W.t('Themes not ranked') : W.t('Themes to rank')) : W.t('Themes'))
+      : rankIt ? (full() ? W.t('Ideas not ranked') : W.t('Ideas to rank')) : W.t('Ideas');
     listH.tabIndex = -1;
     listH.hidden = !shown.length;
     W.sync(list, shown, function (p) { return method + p.id; }, rankIt ? addCard : method === 'approval' ? approveCard : pointsCard,
       rankIt ? updAdd : method === 'approval' ? updApprove : updPoints);
-    send.textContent = rankIt ? 'Send my ranking' : method === 'points' ? 'Send my points' : 'Send my vote';
+    send.textContent = rankIt ? W.t('Send my ranking') : method === 'points' ? W.t('Send my points') : W.t('Send my vote');
     send.hidden = !props.length;
     W.able(send, canSend());
     w = whyNot();
     why.textContent = w;
     why.hidden = !w;
     var queued = waiting(), last = queued.length ? key(queued[queued.length - 1].payload.choices) : null;
-    status.textContent = last === key(choices()) ? (W.online ? 'Sending your vote…' : 'Your vote is waiting to send. It will be sent when you are reconnected.')
-      : b == null ? (changed ? 'Not sent yet.' : '') : changed ? 'You have changes that are not sent yet. Send again to count them.' : DONE;
+    status.textContent = last === key(choices()) ? (W.online ? W.t('Sending your vote…') : W.t('Your vote is waiting to send.') + ' ' + W.t('It will be sent when you are reconnected.'))
+      : b == null ? (changed ? W.t('Not sent yet.') : '') : changed ? W.t('You have changes that are not sent yet. Send again to count them.') : W.t(DONE);
     status.className = b != null && !changed && last === null ? 'ok-text' : 'hint';
   }
   return {render: render};

@@ -3,7 +3,7 @@
 (function () {
   'use strict';
   var $ = W.$, el = W.el, sock = null, word = null;
-  var SENT = 'Sent. Only the facilitator can see it.';
+  var SENT = W.N_('Sent. Only the facilitator can see it.');
 
   W.on('socket', function (s) { sock = s; });
   W.on('render', function (v) {
@@ -14,7 +14,7 @@
     W.sync($('held-list'), held, function (p) { return p.id; }, function () {
       var li = el('li', 'card held');
       li.appendChild(el('p', 'ptext'));
-      li.appendChild(el('p', 'hint', 'The facilitator will look at this.'));
+      li.appendChild(el('p', 'hint', W.t('The facilitator will look at this.')));
       return li;
     }, function (li, p) { li.firstChild.textContent = p.text; });
     $('care-open').hidden = st === 'closed' || !$('care-form').hidden;
@@ -39,7 +39,7 @@
       $('care-where').value = '';
       $('care-form').hidden = true;
       $('care-open').hidden = false;
-      var said = SENT + (where ? ' They will come and find you.' : ' To be found, say where you are sitting or what you are wearing.');
+      var said = W.t(SENT) + ' ' + (where ? W.t('They will come and find you.') : W.t('To be found, say where you are sitting or what you are wearing.'));
       $('care-done').textContent = said;
       W.announce(said);
       $('care-open').focus();
@@ -51,7 +51,7 @@
   $('care-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var text = $('care-text').value.trim();
-    if (!text && !$('care-where').value.trim()) { W.showMsg('Write a few words, or press "I need to talk to someone".'); $('care-text').focus(); return; }
+    if (!text && !$('care-where').value.trim()) { W.showMsg(W.t('Write a few words, or press "I need to talk to someone".')); $('care-text').focus(); return; }
     send(text);
   });
 })();

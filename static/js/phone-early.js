@@ -57,7 +57,7 @@
     sw.setAttribute('aria-checked', String(v));
     if (v) load();
     window.dispatchEvent(new CustomEvent('workshop:easyread', {detail: {on: v}}));
-    if (window.W) W.announce(v ? 'Easy Read is on.' : 'Easy Read is off.');
+    if (window.W) W.announce(v ? W.t('Easy Read is on.') : W.t('Easy Read is off.'));
   }
   document.addEventListener('DOMContentLoaded', function () {
     sw = document.getElementById('easy-read');

@@ -9,12 +9,12 @@
   var NS = 'http://www.w3.org/2000/svg', SPRITE = '/static/img/easy-read.svg#er-';
   /* what each picture shows, said to those who cannot see it */
   var PICS = {
-    idea: 'Picture: a speech bubble with a light bulb. You share an idea.',
-    dot: 'Picture: a sheet of ideas with dots stuck on. You vote with dots.',
-    rank: 'Picture: ideas in order, 1, 2, 3. You put ideas in order.',
-    tick: 'Picture: a box with a tick. You choose the ideas you support.',
-    plan: 'Picture: a list with ticks and a pencil. You suggest what to do next.',
-    word: 'Picture: two people talking quietly. You can talk to the facilitator in private.'
+    idea: W.N_('Picture: a speech bubble with a light bulb. You share an idea.'),
+    dot: W.N_('Picture: a sheet of ideas with dots stuck on. You vote with dots.'),
+    rank: W.N_('Picture: ideas in order, 1, 2, 3. You put ideas in order.'),
+    tick: W.N_('Picture: a box with a tick. You choose the ideas you support.'),
+    plan: W.N_('Picture: a list with ticks and a pencil. You suggest what to do next.'),
+    word: W.N_('Picture: two people talking quietly. You can talk to the facilitator in private.')
   };
   var BALLOT = {ranking: 'rank', approval: 'tick', points: 'dot'};
   /* A picture stays beside its sentence: both go in one row (a flex row in Easy Read). */
@@ -39,7 +39,7 @@
     if (name) svg.removeAttribute('hidden'); else svg.setAttribute('hidden', '');
     if (!name || svg.dataset.pic === name) return;
     svg.dataset.pic = name;
-    svg.setAttribute('aria-label', PICS[name]);
+    svg.setAttribute('aria-label', W.t(PICS[name]));
     svg.firstChild.setAttribute('href', SPRITE + name);
   }
 

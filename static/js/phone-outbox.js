@@ -84,34 +84,39 @@ W.outboxView = function (box, render) {
   'use strict';
   var el = W.el, items = box.items(), now = Date.now(), slow = items.filter(function (it) { return now - it.at >= 1000; });
   var on = items.length > 0 && (!W.online || slow.length > 0), n = {}, parts = [];
-  var NAMES = {dot: ['dot', 'dots'], undot: ['take-back', 'take-backs'], idea: ['idea', 'ideas'], ballot: ['vote', 'votes'],
-    suggest: ['suggested action', 'suggested actions'], help: ['offer to help', 'changes to your offers to help']};
+  var NAMES = {dot: function (k) { return W.tn('{n} dot', '{n} dots', k); },
+    undot: function (k) { return W.tn('{n} take-back', '{n} take-backs', k); },
+    idea: function (k) { return W.tn('{n} idea', '{n} ideas', k); },
+    ballot: function (k) { return W.tn('{n} vote', '{n} votes', k); },
+    suggest: function (k) { return W.tn('{n} suggested action', '{n} suggested actions', k); },
+    help: function (k) { return W.tn('{n} offer to help', '{n} changes to your offers to help', k); }};
   clearTimeout(W.outboxView.t);
   if (items.length && !on) W.outboxView.t = setTimeout(render, 1000 - (now - items[0].at));
   W.show('outbox', on);
   if (!on) return;
   items.forEach(function (it) { n[it.kind] = (n[it.kind] || 0) + 1; });
-  Object.keys(NAMES).forEach(function (k) { if (n[k]) parts.push(W.plural(n[k], NAMES[k][0], NAMES[k][1])); });
-  W.txt('outbox-text', parts.join(', ') + ' waiting to send. ' +
-    (W.online ? 'Sending now.' : 'Kept on this phone: sent as soon as it reconnects.'));
+  Object.keys(NAMES).forEach(function (k) { if (n[k]) parts.push(NAMES[k](n[k])); });
+  W.txt('outbox-text', W.t('{things} waiting to send.', {things: parts.join(', ')}) + ' ' +
+    (W.online ? W.t('Sending now.') : W.t('Kept on this phone: sent as soon as it reconnects.')));
   W.sync(W.$('outbox-list'), items, function (it) { return it.id; }, function () {
-    var li = el('li', 'card waiting'), b = el('button', 'btn s', 'Cancel');
+    var li = el('li', 'card waiting'), b = el('button', 'btn s', W.t('Cancel'));
     b.type = 'button';
     li.appendChild(el('p'));
     li.appendChild(el('p', 'hint'));
     li.appendChild(b);
     b.addEventListener('click', function () {
-      if (box.cancel(li.dataset.key)) { W.announce('Cancelled: ' + li.firstChild.textContent + '.'); W.$('outbox-h').focus(); }
-      else W.showMsg('That was already sent and may have counted, so it cannot be cancelled. It stays here until the laptop confirms it.');
+      if (box.cancel(li.dataset.key)) { W.announce(W.t('Cancelled: {what}.', {what: li.firstChild.textContent})); W.$('outbox-h').focus(); }
+      else W.showMsg(W.t('That was already sent and may have counted, so it cannot be cancelled. It stays here until the laptop confirms it.'));
     });
     return li;
   }, function (li, it) {
-    var what = {dot: 'A dot for: ', undot: 'Take back a dot from: ', idea: 'Your idea: ', ballot: 'Your vote',
-      suggest: 'Suggested action: ', help: (it.payload.helping ? 'I can help with: ' : 'No longer helping with: ')}[it.kind] || '';
-    var sent = box.sent(it);
-    li.firstChild.textContent = what + (it.label ? W.short(it.label, 60) : '');
-    li.children[1].textContent = sent ? 'Sent: waiting for the laptop to confirm it.' : 'Waiting to send.';
+    var what = {dot: W.N_('A dot for: {what}'), undot: W.N_('Take back a dot from: {what}'), idea: W.N_('Your idea: {what}'),
+      ballot: W.N_('Your vote'), suggest: W.N_('Suggested action: {what}'),
+      help: (it.payload.helping ? W.N_('I can help with: {what}') : W.N_('No longer helping with: {what}'))}[it.kind];
+    var sent = box.sent(it), label = it.label ? W.short(it.label, 60) : '';
+    li.firstChild.textContent = what ? W.t(what, {what: label}) : label;
+    li.children[1].textContent = sent ? W.t('Sent: waiting for the laptop to confirm it.') : W.t('Waiting to send.');
     li.children[2].hidden = sent;
-    li.children[2].setAttribute('aria-label', 'Cancel: ' + li.firstChild.textContent);
+    li.children[2].setAttribute('aria-label', W.t('Cancel: {what}', {what: li.firstChild.textContent}));
   });
 };

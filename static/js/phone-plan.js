@@ -5,19 +5,19 @@ W.phonePlan = function (x) {
   var el = W.el, oks = {};
   x.hooks.suggest = function (it) {
     var ok = oks[it.payload.priority_id];
-    if (ok) ok.textContent = 'Thank you. Your suggestion was sent.';
-    W.announce('Thank you. Your suggestion was sent.');
+    if (ok) ok.textContent = W.t('Thank you. Your suggestion was sent.');
+    W.announce(W.t('Thank you. Your suggestion was sent.'));
   };
   x.hooks.help = function (it) {
     var p = it.payload;
-    W.announce(p.helping ? 'Thank you for offering to help. ' + (p.show_name ? 'Only ' + shown(x.me()) + ' is shown with it.' : 'Your name is not shown.') : 'You are no longer down to help with this.');
+    W.announce(p.helping ? W.t('Thank you for offering to help.') + ' ' + (p.show_name ? W.t('Only {name} is shown with it.', {name: shown(x.me())}) : W.t('Your name is not shown.')) : W.t('You are no longer down to help with this.'));
   };
   /* the offer the page shows: the newest one waiting, else what the laptop has */
   function offers(id) { return x.waitingOf('help', function (p) { return p.action_id === id; }); }
 
   function prio(r) {
     var li = x.rankRow(), box = el('div', 'plan'), sug = el('div', 'sug'), f = el('form'), ta = el('textarea'), ok = el('p', 'ok-text');
-    var open = btn('Suggest an action', 's'), lab = el('label', null, 'Your suggested action'), send = btn('Send'), shut = btn('Cancel', 's');
+    var open = btn(W.t('Suggest an action'), 's'), lab = el('label', null, W.t('Your suggested action')), send = btn(W.t('Send')), shut = btn(W.t('Cancel'), 's');
     var pid = r.p.id;
     oks[pid] = ok;
     li.className = 'rrow prow';
@@ -28,7 +28,7 @@ W.phonePlan = function (x) {
     lab.htmlFor = ta.id;
     send.type = 'submit';
     open.setAttribute('aria-expanded', 'false');
-    [lab, el('p', 'hint', 'Up to 300 characters.'), ta, send, shut].forEach(function (n) { f.appendChild(n); });
+    [lab, el('p', 'hint', W.t('Up to 300 characters.')), ta, send, shut].forEach(function (n) { f.appendChild(n); });
     f.hidden = true;
     [open, f, ok].forEach(function (n) { sug.appendChild(n); });
     box.appendChild(el('ul', 'list'));
@@ -40,11 +40,11 @@ W.phonePlan = function (x) {
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var text = ta.value.trim();
-      if (!text) { W.showMsg('Type your suggestion first, then press Send.'); ta.focus(); return; }
+      if (!text) { W.showMsg(W.t('Type your suggestion first, then press Send.')); ta.focus(); return; }
       ta.value = ''; /* kept in the outbox from now on */
       toggle(false);
-      ok.textContent = W.online ? 'Sending your suggestion…' : 'Your suggestion is waiting to send. It will be sent when you are reconnected.';
-      x.queue('suggest_action', {priority_id: pid, text: text}, 'suggest', text, 'Your suggestion is waiting to send.');
+      ok.textContent = W.online ? W.t('Sending your suggestion…') : W.t('Your suggestion is waiting to send.') + ' ' + W.t('It will be sent when you are reconnected.');
+      x.queue('suggest_action', {priority_id: pid, text: text}, 'suggest', text, W.t('Your suggestion is waiting to send.'));
     });
     return li;
   }
@@ -55,10 +55,10 @@ W.phonePlan = function (x) {
   }
   function btn(t, cls) { var b = el('button', 'btn' + (cls ? ' ' + cls : ''), t); b.type = 'button'; return b; }
   function act(a) {
-    var li = el('li', 'card act'), b = el('button', 'toggle help'), c = el('div', 'radio'), cb = el('input'), cl = el('label', null, 'Show my first name with this');
+    var li = el('li', 'card act'), b = el('button', 'toggle help'), c = el('div', 'radio'), cb = el('input'), cl = el('label', null, W.t('Show my first name with this'));
     b.type = 'button';
     b.appendChild(el('span', 'tick')).setAttribute('aria-hidden', 'true');
-    b.appendChild(document.createTextNode('I can help'));
+    b.appendChild(document.createTextNode(W.t('I can help')));
     cb.type = 'checkbox';
     cb.id = 'sn-' + a.id;
     cl.htmlFor = cb.id;
@@ -71,7 +71,7 @@ W.phonePlan = function (x) {
       offers(id).forEach(function (it) { x.box.cancel(it.id); });
       if (on === helpsNow(id) && !offers(id).length) { x.render(); return; }
       x.queue('volunteer', {action_id: id, helping: on, show_name: show}, 'help', li._a.text,
-        on ? 'Your offer to help is waiting to send.' : 'Your change is waiting to send.');
+        on ? W.t('Your offer to help is waiting to send.') : W.t('Your change is waiting to send.'));
     }
     b.addEventListener('click', function () { help(!helps(li._a.id)); });
     cb.addEventListener('change', function () { if (helps(li._a.id)) help(true); });
@@ -88,15 +88,15 @@ W.phonePlan = function (x) {
     W.meta(c[1], a);
     c[2].textContent = '';
     W.pill(c[2].appendChild(el('span')), a);
-    c[2].appendChild(document.createTextNode(' ' + (n ? W.plural(n, 'person', 'people') + ' can help' : 'Nobody has offered to help yet') +
-      ((me.my_actions || []).indexOf(a.id) >= 0 ? ' · You suggested this' : '') + (w.length ? ' · Your change is waiting to send' : '')));
+    c[2].appendChild(document.createTextNode(' ' + (n ? W.tn('{n} person can help', '{n} people can help', n) : W.t('Nobody has offered to help yet')) +
+      ((me.my_actions || []).indexOf(a.id) >= 0 ? ' · ' + W.t('You suggested this') : '') + (w.length ? ' · ' + W.t('Your change is waiting to send') : '')));
     c[3].setAttribute('aria-pressed', String(on));
-    c[3].setAttribute('aria-label', 'I can help with: ' + W.short(a.text));
+    c[3].setAttribute('aria-label', W.t('I can help with: {what}', {what: W.short(a.text)}));
     if (on && !w.length) cb.checked = !!me.helping[a.id].show_name;
     c[4].hidden = !named;
-    if (named) c[4].lastChild.textContent = 'Show ' + shown(me) + ' (the first word of your name) with this';
-    c[5].textContent = !named ? 'You joined without a name, so no name is shown.' :
-      on && cb.checked ? 'Only ' + shown(me) + ' is shown, beside this action.' : 'Your name is not shown unless you tick this.';
+    if (named) c[4].lastChild.textContent = W.t('Show {name} (the first word of your name) with this', {name: shown(me)});
+    c[5].textContent = !named ? W.t('You joined without a name, so no name is shown.') :
+      on && cb.checked ? W.t('Only {name} is shown, beside this action.', {name: shown(me)}) : W.t('Your name is not shown unless you tick this.');
   }
 
   return {make: prio, upd: updPrio};

@@ -11,13 +11,13 @@ W.phoneThemes = function (ctx) {
   var spot = el('section', 'p-spot'), form = el('form', 'p-sug');
   spot.id = 'p-spot';
   spot.setAttribute('aria-live', 'polite');
-  spot.appendChild(el('p', 'p-spot-l', 'This is being discussed now'));
+  spot.appendChild(el('p', 'p-spot-l', W.t('This is being discussed now')));
   var spotText = spot.appendChild(el('p', 'p-spot-t')), spotSub = spot.appendChild(el('p', 'hint'));
   form.id = 'p-sug';
   form.noValidate = true;
-  form.appendChild(el('h3', null, 'Suggest a theme'));
-  form.appendChild(el('p', 'hint', 'Which heading does an idea belong under? The facilitator decides.'));
-  var pl = el('label', null, 'Idea'), pick = el('select'), hl = el('label', null, 'Theme'), head = el('input'), opts = el('datalist');
+  form.appendChild(el('h3', null, W.t('Suggest a theme')));
+  form.appendChild(el('p', 'hint', W.t('Which heading does an idea belong under? The facilitator decides.')));
+  var pl = el('label', null, W.t('Idea')), pick = el('select'), hl = el('label', null, W.t('Theme')), head = el('input'), opts = el('datalist');
   pick.id = 'sug-idea';
   pl.htmlFor = pick.id;
   head.id = 'sug-heading';
@@ -27,7 +27,7 @@ W.phoneThemes = function (ctx) {
   opts.id = 'sug-themes';
   head.setAttribute('list', opts.id);
   [pl, pick, hl, head, opts].forEach(function (n) { form.appendChild(n); });
-  var send = form.appendChild(el('button', 'btn', 'Send suggestion')), ok = form.appendChild(el('p', 'ok-text'));
+  var send = form.appendChild(el('button', 'btn', W.t('Send suggestion'))), ok = form.appendChild(el('p', 'ok-text'));
   send.type = 'submit';
   ok.setAttribute('aria-live', 'polite');
   var h2 = $('stage-h');
@@ -37,14 +37,14 @@ W.phoneThemes = function (ctx) {
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var pid = parseInt(pick.value, 10), heading = head.value.trim();
-    if (!pid) { W.showMsg('Choose the idea first.'); pick.focus(); return; }
-    if (!heading) { W.showMsg('Type the theme you would put it under.'); head.focus(); return; }
+    if (!pid) { W.showMsg(W.t('Choose the idea first.')); pick.focus(); return; }
+    if (!heading) { W.showMsg(W.t('Type the theme you would put it under.')); head.focus(); return; }
     var same = req && req.proposal_id === pid && req.heading === heading;
     req = same ? req : {proposal_id: pid, heading: heading, request_id: W.rand()};
     W.cmd(ctx.sock, 'suggest_theme', req, function () {
       req = null;
       head.value = '';
-      ok.textContent = 'Thank you: the facilitator will see your suggestion.';
+      ok.textContent = W.t('Thank you: the facilitator will see your suggestion.');
     });
   });
 
@@ -52,8 +52,8 @@ W.phoneThemes = function (ctx) {
     var s = ctx.state(), sp = s.spotlight;
     spot.hidden = !sp;
     if (sp) {
-      spotText.textContent = (sp.kind === 'theme' ? 'Theme: ' : '#' + sp.number + ' ') + sp.text;
-      spotSub.textContent = sp.kind === 'theme' ? W.plural((sp.proposals || []).length, 'idea', 'ideas') + ' in this theme.' : sp.theme ? 'Theme: ' + sp.theme : '';
+      spotText.textContent = sp.kind === 'theme' ? W.t('Theme: {theme}', {theme: sp.text}) : '#' + sp.number + ' ' + sp.text;
+      spotSub.textContent = sp.kind === 'theme' ? W.tn('{n} idea in this theme.', '{n} ideas in this theme.', (sp.proposals || []).length) : sp.theme ? W.t('Theme: {theme}', {theme: sp.theme}) : '';
       spotSub.hidden = !spotSub.textContent;
     }
     var open = s.stage === 'group' && s.theme_suggestions_open && (s.proposals || []).length > 0;
@@ -64,7 +64,7 @@ W.phoneThemes = function (ctx) {
       var keep = pick.value;
       pick._sig = sig;
       pick.textContent = '';
-      pick.appendChild(el('option', null, 'Choose an idea')).value = '';
+      pick.appendChild(el('option', null, W.t('Choose an idea'))).value = '';
       s.proposals.forEach(function (p) { pick.appendChild(el('option', null, W.short(p.text, 60))).value = String(p.id); });
       pick.value = keep;
     }

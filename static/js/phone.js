@@ -11,10 +11,11 @@
   var timer = new W.Timer($('timer')), ta = $('idea'), joinBtn = $('join-btn');
   joinBtn.disabled = false; /* disabled in the page until this script can send the form */
   var sock = W.connect({code: code, device_id: device}, function () { if (joined) join(false); else render(); }, function () {
-    return navigator.onLine === false ? 'No connection: your taps are kept.' : W.RECONNECTING + ' Your taps are kept.';
+    return navigator.onLine === false ? W.t('No connection: your taps are kept.') : W.t(W.RECONNECTING) + ' ' + W.t('Your taps are kept.');
   });
   W.onOnline = function () { if (state) render(); };
-  var live = W.live(sock, {timer: timer, stageSaid: 'Now: ', changed: function (s, t) { state = s; tally = t; render(); }});
+  W.on('words', function () { count(); if (state) render(); }); /* Easy Read switched (easy-read.js) */
+  var live = W.live(sock, {timer: timer, stageSaid: W.t('Now:') + ' ', changed: function (s, t) { state = s; tally = t; render(); }});
   sock.on('my_state_changed', function (m) { me = m; if (state) render(); });
   var hooks = {}, box = W.outbox(sock, code, {changed: function () { render(); }, done: done, refused: refused,
     rejoin: function () { join(false); }});
@@ -33,7 +34,7 @@
       joinBtn.disabled = false;
       if (form) editing = false;
       render();
-      if (form) { W.announce("You're in."); $('stage-h').focus(); }
+      if (form) { W.announce(W.t("You're in.")); $('stage-h').focus(); }
       box.start(); /* bound again: send what waits, in order */
     }
     if (form) W.cmd(sock, 'join_workshop', p, ok, function () { joinBtn.disabled = false; });
@@ -46,18 +47,18 @@
   }
 
   /* The laptop's answer to an outbox item: its word is final. */
-  var NOT = {dot: ['Your dot on', 'was not counted.'], undot: ['Your dot on', 'was not taken back.'],
-    idea: ['Your idea', 'was not accepted.'], ballot: ['Your vote', 'was not counted.'],
-    suggest: ['Your suggested action', 'was not accepted.'], help: ['Your offer to help with', 'was not recorded.']};
+  var NOT = {dot: W.N_('Your dot on {what} was not counted.'), undot: W.N_('Your dot on {what} was not taken back.'),
+    idea: W.N_('Your idea {what} was not accepted.'), ballot: W.N_('Your vote {what} was not counted.'),
+    suggest: W.N_('Your suggested action {what} was not accepted.'), help: W.N_('Your offer to help with {what} was not recorded.')};
   function done(it, ack) {
     var pl = it.payload;
     if (ack.me) me = ack.me;
     if (it.kind === 'dot' || it.kind === 'undot') {
-      W.announce((it.kind === 'dot' ? 'Your dot was counted. ' : 'Dot taken back. ') + dotsText() + '.' +
-        (spendAll() && !left() ? ' All your dots are placed: your vote counts.' : ''));
+      W.announce((it.kind === 'dot' ? W.t('Your dot was counted.') : W.t('Dot taken back.')) + ' ' + dotsText() + '.' +
+        (spendAll() && !left() ? ' ' + W.t('All your dots are placed: your vote counts.') : ''));
     } else if (it.kind === 'idea') {
       /* a held idea waits for the facilitator (phone-care.js lists it); never "rejected" */
-      var thanks = ack.held ? 'Thank you. The facilitator will look at this before it is shared.' : 'Thank you. Your idea was sent.';
+      var thanks = ack.held ? W.t('Thank you. The facilitator will look at this before it is shared.') : W.t('Thank you. Your idea was sent.');
       if (ack.held) { if (!(me.my_held || []).some(function (p) { return p.id === ack.held_id; })) (me.my_held = me.my_held || []).push({id: ack.held_id, text: pl.text}); }
       else if (!me.my_proposals.some(function (p) { return p.id === ack.proposal_id; })) me.my_proposals.push({id: ack.proposal_id, text: pl.text});
       txt('idea-ok', thanks);
@@ -70,15 +71,15 @@
     render();
   }
   function refused(it, ack) {
-    var n = NOT[it.kind] || ['What you sent', 'was not accepted.'];
-    W.showMsg(n[0] + (it.label ? ' "' + W.short(it.label, 40) + '"' : '') + ' ' + n[1] + ' ' + (ack.error || 'Please try again.'));
+    var n = NOT[it.kind] || W.N_('What you sent {what} was not accepted.');
+    W.showMsg(W.t(n, {what: it.label ? '"' + W.short(it.label, 40) + '"' : ''}).replace('  ', ' ') + ' ' + (ack.error || W.t('Please try again.')));
     if (it.kind === 'idea' && !ta.value.trim()) { ta.value = it.payload.text; count(); txt('idea-ok', ''); }
     join(false); /* the server's view wins: fetch it afresh */
   }
   /* queue a command; say so when it cannot go at once */
   function queue(name, payload, kind, label, offline) {
     var it = box.add(name, payload, kind, label);
-    if (!W.online && offline) W.announce(offline + ' It will be sent when you are reconnected.');
+    if (!W.online && offline) W.announce(offline + ' ' + W.t('It will be sent when you are reconnected.'));
     render();
     return it;
   }
@@ -96,16 +97,16 @@
   });
   $('join-cancel').addEventListener('click', function () { editing = false; render(); $('change').focus(); });
 
-  function count() { txt('idea-count', W.plural(500 - ta.value.length, 'character', 'characters') + ' left'); }
+  function count() { txt('idea-count', W.tn('{n} character left', '{n} characters left', 500 - ta.value.length)); }
   ta.addEventListener('input', function () { count(); txt('idea-ok', ''); });
   $('propose-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var text = ta.value.trim();
-    if (!text) { W.showMsg('Type your idea first, then press Submit.'); ta.focus(); return; }
+    if (!text) { W.showMsg(W.t('Type your idea first, then press Submit.')); ta.focus(); return; }
     ta.value = ''; /* kept in the outbox from now on, so a second press cannot send it twice */
     count();
-    txt('idea-ok', W.online ? 'Sending your idea…' : 'Your idea is waiting to send. It will be sent when you are reconnected.');
-    queue('submit_proposal', {text: text}, 'idea', text, 'Your idea is waiting to send.');
+    txt('idea-ok', W.online ? W.t('Sending your idea…') : W.t('Your idea is waiting to send.') + ' ' + W.t('It will be sent when you are reconnected.'));
+    queue('submit_proposal', {text: text}, 'idea', text, W.t('Your idea is waiting to send.'));
   });
 
   /* A `me` of an earlier round than the snapshot's: nothing cast in this one yet */
@@ -126,9 +127,9 @@
   function free(w) { return Math.max(0, left() - w.dots + w.undots); }
   function dotsText() {
     var w = waiting(), more = [];
-    if (w.dots) more.push(W.plural(w.dots, 'dot', 'dots') + ' waiting to send');
-    if (w.undots) more.push(W.plural(w.undots, 'take-back', 'take-backs') + ' waiting to send');
-    return 'You have ' + free(w) + ' of ' + state.dots + ' dots left' + (more.length ? ' (' + more.join(', ') + ')' : '');
+    if (w.dots) more.push(W.tn('{n} dot waiting to send', '{n} dots waiting to send', w.dots));
+    if (w.undots) more.push(W.tn('{n} take-back waiting to send', '{n} take-backs waiting to send', w.undots));
+    return W.t('You have {left} of {dots} dots left', {left: free(w), dots: state.dots}) + (more.length ? ' (' + more.join(', ') + ')' : '');
   }
   function vote(id, add) {
     var p = W.byId(state.proposals)[id], rid = state.round ? state.round.id : undefined, name = W.short(p ? p.text : '', 40);
@@ -136,13 +137,13 @@
     var opp = waitingOf(add ? 'undot' : 'dot', function (x) { return x.proposal_id === id && x.round_id === rid; })
       .filter(function (it) { return !box.sent(it); }).pop();
     if (opp && box.cancel(opp.id)) {
-      W.announce((add ? 'Take-back cancelled before it was sent: ' : 'Waiting dot cancelled before it was sent: ') + name + '. ' + dotsText() + '.');
+      W.announce((add ? W.t('Take-back cancelled before it was sent: {idea}.', {idea: name}) : W.t('Waiting dot cancelled before it was sent: {idea}.', {idea: name})) + ' ' + dotsText() + '.');
       return;
     }
     var payload = {proposal_id: id, points: 1};
     if (state.round) payload.round_id = rid;
     queue(add ? 'cast_vote' : 'retract_vote', payload, add ? 'dot' : 'undot', p ? p.text : '',
-      add ? 'Your dot on ' + name + ' is waiting to send.' : 'Taking back your dot on ' + name + ' is waiting to send.');
+      add ? W.t('Your dot on {idea} is waiting to send.', {idea: name}) : W.t('Taking back your dot on {idea} is waiting to send.', {idea: name}));
   }
   function spendAll() { return state.round && state.round.spend_all; }
   function plain() { var li = el('li', 'card'); li.appendChild(el('p', 'ptext')); li.appendChild(el('p', 'also')); return li; }
@@ -157,7 +158,7 @@
     var li = plain(), row = el('div', 'vrow'), minus = el('button', 'btn s', '−'), plus = el('button', 'btn', '+'), mine = el('span', 'mine');
     minus.type = plus.type = 'button';
     li.className = 'card dotcard';
-    mine.appendChild(el('span', 'vh', 'Your dots: '));
+    mine.appendChild(el('span', 'vh', W.t('Your dots:') + ' '));
     mine.appendChild(el('span', 'n'));
     mine.appendChild(el('span', 'vh wait'));
     row.appendChild(minus);
@@ -167,12 +168,12 @@
     li.appendChild(el('p', 'wait-note')).setAttribute('aria-hidden', 'true');
     minus.addEventListener('click', function () {
       if (!W.off(minus)) vote(p.id, false);
-      else W.showMsg('You have no dots on this idea to take back.');
+      else W.showMsg(W.t('You have no dots on this idea to take back.'));
     });
     plus.addEventListener('click', function () {
       if (!W.off(plus)) return vote(p.id, true);
-      W.showMsg(free(waiting()) <= 0 ? 'You have no dots left. Take one back from another idea to move it.'
-        : 'You can put at most ' + state.max_per_proposal + ' dots on one idea.');
+      W.showMsg(free(waiting()) <= 0 ? W.t('You have no dots left. Take one back from another idea to move it.')
+        : W.t('You can put at most {most} dots on one idea.', {most: state.max_per_proposal}));
     });
     return li;
   }
@@ -182,8 +183,8 @@
     li.querySelector('.ptext').textContent = p.text;
     a.textContent = W.also(p);
     a.hidden = !a.textContent;
-    if (add) more.push(add + ' waiting to send');
-    if (back) more.push(back + ' to take back, waiting to send');
+    if (add) more.push(W.t('{n} waiting to send', {n: add}));
+    if (back) more.push(W.t('{n} to take back, waiting to send', {n: back}));
     /* the counter stays compact; what waits is said under the text (and read with the count) */
     li.querySelector('.mine .n').textContent = String(n);
     li.querySelector('.mine .wait').textContent = more.length ? ' (' + more.join(', ') + ')' : '';
@@ -191,8 +192,8 @@
     note.hidden = !more.length;
     li.classList.toggle('voted', n > 0);
     li.classList.toggle('waiting', more.length > 0);
-    b[0].setAttribute('aria-label', 'Take back a dot from: ' + name);
-    b[1].setAttribute('aria-label', 'Add a dot to: ' + name);
+    b[0].setAttribute('aria-label', W.t('Take back a dot from: {idea}', {idea: name}));
+    b[1].setAttribute('aria-label', W.t('Add a dot to: {idea}', {idea: name}));
     W.able(b[0], will > 0);
     W.able(b[1], free(w) > 0 && will < state.max_per_proposal);
   }
@@ -227,55 +228,56 @@
     document.body.appendChild(m.js);
     return null;
   }
-  var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
-  var FIRST = {dots: 'Most dots first', approval: 'Most support first', ranking: 'Highest score first', points: 'Most points first'};
+  var FIRST = {dots: W.N_('Most dots first'), approval: W.N_('Most support first'), ranking: W.N_('Highest score first'), points: W.N_('Most points first')};
 
   function render() {
     var welcome = !joined || editing;
     show('welcome', welcome);
     show('stage', !welcome);
     show('join-cancel', editing);
-    joinBtn.textContent = editing ? 'Save' : 'Join';
-    txt('welcome-h', editing ? 'Change name or group' : 'Welcome');
+    joinBtn.textContent = editing ? W.t('Save') : W.t('Join');
+    txt('welcome-h', editing ? W.t('Change name or group') : W.t('Welcome'));
     W.outboxView(box, render); /* also before the first snapshot: a reload shows what waits */
     if (welcome || !state || !me) return;
     var st = state.stage, props = state.proposals, shown = state.proposals_revealed, rd = state.round || {method: 'dots'};
     var dots = st === 'vote' && rd.method === 'dots', ballot = st === 'vote' && !dots && mod('ballot'), voting = dots;
     var plan = st === 'plan' && mod('plan'), planning = !!plan;
-    var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.plural(state.proposal_count, 'idea', 'ideas') + ' so far.';
+    var lead = '', h3 = '', list = [], ranks = [], m = W.byId(props), so = W.tn('{n} idea so far.', '{n} ideas so far.', state.proposal_count);
     var g = state.groups.filter(function (x) { return x.key === me.group; })[0];
     /* "Round 2: ranking" once there is more than one round, so people know which vote this is */
-    txt('stage-h', rd.number > 1 && st === 'vote' ? 'Round ' + rd.number + ': ' + (rd.method_label || '').toLowerCase()
-      : rd.number > 1 && st === 'results' ? 'Results of round ' + rd.number : W.STAGES[st] || st);
-    txt('who', 'You joined' + (me.name ? ' as ' + me.name : ' without a name') + (g ? ', ' + g.label : '') + '.');
-    if (st === 'lobby') lead = "You're in. The facilitator will start soon.";
+    txt('stage-h', rd.number > 1 && st === 'vote' ? W.t('Round {n}: {method}', {n: rd.number, method: (rd.method_label ? W.t(rd.method_label) : '').toLowerCase()})
+      : rd.number > 1 && st === 'results' ? W.t('Results of round {n}', {n: rd.number}) : W.t(W.STAGES[st] || st));
+    var who = {name: me.name, group: g && g.label};
+    txt('who', me.name ? (g ? W.t('You joined as {name}, {group}.', who) : W.t('You joined as {name}.', who))
+      : g ? W.t('You joined without a name, {group}.', who) : W.t('You joined without a name.', who));
+    if (st === 'lobby') lead = W.t("You're in. The facilitator will start soon.");
     else if (st === 'propose' || st === 'group') {
-      lead = st === 'group' ? 'The facilitator is grouping similar ideas.' : 'Share as many ideas as you like.';
-      if (shown) { list = props; h3 = 'All ideas'; } else lead += ' ' + so;
+      lead = st === 'group' ? W.t('The facilitator is grouping similar ideas.') : W.t('Share as many ideas as you like.');
+      if (shown) { list = props; h3 = W.t('All ideas'); } else lead += ' ' + so;
     } else if (dots) {
       list = onBallot(props);
-      lead = list.length ? 'Add dots to the ideas that matter most to you.' : 'There are no ideas to vote on yet.';
-      if (list.length && spendAll()) lead += left() ? ' Place all ' + state.dots + ' dots for your vote to count.' : ' All your dots are placed: your vote counts.';
-      h3 = 'Ideas';
-    } else if (st === 'vote') lead = !ballot ? 'Loading the ballot…' : rd.candidates ? 'This vote is on themes: each theme stands for the ideas grouped under it.' : '';
+      lead = list.length ? W.t('Add dots to the ideas that matter most to you.') : W.t('There are no ideas to vote on yet.');
+      if (list.length && spendAll()) lead += ' ' + (left() ? W.t('Place all {dots} dots for your vote to count.', {dots: state.dots}) : W.t('All your dots are placed: your vote counts.'));
+      h3 = W.t('Ideas');
+    } else if (st === 'vote') lead = !ballot ? W.t('Loading the ballot…') : rd.candidates ? W.t('This vote is on themes: each theme stands for the ideas grouped under it.') : '';
     else if (st === 'results') {
       if (tally) {
-        m = W.items(state, tally);
-        var meth = tally.method || 'dots', u = UNIT[meth] || UNIT.dots, cw = m[tally.condorcet_winner];
-        h3 = FIRST[meth] || FIRST.dots;
+        m = W.items(state, tally); /* the themes, after a vote on themes */
+        var meth = tally.method || 'dots', cw = m[tally.condorcet_winner];
+        h3 = W.t(FIRST[meth] || FIRST.dots);
         ranks = tally.ranking.filter(function (r) { return m[r.proposal_id]; }).map(function (r) {
-          if (r.tied) lead = '"=" means a tie.';
+          if (r.tied) lead = W.t('"=" means a tie.');
           return {k: 'r' + r.proposal_id, rank: W.rankText(r), text: m[r.proposal_id].text,
-            pts: W.plural(r.points, u[0], u[1])};
+            pts: W.score(r.points, meth)};
         });
-        if (meth === 'ranking' && ranks.length) lead = (cw ? 'Ranked first by most people when compared two at a time: ' + cw.text + '.' : 'No idea is ranked first by most people when compared two at a time.') + (lead ? ' ' + lead : '');
+        if (meth === 'ranking' && ranks.length) lead = (cw ? W.t('Ranked first by most people when compared two at a time: {idea}.', {idea: cw.text}) : W.t('No idea is ranked first by most people when compared two at a time.')) + (lead ? ' ' + lead : '');
       }
-      if (!ranks.length) { h3 = ''; lead = 'Results will appear when the facilitator reveals them.'; }
+      if (!ranks.length) { h3 = ''; lead = W.t('Results will appear when the facilitator reveals them.'); }
     } else {
-      lead = st === 'plan' ? 'Suggest actions for these priorities, and say where you can help.' : 'Thank you for taking part.';
+      lead = st === 'plan' ? W.t('Suggest actions for these priorities, and say where you can help.') : W.t('Thank you for taking part.');
       ranks = W.priorities(props).map(function (p) { return {k: (planning ? 'a' : 'p') + p.id, rank: String(p.priority_rank), text: p.text, pts: W.carried(p, state), p: p}; });
-      if (ranks.length) h3 = 'Priorities';
-      else if (st === 'plan') lead += ' The priorities will appear here soon.';
+      if (ranks.length) h3 = W.t('Priorities');
+      else if (st === 'plan') lead += ' ' + W.t('The priorities will appear here soon.');
     }
     news(rd, st === 'results' && ranks.length > 0);
     txt('lead', lead);
@@ -293,14 +295,14 @@
     show('mine', st === 'propose' && mine.length);
     W.sync($('mine-list'), mine, function (p) { return p.id; }, function () { return el('li', 'card'); },
       function (li, p) {
-        li.textContent = p.text + (p.waiting ? ' (waiting to send)' : '');
+        li.textContent = p.text + (p.waiting ? ' ' + W.t('(waiting to send)') : '');
         li.classList.toggle('waiting', !!p.waiting);
         /* a hidden idea stays on its author's list, with a word, rather than vanishing */
         li.classList.toggle('is-hidden', !!p.hidden);
-        if (p.hidden) li.appendChild(el('span', 'hint hid-word', ' The facilitator has hidden this idea: only you can see it.'));
+        if (p.hidden) li.appendChild(el('span', 'hint hid-word', ' ' + W.t('The facilitator has hidden this idea: only you can see it.')));
       });
     show('how', st === 'results' && ranks.length && rd.how_counted);
-    txt('how-text', rd.how_counted || '');
+    txt('how-text', W.tx(rd.how_counted || ''));
     show('all', h3);
     txt('all-h', h3);
     W.sync($('list'), list, function (p) { return (voting ? 'v' : 'p') + p.id; }, voting ? card : plain, voting ? updCard : fill);
@@ -315,9 +317,9 @@
   function news(rd, results) {
     var now = {round: rd.id, results: results ? rd.id || 0 : null};
     if (heard && rd.id && heard.round && rd.id !== heard.round) {
-      W.announce('Round ' + rd.number + ' has started: ' + (rd.method_label || '').toLowerCase() + '.');
+      W.announce(W.t('Round {n} has started: {method}.', {n: rd.number, method: W.t(rd.method_label || '').toLowerCase()}));
     }
-    if (heard && results && heard.results !== now.results) W.announce('The results are shown.');
+    if (heard && results && heard.results !== now.results) W.announce(W.t('The results are shown.'));
     heard = now;
   }
   function rep(s, n) { return new Array(n + 1).join(s); }

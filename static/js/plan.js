@@ -2,6 +2,10 @@
 (function () {
   'use strict';
   var d = document, each = function (sel, f) { Array.prototype.forEach.call(d.querySelectorAll(sel), f); };
+  /* this page has no common.js: its few words come from the page's catalogue directly */
+  var words = {};
+  try { words = JSON.parse(d.getElementById('i18n').textContent).messages; } catch (e) { /* English */ }
+  function t(s) { return typeof words[s] === 'string' ? words[s] : s; }
   function heading(n) {
     var h = n.previousElementSibling;
     while (h && !/^H[1-4]$/.test(h.tagName)) h = h.previousElementSibling;
@@ -39,12 +43,12 @@
     });
   });
   /* the technical names of the counting methods stay folded in their own note */
-  var HOW = 'How this was counted:';
+  var HOW = t('How this was counted:');
   each('.doc-body p', function (p) {
     if (p.textContent.indexOf(HOW) !== 0) return;
     var box = d.createElement('details'), sum = d.createElement('summary');
     box.className = 'how-counted';
-    sum.textContent = 'How this was counted';
+    sum.textContent = t('How this was counted');
     box.appendChild(sum);
     p.parentNode.insertBefore(box, p);
     p.textContent = p.textContent.slice(HOW.length).trim();
@@ -55,7 +59,7 @@
     pre.className = 'tscroll';
     if (pre.textContent.indexOf('\u2588') < 0) { pre.dataset.label = 'Text' + heading(pre); return; }
     pre.setAttribute('role', 'img');
-    pre.setAttribute('aria-label', 'Bar chart of the dots for each priority; the numbers are in the table above.');
+    pre.setAttribute('aria-label', t('Bar chart of the dots for each priority; the numbers are in the table above.'));
   });
   /* a box that scrolls must be reachable by keyboard; one that fits needs no tab stop */
   function focusable() {

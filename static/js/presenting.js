@@ -19,7 +19,7 @@ W.presenting = function (onChange) {
   function set(v) {
     on = v;
     W.store.set(KEY, on ? 'on' : 'off');
-    W.announce(on ? 'Presenting mode on: scores are hidden here while the wall hides them.' : 'Presenting mode off.');
+    W.announce(on ? W.t('Presenting mode on: scores are hidden here while the wall hides them.') : W.t('Presenting mode off.'));
     onChange();
   }
   $('t-present').addEventListener('click', function () { set(!on); });
@@ -32,7 +32,7 @@ W.presenting = function (onChange) {
     last = s;
     document.body.classList.toggle('hide-scores', hide);
     $('t-present').setAttribute('aria-pressed', on ? 'true' : 'false');
-    $('t-present').querySelector('.state').textContent = on ? 'On' : 'Off';
+    $('t-present').querySelector('.state').textContent = on ? W.t('On') : W.t('Off');
     $('present-note').hidden = !hide;
     $('present-warn').hidden = on || !looksProjected();
     return hide;

@@ -9,13 +9,13 @@ W.roomConsole = function (x) {
   }
   function person(p) { return 'Attendee ' + p.participant_id + (p.group ? ' (' + (x.label(p.group) || p.group) + ')' : ''); }
   function row(p, text, removed) {
-    var li = el('li'), b = el('button', 'btn s ' + (removed ? '' : 'w'), removed ? 'Bring back' : 'Take out');
+    var li = el('li'), b = el('button', 'btn s ' + (removed ? '' : 'w'), removed ? W.t('Bring back') : W.t('Take out'));
     b.type = 'button';
-    b.setAttribute('aria-label', (removed ? 'Bring back ' : 'Take out ') + person(p));
+    b.setAttribute('aria-label', removed ? W.t('Bring back {person}', {person: person(p)}) : W.t('Take out {person}', {person: person(p)}));
     b.addEventListener('click', function () {
-      if (!removed && !window.confirm('Take ' + person(p) + ' out? Their proposals are hidden, their votes stop counting and their phone is refused. You can bring them back until the workshop closes.')) return;
+      if (!removed && !window.confirm(W.t('Take {person} out? Their proposals are hidden, their votes stop counting and their phone is refused. You can bring them back until the workshop closes.', {person: person(p)}))) return;
       x.send('remove_attendee', {participant_id: p.participant_id, removed: !removed}, function () {
-        W.announce(person(p) + (removed ? ' is back.' : ' was taken out.'));
+        W.announce(removed ? W.t('{person} is back.', {person: person(p)}) : W.t('{person} was taken out.', {person: person(p)}));
       });
     });
     li.appendChild(el('span', null, text + ' '));
@@ -29,11 +29,11 @@ W.roomConsole = function (x) {
   $('r-exp-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var v = $('r-exp').value.trim();
-    x.send('set_expected', {expected: v === '' ? null : parseInt(v, 10)}, function () { W.announce(v ? 'Expecting ' + v + ' people.' : 'No head count set.'); });
+    x.send('set_expected', {expected: v === '' ? null : parseInt(v, 10)}, function () { W.announce(v ? W.t('Expecting {n} people.', {n: v}) : W.t('No head count set.')); });
   });
   $('r-author-btn').addEventListener('click', function () {
     var id = parseInt($('r-author').value, 10);
-    if (id) x.send('remove_attendee', {participant_id: id, removed: true}, function () { W.announce('The author was taken out.'); });
+    if (id) x.send('remove_attendee', {participant_id: id, removed: true}, function () { W.announce(W.t('The author was taken out.')); });
   });
   return function render(state) {
     var room = state.room;
@@ -43,9 +43,9 @@ W.roomConsole = function (x) {
     shown = key;
     var lock = $('r-lock');
     lock.setAttribute('aria-pressed', room.locked ? 'true' : 'false');
-    lock.querySelector('.state').textContent = room.locked ? 'On' : 'Off';
+    lock.querySelector('.state').textContent = room.locked ? W.t('On') : W.t('Off');
     if (document.activeElement !== $('r-exp')) $('r-exp').value = room.expected == null ? '' : room.expected;
-    $('r-rate').textContent = W.plural(room.joined_last_minute, 'person', 'people') + ' joined in the last minute; ' + state.joined + ' in all' + (room.expected ? ' of ' + room.expected + ' expected.' : '.');
+    $('r-rate').textContent = W.tn('{n} person joined in the last minute', '{n} people joined in the last minute', room.joined_last_minute) + '; ' + (room.expected ? W.t('{n} in all of {expected} expected.', {n: state.joined, expected: room.expected}) : W.t('{n} in all.', {n: state.joined}));
     $('r-alert').hidden = !room.alert;
     $('r-alert').textContent = room.alert || '';
     var newest = $('r-newest'), gone = $('r-removed');

@@ -2,23 +2,23 @@
    steer the wall, read results three ways, count paper and assisted votes. */
 W.roundsConsole = function (x) {
   'use strict';
-  var $ = W.$, el = W.el, METHOD = {dots: 'Dot voting', approval: 'Approval', ranking: 'Ranking', points: 'Points'};
+  var $ = W.$, el = W.el, METHOD = {dots: W.t('Dot voting'), approval: W.t('Approval'), ranking: W.t('Ranking'), points: W.t('Points')};
   var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
   var newReq = null, paperReq = null, ppSig = null;
   function btn(text, cls) { var b = el('button', 'btn' + (cls ? ' ' + cls : ''), text); b.type = 'button'; return b; }
   function S() { return x.state(); }
   function num(v) { return Math.round(v) === v ? String(v) : v.toFixed(2); }
-  function labels() { var m = {'': 'No group given'}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
+  function labels() { var m = {'': W.t('No group given')}; S().groups.forEach(function (g) { m[g.key] = g.label; }); return m; }
   function props() { return W.byId(S().proposals.filter(function (p) { return !p.hidden; })); }
   var named = null; /* the themes of a round on themes, while its results are drawn */
-  function text(id) { var p = (named || props())[id]; return p ? p.text : 'An idea no longer on the list'; }
+  function text(id) { var p = (named || props())[id]; return p ? p.text : W.t('An idea no longer on the list'); }
   function checked(name) { var r = document.querySelector('input[name=' + name + ']:checked'); return r ? r.value : ''; }
   function int(id) { return parseInt($(id).value, 10); }
 
   /* -- steering the wall ------------------------------------------------------------ */
   document.querySelectorAll('[data-view]').forEach(function (b) {
     b.addEventListener('click', function () {
-      x.send('set_display', {results_view: b.dataset.view}, function () { W.announce('Results on the wall: ' + b.textContent + '.'); });
+      x.send('set_display', {results_view: b.dataset.view}, function () { W.announce(W.t('Results on the wall: {view}.', {view: b.textContent})); });
     });
   });
 
@@ -35,7 +35,7 @@ W.roundsConsole = function (x) {
       if (r[3]) li.appendChild(el('span', 'r-n', r[3]));
       ol.appendChild(li);
     });
-    if (!rows.length) d.appendChild(el('p', 'hint', 'No votes yet.'));
+    if (!rows.length) d.appendChild(el('p', 'hint', W.t('No votes yet.')));
     else d.appendChild(ol);
     return d;
   }
@@ -43,8 +43,8 @@ W.roundsConsole = function (x) {
     /* paper and help as one pool, in the words the wall uses (the console is often mirrored) */
     var n = [], off = ((t.from_paper || {})[id] || 0) + ((t.from_assisted || {})[id] || 0);
     if (tied) n.push('tied');
-    if (off) n.push('includes ' + off + ' on paper or with help');
-    if (((t.merged || {})[id] || []).length) n.push('includes merged ideas');
+    if (off) n.push(W.t('includes {n} on paper or with help', {n: off}));
+    if (((t.merged || {})[id] || []).length) n.push(W.t('includes merged ideas'));
     return n.join(' · ');
   }
   function results(box, t) {
@@ -53,51 +53,51 @@ W.roundsConsole = function (x) {
     function rows(list, fmt) {
       return on ? (list || []).map(function (r) { return [W.rankText(r), text(r.proposal_id), fmt(r), marks(t, r.proposal_id, r.tied)]; }) : [];
     }
-    grid.appendChild(col(['Overall'], rows(t.ranking, function (r) { return W.plural(r.points, u[0], u[1]); })));
+    grid.appendChild(col([W.t('Overall')], rows(t.ranking, function (r) { return W.score(r.points, t.method); })));
     var keys = Object.keys(t.by_group || {});
-    grid.appendChild(col(['By group', 'each group’s own total'], rows(t.ranking, function (r) {
+    grid.appendChild(col([W.t('By group'), 'each group’s own total'], rows(t.ranking, function (r) {
       return keys.map(function (k) { return (names[k] || k) + ': ' + num(t.by_group[k][r.proposal_id] || 0); }).join('\n');
     }).map(function (r) { r[3] = ''; return r; })));
-    grid.appendChild(col(['Each group equal', 'every group counts the same, whatever its size'], rows(t.balanced_ranking, function (r) { return num(r.points); })
+    grid.appendChild(col([W.t('Each group equal'), W.t('every group counts the same, whatever its size')], rows(t.balanced_ranking, function (r) { return num(r.points); })
       .map(function (r) { r[3] = r[3].indexOf('tied') === 0 ? 'tied' : ''; return r; })));
     box.appendChild(grid);
     if (t.method === 'ranking' && on) {
       var cw = t.condorcet_winner;
-      box.appendChild(el('p', 'r-cond', cw ? 'Ranked first by most people when compared two at a time: ' + text(cw) + '.' : 'No idea is ranked first by most people when compared two at a time.'));
-      box.appendChild(el('p', 'r-sch', 'Order when compared two at a time: ' + (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')));
+      box.appendChild(el('p', 'r-cond', cw ? W.t('Ranked first by most people when compared two at a time: {idea}.', {idea: text(cw)}) : W.t('No idea is ranked first by most people when compared two at a time.')));
+      box.appendChild(el('p', 'r-sch', W.t('Order when compared two at a time: {order}', {order: (t.schulze || []).map(function (r) { return W.rankText(r) + ' ' + text(r.proposal_id); }).join(' · ')})));
     }
-    if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', S().round.how_counted));
+    if (on && S().round.how_counted) box.appendChild(el('p', 'hint how-counted', W.tx(S().round.how_counted)));
   }
 
   /* A second vote beside each tied group: same method, only the tied ideas */
   function ties(ul, t, number, method) {
     var groups = t.voters > 0 ? t.ties || [] : [];
     W.sync(ul, groups, function (g) { return number + ':' + g.join(','); }, function (g) {
-      var li = el('li'), b = btn('Vote again between these', 's'), head = el('div', 'r-tie');
+      var li = el('li'), b = btn(W.t('Vote again between these'), 's'), head = el('div', 'r-tie');
       head.appendChild(el('span'));
       head.appendChild(el('ul', 'r-tied')); /* one title a line: four long titles in one sentence cannot be read */
       li.appendChild(head);
       li.appendChild(b);
       b.addEventListener('click', function () {
         x.send('start_round', {method: method, runoff_of: number, proposal_ids: g, request_id: W.rand()}, function (ack) {
-          W.announce('Round ' + ack.number + ' started: a second vote on the ideas tied in round ' + number + '.');
+          W.announce(W.t('Round {n} started: a second vote on the ideas tied in round {round}.', {n: ack.number, round: number}));
         });
       });
       return li;
     }, function (li, g) {
       var names = g.map(function (id) { return text(id); });
-      li.children[0].children[0].textContent = 'Tied in round ' + number + ':';
+      li.children[0].children[0].textContent = W.t('Tied in round {n}:', {n: number});
       W.sync(li.children[0].children[1], g, String, function () { return el('li'); }, function (n, id) { n.textContent = text(id); });
-      li.children[1].setAttribute('aria-label', 'Vote again between these: ' + names.join(' and '));
+      li.children[1].setAttribute('aria-label', W.t('Vote again between these: {ideas}', {ideas: names.join(' ' + W.t('and') + ' ')}));
     });
   }
 
   function participation(t) {
     var p = t.participation || {voted: 0, joined: 0, offline: 0, by_group: {}}, names = labels(), all = p.offline || 0;
     var parts = Object.keys(p.by_group).filter(function (k) { return p.by_group[k].joined || p.by_group[k].voted; }).map(function (k) {
-      return (names[k] || k) + ': ' + p.by_group[k].voted + ' of ' + (p.by_group[k].joined + (p.by_group[k].offline || 0));
+      return (names[k] || k) + ': ' + W.t('{voted} of {people}', {voted: p.by_group[k].voted, people: p.by_group[k].joined + (p.by_group[k].offline || 0)});
     });
-    return p.voted + ' of ' + (p.joined + all) + ' have voted' + (all ? ' (' + all + ' on paper or helped)' : '') + (parts.length ? '. ' + parts.join(' · ') : '.');
+    return W.t('{voted} of {people} have voted', {voted: p.voted, people: p.joined + all}) + (all ? ' ' + W.t('({n} on paper or helped)', {n: all}) : '') + (parts.length ? '. ' + parts.join(' · ') : '.');
   }
 
   /* -- a new round --------------------------------------------------------------------- */
@@ -121,11 +121,11 @@ W.roundsConsole = function (x) {
     if (w === 'top') {
       p.top = int('nr-top');
       p.from_round = int('nr-from');
-      if (!(p.top >= 1)) { W.showMsg('Type how many ideas to take from that round, for example 5.'); $('nr-top').focus(); return; }
+      if (!(p.top >= 1)) { W.showMsg(W.t('Type how many ideas to take from that round, for example 5.')); $('nr-top').focus(); return; }
     }
     if (w === 'pick') {
       p.proposal_ids = [].map.call(document.querySelectorAll('#nr-pick input:checked'), function (c) { return +c.value; });
-      if (p.proposal_ids.length < 2) { W.showMsg('Tick at least two ideas for the round, then press Start the round.'); return; }
+      if (p.proposal_ids.length < 2) { W.showMsg(W.t('Tick at least two ideas for the round, then press Start the round.')); return; }
     }
     if (!newReq || newReq.sig !== JSON.stringify(p)) newReq = {sig: JSON.stringify(p), id: W.rand()};
     p.request_id = newReq.id;
@@ -146,14 +146,14 @@ W.roundsConsole = function (x) {
     [].forEach.call($('pp-source').options, function (o) { o.disabled = m === 'ranking' && o.value !== 'assisted'; });
     if (m === 'ranking' && !a) { $('pp-source').value = 'assisted'; a = true; sig = [r.id, m, a, ids.join(',')].join('|'); }
     $('pp-voters-f').hidden = a;
-    $('pp-legend').textContent = !a ? 'Count per idea' : m === 'ranking' ? 'Their ranking' : m === 'approval' ? 'The ideas they support' : m === 'points' ? 'Their points' : 'Their dots';
-    $('pp-hint').textContent = !a ? (m === 'approval' ? 'How many people supported each idea.' : 'The total ' + UNIT[m][1] + ' on each idea.') + ' Leave an idea empty for none.'
-      : m === 'ranking' ? 'Type 1 beside their first choice, 2 beside the second, up to ' + r.top_k + '. Leave the rest empty.'
-      : m === 'approval' ? 'Tick every idea they support.' : 'Leave an idea empty for none.';
-    if (m === 'ranking' && !a) $('pp-hint').textContent += ' A ranking is counted from assisted ballots only.';
+    $('pp-legend').textContent = !a ? W.t('Count per idea') : m === 'ranking' ? W.t('Their ranking') : m === 'approval' ? W.t('The ideas they support') : m === 'points' ? W.t('Their points') : W.t('Their dots');
+    $('pp-hint').textContent = !a ? (m === 'approval' ? W.t('How many people supported each idea.') : m === 'dots' ? W.t('The total dots on each idea.') : W.t('The total points on each idea.')) + ' ' + W.t('Leave an idea empty for none.')
+      : m === 'ranking' ? W.t('Type 1 beside their first choice, 2 beside the second, up to {n}. Leave the rest empty.', {n: r.top_k})
+      : m === 'approval' ? W.t('Tick every idea they support.') : W.t('Leave an idea empty for none.');
+    if (m === 'ranking' && !a) $('pp-hint').textContent += ' ' + W.t('A ranking is counted from assisted ballots only.');
     var g = $('pp-group');
     if (!g.options.length) {
-      g.appendChild(el('option', null, 'No group given')).value = '';
+      g.appendChild(el('option', null, W.t('No group given'))).value = '';
       S().groups.forEach(function (x1) { g.appendChild(el('option', null, x1.label)).value = x1.key; });
     }
     if (sig === ppSig) return;
@@ -176,7 +176,7 @@ W.roundsConsole = function (x) {
   $('pp-form').addEventListener('input', function () { paperReq = null; });
   $('pp-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    if (!$('pp-source').value) { W.showMsg('Choose what you are counting first: a show of hands, a paper wall chart or one person’s vote.'); $('pp-source').focus(); return; }
+    if (!$('pp-source').value) { W.showMsg(W.t('Choose what you are counting first: a show of hands, a paper wall chart or one person’s vote.')); $('pp-source').focus(); return; }
     var r = S().round, m = r.method, a = assisted(), counts = {}, places = [], bad = null, p;
     [].forEach.call(document.querySelectorAll('#pp-counts input'), function (inp) {
       var id = inp.dataset.id;
@@ -186,13 +186,13 @@ W.roundsConsole = function (x) {
       if (!(n >= 0) || String(n) !== inp.value.trim()) { bad = bad || inp; return; }
       if (n > 0) { counts[id] = n; places.push([n, +id]); }
     });
-    if (bad) { W.showMsg('Type whole numbers only, or leave an idea empty for none.'); bad.focus(); return; }
+    if (bad) { W.showMsg(W.t('Type whole numbers only, or leave an idea empty for none.')); bad.focus(); return; }
     if (!a) {
       p = {source: $('pp-source').value, group: $('pp-group').value, voters: int('pp-voters'), counts: counts, note: $('pp-note').value.trim()};
-      if (!(p.voters >= 1)) { W.showMsg('Type how many people this count stands for, for example 12.'); $('pp-voters').focus(); return; }
+      if (!(p.voters >= 1)) { W.showMsg(W.t('Type how many people this count stands for, for example 12.')); $('pp-voters').focus(); return; }
     } else {
       places.sort(function (i, j) { return i[0] - j[0]; });
-      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg('Two ideas have the same place: give each place once, 1 for their first choice.'); return; }
+      if (m === 'ranking' && places.some(function (q, i) { return i && q[0] === places[i - 1][0]; })) { W.showMsg(W.t('Two ideas have the same place: give each place once, 1 for their first choice.')); return; }
       p = {group: $('pp-group').value, note: $('pp-note').value.trim(),
         choices: m === 'ranking' || m === 'approval' ? places.map(function (q) { return q[1]; }) : counts};
     }
@@ -205,7 +205,7 @@ W.roundsConsole = function (x) {
       $('pp-voters').value = '';
       $('pp-note').value = '';
       x.render();
-      W.announce(a ? 'The assisted ballot was counted.' : 'The paper count was added.');
+      W.announce(a ? W.t('The assisted ballot was counted.') : W.t('The paper count was added.'));
     });
   });
   function entries(t) {
@@ -213,35 +213,36 @@ W.roundsConsole = function (x) {
       .concat((t.assisted || []).map(function (e) { return {k: 'assisted', e: e}; }));
     $('pp-none').hidden = list.length > 0;
     W.sync($('pp-list'), list, function (i) { return i.k + i.e.id; }, function (i) {
-      var li = el('li', 'fp'), b = btn('Take back', 'w');
+      var li = el('li', 'fp'), b = btn(W.t('Take back'), 'w');
       li.appendChild(el('p', 'r-entry'));
       li.appendChild(el('p', 'meta'));
       li.appendChild(b);
       b.addEventListener('click', function () {
-        x.send('withdraw_entry', {kind: i.k, entry_id: i.e.id}, function () { W.announce('Taken back.'); });
+        x.send('withdraw_entry', {kind: i.k, entry_id: i.e.id}, function () { W.announce(W.t('Taken back.')); });
       });
       return li;
     }, function (li, i) {
-      var e = i.e, what = e.source_label + (e.group ? ', ' + (names[e.group] || e.group) : '') + (i.k === 'paper' ? ', ' + W.plural(e.voters, 'person', 'people') : '');
+      var e = i.e, what = W.t(e.source_label) + (e.group ? ', ' + (names[e.group] || e.group) : '') + (i.k === 'paper' ? ', ' + W.tn('{n} person', '{n} people', e.voters) : '');
       li.children[0].textContent = what + ': ' + Object.keys(e.counts).map(function (id) { return W.short(text(+id), 40) + ' ' + e.counts[id]; }).join(' · ');
       li.children[1].textContent = e.note ? 'Note: ' + e.note : '';
       li.children[1].hidden = !e.note;
-      li.children[2].setAttribute('aria-label', 'Take back: ' + what);
+      li.children[2].setAttribute('aria-label', W.t('Take back: {what}', {what: what}));
     });
   }
 
   /* -- everything, on every update --------------------------------------------------- */
   function render(t) {
     var s = S(), r = s.round, ids = r.proposal_ids || [], earlier = (s.rounds || []).filter(function (e) { return e.result; });
-    var bits = ['Round ' + r.number + ': ' + r.method_label];
-    if (r.method === 'dots') bits.push(W.plural(r.dots, 'dot', 'dots') + ' each, at most ' + r.max_per_proposal + ' on one' + (r.spend_all ? ', all must be placed' : ''));
-    if (r.method === 'ranking') bits.push('top ' + r.top_k);
-    if (r.method === 'points') bits.push(r.points_total + ' points each' + (r.points_exact ? ', all must be used' : ''));
-    bits.push(r.candidates ? W.plural(ids.length, 'theme', 'themes') + ' on the ballot (a vote on themes)' : W.plural(ids.length, 'idea', 'ideas') + ' on the ballot');
-    if (r.runoff_of) bits.push('a second vote on the ideas tied in round ' + r.runoff_of);
+    var bits = [W.t('Round {n}: {method}', {n: r.number, method: W.t(r.method_label)})];
+    if (r.method === 'dots') bits.push(W.tn('{n} dot each, at most {most} on one', '{n} dots each, at most {most} on one', r.dots, {most: r.max_per_proposal}) + (r.spend_all ? ', ' + W.t('all must be placed') : ''));
+    if (r.method === 'ranking') bits.push(W.t('top {n}', {n: r.top_k}));
+    if (r.method === 'points') bits.push(W.t('{n} points each', {n: r.points_total}) + (r.points_exact ? ', ' + W.t('all must be used') : ''));
+    bits.push(r.candidates ? W.tn('{n} theme on the ballot (a vote on themes)', '{n} themes on the ballot (a vote on themes)', ids.length)
+      : W.tn('{n} idea on the ballot', '{n} ideas on the ballot', ids.length));
+    if (r.runoff_of) bits.push(W.t('a second vote on the ideas tied in round {n}', {n: r.runoff_of}));
     $('r-now').textContent = bits.join(' · ');
     $('r-part').textContent = t ? participation(t) : '';
-    $('r-shown').textContent = W.resultsShown(s) ? 'The wall and phones show the results.' : 'The wall shows only how many have voted: no scores until you show the results.';
+    $('r-shown').textContent = W.resultsShown(s) ? W.t('The wall and phones show the results.') : W.t('The wall shows only how many have voted: no scores until you show the results.');
     document.querySelectorAll('[data-view]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.view === s.results_view)); });
     named = r.candidates ? W.byId(r.candidates) : null; /* the current round's names, themes or ideas */
     if (t) { results($('r-results'), t); ties($('r-ties'), t, r.number, r.method); }
@@ -276,7 +277,7 @@ W.roundsConsole = function (x) {
     }, function (d, e) {
       var res = e.result;
       named = e.candidates ? W.byId(e.candidates) : null;
-      d.children[0].textContent = 'Round ' + e.number + ': ' + e.method_label + (e.runoff_of ? ' (second vote on the ties of round ' + e.runoff_of + ')' : '') + ' · ' + W.plural(res.voters, 'person', 'people') + ' voted';
+      d.children[0].textContent = W.t('Round {n}: {method}', {n: e.number, method: W.t(e.method_label)}) + (e.runoff_of ? ' ' + W.t('(second vote on the ties of round {n})', {n: e.runoff_of}) : '') + ' · ' + W.tn('{n} person voted', '{n} people voted', res.voters);
       ties(d.children[1], res, e.number, e.method);
       if (d._v !== res.version + ':' + s.version) { d._v = res.version + ':' + s.version; results(d.children[2], res); }
     });

@@ -16,19 +16,19 @@ W.runSheetConsole = function (x) {
   }
 
   /* -- run sheet ------------------------------------------------------------------------ */
-  var sec = section('rs-sec', 'Run sheet'), pick = el('form', 'rs-pick'), follow = el('div', 'rs-follow');
-  var lab = el('label', null, 'Plan to follow'), sel = el('select'), about = el('p', 'hint'), refused = el('ul', 'err-box');
+  var sec = section('rs-sec', W.t('Run sheet')), pick = el('form', 'rs-pick'), follow = el('div', 'rs-follow');
+  var lab = el('label', null, W.t('Plan to follow')), sel = el('select'), about = el('p', 'hint'), refused = el('ul', 'err-box');
   sel.id = 'rs-select';
   lab.htmlFor = sel.id;
   pick.noValidate = true;
   [lab, sel, about].forEach(function (n) { pick.appendChild(n); });
-  pick.appendChild(btn('Follow this plan')).type = 'submit';
+  pick.appendChild(btn(W.t('Follow this plan'))).type = 'submit';
   refused.hidden = true;
   sec.appendChild(pick);
   sec.appendChild(refused);
   var now = follow.appendChild(el('p', 'rs-now')), late = follow.appendChild(el('p'));
-  var nextBtn = follow.appendChild(btn('Next step')), steps = follow.appendChild(el('ol', 'rs-steps'));
-  var stop = follow.appendChild(btn('Stop following the plan', 's'));
+  var nextBtn = follow.appendChild(btn(W.t('Next step'))), steps = follow.appendChild(el('ol', 'rs-steps'));
+  var stop = follow.appendChild(btn(W.t('Stop following the plan'), 's'));
   nextBtn.id = 'rs-next';
   late.id = 'rs-late';
   late.setAttribute('aria-live', 'polite');
@@ -45,7 +45,7 @@ W.runSheetConsole = function (x) {
       j.refused.forEach(function (t) { refused.appendChild(el('li', null, 'Refused: ' + t)); });
       refused.hidden = !j.refused.length;
       describe();
-    }, function () { about.textContent = 'The list of plans did not load: reload the page to try again.'; });
+    }, function () { about.textContent = W.t('The list of plans did not load: reload the page to try again.'); });
   }
   function describe() {
     var s = listed && listed.run_sheets.filter(function (r) { return r.name === sel.value; })[0];
@@ -55,32 +55,32 @@ W.runSheetConsole = function (x) {
   pick.addEventListener('submit', function (e) {
     e.preventDefault();
     if (!sel.value) return;
-    x.send('start_run_sheet', {name: sel.value}, function (ack) { W.announce('Following the plan. Now: ' + ack.title + '.'); });
+    x.send('start_run_sheet', {name: sel.value}, function (ack) { W.announce(W.t('Following the plan. Now: {step}.', {step: ack.title})); });
   });
   nextBtn.addEventListener('click', function () {
     var rs = S().run_sheet;
     x.send('run_sheet_step', {action: 'next', at: rs ? rs.current : null}, function (ack) {
-      W.announce(ack.title ? 'Now: ' + ack.title + '.' : 'The plan is finished.');
+      W.announce(ack.title ? 'Now: ' + ack.title + '.' : W.t('The plan is finished.'));
     });
   });
-  stop.addEventListener('click', function () { x.send('stop_run_sheet', {}, function () { W.announce('Stopped following the plan.'); }); });
+  stop.addEventListener('click', function () { x.send('stop_run_sheet', {}, function () { W.announce(W.t('Stopped following the plan.')); }); });
   function act(action, index, to, said) {
     var p = {action: action, index: index};
     if (to != null) p.to = to;
     x.send('run_sheet_step', p, function () { W.announce(said); });
   }
-  function mins(ms) { var m = Math.round(Math.abs(ms) / 60000); return W.plural(m, 'minute', 'minutes'); }
+  function mins(ms) { var m = Math.round(Math.abs(ms) / 60000); return W.tn('{n} minute', '{n} minutes', m); }
 
   function stepRow() {
     var li = el('li'), acts = el('span', 'row');
     li.appendChild(el('span', 'rs-t'));
-    [btn('Skip', 's'), btn('Earlier', 's'), btn('Later', 's'), btn('Repeat', 's')].forEach(function (b) { acts.appendChild(b); });
+    [btn(W.t('Skip'), 's'), btn(W.t('Earlier'), 's'), btn(W.t('Later'), 's'), btn(W.t('Repeat'), 's')].forEach(function (b) { acts.appendChild(b); });
     li.appendChild(acts);
     var b = acts.children;
     b[0].addEventListener('click', function () { act('skip', li._i, null, 'Skipped: ' + li._s.title + '.'); });
-    b[1].addEventListener('click', function () { act('move', li._i, li._i - 1, 'Moved earlier.'); });
-    b[2].addEventListener('click', function () { act('move', li._i, li._i + 1, 'Moved later.'); });
-    b[3].addEventListener('click', function () { act('repeat', li._i, null, 'It will run again next.'); });
+    b[1].addEventListener('click', function () { act('move', li._i, li._i - 1, W.t('Moved earlier.')); });
+    b[2].addEventListener('click', function () { act('move', li._i, li._i + 1, W.t('Moved later.')); });
+    b[3].addEventListener('click', function () { act('repeat', li._i, null, W.t('It will run again next.')); });
     return li;
   }
   function updStep(li, s, i, rs) {
@@ -94,23 +94,23 @@ W.runSheetConsole = function (x) {
     b[1].hidden = !pending || i === rs.next;
     b[2].hidden = !pending || i === rs.steps.length - 1;
     b[3].hidden = s.status === 'pending' || s.status === 'skipped';
-    ['Skip', 'Move earlier', 'Move later', 'Repeat'].forEach(function (v, k) { b[k].setAttribute('aria-label', v + ': ' + s.title); });
+    [W.t('Skip'), W.t('Move earlier'), W.t('Move later'), W.t('Repeat')].forEach(function (v, k) { b[k].setAttribute('aria-label', v + ': ' + s.title); });
   }
 
   /* -- printed kit ------------------------------------------------------------------------ */
-  var kit = section('kit-sec', 'Printed kit');
-  kit.appendChild(el('p', 'hint', 'For people without a phone. Numbers on paper are the numbers you type in.'));
+  var kit = section('kit-sec', W.t('Printed kit'));
+  kit.appendChild(el('p', 'hint', W.t('For people without a phone. Numbers on paper are the numbers you type in.')));
   var kitList = kit.appendChild(el('ul', 'list'));
-  [['poster', 'QR poster'], ['ballot', 'Paper ballots for this round'], ['wall-chart', 'Wall chart for dot stickers']].forEach(function (k) {
+  [['poster', W.t('QR poster')], ['ballot', W.t('Paper ballots for this round')], ['wall-chart', W.t('Wall chart for dot stickers')]].forEach(function (k) {
     var li = kitList.appendChild(el('li'));
     li.appendChild(document.createTextNode(k[1] + ': '));
-    [['a4', 'A4'], ['letter', 'US letter']].forEach(function (p, i) {
+    [['a4', 'A4'], ['letter', W.t('US letter')]].forEach(function (p, i) {
       var a = el('a', null, p[1]);
       a.href = '/w/' + code + '/print/' + k[0] + '?paper=' + p[0];
       a.target = '_blank';
       a.rel = 'noopener';
       a.id = 'kit-' + k[0] + '-' + p[0];
-      a.appendChild(el('span', 'vh', ' (' + k[1] + ', opens in a new tab)'));
+      a.appendChild(el('span', 'vh', ' ' + W.t('({paper}, opens in a new tab)', {paper: k[1]})));
       if (i) li.appendChild(document.createTextNode(' · '));
       li.appendChild(a);
     });
@@ -123,8 +123,8 @@ W.runSheetConsole = function (x) {
   function standing(rs) {
     var dt = rs.current != null ? Date.now() - got : 0, left = rs.step_left_ms == null ? null : rs.step_left_ms - dt;
     var lateMs = rs.late_ms + (left == null ? 0 : Math.max(0, -left) - Math.max(0, -rs.step_left_ms));
-    var m = Math.round(lateMs / 60000), label = rs.current == null && rs.next == null ? 'Finished'
-      : Math.abs(m) < 1 ? 'On time' : m > 0 ? 'Running ' + m + ' min over' : -m + ' min ahead';
+    var m = Math.round(lateMs / 60000), label = rs.current == null && rs.next == null ? W.t('Finished')
+      : Math.abs(m) < 1 ? W.t('On time') : m > 0 ? 'Running ' + m + ' min over' : -m + ' min ahead';
     return {left: left, late: lateMs, label: label};
   }
   function render() {
@@ -135,10 +135,10 @@ W.runSheetConsole = function (x) {
     follow.hidden = !rs;
     if (!rs) return;
     var cur = rs.current != null ? rs.steps[rs.current] : null, nxt = rs.next != null ? rs.steps[rs.next] : null, at = standing(rs);
-    now.textContent = rs.title + ': ' + (cur ? 'now ' + cur.title + (at.left > 0 ? ', ' + mins(at.left) + ' left' : ', its time is up') : 'finished');
+    now.textContent = rs.title + ': ' + (cur ? (at.left > 0 ? W.t('now {step}, {time} left', {step: cur.title, time: mins(at.left)}) : W.t('now {step}, its time is up', {step: cur.title})) : W.t('finished'));
     late.textContent = at.label + '.';
     late.className = at.late >= 60000 ? 'rs-late' : 'rs-ok';
-    nextBtn.textContent = nxt ? 'Next step: ' + nxt.title + ' (' + nxt.minutes + ' min)' : 'Finish the plan';
+    nextBtn.textContent = nxt ? 'Next step: ' + nxt.title + ' (' + nxt.minutes + ' min)' : W.t('Finish the plan');
     nextBtn.hidden = !nxt && !cur;
     var items = rs.steps.map(function (s, i) { return {s: s, i: i}; });
     W.sync(steps, items, function (it) { return it.i + ':' + it.s.title; }, stepRow, function (li, it) { updStep(li, it.s, it.i, rs); });

@@ -31,7 +31,7 @@
   window.addEventListener('resize', function () { if (state) render(); });
 
   function joined() {
-    $('s-joined').textContent = state.joined === 1 ? '1 person joined' : state.joined + ' people joined';
+    $('s-joined').textContent = W.tn('{n} person joined', '{n} people joined', state.joined);
   }
   function row(r) {
     var li = el('li', 's-item');
@@ -75,7 +75,7 @@
     main.appendChild(el('span', 'also'));
     head.appendChild(main);
     li.appendChild(head);
-    ul.appendChild(el('li', 's-none', 'No actions yet'));
+    ul.appendChild(el('li', 's-none', W.t('No actions yet')));
     li.appendChild(ul);
     return li;
   }
@@ -97,52 +97,54 @@
       a.children[0].textContent = x.text;
       W.pill(a.children[1], x);
       /* the due date first, so "(overdue)" is never cut off */
-      W.meta(a.children[2], {due_label: x.due_label, overdue: x.overdue}, [[x.owner ? 'Owner: ' + x.owner : ''], [n ? W.plural(n, 'person', 'people') + ' can help' : '']].filter(function (m) { return m[0]; }));
+      W.meta(a.children[2], {due_label: x.due_label, overdue: x.overdue}, [[x.owner ? W.t('Owner: {name}', {name: x.owner}) : ''], [n ? W.tn('{n} person can help', '{n} people can help', n) : '']].filter(function (m) { return m[0]; }));
     });
     ul.insertBefore(none, ul.firstChild);
     none.hidden = r.acts.length > 0;
   }
 
   function render() {
+    /* the workshop's languages changed on the console: the wall's own words come with the page */
+    if (state.language && (state.language !== W.lang || (state.wall_language2 || null) !== W.lang2)) { location.reload(); return; }
     var st = state.stage, props = state.proposals || [], shown = state.proposals_revealed;
     var h = '', big = '', sub = '', rows = [], plan = false, res = null, part = false, m = W.byId(props), rd = state.round || {};
     var where = [state.place, state.held_on_label].filter(Boolean).join(' · ');
-    document.title = state.title + ' (screen)';
+    document.title = W.t('{title} (screen)', {title: state.title});
     $('s-title').textContent = state.title;
     $('s-where').textContent = where;
     $('s-where').hidden = !where;
-    $('s-stage').textContent = W.STAGES[st] || st;
+    $('s-stage').textContent = W.t(W.STAGES[st] || st);
     joined();
-    if (st === 'lobby') { big = 'Scan the code to join'; sub = 'No account needed. Your name is optional and is never published.'; }
+    if (st === 'lobby') { big = W.t('Scan the code to join'); sub = W.t('No account needed. Your name is optional and is never published.'); }
     else if (st === 'propose' || st === 'group') {
-      if (shown && props.length) { h = st === 'propose' ? 'Ideas so far' : 'Grouping similar ideas'; rows = props.map(function (p) { return {p: p}; }); }
+      if (shown && props.length) { h = st === 'propose' ? W.t('Ideas so far') : W.t('Grouping similar ideas'); rows = props.map(function (p) { return {p: p}; }); }
       else {
-        big = state.proposal_count ? W.plural(state.proposal_count, 'idea', 'ideas') + ' so far' : 'No ideas yet';
-        sub = st === 'propose' ? 'Type your ideas on your phone.' : 'The facilitator is grouping similar ideas.';
+        big = state.proposal_count ? W.tn('{n} idea so far', '{n} ideas so far', state.proposal_count) : W.t('No ideas yet');
+        sub = st === 'propose' ? W.t('Type your ideas on your phone.') : W.t('The facilitator is grouping similar ideas.');
       }
     } else if (st === 'vote' || st === 'results') {
       var hidden = !tally || tally.results_hidden || (st === 'results' && !state.results_revealed);
       part = !!tally && st === 'vote';
       if (tally) W.wall.participation(state, tally, $('s-part'), hidden);
-      h = rd.method === 'dots' && tally && tally.votes != null ? W.plural(tally.votes, 'dot', 'dots') + ' placed' : rd.method_label || '';
-      if (rd.number > 1) h = 'Round ' + rd.number + ': ' + h;
-      if (rd.candidates) h += ' (on themes)';
+      h = rd.method === 'dots' && tally && tally.votes != null ? W.tn('{n} dot placed', '{n} dots placed', tally.votes) : (rd.method_label ? W.t(rd.method_label) : '');
+      if (rd.number > 1) h = W.t('Round {n}: {method}', {n: rd.number, method: h});
+      if (rd.candidates) h += ' ' + W.t('(on themes)');
       if (!hidden) {
         res = W.wall.results(state, tally, W.items(state, tally)); /* themes, on a vote on themes */
         rows = res.rows;
       }
-      if (st === 'vote' && hidden) sub = 'Results will be shown when voting closes.';
-      else if (st === 'vote' && !props.length) big = 'No ideas yet';
-      else if (st === 'vote' && !rows.length) sub = 'No votes yet: the results appear here as votes come in.';
-      if (st === 'results' && !rows.length) { h = ''; big = 'Results coming up'; sub = ''; }
+      if (st === 'vote' && hidden) sub = W.t('Results will be shown when voting closes.');
+      else if (st === 'vote' && !props.length) big = W.t('No ideas yet');
+      else if (st === 'vote' && !rows.length) sub = W.t('No votes yet: the results appear here as votes come in.');
+      if (st === 'results' && !rows.length) { h = ''; big = W.t('Results coming up'); sub = ''; }
     } else {
       plan = true;
       rows = W.priorities(props).map(function (p) { return {p: p, rank: String(p.priority_rank), acts: W.acts(state, p.id)}; });
-      h = rows.length ? 'Our priorities' : '';
+      h = rows.length ? W.t('Our priorities') : '';
       if (st === 'closed') {
-        if (rows.length) sub = 'Thank you for taking part.' + (state.plan_public ? ' Scan the code to see the plan.' : '');
-        else big = 'Thank you for taking part.';
-      } else if (!rows.length) big = 'Priorities will appear here';
+        if (rows.length) sub = W.t('Thank you for taking part.') + (state.plan_public ? ' ' + W.t('Scan the code to see the plan.') : '');
+        else big = W.t('Thank you for taking part.');
+      } else if (!rows.length) big = W.t('Priorities will appear here');
     }
     body.classList.toggle('planning', plan && rows.length > 0);
     $('s-h').textContent = h;
@@ -167,8 +169,10 @@
     var g = res && res.groups, narrow = $('main').clientWidth < 1100;
     list.style.gridTemplateColumns = !g ? '' : narrow ? 'auto repeat(' + g + ',minmax(0,1fr))'
       : 'auto minmax(0,' + g + 'fr) repeat(' + g + ',minmax(2.6em,1fr))';
-    if (plan) W.wallFit.pages(list, $('main'), $('s-more'), ['plan p0', 'plan p1'], ['Priority', 'Priorities']);
-    else if (!res) W.wallFit.pages(list, $('main'), $('s-more'), ['d0', 'd1', 'd2'], ['Idea', 'Ideas']);
+    if (plan) W.wallFit.pages(list, $('main'), $('s-more'), ['plan p0', 'plan p1'],
+      [W.N_('Priority {from} of {total}: the next page follows in a moment.'), W.N_('Priorities {from} to {to} of {total}: the next page follows in a moment.')]);
+    else if (!res) W.wallFit.pages(list, $('main'), $('s-more'), ['d0', 'd1', 'd2'],
+      [W.N_('Idea {from} of {total}: the next page follows in a moment.'), W.N_('Ideas {from} to {to} of {total}: the next page follows in a moment.')]);
     else W.wallFit.list(list, $('main'), $('s-more'), g ? [narrow ? 'gtable gstack' : 'gtable'] : ['d0', 'd1', 'd2'], res.unsupported || 0);
   }
 })();

@@ -16,9 +16,9 @@ W.stageSteps = function (state) {
     });
   });
   function label(p) {
-    var name = W.STAGES[p.stage] || p.stage;
+    var name = W.t(W.STAGES[p.stage] || p.stage);
     if (!p.round || !many) return name;
-    return p.stage === 'vote' ? 'Voting in round ' + p.round : 'Results of round ' + p.round;
+    return p.stage === 'vote' ? W.t('Voting in round {n}', {n: p.round}) : W.t('Results of round {n}', {n: p.round});
   }
   function same(a, b) { return a.stage === b.stage && (a.round || 0) === (b.round || 0); }
   /* the position now: the round matters only while voting or reading results */

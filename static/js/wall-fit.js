@@ -26,7 +26,7 @@ W.wallFit = (function () {
     more.hidden = !text;
   }
   function unsupportedText(n) {
-    return n ? W.plural(n, 'idea', 'ideas') + ' with no votes ' + (n === 1 ? 'is' : 'are') + ' not shown.' : '';
+    return n ? W.tn('{n} idea with no votes is not shown.', '{n} ideas with no votes are not shown.', n) : '';
   }
 
   /* Results: each step in turn, then the top that fit at the last step. */
@@ -52,10 +52,10 @@ W.wallFit = (function () {
     function text(cut) {
       if (!cut) return quiet;
       var at = total - cut, tied = rank(all[at]).charAt(0) === '=' ? group(at) - at : 0, rest = cut - tied;
-      var place = rank(all[at]).replace('=', ''), split = at > 0 && rank(all[at]) === rank(all[at - 1]);
-      var tie = !tied ? '' : split ? tied + ' more ideas share place ' + place + ' and do not fit here. '
-        : tied + ' ideas share place ' + place + ': too many to fit here, so none of them is shown. ';
-      return tie + (rest ? W.plural(rest, 'more idea', 'more ideas') + ' with less support ' + (rest === 1 ? 'is' : 'are') + ' not shown here. ' : '') + quiet;
+      var place = {place: rank(all[at]).replace('=', '')}, split = at > 0 && rank(all[at]) === rank(all[at - 1]);
+      var tie = !tied ? '' : (split ? W.tn('{n} more idea shares place {place} and does not fit here.', '{n} more ideas share place {place} and do not fit here.', tied, place)
+        : W.tn('{n} idea shares place {place}: too many to fit here, so none of them is shown.', '{n} ideas share place {place}: too many to fit here, so none of them is shown.', tied, place)) + ' ';
+      return tie + (rest ? W.tn('{n} more idea with less support is not shown here.', '{n} more ideas with less support are not shown here.', rest) + ' ' : '') + quiet;
     }
     function show(n) {
       all.forEach(function (li, i) { li.hidden = i >= n; });
@@ -80,11 +80,13 @@ W.wallFit = (function () {
     }
     var total = rows(box).length;
     if (page >= total) page = 0;
-    say(more, noun[1] + ' 10 to 20 of ' + total + ': the next page follows in a moment.');
+    /* noun: the page's own sentences for one row and for several ("Ideas {from} to {to} of {total}: ...") */
+    function text(from, to) { return to > from ? W.t(noun[1], {from: from, to: to, total: total}) : W.t(noun[0], {from: from, total: total}); }
+    say(more, text(10, 20));
     var shown = showFrom(box, main, page), all = rows(box);
-    function text() { return (shown > 1 ? noun[1] + ' ' + (page + 1) + ' to ' + (page + shown) : noun[0] + ' ' + (page + 1)) + ' of ' + total + ': the next page follows in a moment.'; }
-    say(more, text());
-    while (!fits(main) && shown > 1) { all[page + --shown].hidden = true; say(more, text()); }
+    function now() { return text(page + 1, page + shown); }
+    say(more, now());
+    while (!fits(main) && shown > 1) { all[page + --shown].hidden = true; say(more, now()); }
     if (!turner) {
       turner = setInterval(function () {
         page += Math.max(1, rows(box).filter(function (li) { return !li.hidden; }).length);

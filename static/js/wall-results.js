@@ -3,11 +3,12 @@
 W.wall = (function () {
   'use strict';
   var el = W.el;
-  var UNIT = {dots: ['dot', 'dots'], approval: ['vote', 'votes'], ranking: ['point', 'points'], points: ['point', 'points']};
+  var OWN = {dots: W.N_('By group: each group’s own dots'), approval: W.N_('By group: each group’s own votes'),
+    ranking: W.N_('By group: each group’s own points'), points: W.N_('By group: each group’s own points')};
 
   function labels(state) {
     /* "other": groups with fewer than 3 voters, shown together so nobody's vote can be picked out */
-    var m = {'': 'No group given', other: 'Other groups (fewer than 3 voters each)'};
+    var m = {'': W.t('No group given'), other: W.t('Other groups (fewer than 3 voters each)')};
     state.groups.forEach(function (g) { m[g.key] = g.label; });
     return m;
   }
@@ -31,7 +32,7 @@ W.wall = (function () {
     });
     box.hidden = false;
     box.className = 's-part' + (big ? ' big' : '');
-    box.children[0].textContent = p.voted + ' of ' + m + ' have voted' + (off.all ? ' (' + off.all + ' on paper or helped)' : '');
+    box.children[0].textContent = W.t('{voted} of {people} have voted', {voted: p.voted, people: m}) + (off.all ? ' ' + W.t('({n} on paper or helped)', {n: off.all}) : '');
     W.sync(box.children[1], keys, String, function () {
       var li = el('li', 's-grp'), bar = el('span', 'bar');
       li.appendChild(el('span', 'g-name'));
@@ -44,7 +45,7 @@ W.wall = (function () {
       var g = p.by_group[k], of = outOf(g.joined, off.by[k] || 0);
       li.children[0].textContent = names[k] || k;
       li.children[1].firstChild.style.width = (of ? Math.round(100 * Math.min(1, g.voted / of)) : 0) + '%';
-      li.children[2].textContent = g.voted + ' of ' + of;
+      li.children[2].textContent = W.t('{voted} of {people}', {voted: g.voted, people: of});
     });
   }
 
@@ -52,9 +53,9 @@ W.wall = (function () {
      that nobody in it can be picked out. */
   function notes(t, id, tied) {
     var n = [], off = (t.from_paper || {})[id];
-    if (tied) n.push('tied');
-    if (off) n.push('includes ' + off + ' counted on paper or with help');
-    if (((t.merged || {})[id] || []).length) n.push('includes merged ideas');
+    if (tied) n.push(W.t('tied'));
+    if (off) n.push(W.t('includes {n} counted on paper or with help', {n: off}));
+    if (((t.merged || {})[id] || []).length) n.push(W.t('includes merged ideas'));
     return n;
   }
   function top3(list) { return (list || []).slice(0, 3).map(function (r) { return r.proposal_id + (r.tied ? '=' : ''); }).join(); }
@@ -75,7 +76,7 @@ W.wall = (function () {
   function groupRow(r) {
     var li = el('li', r.head ? 's-ghead' : 's-g');
     li.appendChild(el('span', 'rank'));
-    if (r.head) { li.appendChild(el('span', null, 'Proposal')); return li; }
+    if (r.head) { li.appendChild(el('span', null, W.t('Proposal'))); return li; }
     var main = el('div', 's-text');
     main.appendChild(el('span', 'ptext'));
     main.appendChild(el('span', 's-meta'));
@@ -115,13 +116,13 @@ W.wall = (function () {
     var view = state.results_view || 'overall', meth = t.method || 'dots', names = labels(state);
     var counted = t.voters > 0, max = 0, out = {view: view, extra: '', foot: '', rows: []};
     var list = view === 'balanced' ? t.balanced_ranking : t.ranking;
-    out.label = view === 'balanced' ? 'Each group counts equally' : view === 'groups' ? 'By group: each group’s own ' + UNIT[meth][1] : '';
+    out.label = view === 'balanced' ? W.t('Each group counts equally') : view === 'groups' ? W.t(OWN[meth] || OWN.dots) : '';
     if (meth === 'ranking' && counted) {
       var cw = m[t.condorcet_winner];
-      out.extra = view === 'balanced' ? '' : cw ? 'Ranked first by most people when compared two at a time: ' + cw.text : 'No idea is ranked first by most people when compared two at a time.';
+      out.extra = view === 'balanced' ? '' : cw ? W.t('Ranked first by most people when compared two at a time: {idea}', {idea: cw.text}) : W.t('No idea is ranked first by most people when compared two at a time.');
       var sch = view === 'balanced' ? t.balanced_schulze : t.schulze;
       /* said only where it differs from the list's own top three: otherwise it repeats it */
-      if (top3(sch) !== top3(list)) out.foot = 'Order when compared two at a time' + (view === 'balanced' ? ', each group counting equally: ' : ': ') + order(sch, m);
+      if (top3(sch) !== top3(list)) out.foot = (view === 'balanced' ? W.t('Order when compared two at a time, each group counting equally: {order}', {order: order(sch, m)}) : W.t('Order when compared two at a time: {order}', {order: order(sch, m)}));
     }
     (list || []).forEach(function (r) { max = Math.max(max, r.points); });
     /* Only proposals with support: a wall of zeros hides the result. The rest are counted

@@ -7,7 +7,7 @@ W.wallThemes = (function () {
   var spot = el('section', 'w-spot'), cols = el('div', 'w-cols'), sums = el('div', 'w-sums');
   spot.id = 'w-spot';
   spot.setAttribute('aria-live', 'polite');
-  spot.appendChild(el('p', 'w-spot-l', 'Being discussed'));
+  spot.appendChild(el('p', 'w-spot-l', W.t('Being discussed')));
   var num = spot.appendChild(el('p', 'w-spot-n')), big = spot.appendChild(el('p', 'w-spot-t'));
   var sub = spot.appendChild(el('p', 'w-spot-s')), list = spot.appendChild(el('ul', 'w-spot-list'));
   cols.id = 'w-cols';
@@ -20,7 +20,7 @@ W.wallThemes = (function () {
     if (!s) return;
     num.textContent = s.kind === 'theme' ? 'Theme' : '#' + s.number;
     big.textContent = s.text;
-    sub.textContent = s.kind === 'proposal' && s.theme ? 'Theme: ' + s.theme : '';
+    sub.textContent = s.kind === 'proposal' && s.theme ? W.t('Theme: {theme}', {theme: s.theme}) : '';
     sub.hidden = !sub.textContent;
     W.sync(list, s.proposals || [], function (p) { return p.id; }, function () { return el('li'); },
       function (li, p) { li.textContent = '#' + p.number + ' ' + p.text; });
@@ -37,7 +37,7 @@ W.wallThemes = (function () {
     var byId = W.byId(state.proposals || []), placed = {};
     themes.forEach(function (t) { t.proposal_ids.forEach(function (id) { placed[id] = 1; }); });
     var rest = (state.proposals || []).filter(function (p) { return !placed[p.id]; }).map(function (p) { return p.id; });
-    var all = themes.concat(rest.length ? [{id: 0, heading: 'Not grouped yet', proposal_ids: rest}] : []);
+    var all = themes.concat(rest.length ? [{id: 0, heading: W.t('Not grouped yet'), proposal_ids: rest}] : []);
     cols.className = 'w-cols n' + Math.min(all.length, 5);
     W.sync(cols, all, function (t) { return t.id; }, function () {
       var c = el('section', 'w-col');
@@ -60,7 +60,7 @@ W.wallThemes = (function () {
     var rows = themes.map(function (t) {
       return {t: t, n: t.proposal_ids.reduce(function (a, id) { return a + (tally.totals[id] || 0); }, 0)};
     }).sort(function (a, b) { return b.n - a.n; });
-    if (!sums.firstChild) sums.appendChild(el('h3', null, 'By theme (the sum of its ideas)'));
+    if (!sums.firstChild) sums.appendChild(el('h3', null, W.t('By theme (the sum of its ideas)')));
     var ul = sums.children[1] || sums.appendChild(el('ul'));
     W.sync(ul, rows, function (r) { return r.t.id; }, function () { return el('li'); },
       function (li, r) { li.textContent = r.t.heading + ': ' + r.n; });

@@ -64,7 +64,7 @@ def parse_status(value: object) -> ActionStatus:
         if value == status.value:
             return status
     names = ", ".join(status.value for status in ActionStatus)
-    raise InvalidInput(f"There is no status called that: choose one of {names}.")
+    raise InvalidInput("There is no status called that: choose one of {names}.", names=names)
 
 
 def parse_date(value: str, what: str = "date") -> date | None:
@@ -76,7 +76,7 @@ def parse_date(value: str, what: str = "date") -> date | None:
     except ValueError:
         parsed = None
     if parsed is None or len(value) != 10 or not 2000 <= parsed.year <= 2100:
-        raise InvalidInput(f"Write the {what} as year-month-day, for example 2026-06-30.")
+        raise InvalidInput("Write the {what} as year-month-day, for example 2026-06-30.", what=what)
     return parsed
 
 

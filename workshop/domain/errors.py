@@ -1,6 +1,59 @@
-"""The WorkshopError family: every refusal carries a sentence a person can act on."""
+"""The WorkshopError family: every refusal carries a sentence a person can act on.
+
+The domain stays pure: a refusal carries its English sentence as a template with named
+parameters ("Use at most {limit} characters."), and the edge that sends it translates
+the template into the connection's language and fills it in (`as_dict(translate)`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+Translate = Callable[[str], str]
+
+
+def N_(text: str) -> str:
+    """Mark a sentence for the catalogues without translating it here (the edge does)."""
+    return text
+
+
+class Phrase:
+    """A counted phrase inside a sentence ("3 dots"), translated with the sentence."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return fill(self.template, self.params)
+
+
+def fill(
+    template: str,
+    params: Mapping[str, object],
+    translate: Translate | None = None,
+    words: bool = True,
+) -> str:
+    """Return the template in the chosen language, with its named parameters filled in.
+
+    With `words`, text parameters are words of the interface ("name", "idea") and are
+    translated too; without, they are people's text and stay as typed. A Phrase always is.
+    """
+    say = translate or (lambda text: text)
+    if not params:
+        return say(template)
+    values = {
+        k: fill(v.template, v.params, translate)
+        if isinstance(v, Phrase)
+        else say(v)
+        if isinstance(v, str) and words
+        else v
+        for k, v in params.items()
+    }
+    try:
+        return say(template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a broken translation falls back to English
+        return template.format(**values)
 
 
 class WorkshopError(Exception):
@@ -9,13 +62,19 @@ class WorkshopError(Exception):
     reason = "invalid"
     http_status = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, **params: object) -> None:
+        self.template = message
+        self.params = params
+        self.message = fill(message, params)  # English, for logs and the command line
+        super().__init__(self.message)
 
-    def as_dict(self) -> dict[str, object]:
-        """Return the one error shape used on every edge."""
-        return {"ok": False, "error": self.message, "reason": self.reason}
+    def in_language(self, translate: Translate | None) -> str:
+        """Return the sentence in the language translate speaks (English without one)."""
+        return fill(self.template, self.params, translate)
+
+    def as_dict(self, translate: Translate | None = None) -> dict[str, object]:
+        """Return the one error shape used on every edge; `reason` never changes with language."""
+        return {"ok": False, "error": self.in_language(translate), "reason": self.reason}
 
 
 class InvalidInput(WorkshopError):
@@ -71,6 +130,6 @@ class RateLimited(WorkshopError):
     http_status = 429
 
 
-UNKNOWN_WORKSHOP = (
+UNKNOWN_WORKSHOP = N_(
     "There is no workshop with that code: check the code on the screen and try again."
 )

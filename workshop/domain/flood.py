@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from workshop.domain.client_address import client_address, trusted_networks
-from workshop.domain.errors import RateLimited
+from workshop.domain.errors import N_, RateLimited
 
-TOO_FAST = "You are sending too fast: wait a moment and try again."
+TOO_FAST = N_("You are sending too fast: wait a moment and try again.")
 
 
 class TokenBucket:
@@ -106,11 +106,13 @@ class Buckets:
 # Commands refused in a row for speed after which a connection is closed: far more than
 # a person tapping on a slow phone could send, few enough to stop a script quickly.
 FLOOD_STRIKES = 100
-TOO_MANY_JOINS = "Too many people have just joined from this network: wait a minute and try again."
-TOO_MANY_WORKSHOPS = (
+TOO_MANY_JOINS = N_(
+    "Too many people have just joined from this network: wait a minute and try again."
+)
+TOO_MANY_WORKSHOPS = N_(
     "Too many workshops were just made from this network: wait a minute and try again."
 )
-TOO_MANY_CODES = (
+TOO_MANY_CODES = N_(
     "Too many join codes that are not a workshop's were tried from this network: "
     "wait a minute, then type the code shown on the screen."
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeGuard
 
-from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.errors import N_, InvalidInput, NotFound, Phrase
 from workshop.domain.model import Proposal
 from workshop.domain.voting import counts_for
 
@@ -52,29 +52,41 @@ class RoundRules:
     on_themes: bool = False
 
 
-GONE = "That idea is no longer on the list: refresh and pick another."
-NOT_IN_ROUND = "That idea is not part of this round: pick one from the shortlist."
-TWICE = "You listed the same idea twice: list each idea once."
-MERGED_TWICE = "Two of the ideas you picked are now one idea (they were merged): list it once."
-PAPER_RANKING = (
+GONE = N_("That idea is no longer on the list: refresh and pick another.")
+NOT_IN_ROUND = N_("That idea is not part of this round: pick one from the shortlist.")
+TWICE = N_("You listed the same idea twice: list each idea once.")
+MERGED_TWICE = N_("Two of the ideas you picked are now one idea (they were merged): list it once.")
+PAPER_RANKING = N_(
     "A ranking cannot be counted from a chart or a show of hands: "
     "enter each paper ballot as an assisted ballot."
 )
 UNREADABLE = {
-    Method.DOTS: "A dot ballot says how many dots go on each idea: refresh the page and try again.",
-    Method.APPROVAL: "An approval ballot is a list of the ideas you approve: "
-    "refresh the page and try again.",
-    Method.RANKING: "A ranking is a list of ideas, your favourite first: "
-    "refresh the page and try again.",
-    Method.POINTS: "A points ballot says how many points go on each idea: "
-    "refresh the page and try again.",
+    Method.DOTS: N_(
+        "A dot ballot says how many dots go on each idea: refresh the page and try again."
+    ),
+    Method.APPROVAL: N_(
+        "An approval ballot is a list of the ideas you approve: refresh the page and try again."
+    ),
+    Method.RANKING: N_(
+        "A ranking is a list of ideas, your favourite first: refresh the page and try again."
+    ),
+    Method.POINTS: N_(
+        "A points ballot says how many points go on each idea: refresh the page and try again."
+    ),
 }
 UNIT = {Method.DOTS: "dot", Method.APPROVAL: "vote", Method.POINTS: "point"}
 
 
-def plural(count: int, noun: str) -> str:
-    """Return "1 dot" or "3 dots"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+PLURALS = {
+    "dot": (N_("{count} dot"), N_("{count} dots")),
+    "idea": (N_("{count} idea"), N_("{count} ideas")),
+}
+
+
+def plural(count: int, noun: str) -> Phrase:
+    """Return "1 dot" or "3 dots", translated with the sentence it goes in."""
+    one, many = PLURALS[noun]
+    return Phrase(one if count == 1 else many, count=count)
 
 
 def eligible(rules: RoundRules, proposals: Mapping[int, Proposal]) -> list[int]:
@@ -140,8 +152,10 @@ def read_amounts(choices: object, method: Method, minimum: int) -> list[tuple[in
         if not is_whole(amount) or amount < minimum:
             least = "at least 1" if minimum else "0 or more"
             raise InvalidInput(
-                f"Each {UNIT[method]} count must be a whole number, {least}: "
-                "check the numbers and try again."
+                "Each {value} count must be a whole number, {least}: check the numbers and "
+                "try again.",
+                value=UNIT[method],
+                least=least,
             )
         pairs.append((read_id(pid, method), amount))
     return pairs
@@ -162,6 +176,7 @@ def check_ballot(
 
     APPROVAL and RANKING ballots are lists of ids (approval returns them sorted,
     ranking in the order given); DOTS and POINTS ballots map ids to whole amounts.
+    Long because each rule refuses with its own sentence, its numbers named for translation.
     """
     method = rules.method
     allowed = set(eligible(rules, proposals))
@@ -174,8 +189,9 @@ def check_ballot(
             raise InvalidInput("Rank at least 1 idea, your favourite first.")
         if len(sent) > rules.top_k:
             raise InvalidInput(
-                f"You can rank at most {plural(rules.top_k, 'idea')}: "
-                f"you ranked {len(sent)}, so leave the rest out."
+                "You can rank at most {value}: you ranked {count}, so leave the rest out.",
+                value=plural(rules.top_k, "idea"),
+                count=len(sent),
             )
         return tuple(fold_each(sent, allowed, proposals))
     pairs = read_amounts(choices, method, minimum=1)
@@ -184,27 +200,36 @@ def check_ballot(
     if method is Method.POINTS:
         if rules.points_exact and total != rules.points_total:
             raise InvalidInput(
-                f"Your points add up to {total}: share exactly {rules.points_total}."
+                "Your points add up to {total}: share exactly {points_total}.",
+                total=total,
+                points_total=rules.points_total,
             )
         if total > rules.points_total:
             raise InvalidInput(
-                f"Your points add up to {total}: share at most {rules.points_total}."
+                "Your points add up to {total}: share at most {points_total}.",
+                total=total,
+                points_total=rules.points_total,
             )
         return folded
     most = max(folded.values(), default=0)
     if most > rules.max_per_proposal:
         raise InvalidInput(
-            f"You can put at most {plural(rules.max_per_proposal, 'dot')} on one idea, "
-            f"not {most}: spread the rest across others."
+            "You can put at most {value} on one idea, not {most}: spread the rest across others.",
+            value=plural(rules.max_per_proposal, "dot"),
+            most=most,
         )
     if total > rules.dots:
         raise InvalidInput(
-            f"This ballot places {plural(total, 'dot')}: each person has {rules.dots}, "
-            f"so take {total - rules.dots} off."
+            "This ballot places {value}: each person has {dots}, so take {most} off.",
+            value=plural(total, "dot"),
+            dots=rules.dots,
+            most=total - rules.dots,
         )
     if rules.spend_all and total < rules.dots:
         raise InvalidInput(
-            f"This ballot places {plural(total, 'dot')}: place all {rules.dots} for it to count."
+            "This ballot places {value}: place all {dots} for it to count.",
+            value=plural(total, "dot"),
+            dots=rules.dots,
         )
     return folded
 
@@ -215,7 +240,8 @@ def check_paper_counts(
     """Return a wall chart's or a show of hands' counts folded to survivors, or refuse them.
 
     The counts stand for `voters` people, so none may exceed what that many people
-    could give; zero counts are dropped.
+    could give; zero counts are dropped. Long because each check refuses with its own
+    sentence, its numbers named for translation.
     """
     method = rules.method
     if method is Method.RANKING:
@@ -235,28 +261,40 @@ def check_paper_counts(
     # folded, so a zero on a since-merged proposal does not read as a repeat.
     folded = fold_amounts([pair for pair in pairs if pair[1]], allowed, proposals)
     total = sum(folded.values())
-    who, have = ("1 person", "has") if people == 1 else (f"{people} people", "have")
+    who = Phrase(N_("1 person") if people == 1 else N_("{count} people"), count=people)
+    who_has = Phrase(N_("1 person has") if people == 1 else N_("{count} people have"), count=people)
     if method is Method.DOTS:
         most = max(folded.values(), default=0)
         if most > people * rules.max_per_proposal:
             raise InvalidInput(
-                f"{most} dots on one idea is more than {who} can place there "
-                f"(at most {people * rules.max_per_proposal}): check the count."
+                "{most} dots on one idea is more than {who} can place there (at most "
+                "{most2}): check the count.",
+                most=most,
+                who=who,
+                most2=people * rules.max_per_proposal,
             )
         if total > people * rules.dots:
             raise InvalidInput(
-                f"These counts add up to {total} dots, but {who} {have} only "
-                f"{people * rules.dots}: check the counts or the number of people."
+                "These counts add up to {total} dots, but {who_has} only {most}: check the "
+                "counts or the number of people.",
+                total=total,
+                who_has=who_has,
+                most=people * rules.dots,
             )
     elif method is Method.APPROVAL:
         most = max(folded.values(), default=0)
         if most > people:
             raise InvalidInput(
-                f"{most} votes for one idea is more than the {who} voting: check the count."
+                "{most} votes for one idea is more than the {who} voting: check the count.",
+                most=most,
+                who=who,
             )
     elif total > people * rules.points_total:
         raise InvalidInput(
-            f"These counts add up to {total} points, but {who} {have} only "
-            f"{people * rules.points_total}: check the counts or the number of people."
+            "These counts add up to {total} points, but {who_has} only {most}: "
+            "check the counts or the number of people.",
+            total=total,
+            who_has=who_has,
+            most=people * rules.points_total,
         )
     return folded

@@ -86,6 +86,8 @@ class Workshop:
     results_view: str = "overall"  # what the wall shows of results: overall | groups | balanced
     pre_moderation: bool = False  # every new proposal waits for the facilitator
     wall_paused: bool = False  # the wall shows "We'll be back in a moment"
+    language: str = "en"  # the wall's, the published plan's and the exports' language
+    wall_language2: str | None = None  # a bilingual event's second wall language
 
     def group_keys(self) -> set[str]:
         """Return the keys attendees may pick."""

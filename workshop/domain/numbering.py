@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
 from workshop.domain.model import Proposal
 
-UNREADABLE = (
+UNREADABLE = N_(
     "Ballots by number list the numbers printed beside the ideas, for example [3, 7] or "
     '{"3": 2}: check the paper and try again.'
 )
@@ -30,7 +30,8 @@ def _id_of(number: object, by_number: Mapping[int, int]) -> int:
         raise InvalidInput(UNREADABLE)
     if number not in by_number:
         raise InvalidInput(
-            f"There is no idea numbered {number} in this workshop: check the number on the paper."
+            "There is no idea numbered {number} in this workshop: check the number on the paper.",
+            number=number,
         )
     return by_number[number]
 

@@ -13,16 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workshop.domain.errors import N_
+
 # The kinds, in the order they are looked for; the first found is the reason given.
 KINDS = ("email", "phone", "postcode", "address", "date_of_birth", "name")
 
 REASONS = {
-    "email": "It looks like it holds an email address.",
-    "phone": "It looks like it holds a phone number.",
-    "postcode": "It looks like it holds a postcode.",
-    "address": "It looks like it holds a street address.",
-    "date_of_birth": "It looks like it holds a date of birth.",
-    "name": "It looks like it names a person.",
+    "email": N_("It looks like it holds an email address."),
+    "phone": N_("It looks like it holds a phone number."),
+    "postcode": N_("It looks like it holds a postcode."),
+    "address": N_("It looks like it holds a street address."),
+    "date_of_birth": N_("It looks like it holds a date of birth."),
+    "name": N_("It looks like it names a person."),
 }
 
 

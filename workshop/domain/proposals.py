@@ -29,7 +29,9 @@ def check_merge(survivor_id: int, absorbed_id: int, proposals: Mapping[int, Prop
 def check_priorities(ids: list[int], proposals: Mapping[int, Proposal]) -> None:
     """Refuse a priority list with repeats, unknown, hidden or absorbed proposals."""
     if len(ids) > MAX_PRIORITIES:
-        raise InvalidInput(f"Choose at most {MAX_PRIORITIES} priorities.")
+        raise InvalidInput(
+            "Choose at most {max_priorities} priorities.", max_priorities=MAX_PRIORITIES
+        )
     if len(set(ids)) != len(ids):
         raise InvalidInput("Each idea can appear only once in the priorities.")
     for proposal_id in ids:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
 from workshop.domain.personal_details import find_personal_details
 
-PRE_MODERATION_REASON = "Every idea waits for you before it is shared."
+PRE_MODERATION_REASON = N_("Every idea waits for you before it is shared.")
 # What the author's phone says of an idea held or declined: never "rejected".
-AUTHOR_SENTENCE = "The facilitator will look at this."
+AUTHOR_SENTENCE = N_("The facilitator will look at this.")
 
 
 class HeldStatus(StrEnum):
@@ -71,9 +71,9 @@ def hold_for(text: str, pre_moderation: bool, this_year: int) -> Hold | None:
     return None
 
 
-PUBLIC_AT_ONCE = (
-    " Suggested actions are shown to everyone at once: leave out names, phone numbers, "
-    "emails and addresses and send it again, or tell the facilitator privately."
+PUBLIC_AT_ONCE = N_(
+    "{reason} Suggested actions are shown to everyone at once: leave out names, phone "
+    "numbers, emails and addresses and send it again, or tell the facilitator privately."
 )
 
 
@@ -85,4 +85,4 @@ def check_shared_at_once(text: str, this_year: int) -> None:
     """
     finding = find_personal_details(text, this_year)
     if finding is not None:
-        raise InvalidInput(finding.reason + PUBLIC_AT_ONCE)
+        raise InvalidInput(PUBLIC_AT_ONCE, reason=finding.reason)

@@ -120,14 +120,16 @@ def rules_from_json(method: str, text: str) -> RoundRules:
 def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
     """Refuse settings no ballot could meet, with a sentence saying what to change."""
     if not 1 <= rules.dots <= MAX_DOTS:
-        raise InvalidInput(f"Give each person between 1 and {MAX_DOTS} dots.")
+        raise InvalidInput("Give each person between 1 and {max_dots} dots.", max_dots=MAX_DOTS)
     if not 1 <= rules.max_per_proposal <= rules.dots:
         raise InvalidInput(
             "The most dots on one idea must be at least 1 and no more than the dots "
             "each person has."
         )
     if not 10 <= rules.points_total <= MAX_POINTS_TOTAL:
-        raise InvalidInput(f"Share between 10 and {MAX_POINTS_TOTAL} points.")
+        raise InvalidInput(
+            "Share between 10 and {max_points_total} points.", max_points_total=MAX_POINTS_TOTAL
+        )
     on_ballot = eligible(rules, proposals)
     if rules.on_themes and rules.method is Method.DOTS:
         raise InvalidInput(
@@ -142,8 +144,10 @@ def check_rules(rules: RoundRules, proposals: Mapping[int, Proposal]) -> None:
         raise InvalidInput("There is nothing to vote on yet: add or show an idea first.")
     if rules.method is Method.RANKING and not 1 <= rules.top_k <= len(on_ballot):
         raise InvalidInput(
-            f"People can rank between 1 and {len(on_ballot)} ideas in this round "
-            f"(the number on the ballot): you asked for {rules.top_k}."
+            "People can rank between 1 and {count} ideas in this round (the number on the "
+            "ballot): you asked for {top_k}.",
+            count=len(on_ballot),
+            top_k=rules.top_k,
         )
     if (
         rules.method is Method.DOTS
@@ -191,15 +195,16 @@ def round_at(rounds: Sequence[Round], stage: Stage, number: int) -> Round:
     for round_ in rounds:
         if round_.number == number:
             return round_
-    raise NotFound(f"There is no round {number} in this workshop.")
+    raise NotFound("There is no round {number} in this workshop.", number=number)
 
 
 def check_round_is(round_: Round, round_id: int | None) -> None:
     """Refuse a vote meant for another round (a phone that has not caught up yet)."""
     if round_id is not None and round_id != round_.id:
         raise Conflict(
-            f"That vote was for an earlier round: round {round_.number} is open now. "
-            "Refresh to see its ballot."
+            "That vote was for an earlier round: round {number} is open now. Refresh to see "
+            "its ballot.",
+            number=round_.number,
         )
 
 

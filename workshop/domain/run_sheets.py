@@ -66,21 +66,33 @@ def parse(text: str, source: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise SheetError(
-            f"{source}, line {error.lineno}: this is not valid JSON ({error.msg.lower()}); "
-            "check the commas, quotes and brackets there."
+            "{source}, line {lineno}: this is not valid JSON ({value}); check the commas, "
+            "quotes and brackets there.",
+            source=source,
+            lineno=error.lineno,
+            value=error.msg.lower(),
         ) from None
     if not isinstance(data, dict):
-        raise SheetError(f"{source}, line 1: a run sheet is an object with a title and steps.")
+        raise SheetError(
+            "{source}, line 1: a run sheet is an object with a title and steps.", source=source
+        )
     title = data.get("title")
     if not isinstance(title, str) or not 0 < len(title.strip()) <= 80:
         line = _line(text, max(text.find('"title"'), 0))
         raise SheetError(
-            f"{source}, line {line}: give the run sheet a title of 1 to 80 characters."
+            "{source}, line {line}: give the run sheet a title of 1 to 80 characters.",
+            source=source,
+            line=line,
         )
     steps = data.get("steps")
     if not isinstance(steps, list) or not 0 < len(steps) <= MAX_STEPS:
         line = _line(text, max(text.find('"steps"'), 0))
-        raise SheetError(f"{source}, line {line}: list the steps, 1 to {MAX_STEPS} of them.")
+        raise SheetError(
+            "{source}, line {line}: list the steps, 1 to {max_steps} of them.",
+            source=source,
+            line=line,
+            max_steps=MAX_STEPS,
+        )
     spans = _step_spans(text)
     checked = []
     for number, step in enumerate(steps, start=1):
@@ -94,7 +106,11 @@ def _step(
 ) -> dict[str, Any]:
     def refuse(field: str, sentence: str) -> SheetError:
         return SheetError(
-            f"{source}, line {_field_line(text, span, field)}: step {number} {sentence}"
+            "{source}, line {value}: step {number} {sentence}",
+            source=source,
+            value=_field_line(text, span, field),
+            number=number,
+            sentence=sentence,
         )
 
     if not isinstance(step, dict):
@@ -234,10 +250,11 @@ def move(state: dict[str, Any], index: int | None, to: int | None) -> dict[str, 
 
 def _pending(state: dict[str, Any], index: int | None, verb: str) -> None:
     if index is None or not 0 <= index < len(state["steps"]):
-        raise InvalidInput(f"Say which step to {verb}, by its number on the run sheet.")
+        raise InvalidInput("Say which step to {verb}, by its number on the run sheet.", verb=verb)
     if state["steps"][index]["status"] != "pending":
         raise Conflict(
-            f"That step has already been run or skipped: only a step still to come can {verb}."
+            "That step has already been run or skipped: only a step still to come can {verb}.",
+            verb=verb,
         )
 
 

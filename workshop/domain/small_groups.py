@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from workshop.domain.errors import N_
 from workshop.domain.tallies import Ballot, PaperCount, group_key
 
 MIN_GROUP_SIZE = 3
 OTHER_GROUPS = "other"  # the key of the pooled column; never a group's own key (g1...g8, "")
-OTHER_GROUPS_LABEL = "Other groups"
-FOLDED_SENTENCE = (
-    f"Groups with fewer than {MIN_GROUP_SIZE} voters in a round are counted together under "
-    f"\u201c{OTHER_GROUPS_LABEL}\u201d, so no one's vote can be picked out."
+OTHER_GROUPS_LABEL = N_("Other groups")
+FOLDED_SENTENCE = N_(
+    "Groups with fewer than 3 voters in a round are counted together under "
+    "\u201cOther groups\u201d, so no one's vote can be picked out."
 )
+assert MIN_GROUP_SIZE == 3, "FOLDED_SENTENCE names the size"
 
 
 def fold_map(voters_by_group: Mapping[str, int], least: int = MIN_GROUP_SIZE) -> dict[str, str]:

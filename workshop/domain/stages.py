@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workshop.domain.errors import InvalidInput, WrongStage
+from workshop.domain.errors import N_, InvalidInput, WrongStage
 from workshop.domain.model import Stage
 
-CLOSED_SENTENCE = "This workshop has closed: thank you for taking part."
+CLOSED_SENTENCE = N_("This workshop has closed: thank you for taking part.")
 
 
 def parse_stage(value: object) -> Stage:
@@ -14,7 +14,7 @@ def parse_stage(value: object) -> Stage:
         if value == stage.value:
             return stage
     names = ", ".join(stage.value for stage in Stage)
-    raise InvalidInput(f"There is no stage called that: choose one of {names}.")
+    raise InvalidInput("There is no stage called that: choose one of {names}.", names=names)
 
 
 def require_proposals_open(stage: Stage) -> None:
@@ -26,7 +26,7 @@ def require_proposals_open(stage: Stage) -> None:
     if stage is Stage.CLOSED:
         raise WrongStage(CLOSED_SENTENCE)
     raise WrongStage(
-        f"Sharing ideas has closed: the workshop has moved on to {stage.label.lower()}."
+        "Sharing ideas has closed: the workshop has moved on to {value}.", value=stage.label.lower()
     )
 
 

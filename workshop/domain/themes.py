@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workshop.domain.errors import Conflict, InvalidInput, LimitReached, NotFound
+from workshop.domain.errors import N_, Conflict, InvalidInput, LimitReached, NotFound
 from workshop.domain.model import Proposal
 from workshop.domain.voting import counts_for
 
 MAX_THEMES = 30
 MAX_HEADING_LENGTH = 80
-NO_THEME = "That theme does not exist in this workshop: refresh the console and try again."
+NO_THEME = N_("That theme does not exist in this workshop: refresh the console and try again.")
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,8 @@ def check_heading(heading: str, themes: Mapping[int, Theme], renaming: int | Non
     for theme in live(themes):
         if theme.id != renaming and theme.heading.casefold() == wanted:
             raise Conflict(
-                f'There is already a theme called "{theme.heading}": '
-                "move proposals into it instead."
+                'There is already a theme called "{heading}": move proposals into it instead.',
+                heading=theme.heading,
             )
 
 
@@ -106,7 +106,8 @@ def check_new_theme(heading: str, themes: Mapping[int, Theme]) -> None:
     """Refuse a new theme over the limit or with a heading already taken."""
     if len(live(themes)) >= MAX_THEMES:
         raise LimitReached(
-            f"A workshop can have at most {MAX_THEMES} themes: merge or dissolve one first."
+            "A workshop can have at most {max_themes} themes: merge or dissolve one first.",
+            max_themes=MAX_THEMES,
         )
     check_heading(heading, themes)
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from workshop.domain.actions import ActionFields, parse_date, parse_status
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
 from workshop.domain.tokens import CODE_PATTERN, DEVICE_ID_PATTERN, normalise_code
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}\Z")
@@ -67,19 +67,24 @@ def clean_text(value: Any, what: str, max_length: int, required: bool = True) ->
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"The {what} must be text.")
+        raise InvalidInput("The {what} must be text.", what=what)
     if len(value) > max_length * SLACK + 64:
         raise InvalidInput(
-            f"The {what} is too long: keep it under {max_length} characters (it has {len(value)})."
+            "The {what} is too long: keep it under {max_length} characters (it has {count}).",
+            what=what,
+            max_length=max_length,
+            count=len(value),
         )
     cleaned = strip_invisible(value).strip()
     cleaned = unicodedata.normalize("NFC", cleaned)
     if required and not cleaned:
-        raise InvalidInput(f"The {what} is empty: write something first.")
+        raise InvalidInput("The {what} is empty: write something first.", what=what)
     if len(cleaned) > max_length:
         raise InvalidInput(
-            f"The {what} is too long: keep it under {max_length} characters "
-            f"(it has {len(cleaned)})."
+            "The {what} is too long: keep it under {max_length} characters (it has {count}).",
+            what=what,
+            max_length=max_length,
+            count=len(cleaned),
         )
     return cleaned
 
@@ -117,9 +122,11 @@ def request_id(value: Any) -> str:
 def integer(value: Any, what: str, low: int, high: int) -> int:
     """Return an integer within [low, high], or refuse (booleans are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"The {what} must be a whole number.")
+        raise InvalidInput("The {what} must be a whole number.", what=what)
     if not low <= value <= high:
-        raise InvalidInput(f"The {what} must be between {low} and {high}.")
+        raise InvalidInput(
+            "The {what} must be between {low} and {high}.", what=what, low=low, high=high
+        )
     return value
 
 
@@ -127,7 +134,11 @@ def proposal_id(value: Any, what: str = "proposal_id", thing: str = "proposal") 
     """Return the id of a proposal (or of another `thing`, such as an action), or refuse."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InvalidInput(
-            f"The {what} must be the number of {'an' if thing[0] in 'aeiou' else 'a'} {thing}."
+            N_("The {what} must be the number of an {thing}.")
+            if thing[0] in "aeiou"
+            else N_("The {what} must be the number of a {thing}."),
+            what=what,
+            thing=thing,
         )
     return value
 
@@ -142,7 +153,7 @@ def optional_id(value: Any, what: str) -> int | None:
 def boolean(value: Any, what: str) -> bool:
     """Return a true/false flag, or refuse."""
     if not isinstance(value, bool):
-        raise InvalidInput(f"The {what} setting must be true or false.")
+        raise InvalidInput("The {what} setting must be true or false.", what=what)
     return value
 
 
@@ -162,7 +173,7 @@ def group_labels(value: Any) -> list[str]:
     labels = [clean_text(v, "group name", MAX_GROUP_LENGTH) for v in value]
     labels = [label for label in labels if label]
     if len(labels) > MAX_GROUPS:
-        raise InvalidInput(f"Use at most {MAX_GROUPS} stakeholder groups.")
+        raise InvalidInput("Use at most {max_groups} stakeholder groups.", max_groups=MAX_GROUPS)
     if len({label.casefold() for label in labels}) != len(labels):
         raise InvalidInput("Each stakeholder group must have a different name.")
     return labels
@@ -180,7 +191,7 @@ def due_date(value: Any, what: str = "due date") -> date | bool | None:
     if value is None:
         return False
     if not isinstance(value, str) or len(value) > 20:
-        raise InvalidInput(f"Write the {what} as year-month-day, for example 2026-06-30.")
+        raise InvalidInput("Write the {what} as year-month-day, for example 2026-06-30.", what=what)
     return parse_date(value.strip(), what)
 
 

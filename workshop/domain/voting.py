@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from workshop.domain.errors import Conflict, LimitReached, NoDotsLeft, NotFound
+from workshop.domain.errors import N_, Conflict, LimitReached, NoDotsLeft, NotFound
 from workshop.domain.model import Proposal
 
 
@@ -125,12 +125,17 @@ class DotBudget:
         if points > self.left:
             if self.left == 0:
                 raise NoDotsLeft("You have no dots left: take one back from another idea first.")
-            raise NoDotsLeft(f"You only have {self.left} dot{'s' if self.left != 1 else ''} left.")
+            if self.left == 1:
+                raise NoDotsLeft("You only have 1 dot left.")
+            raise NoDotsLeft("You only have {left} dots left.", left=self.left)
         if self.by_proposal.get(target, 0) + points > self.max_per_proposal:
+            if self.max_per_proposal == 1:
+                raise LimitReached(
+                    "You can put at most 1 dot on one idea: spread the rest across others."
+                )
             raise LimitReached(
-                f"You can put at most {self.max_per_proposal} "
-                f"dot{'s' if self.max_per_proposal != 1 else ''} on one idea: "
-                "spread the rest across others."
+                "You can put at most {most} dots on one idea: spread the rest across others.",
+                most=self.max_per_proposal,
             )
 
     def check_retract(self, target: int, points: int) -> None:
@@ -140,8 +145,10 @@ class DotBudget:
             raise Conflict("You have no dot on that idea to take back.")
         if have < points:
             raise Conflict(
-                f"You have only {have} dot{'s' if have != 1 else ''} on that idea: "
-                "take back that many or fewer."
+                N_("You have only {have} dots on that idea: take back that many or fewer.")
+                if have != 1
+                else N_("You have only 1 dot on that idea: take back that many or fewer."),
+                have=have,
             )
 
 

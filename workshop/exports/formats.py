@@ -8,8 +8,6 @@ the order they were added.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -18,26 +16,22 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from workshop.domain.actions import ActionStatus, date_label, long_date_label
 from workshop.domain.small_groups import FOLDED_SENTENCE
 from workshop.exports.priority_tables import (
-    PriorityRow,
     PriorityTable,
     number,
     priorities,
     priority_table,
 )
 from workshop.exports.round_markdown import rounds_markdown
+from workshop.exports.sheets import _bars, csv_rows, svg_chart
 from workshop.exports.text_escape import escape
 from workshop.exports.themes import themes_markdown
+from workshop.exports.words import language_of, say, speaking
 
-BAR_WIDTH = 30
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+__all__ = ["csv_rows", "svg_chart"]  # exported here too: callers know formats only
 
 
 def _yaml(value: str) -> str:
@@ -57,7 +51,7 @@ def _due(action: dict[str, Any], as_of: date) -> str:
     if due is None:
         return "–"
     overdue = due < as_of and ActionStatus(action["status"]).is_open
-    return date_label(due) + (" (overdue)" if overdue else "")
+    return say("{date} (overdue)", date=date_label(due)) if overdue else date_label(due)
 
 
 def _front_matter(fields: dict[str, str | None]) -> list[str]:
@@ -78,28 +72,25 @@ def _participation(workshop: dict[str, Any]) -> str:
         if counts.get(g["key"])
     ]
     if counts.get(""):
-        parts.append(f"no group given: {counts['']}")
-    total = _count(workshop["joined"], "person", "people")
-    return f"{total} took part" + (f" ({'; '.join(parts)})." if parts else ".")
+        parts.append(say("no group given: {count}", count=counts[""]))
+    joined = workshop["joined"]
+    if not parts:
+        return say("1 person took part.") if joined == 1 else say("{n} people took part.", n=joined)
+    groups = "; ".join(parts)
+    if joined == 1:
+        return say("1 person took part ({groups}).", groups=groups)
+    return say("{n} people took part ({groups}).", n=joined, groups=groups)
 
 
 def _priorities(document: dict[str, Any]) -> list[dict[str, Any]]:
     return priorities(document)
 
 
-def _bars(table: PriorityTable) -> list[tuple[PriorityRow, float, int]]:
-    """Return each priority with its bar's value and length out of BAR_WIDTH, in rank order."""
-    most = max((table.chart_value(r) for r in table.rows), default=0) or 1
-    return [
-        (r, table.chart_value(r), round(BAR_WIDTH * table.chart_value(r) / most))
-        for r in table.rows
-    ]
-
-
 def _chart(table: PriorityTable) -> list[str]:
     if not any(value for _, value, _ in _bars(table)):
         return []  # no support anywhere: a chart of empty bars says nothing
-    lines = [f"Chart: {table.chart_name}, in the order of the priorities.", "", "```text"]
+    lines = [say("Chart: {name}, in the order of the priorities.", name=table.chart_name)]
+    lines += ["", "```text"]
     for r, value, length in _bars(table):
         label = unicodedata.normalize("NFC", " ".join(r.text.split()))
         label = label if len(label) <= 40 else label[:39] + "…"
@@ -110,10 +101,10 @@ def _chart(table: PriorityTable) -> list[str]:
 def _priority_table(document: dict[str, Any]) -> list[str]:
     table = priority_table(document)
     if not table.rows:
-        return ["No priorities have been chosen yet.", ""]
-    head = ["Rank", "Priority", *([table.score_name] if table.score_name else [])]
+        return [say("No priorities have been chosen yet."), ""]
+    head = [say("Rank"), say("Priority"), *([table.score_name] if table.score_name else [])]
     head += [escape(table.group_labels.get(k, k)) for k in table.group_keys]
-    head += ["Dots carried"] if table.carried else []
+    head += [say("Dots carried")] if table.carried else []
     lines = [table.source, ""]
     lines += ["| " + " | ".join(head) + " |", "|---:|---|" + "---:|" * (len(head) - 2)]
     for r in table.rows:
@@ -124,7 +115,7 @@ def _priority_table(document: dict[str, Any]) -> list[str]:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     if document["workshop"].get("folded_groups"):
-        lines += [FOLDED_SENTENCE, ""]
+        lines += [say(FOLDED_SENTENCE), ""]
     if table.carried:
         lines += [table.carried_note, ""]
     return [*lines, *_chart(table)]
@@ -133,10 +124,10 @@ def _priority_table(document: dict[str, Any]) -> list[str]:
 def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False) -> list[str]:
     shown = [a for a in actions if a["status"] != ActionStatus.DROPPED.value]
     if not shown:
-        return ["No actions yet.", ""]
-    head = ["Action", "Owner", "Due", "Partners", "Status"]
+        return [say("No actions yet."), ""]
+    head = [say("Action"), say("Owner"), say("Due"), say("Partners"), say("Status")]
     if town:
-        head.insert(0, "Meeting")
+        head.insert(0, say("Meeting"))
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for a in shown:
         cells = [
@@ -144,7 +135,7 @@ def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False
             _cell(a["owner"]),
             _due(a, as_of),
             _cell(a["partners"]),
-            ActionStatus(a["status"]).label,
+            say(ActionStatus(a["status"]).label),
         ]
         if town:
             cells.insert(0, escape(a["meeting"]))
@@ -154,7 +145,7 @@ def _action_table(actions: list[dict[str, Any]], as_of: date, town: bool = False
 
 def _actions_by_priority(document: dict[str, Any], as_of: date, level: str) -> list[str]:
     if not document["actions"]:
-        return ["No actions were agreed at this meeting.", ""]
+        return [say("No actions were agreed at this meeting."), ""]
     lines: list[str] = []
     for p in _priorities(document):
         lines += [f"{level} {p['priority_rank']}. {escape(p['text'])}", ""]
@@ -165,15 +156,17 @@ def _actions_by_priority(document: dict[str, Any], as_of: date, level: str) -> l
 
 def _all_proposals(document: dict[str, Any]) -> list[str]:
     number_ = document.get("support_round") or 1
-    lines = [f"Ranked by the dots in round {number_}.", ""]
-    lines += ["| Rank | Idea | Dots |", "|---:|---|---:|"]
+    lines = [say("Ranked by the dots in round {number}.", number=number_), ""]
+    lines += ["| " + " | ".join([say("Rank"), say("Idea"), say("Dots")]) + " |", "|---:|---|---:|"]
     for p in document["proposals"]:
         rank = f"={p['rank']}" if p["tied"] else str(p["rank"])
         text = escape(p["text"])
         if p["merged"]:
-            text += " (merged with: " + "; ".join(escape(m) for m in p["merged"]) + ")"
+            merged = "; ".join(escape(m) for m in p["merged"])
+            text += " " + say("(merged with: {ideas})", ideas=merged)
         lines.append(f"| {rank} | {text} | {p['points']} |")
-    return [*lines, "", "Ties share a rank (shown as =) and are listed in the order proposed.", ""]
+    ties = say("Ties share a rank (shown as =) and are listed in the order proposed.")
+    return [*lines, "", ties, ""]
 
 
 def heading_place(workshop: dict[str, Any]) -> str:
@@ -185,7 +178,12 @@ def heading_place(workshop: dict[str, Any]) -> str:
 
 
 def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
-    """Return one workshop's action plan as Markdown with YAML front matter."""
+    """Return one workshop's action plan as Markdown with YAML front matter, in its language."""
+    with speaking(language_of(document)):
+        return _markdown(document, series_code)
+
+
+def _markdown(document: dict[str, Any], series_code: str | None) -> str:
     workshop = document["workshop"]
     as_of = date.fromisoformat(document["generated_at"][:10])
     lines = _front_matter(
@@ -200,10 +198,10 @@ def markdown(document: dict[str, Any], series_code: str | None = None) -> str:
     lines += [f"# {escape(workshop['title'])}", ""]
     if where := heading_place(workshop):
         lines += [where + ".", ""]
-    lines += [_participation(workshop), "", "## Priorities", "", *_priority_table(document)]
-    lines += themes_markdown(document)
-    lines += ["## Actions", "", *_actions_by_priority(document, as_of, "###")]
-    lines += ["## All ideas", "", *_all_proposals(document)]
+    lines += [_participation(workshop), "", "## " + say("Priorities"), ""]
+    lines += [*_priority_table(document), *themes_markdown(document)]
+    lines += ["## " + say("Actions"), "", *_actions_by_priority(document, as_of, "###")]
+    lines += ["## " + say("All ideas"), "", *_all_proposals(document)]
     lines += rounds_markdown(document)
     return "\n".join(lines)
 
@@ -218,6 +216,11 @@ def _root_priority(proposal_id: int, origins: dict[int, int | None]) -> int:
 
 def series_markdown(series: dict[str, Any]) -> str:
     """Return a series' plan: the priorities, every town's actions rolled up, one section a town."""
+    with speaking(language_of(series)):
+        return _series_markdown(series)
+
+
+def _series_markdown(series: dict[str, Any]) -> str:
     documents = series["workshops"]
     root = documents[0]
     as_of = date.fromisoformat(series["generated_at"][:10])
@@ -232,14 +235,16 @@ def series_markdown(series: dict[str, Any]) -> str:
             "generated-at": series["generated_at"],
         }
     )
-    lines += [f"# {escape(series['title'])}: action plan", ""]
-    meetings = [_meeting_name(d["workshop"]) for d in documents]
-    lines += ["Meetings: " + "; ".join(meetings) + ".", ""]
-    lines += ["## Priorities", "", *_priority_table(root), *themes_markdown(root)]
-    lines += ["## Actions across the towns", ""]
+    lines += ["# " + say("{title}: action plan", title=escape(series["title"])), ""]
+    meetings = "; ".join(_meeting_name(d["workshop"]) for d in documents)
+    lines += [say("Meetings: {meetings}.", meetings=meetings), ""]
+    lines += ["## " + say("Priorities"), "", *_priority_table(root), *themes_markdown(root)]
+    lines += ["## " + say("Actions across the towns"), ""]
     lines += [
-        "Each action as it stands at the latest meeting that discussed it; "
-        "open actions carry forward to the next meeting.",
+        say(
+            "Each action as it stands at the latest meeting that discussed it; "
+            "open actions carry forward to the next meeting."
+        ),
         "",
     ]
     for p in _priorities(root):
@@ -260,96 +265,6 @@ def series_markdown(series: dict[str, Any]) -> str:
 
 def _meeting_name(workshop: dict[str, Any]) -> str:
     return heading_place(workshop) or escape(workshop["title"])
-
-
-CSV_COLUMNS = [
-    "workshop",
-    "place",
-    "date",
-    "priority_rank",
-    "priority",
-    "theme",
-    "action",
-    "owner",
-    "due",
-    "partners",
-    "resources",
-    "success",
-    "status",
-    "volunteers",
-]
-
-
-def csv_rows(documents: list[dict[str, Any]]) -> str:
-    """Return one CSV row per action, across the given workshops."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for document in documents:
-        workshop = document["workshop"]
-        priorities = {p["id"]: p for p in document["proposals"]}
-        for a in document["actions"]:
-            priority = priorities[a["priority_id"]]
-            writer.writerow(
-                [
-                    _csv_safe(workshop["title"]),
-                    _csv_safe(workshop["place"]),
-                    workshop["held_on"] or "",
-                    priority["priority_rank"] or "",
-                    _csv_safe(priority["text"]),
-                    _csv_safe(priority.get("theme") or ""),
-                    _csv_safe(a["text"]),
-                    _csv_safe(a["owner"]),
-                    a["due_on"] or "",
-                    _csv_safe(a["partners"]),
-                    _csv_safe(a["resources"]),
-                    _csv_safe(a["success"]),
-                    a["status"],
-                    a["volunteers"],
-                ]
-            )
-    return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Stop a spreadsheet from running user text as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def svg_chart(document: dict[str, Any]) -> str:
-    """Return the priorities' support as a bar chart in SVG, with every label escaped.
-
-    The bars follow the priorities' order and show the numbers of the published table
-    (one round's), and the caption says which round that is.
-    """
-    table = priority_table(document)
-    row, width, top = 36, 720, 44
-    rows = []
-    for index, (r, value, length) in enumerate(_bars(table)):
-        y = top + index * row
-        bar = round(380 * length / BAR_WIDTH)
-        label = " ".join(r.text.split())
-        label = label if len(label) <= 45 else label[:44] + "…"
-        rows.append(
-            f'<text x="8" y="{y + 16}" font-size="14">{r.rank}. '
-            f"{xml_escape(label)}</text>"
-            f'<rect x="330" y="{y + 2}" width="{bar}" height="20" fill="#1d70b8"/>'
-            f'<text x="{336 + bar}" y="{y + 17}" font-size="14">{number(value)}</text>'
-        )
-    height = top + 20 + len(table.rows) * row
-    title = xml_escape(document["workshop"]["title"])
-    caption = xml_escape(_sentence(table.chart_name))
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="Support for each priority: {caption}"><title>{title}</title>'
-        f'<rect width="100%" height="100%" fill="#fff"/><g font-family="sans-serif" '
-        f'fill="#0b0c0c"><text x="8" y="26" font-size="15" font-weight="bold">'
-        f"{caption}, in the order of the priorities</text>{''.join(rows)}</g></svg>\n"
-    )
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def file_stem(workshop: dict[str, Any]) -> str:

@@ -8,7 +8,8 @@ from typing import Any
 
 from workshop.domain import validation as valid
 from workshop.domain.actions import parse_date, parse_status
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
+from workshop.domain.languages import CODES
 from workshop.domain.limits import MAX_ATTENDEES_PER_WORKSHOP
 from workshop.domain.model import Stage
 from workshop.domain.small_groups import OTHER_GROUPS
@@ -21,12 +22,13 @@ MAX_PROPOSALS = 500
 MAX_MERGED = 500  # absorbed proposals, over the whole plan
 MAX_ACTIONS = 500
 MAX_DOTS_EACH = 20
-TOO_BIG = (
-    f"That plan is larger than this toolkit makes: at most {MAX_PROPOSALS} proposals, "
-    f"{MAX_MERGED} merged ones and {MAX_ACTIONS} actions. Export it again and import that file."
+TOO_BIG = N_(
+    "That plan is larger than this toolkit makes: at most 500 proposals, "
+    "500 merged ones and 500 actions. Export it again and import that file."
 )
+assert MAX_PROPOSALS == MAX_MERGED == MAX_ACTIONS == 500, "TOO_BIG names these numbers"
 
-NOT_A_PLAN = (
+NOT_A_PLAN = N_(
     "That file is not a workshop plan exported by this toolkit: "
     "download it again with 'Download plan (JSON)' and import that file."
 )
@@ -88,6 +90,8 @@ def checked_document(document: Any) -> dict[str, Any]:
         "groups": clean_groups,
         "held_on": held_on or None,
         "folded_groups": sorted(set(folded)),
+        # older exports have no language: they were English
+        "language": info.get("language") if info.get("language") in CODES else "en",
     }
     proposals = document.get("proposals")
     _need(isinstance(proposals, list))

@@ -14,15 +14,17 @@ from itertools import pairwise
 from typing import Any
 
 from workshop.domain.actions import long_date_label
+from workshop.domain.errors import N_
 from workshop.domain.small_groups import OTHER_GROUPS, OTHER_GROUPS_LABEL
 from workshop.exports.text_escape import escape
+from workshop.exports.words import say
 
-NO_GROUP = "No group given"
+NO_GROUP = N_("No group given")
 SCORE_NAMES = {
-    "dots": "Dots",
-    "approval": "Supporters",
-    "ranking": "Points",  # the method's name stays in the "how this was counted" note
-    "points": "Points",
+    "dots": N_("Dots"),
+    "approval": N_("Supporters"),
+    "ranking": N_("Points"),  # the method's name stays in the "how this was counted" note
+    "points": N_("Points"),
 }
 
 
@@ -110,17 +112,18 @@ def meeting_name(info: dict[str, Any]) -> str:
     parts = [info["place"]] if info.get("place") else []
     if info.get("held_on"):
         parts.append(long_date_label(date.fromisoformat(info["held_on"])))
-    return ", ".join(parts) or info.get("title") or "an earlier meeting"
+    return ", ".join(parts) or info.get("title") or say("an earlier meeting")
 
 
 def _carried_note(document: dict[str, Any]) -> str:
     sources = document["workshop"].get("carried_from") or []
     if not sources:
-        return "Dots carried: the dots each priority had at the earlier meetings."
-    where = " and ".join(
-        f"in round {source['round']} at {escape(meeting_name(source))}" for source in sources
+        return say("Dots carried: the dots each priority had at the earlier meetings.")
+    where = (" " + say("and") + " ").join(
+        say("in round {number} at {meeting}", number=s["round"], meeting=escape(meeting_name(s)))
+        for s in sources
     )
-    return f"Dots carried: counted {where}."
+    return say("Dots carried: counted {where}.", where=where)
 
 
 def _group_keys(document: dict[str, Any], rows: list[PriorityRow]) -> list[str]:
@@ -163,34 +166,43 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
     where = ""
     if entry is not None:
         results = {row["id"]: row for row in entry["results"]}
-        name = SCORE_NAMES.get(entry["method"], "Score")
-        source = (
-            f"Ranked by round {entry['number']} ({escape(entry['method_label'])}): "
-            f"{_lower(name)} from that round, and each group's share of them."
+        name = say(SCORE_NAMES.get(entry["method"], N_("Score")))
+        source = say(
+            "Ranked by round {number} ({method}): {score} from that round, "
+            "and each group's share of them.",
+            number=entry["number"],
+            method=escape(say(entry["method_label"])),
+            score=_lower(name),
         )
         score = {i: results[i]["score"] for i in ids}
         groups = {i: dict(results[i]["by_group"]) for i in ids}
         origin = {**meeting, **{k: entry[k] for k in ("number", "method", "method_label")}}
     elif earlier:
         rows_at = {int(row["id"]): row for row in earlier["priorities"]}
-        name = SCORE_NAMES.get(earlier["method"], "Score")
-        where = f" at {escape(meeting_name(earlier))}"
-        source = (
-            f"Ranked{where} by round {earlier['number']} ({escape(earlier['method_label'])}): "
-            f"{_lower(name)} from that round, and each group's share of them."
+        name = say(SCORE_NAMES.get(earlier["method"], N_("Score")))
+        where = escape(meeting_name(earlier))
+        source = say(
+            "Ranked at {meeting} by round {number} ({method}): {score} from that round, "
+            "and each group's share of them.",
+            meeting=where,
+            number=earlier["number"],
+            method=escape(say(earlier["method_label"])),
+            score=_lower(name),
         )
         score = {i: rows_at[i]["score"] for i in ids}
         groups = {i: dict(rows_at[i]["by_group"]) for i in ids}
         origin = {k: earlier[k] for k in ("title", "place", "held_on", "number", "method")}
         origin["method_label"] = earlier["method_label"]
     elif any(p["points"] for p in chosen):
-        name, number_ = "Dots", document.get("support_round") or 1
-        source = f"Support: the dots in round {number_}, and each group's share of them."
+        name, number_ = say("Dots"), document.get("support_round") or 1
+        source = say(
+            "Support: the dots in round {number}, and each group's share of them.", number=number_
+        )
         score = {p["id"]: p["points"] for p in chosen}
         groups = {p["id"]: dict(p["by_group"]) for p in chosen}
         origin = {**meeting, "number": number_, "method": "dots", "method_label": "Dot voting"}
     else:
-        name, source = "", "Nobody voted at this meeting: support is the dots carried."
+        name, source = "", say("Nobody voted at this meeting: support is the dots carried.")
         score = {i: 0 for i in ids}
         groups = {i: {} for i in ids}
     rows = [
@@ -205,14 +217,27 @@ def priority_table(document: dict[str, Any]) -> PriorityTable:
         for p in chosen
     ]
     labels = {g["key"]: g["label"] for g in document["workshop"]["groups"]}
-    labels[""] = NO_GROUP
-    labels[OTHER_GROUPS] = OTHER_GROUPS_LABEL
+    labels[""] = say(NO_GROUP)
+    labels[OTHER_GROUPS] = say(OTHER_GROUPS_LABEL)
     keys = _group_keys(document, rows) if name else []
     table = PriorityTable(rows, name, source, keys, labels, origin=origin)
     if table.carried:
         table.carried_note = _carried_note(document)
-    round_words = f" in round {origin['number']}{where}" if origin is not None else ""
-    table.chart_name = (_lower(name) + round_words) if name else "dots carried"
+    if not name:
+        table.chart_name = say("dots carried")
+    elif origin is None:
+        table.chart_name = _lower(name)
+    elif where:  # the ranking of an earlier meeting
+        table.chart_name = say(
+            "{score} in round {number} at {meeting}",
+            score=_lower(name),
+            number=origin["number"],
+            meeting=where,
+        )
+    else:
+        table.chart_name = say(
+            "{score} in round {number}", score=_lower(name), number=origin["number"]
+        )
     if not name and not table.carried:
-        table.source = "Nobody has voted on these priorities yet."
+        table.source = say("Nobody has voted on these priorities yet.")
     return table

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from workshop.domain.counted import PAPER_SOURCES, Counted
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import N_, InvalidInput
 from workshop.domain.methods import Method
 from workshop.domain.model import Proposal
 from workshop.domain.rounds import settings
 
-BROKEN_ROUNDS = (
+BROKEN_ROUNDS = N_(
     "The vote rounds in that file are damaged: export the plan again and import that file."
 )
 

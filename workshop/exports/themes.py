@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from workshop.domain import themes
+from workshop.domain.errors import N_
 from workshop.domain.model import Proposal
 from workshop.domain.themes import Theme
 from workshop.exports.text_escape import escape
+from workshop.exports.words import say
 
-NOT_IN_A_THEME = "Not in a theme"
-SUPPORT_SENTENCE = (
+NOT_IN_A_THEME = N_("Not in a theme")
+SUPPORT_SENTENCE = N_(
     "A theme's support is the sum of its proposals' dots (from the last dot round); "
     "in the rounds table, the sum of its proposals' scores in that round's unit."
 )
@@ -40,14 +42,15 @@ def themed_entries(
 
 
 def _dots(n: int) -> str:
-    return f"{n} dot" if n == 1 else f"{n} dots"
+    return say("1 dot") if n == 1 else say("{n} dots", n=n)
 
 
 def _round_columns(document: dict[str, Any]) -> list[tuple[str, dict[int, int]]]:
     columns = []
     for entry in document.get("rounds") or []:
         scores = {row["id"]: int(row["score"]) for row in entry.get("results", [])}
-        columns.append((f"Round {entry['number']} ({escape(entry['method_label'])})", scores))
+        method = escape(say(entry["method_label"]))
+        columns.append((say("Round {n} ({method})", n=entry["number"], method=method), scores))
     return columns
 
 
@@ -57,21 +60,24 @@ def themes_markdown(document: dict[str, Any]) -> list[str]:
     if not listed:
         return []
     proposals = document["proposals"]
-    lines = ["## Priorities by theme", "", SUPPORT_SENTENCE, ""]
+    lines = ["## " + say("Priorities by theme"), "", say(SUPPORT_SENTENCE), ""]
     sections = [(t["heading"], t["points"]) for t in listed]
     unthemed = [p for p in proposals if not p.get("theme")]
     if unthemed:
         sections.append((None, sum(p["points"] for p in unthemed)))
     for heading, points in sections:
         members = [p for p in proposals if p.get("theme") == heading]
-        title = escape(heading) if heading else NOT_IN_A_THEME
+        title = escape(heading) if heading else say(NOT_IN_A_THEME)
         lines += [f"### {title}: {_dots(points)}", ""]
         ranked = sorted(
             (p for p in members if p["priority_rank"] is not None),
             key=lambda p: p["priority_rank"],
         )
         if ranked:
-            lines += ["| Priority | Text | Dots |", "|---:|---|---:|"]
+            lines += [
+                "| " + " | ".join([say("Priority"), say("Text"), say("Dots")]) + " |",
+                "|---:|---|---:|",
+            ]
             lines += [
                 f"| {p['priority_rank']} | {escape(p['text'])} | {p['points']} |" for p in ranked
             ]
@@ -79,7 +85,8 @@ def themes_markdown(document: dict[str, Any]) -> list[str]:
         others = [p for p in members if p["priority_rank"] is None]
         if others:
             also = "; ".join(f"{escape(p['text'])} ({_dots(p['points'])})" for p in others)
-            lines += [("Also in this theme: " if heading else "Also: ") + also + ".", ""]
+            line = say("Also in this theme: {ideas}.", ideas=also) if heading else None
+            lines += [line or say("Also: {ideas}.", ideas=also), ""]
     lines += _rounds_by_theme(document, [t["heading"] for t in listed])
     return lines
 
@@ -89,11 +96,12 @@ def _rounds_by_theme(document: dict[str, Any], headings: list[str]) -> list[str]
     if not columns:
         return []
     theme_of = {p["id"]: p.get("theme") for p in document["proposals"]}
-    head = ["Theme", *(name for name, _ in columns)]
+    head = [say("Theme"), *(name for name, _ in columns)]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * len(columns)]
     for heading in headings:
         cells = [escape(heading)]
         for _, scores in columns:
             cells.append(str(sum(n for pid, n in scores.items() if theme_of.get(pid) == heading)))
         lines.append("| " + " | ".join(cells) + " |")
-    return ["#### Each round's support by theme", "", *lines, ""]
+    heading = say("Each round's support by theme")
+    return [f"#### {heading}", "", *lines, ""]

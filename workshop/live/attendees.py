@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from workshop.domain import validation as valid
-from workshop.domain.errors import Conflict, Forbidden, WorkshopError
+from workshop.domain.errors import N_, Conflict, Forbidden, WorkshopError
 from workshop.live.bindings import Binding
 from workshop.live.edge import Edge
 from workshop.usecases import UseCases
 
 Command = Any  # (data) -> ack
-ONE_ATTENDEE_PER_CONNECTION = (
+ONE_ATTENDEE_PER_CONNECTION = N_(
     "This connection already belongs to another attendee: reload the page to join again."
 )
 

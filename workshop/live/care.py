@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workshop.domain import languages
 from workshop.domain import validation as valid
 from workshop.live.bindings import Binding, room
 from workshop.live.edge import Edge
@@ -37,6 +38,7 @@ class CareHandlers:
             "approve_proposal": self.approve_proposal,
             "decline_proposal": self.decline_proposal,
             "set_pre_moderation": self.set_pre_moderation,
+            "set_languages": self.set_languages,
             "pause_wall": self.pause_wall,
             "dismiss_private_word": self.dismiss_private_word,
         }
@@ -86,6 +88,12 @@ class CareHandlers:
         """Keep a held proposal from everyone; its author's phone still says it is looked at."""
         held_id = valid.proposal_id(data.get("held_id"), "held_id", HELD_THING)
         return self.edge.answer(self.app.care.decline(f.code, held_id))
+
+    def set_languages(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
+        """Change the workshop's language and the wall's second language."""
+        language = languages.language(data.get("language"))
+        second = languages.optional_language(data.get("wall_language2"), "wall_language2")
+        return self.edge.answer(self.app.care.set_languages(f.code, language, second))
 
     def set_pre_moderation(self, f: Binding, data: dict[str, Any]) -> dict[str, Any]:
         """Hold every new proposal for review, or stop doing so."""

@@ -16,7 +16,7 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
-from workshop.domain.errors import Forbidden, NotFound, WorkshopError
+from workshop.domain.errors import N_, Forbidden, NotFound, WorkshopError
 from workshop.domain.flood import Guard, TokenBucket
 from workshop.live.bindings import Attendee, Binding, personal_room, room
 from workshop.live.coalescer import Coalescer, Dirty
@@ -41,8 +41,8 @@ def current_sid() -> str:
     return str(request.sid)  # type: ignore[attr-defined]  # Flask-SocketIO adds it to the request
 
 
-NOT_JOINED = "Join the workshop first: scan the code on the screen or type it on the home page."
-NOT_FACILITATOR = (
+NOT_JOINED = N_("Join the workshop first: scan the code on the screen or type it on the home page.")
+NOT_FACILITATOR = N_(
     "Only the facilitator can do that: open the facilitator link to steer the workshop."
 )
 

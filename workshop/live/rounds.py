@@ -26,7 +26,7 @@ def _method(value: Any) -> Method:
     except ValueError:
         names = ", ".join(method.value for method in Method)
         raise InvalidInput(
-            f"There is no voting method called that: choose one of {names}."
+            "There is no voting method called that: choose one of {names}.", names=names
         ) from None
 
 

@@ -14,13 +14,14 @@ from typing import Any
 from flask_socketio import SocketIO
 
 from workshop.domain import validation as valid
-from workshop.domain.errors import InvalidInput, RateLimited, WorkshopError
+from workshop.domain.errors import N_, InvalidInput, RateLimited, WorkshopError
 from workshop.domain.flood import Guard
 from workshop.live.attendees import AttendeeHandlers
 from workshop.live.bindings import Binding, room
 from workshop.live.care import CareHandlers
 from workshop.live.edge import Edge, current_sid
 from workshop.live.facilitation import FacilitationHandlers
+from workshop.live.language import ConnectionLanguages
 from workshop.live.packets import MALFORMED_EVENT
 from workshop.live.plans import PlanHandlers
 from workshop.live.room import RoomHandlers
@@ -28,13 +29,14 @@ from workshop.live.rounds import RoundHandlers
 from workshop.live.themes import ThemeHandlers
 from workshop.usecases import UseCases
 from workshop.usecases.events import MY_STATE_CHANGED, STATE_CHANGED
+from workshop.usecases.language import Languages
 
 log = logging.getLogger(__name__)
-MALFORMED = "The request was not understood: send JSON without NaN, Infinity or deep nesting."
+MALFORMED = N_("The request was not understood: send JSON without NaN, Infinity or deep nesting.")
 
 SERVER_ERROR = {
     "ok": False,
-    "error": "Something went wrong on our side: please try again in a moment.",
+    "error": N_("Something went wrong on our side: please try again in a moment."),
     "reason": "server_error",
 }
 
@@ -49,8 +51,10 @@ class Realtime:
         settings: dict[str, Any],
         on_closed: Callable[[str], None] | None = None,
         guard: Guard | None = None,
+        languages: Languages | None = None,
     ) -> None:
         self.socketio = socketio
+        self.languages = ConnectionLanguages(languages)
         self.app = app
         self.edge = Edge(socketio, app.audiences, settings, on_closed, guard)
         self.commands: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -72,7 +76,10 @@ class Realtime:
             **themes.commands(),
         }.items():
             self._register(name, command)
-        socketio.on_event(MALFORMED_EVENT, lambda *_: InvalidInput(MALFORMED).as_dict())
+        socketio.on_event(
+            MALFORMED_EVENT,
+            lambda *_: InvalidInput(MALFORMED).as_dict(self.languages.say(current_sid())),
+        )
         for name, facilitator_command in {
             **facilitation.facilitator_commands(),
             **rounds.facilitator_commands(),
@@ -116,12 +123,13 @@ class Realtime:
                 sid = current_sid()
                 if edge.guard.flooding(sid):  # a script ignoring "too fast": hang up on it
                     self.socketio.start_background_task(self.socketio.server.disconnect, sid)
-                return refusal.as_dict()
+                return refusal.as_dict(self.languages.say(current_sid()))
             except WorkshopError as refusal:
-                return refusal.as_dict()
+                return refusal.as_dict(self.languages.say(current_sid()))
             except Exception:  # an ack, never an exception, reaches the client
                 log.exception("command %s failed", name)
-                return dict(SERVER_ERROR)
+                say = self.languages.say(current_sid()) or (lambda text: text)
+                return {**SERVER_ERROR, "error": say(str(SERVER_ERROR["error"]))}
             finally:
                 # SQLite calls never yield to green threads: send what is due to the
                 # wall, then give every other phone a turn after each command, or a
@@ -138,6 +146,7 @@ class Realtime:
     def on_connect(self, auth: Any = None) -> bool:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
         self.edge.remember_address()
+        self.languages.remember(current_sid(), auth)
         try:
             if isinstance(auth, dict) and "code" in auth:
                 self._bind_from_auth(auth)
@@ -176,3 +185,4 @@ class Realtime:
     def on_disconnect(self, *_args: Any) -> None:
         """Forget the connection."""
         self.edge.forget(current_sid())
+        self.languages.forget(current_sid())

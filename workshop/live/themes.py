@@ -169,7 +169,9 @@ class ThemeHandlers:
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 100
             ):
-                raise InvalidInput(f"The {what} must be a step number from the run sheet.")
+                raise InvalidInput(
+                    "The {what} must be a step number from the run sheet.", what=what
+                )
         at = data.get("at")
         if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
             raise InvalidInput("The step you saw running must be a step number.")

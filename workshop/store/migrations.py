@@ -311,6 +311,18 @@ def v7_facilitation_methods(conn: Connection) -> None:
     )
 
 
+def v8_languages(conn: Connection) -> None:
+    """Give each workshop its language (the wall's, the plan's, the exports') and a second
+    wall language for a bilingual event; existing workshops speak English as before."""
+    _run(
+        conn,
+        """
+        ALTER TABLE workshops ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+        ALTER TABLE workshops ADD COLUMN wall_language2 TEXT
+        """,
+    )
+
+
 STEPS: list[Step] = [
     v1_first_schema,
     v2_action_plans,
@@ -319,6 +331,7 @@ STEPS: list[Step] = [
     v5_room_control,
     v6_duty_of_care,
     v7_facilitation_methods,
+    v8_languages,
 ]
 
 

@@ -43,6 +43,8 @@ workshops = Table(
     Column("archived_rounds_json", Text),
     Column("pre_moderation", Boolean, nullable=False),
     Column("wall_paused", Boolean, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("wall_language2", Text),
 )
 
 participants = Table(
@@ -280,4 +282,6 @@ def workshop_from_row(row: Any) -> Workshop:
         results_view=row.results_view,
         pre_moderation=bool(row.pre_moderation),
         wall_paused=bool(row.wall_paused),
+        language=row.language or "en",
+        wall_language2=row.wall_language2,
     )

@@ -37,6 +37,8 @@ INSERT = inserting(
     "results_view",
     "pre_moderation",
     "wall_paused",
+    "language",
+    "wall_language2",
 )
 BY_CODE = Prepared(select(workshops).where(workshops.c.code == bindparam("code")))
 BY_CODE_FOR_UPDATE = Prepared(
@@ -59,6 +61,8 @@ SAVE = updating(
     "plan_public",
     "pre_moderation",
     "wall_paused",
+    "language",
+    "wall_language2",
     "updated_at",
     version=workshops.c.version + 1,
 )
@@ -133,6 +137,8 @@ class WorkshopStatements:
             results_view=workshop.results_view,
             pre_moderation=workshop.pre_moderation,
             wall_paused=False,
+            language=workshop.language,
+            wall_language2=workshop.wall_language2,
         )
         first = RoundRules(
             Method.DOTS, dots=workshop.dots, max_per_proposal=workshop.max_per_proposal
@@ -174,6 +180,8 @@ class WorkshopStatements:
             set_plan_public=workshop.plan_public,
             set_pre_moderation=workshop.pre_moderation,
             set_wall_paused=workshop.wall_paused,
+            set_language=workshop.language,
+            set_wall_language2=workshop.wall_language2,
             set_updated_at=now_ms,
         )
         workshop.version += 1

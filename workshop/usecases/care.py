@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workshop.domain import stages
-from workshop.domain.errors import LimitReached, NotFound, WrongStage
+from workshop.domain.errors import N_, LimitReached, NotFound, WrongStage
 from workshop.domain.model import Stage, Workshop
 from workshop.domain.review import HeldProposal, HeldStatus
 from workshop.store.engine import Tx
@@ -26,9 +26,11 @@ from workshop.usecases.events import (
 )
 
 MAX_PRIVATE_WORDS_PER_ATTENDEE = 5
-NEED_TO_TALK = "I need to talk to someone."
-UNKNOWN_HELD = "That idea is not waiting for review any more: it may have been approved already."
-CLOSED_FOR_WORDS = (
+NEED_TO_TALK = N_("I need to talk to someone.")
+UNKNOWN_HELD = N_(
+    "That idea is not waiting for review any more: it may have been approved already."
+)
+CLOSED_FOR_WORDS = N_(
     "This workshop has closed, so messages are no longer kept: "
     "please speak to the facilitator or a member of staff in the room."
 )
@@ -81,6 +83,17 @@ class Care:
             tx.care.set_held_status(held.id, HeldStatus.DECLINED)
             tx.workshops.bump_version(workshop.id, self.core.clock())
             return Answer({"ok": True}, [ConsoleChanged(workshop.id, code)])
+
+        return self._change(code, change)
+
+    def set_languages(self, code: str, language: str, wall_language2: str | None) -> Answer:
+        """Change the workshop's language and the wall's second one (None: one language)."""
+
+        def change(tx: Tx, workshop: Workshop) -> Answer:
+            workshop.language = language
+            workshop.wall_language2 = wall_language2 if wall_language2 != language else None
+            tx.workshops.save_workshop(workshop, self.core.clock())
+            return Answer({"ok": True}, [StateChanged(workshop.id, code)])
 
         return self._change(code, change)
 

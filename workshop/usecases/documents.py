@@ -176,6 +176,7 @@ class Documents:
                 "joined": sum(attendance.values()),
                 "carried_from": carried_from(tx, workshop),
                 "folded_groups": sorted(counted.folded),
+                "language": workshop.language,
             },
             "support_round": counted.round.number,
             "ranked_at": self._ranked_at(tx, workshop, proposals, depth),
@@ -220,6 +221,7 @@ def import_document(core: Core, document: Any) -> Created:
             results_revealed=True,
             place=info["place"],
             held_on=date.fromisoformat(info["held_on"]) if info["held_on"] else None,
+            language=info["language"],
         )
         workshop.id = tx.workshops.insert_workshop(workshop, hash_token(token), created_at)
         round_one = workshop.current_round_id

@@ -59,8 +59,9 @@ class Plans:
             mine = [a for a in actions.values() if a.participant_id == participant_id]
             if len(mine) >= MAX_SUGGESTIONS_PER_ATTENDEE:
                 raise LimitReached(
-                    f"You have suggested {MAX_SUGGESTIONS_PER_ATTENDEE} actions, the most one "
-                    "person can: talk to the facilitator to add more."
+                    "You have suggested {max_suggestions_per_attendee} actions, the most one "
+                    "person can: talk to the facilitator to add more.",
+                    max_suggestions_per_attendee=MAX_SUGGESTIONS_PER_ATTENDEE,
                 )
             self._check_room(actions)
             check_shared_at_once(text, self.core.today().year)
@@ -115,8 +116,9 @@ class Plans:
     def _check_room(actions: dict[int, Action]) -> None:
         if len(actions) >= MAX_ACTIONS_PER_WORKSHOP:
             raise LimitReached(
-                f"This plan has {MAX_ACTIONS_PER_WORKSHOP} actions, the most it can hold: "
-                "merge or drop some first."
+                "This plan has {max_actions_per_workshop} actions, the most it can hold: "
+                "merge or drop some first.",
+                max_actions_per_workshop=MAX_ACTIONS_PER_WORKSHOP,
             )
 
     def add_action(

@@ -9,7 +9,7 @@ before still rejoin from their phone.
 
 from __future__ import annotations
 
-from workshop.domain.errors import Forbidden, NotFound, WrongStage
+from workshop.domain.errors import N_, Forbidden, NotFound, WrongStage
 from workshop.domain.model import Participant, Stage, Workshop
 from workshop.store.engine import Tx
 from workshop.store.room import RoomSettings
@@ -17,16 +17,18 @@ from workshop.usecases.core import Core
 from workshop.usecases.events import Answer, AttendanceChanged, Event, TallyChanged
 from workshop.usecases.facilitation import Facilitation, _close_rank_gaps
 
-REMOVED = (
+REMOVED = N_(
     "The facilitator has taken this phone out of the workshop: "
     "talk to them if you think this is a mistake."
 )
-LOCKED = (
+LOCKED = N_(
     "This workshop is not taking new people now: ask the facilitator to open it, "
     "or rejoin from the phone you joined with."
 )
-NOT_AN_ATTENDEE = "That person is not an attendee of this workshop: refresh the console."
-CLOSED = "The workshop is closed, so who took part is settled: open it again (Back) to change that."
+NOT_AN_ATTENDEE = N_("That person is not an attendee of this workshop: refresh the console.")
+CLOSED = N_(
+    "The workshop is closed, so who took part is settled: open it again (Back) to change that."
+)
 MINUTE_MS = 60_000
 # Without a head count, joins this fast are worth a word (a QR rush is about this fast).
 FAST_JOINS_PER_MINUTE = 60

@@ -71,7 +71,9 @@ class VoteRounds:
             stages.require_not_closed(workshop.stage)
             earlier = tx.rounds.rounds_of(workshop.id)
             if len(earlier) >= MAX_ROUNDS:
-                raise InvalidInput(f"A workshop can hold at most {MAX_ROUNDS} rounds.")
+                raise InvalidInput(
+                    "A workshop can hold at most {max_rounds} rounds.", max_rounds=MAX_ROUNDS
+                )
             proposals: Mapping[int, Proposal] = tx.board.proposals(workshop.id)
             # A second vote on tied themes is on themes too.
             on = on_themes or bool(
@@ -125,17 +127,19 @@ class VoteRounds:
         if runoff_of is not None:
             ties = count_round(tx, _round_by_number(earlier, runoff_of), proposals).result.ties
             if not ties:
-                raise Conflict(f"Round {runoff_of} has no tie to settle.")
+                raise Conflict("Round {runoff_of} has no tie to settle.", runoff_of=runoff_of)
             chosen = set(proposal_ids) if proposal_ids else set(ties[0])
             if not any(chosen == set(group) for group in ties):
                 raise InvalidInput(
-                    f"A second vote is between ideas tied with each other in round {runoff_of}."
+                    "A second vote is between ideas tied with each other in round {runoff_of}.",
+                    runoff_of=runoff_of,
                 )
             return frozenset(chosen)
         if from_round is not None:
             if _round_by_number(earlier, from_round).rules.on_themes:
                 raise InvalidInput(
-                    f"Round {from_round} was a vote on themes: take the top of a round on ideas."
+                    "Round {number} was a vote on themes: take the top of a round on ideas.",
+                    number=from_round,
                 )
             ranking = count_round(tx, _round_by_number(earlier, from_round), proposals).result
             return frozenset(shortlist(ranking.ranking, top or 8))
@@ -292,7 +296,8 @@ class VoteRounds:
         round_ = self.core.current_round(tx, workshop)
         if tx.rounds.count_entries(round_.id) >= MAX_ENTRIES_PER_ROUND:
             raise InvalidInput(
-                f"This round already holds {MAX_ENTRIES_PER_ROUND} paper and assisted entries."
+                "This round already holds {max_entries_per_round} paper and assisted entries.",
+                max_entries_per_round=MAX_ENTRIES_PER_ROUND,
             )
         return workshop, round_
 
@@ -333,5 +338,4 @@ def _round_by_number(rounds: list[Round], number: int | None) -> Round:
     for round_ in rounds:
         if round_.number == number:
             return round_
-    raise NotFound(f"There is no round {number} in this workshop.")
-
+    raise NotFound("There is no round {number} in this workshop.", number=number)

@@ -270,6 +270,8 @@ def snapshot(
         "actions": actions,
         "pre_moderation": workshop.pre_moderation,
         "wall_paused": workshop.wall_paused,
+        "language": workshop.language,
+        "wall_language2": workshop.wall_language2,
     }
     if facilitator:
         view["held"] = [entry.as_dict() for entry in loaded.held]

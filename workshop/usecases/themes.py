@@ -4,7 +4,7 @@ suggestions, and put one proposal or theme on the wall for discussion."""
 from __future__ import annotations
 
 from workshop.domain import stages, themes
-from workshop.domain.errors import Conflict, Forbidden, LimitReached, NotFound, WrongStage
+from workshop.domain.errors import N_, Conflict, Forbidden, LimitReached, NotFound, WrongStage
 from workshop.domain.model import Stage, Workshop
 from workshop.domain.voting import counts_for
 from workshop.store.engine import Tx
@@ -12,7 +12,7 @@ from workshop.usecases.core import Core
 from workshop.usecases.events import Answer, Event, StateChanged
 
 MAX_SUGGESTIONS_PER_ATTENDEE = 30
-SUGGESTIONS_CLOSED = (
+SUGGESTIONS_CLOSED = N_(
     "The facilitator is not taking theme suggestions right now: tell them in the room instead."
 )
 
@@ -89,9 +89,9 @@ class Themes:
             theme = themes.get_theme(theme_id, board)
             if theme.dissolved == dissolved:
                 raise Conflict(
-                    "That theme is already dissolved."
+                    N_("That theme is already dissolved.")
                     if dissolved
-                    else "That theme is not dissolved."
+                    else N_("That theme is not dissolved.")
                 )
             if not dissolved:
                 themes.check_new_theme(theme.heading, board)
@@ -157,8 +157,9 @@ class Themes:
                 raise NotFound("That proposal is no longer on the list: refresh and pick another.")
             if tx.themes.count_suggestions_by(participant_id) >= MAX_SUGGESTIONS_PER_ATTENDEE:
                 raise LimitReached(
-                    f"You have made {MAX_SUGGESTIONS_PER_ATTENDEE} suggestions, the most one "
-                    "person can: thank you."
+                    "You have made {max_suggestions_per_attendee} suggestions, the most one "
+                    "person can: thank you.",
+                    max_suggestions_per_attendee=MAX_SUGGESTIONS_PER_ATTENDEE,
                 )
             suggestion_id = tx.themes.insert_suggestion(
                 workshop.id, participant_id, proposal_id, heading, self.core.clock()

@@ -63,6 +63,7 @@ class Workshops:
         place: str = "",
         held_on: date | None = None,
         pre_moderation: bool = False,
+        language: str = "en",
     ) -> Created:
         """Create a workshop in the lobby and return its code and facilitator token."""
         if max_per_proposal > dots:
@@ -83,6 +84,7 @@ class Workshops:
                 place=place,
                 held_on=held_on,
                 pre_moderation=pre_moderation,
+                language=language,
             )
             tx.workshops.insert_workshop(workshop, hash_token(token), self.core.clock())
         return Created(code, token)
@@ -141,8 +143,9 @@ class Workshops:
                 MAX_ATTENDEES_PER_WORKSHOP
             ):
                 raise LimitReached(
-                    f"This workshop is full: {MAX_ATTENDEES_PER_WORKSHOP} people have joined. "
-                    "Ask the facilitator."
+                    "This workshop is full: {max_attendees_per_workshop} people have joined. "
+                    "Ask the facilitator.",
+                    max_attendees_per_workshop=MAX_ATTENDEES_PER_WORKSHOP,
                 )
             if participant is None:
                 if admit is not None:
@@ -179,8 +182,9 @@ class Workshops:
             shared = tx.board.count_proposals_by(participant_id)
             if shared + tx.care.count_held_by(participant_id) >= MAX_PROPOSALS_PER_ATTENDEE:
                 raise LimitReached(
-                    f"You have shared {MAX_PROPOSALS_PER_ATTENDEE} ideas, the most "
-                    "one person can: talk to the facilitator to add more."
+                    "You have shared {max_proposals_per_attendee} ideas, the most one person "
+                    "can: talk to the facilitator to add more.",
+                    max_proposals_per_attendee=MAX_PROPOSALS_PER_ATTENDEE,
                 )
             now, year = self.core.clock(), self.core.today().year
             held = hold_if_needed(tx, workshop, participant_id, text, now, year)
@@ -208,8 +212,8 @@ class Workshops:
         check_round_is(round_, round_id)
         if round_.method is not Method.DOTS:
             raise Conflict(
-                f"This round is {round_.method.label.lower()}, not dot voting: "
-                "refresh to see its ballot."
+                "This round is {value}, not dot voting: refresh to see its ballot.",
+                value=round_.method.label.lower(),
             )
         return round_
 

@@ -12,6 +12,7 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from workshop.domain import validation as valid
@@ -26,6 +27,7 @@ from workshop.domain.flood import Guard
 from workshop.domain.model import Workshop
 from workshop.usecases import UseCases
 from workshop.usecases.core import Created
+from workshop.web import language
 
 log = logging.getLogger(__name__)
 
@@ -95,27 +97,29 @@ def add_security_headers(response: Response) -> Response:
 
 def error_response(error: WorkshopError) -> tuple[Response, int]:
     """Return the one JSON error shape with the error's HTTP status."""
-    return jsonify(error.as_dict()), error.http_status
+    return jsonify(error.as_dict(language.say())), error.http_status
 
 
 def handle_http_exception(error: HTTPException) -> Any:
     """Answer API clients with JSON and people with a page, in sentences."""
     sentences = {
-        404: "There is nothing at this address: check the link and try again.",
-        405: "This address does not accept that kind of request: check the method in "
-        "docs/protocol.md.",
-        413: "That request is too large: send less than 256 KB.",
-        429: "Too many requests came from this network: wait a minute and try again.",
+        404: _("There is nothing at this address: check the link and try again."),
+        405: _(
+            "This address does not accept that kind of request: check the method in "
+            "docs/protocol.md."
+        ),
+        413: _("That request is too large: send less than 256 KB."),
+        429: _("Too many requests came from this network: wait a minute and try again."),
     }
     sentence = sentences.get(
-        error.code or 500, "That request could not be handled: check it and try again."
+        error.code or 500, _("That request could not be handled: check it and try again.")
     )
     if request.path.startswith("/api/"):
         reason = {404: "not_found", 413: "limit", 429: "rate_limited"}.get(
             error.code or 0, "invalid"
         )
         return jsonify({"ok": False, "error": sentence, "reason": reason}), error.code
-    title = "Not found" if error.code == 404 else "Sorry"
+    title = _("Not found") if error.code == 404 else _("Sorry")
     return render_template("message.html", title=title, message=sentence), error.code
 
 
@@ -124,10 +128,10 @@ def handle_unexpected(error: Exception) -> Any:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     log.exception("request failed")
-    sentence = "Something went wrong on our side: please try again in a moment."
+    sentence = _("Something went wrong on our side: please try again in a moment.")
     if request.path.startswith("/api/"):
         return jsonify({"ok": False, "error": sentence, "reason": "server_error"}), 500
-    return render_template("message.html", title="Sorry", message=sentence), 500
+    return render_template("message.html", title=_("Sorry"), message=sentence), 500
 
 
 def bearer_token() -> str:

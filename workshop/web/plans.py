@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
 from workshop.domain import validation as valid
 from workshop.domain.actions import long_date_label
@@ -15,6 +16,7 @@ from workshop.domain.errors import UNKNOWN_WORKSHOP, InvalidInput, NotFound, Wor
 from workshop.exports import formats as export
 from workshop.usecases.documents import import_document
 from workshop.usecases.privacy import Privacy
+from workshop.web import language
 from workshop.web.answers import (
     bearer_token,
     client,
@@ -192,5 +194,7 @@ def series_page(code: str) -> Any:
 
 
 def _message(error: WorkshopError) -> Any:
-    title = "Not found" if error.http_status == 404 else "Not published"
-    return render_template("message.html", title=title, message=error.message), error.http_status
+    title = _("Not found") if error.http_status == 404 else _("Not published")
+    return render_template(
+        "message.html", title=title, message=language.sentence(error)
+    ), error.http_status

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 
 from workshop.domain.errors import NotFound
 from workshop.domain.methods import Method
+from workshop.web import language
 from workshop.web.answers import known_code, usecases
 from workshop.web.workshops import _page_workshop
 
@@ -35,24 +37,30 @@ def instructions(round_: dict[str, Any]) -> list[str]:
     if method is Method.DOTS:
         most = round_["max_per_proposal"]
         return [
-            f"You have {round_['dots']} dots.",
-            "Colour in one circle for each dot you give an idea.",
-            f"You can give one idea up to {most} {'dot' if most == 1 else 'dots'}.",
+            _("You have %(dots)s dots.", dots=round_["dots"]),
+            _("Colour in one circle for each dot you give an idea."),
+            _("You can give one idea up to 1 dot.")
+            if most == 1
+            else _("You can give one idea up to %(most)s dots.", most=most),
         ]
     if method is Method.APPROVAL:
-        return ["Tick the box of every idea you support.", "You can tick as many as you like."]
-    if method is Method.RANKING:
-        top = round_["top_k"]
         return [
-            "Write 1 in the box of your first choice.",
-            f"Write 2 for your second choice, and so on, up to {top}.",
-            "Leave the other boxes empty.",
+            _("Tick the box of every idea you support."),
+            _("You can tick as many as you like."),
         ]
-    exact = "exactly" if round_["points_exact"] else "up to"
+    if method is Method.RANKING:
+        return [
+            _("Write 1 in the box of your first choice."),
+            _("Write 2 for your second choice, and so on, up to %(top)s.", top=round_["top_k"]),
+            _("Leave the other boxes empty."),
+        ]
+    total = round_["points_total"]
     return [
-        f"You have {round_['points_total']} points to share.",
-        "Write how many points you give an idea in its box.",
-        f"Your points must add up to {exact} {round_['points_total']}.",
+        _("You have %(total)s points to share.", total=total),
+        _("Write how many points you give an idea in its box."),
+        _("Your points must add up to exactly %(total)s.", total=total)
+        if round_["points_exact"]
+        else _("Your points must add up to up to %(total)s.", total=total),
     ]
 
 
@@ -65,7 +73,9 @@ def _page(template: str, code: str, **extra: Any) -> Any:
     try:
         workshop = _page_workshop(known_code(code))
     except NotFound as error:
-        return render_template("message.html", title="Not found", message=error.message), 404
+        return render_template(
+            "message.html", title=_("Not found"), message=language.sentence(error)
+        ), 404
     paper = _paper()
     return render_template(
         template,

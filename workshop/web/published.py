@@ -12,6 +12,7 @@ from workshop.domain.actions import long_date_label
 from workshop.exports import formats as export
 from workshop.usecases.documents import Documents
 from workshop.usecases.plans import Plans
+from workshop.web import language
 
 
 def documents() -> Documents:
@@ -70,9 +71,10 @@ def plan_page(workshop: Any) -> Any:
     held_on = workshop.held_on.isoformat() if workshop.held_on else None
     where = export.heading_place({"place": workshop.place, "held_on": held_on})
     text = public_plan_text(workshop.code)
-    return render_template(
-        "plan.html", workshop=context, plan_html=plan_html(text, where + "." if where else "")
-    )
+    with language.in_language(workshop.language):  # the plan speaks the workshop's language
+        return render_template(
+            "plan.html", workshop=context, plan_html=plan_html(text, where + "." if where else "")
+        )
 
 
 def public_plan_text(code: str) -> str:

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from workshop.domain import languages
 from workshop.domain import validation as valid
 from workshop.domain.errors import (
     UNKNOWN_WORKSHOP,
@@ -18,7 +20,7 @@ from workshop.domain.errors import (
 )
 from workshop.domain.model import Stage
 from workshop.usecases.events import PROTOCOL_VERSION
-from workshop.web import published, qr
+from workshop.web import language, published, qr
 from workshop.web.answers import (
     client,
     created_response,
@@ -58,7 +60,7 @@ def join_by_code() -> Any:
             raise NotFound(UNKNOWN_WORKSHOP)
     except WorkshopError as error:
         # 200: the page people get is the home page, working, with a sentence on it.
-        return render_template("home.html", error=error.message)
+        return render_template("home.html", error=language.sentence(error))
     return redirect(url_for("pages.phone", code=code), code=303)
 
 
@@ -75,17 +77,27 @@ def _page_workshop(code: str) -> dict[str, Any]:
         "title": workshop.title,
         "groups": [{"key": g.key, "label": g.label} for g in workshop.groups],
         "qr_url": url_for("pages.qr_svg", code=workshop.code),
+        "language": workshop.language,
+        "wall_language2": workshop.wall_language2,
         **links(workshop.code),
     }
 
 
-def _render(template: str, code: str) -> Any:
+def _render(template: str, code: str, workshop_language: bool = False) -> Any:
     try:
-        return render_template(template, workshop=_page_workshop(code))
+        found = _page_workshop(code)
+        if workshop_language:  # the wall speaks the workshop's language(s), not the laptop's
+            with language.in_language(found["language"], found["wall_language2"]):
+                return render_template(template, workshop=found)
+        return render_template(template, workshop=found)
     except NotFound as error:
-        return render_template("message.html", title="Not found", message=error.message), 404
+        return render_template(
+            "message.html", title=_("Not found"), message=language.sentence(error)
+        ), 404
     except RateLimited as error:
-        return render_template("message.html", title="Wait", message=error.message), 429
+        return render_template(
+            "message.html", title=_("Wait"), message=language.sentence(error)
+        ), 429
 
 
 @pages.get("/w/<code>")
@@ -103,7 +115,7 @@ def phone(code: str) -> Any:
 @pages.get("/w/<code>/screen")
 def screen(code: str) -> Any:
     """Serve the projector page."""
-    return _render("screen.html", code)
+    return _render("screen.html", code, workshop_language=True)
 
 
 @pages.get("/w/<code>/facilitate")
@@ -145,6 +157,8 @@ def create_workshop() -> Any:
         place = valid.optional_label(data.get("place"), "place", valid.MAX_PLACE_LENGTH)
         held_on = valid.due_date(data.get("held_on"), "meeting date")
         pre_moderation = valid.boolean(data.get("pre_moderation", False), "pre_moderation")
+        # The workshop speaks its creator's language unless the request names another.
+        spoken = languages.language(data.get("language") or language.current())
         created = usecases().workshops.create_workshop(
             title,
             dots,
@@ -153,6 +167,7 @@ def create_workshop() -> Any:
             place or "",
             held_on if isinstance(held_on, date) else None,
             pre_moderation=pre_moderation,
+            language=spoken,
         )
     except WorkshopError as error:
         return error_response(error)
