@@ -615,6 +615,17 @@ DRIVERS: dict[str, Driver] = {
     ),
     "the attendee has suggested 30 actions": many_suggestions,
     "the plan holds 500 actions": plan_full,
+    "`text` looks like it holds a personal detail (an email, phone number, postcode, street "
+    "address, date of birth or a person's full name: the same check that holds a proposal "
+    "for the facilitator)": (
+        lambda w: then(
+            prioritise(w),
+            w.rp(
+                "suggest_action",
+                {"priority_id": w.ids[0], "text": "Ring me on 07700 900123", "request_id": "a"},
+            ),
+        )
+    ),
     "the action is unknown or merged into another": (
         lambda w: then(
             prioritise(w),
@@ -699,6 +710,30 @@ DRIVERS: dict[str, Driver] = {
     ),
     "`top_k` over the number of proposals on the ballot": (
         lambda w: w.rf("start_round", {"method": "ranking", "top_k": 5, "request_id": "r"})
+    ),
+    "`on_themes` not `true` or `false`": (
+        lambda w: w.rf("start_round", {"method": "approval", "on_themes": "yes", "request_id": "r"})
+    ),
+    "`on_themes` with `method` `dots`": (
+        lambda w: then(
+            theme(w, "A"),
+            theme(w, "B"),
+            w.rf("start_round", {"method": "dots", "on_themes": True, "request_id": "r"}),
+        )
+    ),
+    "`on_themes` with fewer than two live themes": (
+        lambda w: then(
+            theme(w, "A"),
+            w.rf("start_round", {"method": "approval", "on_themes": True, "request_id": "r"}),
+        )
+    ),
+    "`from_round` names a round on themes": (
+        lambda w: then(
+            theme(w, "A"),
+            theme(w, "B"),
+            w.ok(w.f("start_round", {"method": "approval", "on_themes": True, "request_id": "t"})),
+            w.rf("start_round", {"method": "approval", "from_round": 2, "top": 2, "request_id": "r"}),
+        )
     ),
     "`spend_all` that nobody could meet": (
         lambda w: w.rf(
