@@ -732,7 +732,9 @@ DRIVERS: dict[str, Driver] = {
             theme(w, "A"),
             theme(w, "B"),
             w.ok(w.f("start_round", {"method": "approval", "on_themes": True, "request_id": "t"})),
-            w.rf("start_round", {"method": "approval", "from_round": 2, "top": 2, "request_id": "r"}),
+            w.rf(
+                "start_round", {"method": "approval", "from_round": 2, "top": 2, "request_id": "r"}
+            ),
         )
     ),
     "`spend_all` that nobody could meet": (
