@@ -39,6 +39,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         store, lambda code: f"{base}/w/{code}", exports_dir, run_sheet_folders=folders
     )
 
+    usecases.audiences.verify_open_rounds()  # the running tallies agree with a recount
+
     socketio = SocketIO(
         app,
         async_mode=settings["SERVER_MODE"],

@@ -13,6 +13,7 @@ from workshop.store.prepared import Runner
 from workshop.store.privacy import PrivacyStatements
 from workshop.store.room import RoomStatements
 from workshop.store.rounds import RoundStatements
+from workshop.store.tallies import TallyStatements
 from workshop.store.themes import ThemeStatements
 from workshop.store.workshops import WorkshopStatements
 
@@ -28,12 +29,13 @@ class Tx:
         self.conn = conn  # for tests that look at the tables directly
         run = Runner(conn)
         self.rounds = RoundStatements(run)
+        self.tallies = TallyStatements(run)
         self.workshops = WorkshopStatements(run, self.rounds)
-        self.attendees = AttendeeStatements(run)
-        self.board = BoardStatements(run)
+        self.attendees = AttendeeStatements(run, self.tallies)
+        self.board = BoardStatements(run, self.tallies)
         self.plans = PlanStatements(run)
         self.privacy = PrivacyStatements(run)
         self.commands = CommandStatements(run)
-        self.room = RoomStatements(run)
+        self.room = RoomStatements(run, self.tallies)
         self.care = CareStatements(run)
         self.themes = ThemeStatements(run)

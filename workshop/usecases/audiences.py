@@ -12,7 +12,7 @@ from workshop.domain.model import Participant, Proposal, Workshop
 from workshop.domain.rounds import Round
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
-from workshop.usecases.counting import count_round
+from workshop.usecases.counting import count_round, verify_sums
 from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
@@ -124,6 +124,15 @@ class Audiences:
             full = tally(counted, position, attendance, notes=True)
             public = tally(counted, position, attendance, published=True)
             return tallies_by_audience(full, public, round_, workshop.results_revealed)
+
+    def verify_open_rounds(self) -> int:
+        """Recount every open workshop's dot round from its ledger (at start); return mismatches.
+
+        A ledger row and its sums commit together, so they should always agree; this is
+        the check that they do, and it puts the sums right (from the ledger) if not.
+        """
+        with self.core.store.transaction() as tx:
+            return sum(not verify_sums(tx, round_) for round_ in tx.tallies.open_rounds())
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,8 +11,10 @@ from workshop.domain.methods import Method
 from workshop.domain.model import Proposal
 from workshop.domain.rounds import Round, support_round
 from workshop.domain.small_groups import fold_ballots, fold_map
-from workshop.domain.tallies import tally_round
+from workshop.domain.tallies import Ballot, tally_round
 from workshop.store.engine import Tx
+
+log = logging.getLogger(__name__)
 
 
 def _counts(choices: Any, method: Method) -> dict[str, int]:
@@ -23,16 +26,29 @@ def _counts(choices: Any, method: Method) -> dict[str, int]:
     return {str(pid): position for position, pid in enumerate(choices, start=1)}
 
 
-def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Counted:
-    """Count one round: phones' ballots (or dots), assisted ballots and paper counts."""
+def dot_ballots(tx: Tx, round_: Round, recount: bool = False) -> list[Ballot]:
+    """Return a dot round's phone dots as ballots: from the running sums, or the ledger.
+
+    Spend-all needs each person's ballot to see whether it is complete, so it reads the
+    ledger per person; otherwise dots simply add up and the running sums (one row per
+    group and proposal, kept by each vote) count the same as the ledger does.
+    """
+    if round_.rules.spend_all:
+        return tx.rounds.dot_ballots(round_.id)
+    return tx.rounds.dot_sums(round_.id) if recount else tx.tallies.dot_sums(round_.id)
+
+
+def count_round(
+    tx: Tx, round_: Round, proposals: Mapping[int, Proposal], recount: bool = False
+) -> Counted:
+    """Count one round: phones' ballots (or dots), assisted ballots and paper counts.
+
+    recount reads a dot round from the ledger instead of its running sums.
+    """
     whole = tx.rounds.round_ballots(round_.id)
     ballots = [ballot for _, ballot, _ in whole]
     if round_.method is Method.DOTS:
-        # Spend-all needs each person's ballot to see whether it is complete.
-        per_person = round_.rules.spend_all
-        ballots = (
-            tx.rounds.dot_ballots(round_.id) if per_person else tx.rounds.dot_sums(round_.id)
-        ) + ballots
+        ballots = dot_ballots(tx, round_, recount) + ballots
     paper = tx.rounds.round_paper(round_.id)
     sheets = [count for _, count, _ in paper]
     result = tally_round(round_.rules, ballots, sheets, proposals)
@@ -82,3 +98,26 @@ def dot_support(tx: Tx, workshop_id: int, proposals: Mapping[int, Proposal]) -> 
     """
     chosen = [p.id for p in proposals.values() if p.priority_rank is not None]
     return count_round(tx, support_round(tx.rounds.rounds_of(workshop_id), chosen), proposals)
+
+
+def verify_sums(tx: Tx, round_: Round) -> bool:
+    """Recount a dot round from its ledger; if the running sums disagree, rebuild them.
+
+    Runs when results are revealed and when the server starts. The ledger is the truth:
+    a disagreement is a bug, logged loudly, and the sums are put right at once.
+    """
+    if round_.method is not Method.DOTS or round_.rules.spend_all:
+        return True  # counted from the ledger or the ballots every time: nothing kept
+    kept, counted = tx.tallies.dot_sums(round_.id), tx.rounds.dot_sums(round_.id)
+    if _as_set(kept) == _as_set(counted):
+        return True
+    log.error("round %s: running sums disagreed with a recount; rebuilt", round_.id)
+    tx.tallies.rebuild(round_.id)
+    return False
+
+
+def _as_set(ballots: list[Ballot]) -> set[tuple[object, ...]]:
+    return {
+        (b.group, b.people, tuple(sorted(dict(b.choices).items())))  # type: ignore[arg-type]
+        for b in ballots
+    }

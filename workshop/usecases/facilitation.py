@@ -13,6 +13,7 @@ from workshop.domain.rounds import round_at
 from workshop.domain.voting import DotBudget
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
+from workshop.usecases.counting import verify_sums
 from workshop.usecases.events import (
     Answer,
     Event,
@@ -73,6 +74,8 @@ class Facilitation:
             workshop.results_revealed = revealed
             if revealed:  # results without the proposals' words would mean nothing
                 workshop.proposals_revealed = True
+                # Results go public: recount from the ledger first (it must agree).
+                verify_sums(tx, self.core.current_round(tx, workshop))
             tx.workshops.save_workshop(workshop, self.core.clock())
             return [TallyChanged(workshop.id, code)]
 
