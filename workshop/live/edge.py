@@ -20,11 +20,11 @@ from workshop.domain.errors import Forbidden, NotFound, WorkshopError
 from workshop.domain.flood import Guard, TokenBucket
 from workshop.live.bindings import Attendee, Binding, personal_room, room
 from workshop.live.coalescer import Coalescer, Dirty
+from workshop.live.deltas import DELTAS, SNAPSHOTS, DeltaSender, half
 from workshop.usecases.audiences import Audiences
 from workshop.usecases.events import (
     ATTENDANCE_CHANGED,
     MY_STATE_CHANGED,
-    STATE_CHANGED,
     TALLY_CHANGED,
     Answer,
     Event,
@@ -72,6 +72,8 @@ class Edge:
             float(settings["RATE_FACILITATOR_PER_SECOND"]),
         )
         self.coalescer = Coalescer()
+        self.deltas = DeltaSender(self._emit, self._occupied, self.local_rooms_only)
+        self.takes_deltas: set[str] = set()  # sids that announced "deltas": 1
         self.bindings: dict[str, Binding] = {}
         self.buckets: dict[str, TokenBucket] = {}
         self._ticker_started = False
@@ -138,15 +140,24 @@ class Edge:
     def binding(self) -> Binding | None:
         return self.bindings.get(current_sid())
 
+    def announce(self, data: Any) -> None:
+        """Note that this connection applies `state_delta` (`"deltas": 1` in auth or a join)."""
+        if isinstance(data, dict) and data.get("deltas") == 1:
+            self.takes_deltas.add(current_sid())
+
     def bind(self, binding: Binding) -> None:
         sid = current_sid()
         old = self.bindings.get(sid)
         if old is not None:
             leave_room(room(old.code, old.role))
+            for kind in (DELTAS, SNAPSHOTS):
+                leave_room(half(old.code, old.role, kind))
             if old.participant_id is not None:
                 leave_room(personal_room(old.code, old.participant_id))
         self.bindings[sid] = binding
         join_room(room(binding.code, binding.role))
+        kind = DELTAS if sid in self.takes_deltas else SNAPSHOTS
+        join_room(half(binding.code, binding.role, kind))
         if binding.participant_id is not None:
             join_room(personal_room(binding.code, binding.participant_id))
         for hook in self.on_bound:
@@ -290,13 +301,12 @@ class Edge:
         if dirty.state:
             states = self.audiences.snapshots(code)
             for audience, state in states.items():
-                emit(STATE_CHANGED, state, to=room(code, audience))
+                self.deltas.send(code, audience, state)
             tallies = {audience: state["tally"] for audience, state in states.items()}
             screen = states["screen"]
             attendance = head_count(screen["by_group"])
         elif dirty.console:  # the review queue: a snapshot for the console alone
-            console = self.audiences.snapshot(code, "facilitator")
-            emit(STATE_CHANGED, console, to=room(code, "facilitator"))
+            self.deltas.send(code, "facilitator", self.audiences.snapshot(code, "facilitator"))
         if dirty.tally:
             for audience, tally in (tallies or self.audiences.tally(code)).items():
                 if tally is not None:  # phones hear nothing until results are revealed
@@ -309,8 +319,18 @@ class Edge:
             me = self.audiences.me(code, participant_id)
             emit(MY_STATE_CHANGED, me, to=personal_room(code, participant_id))
 
+    def _emit(self, event: str, data: Any, to: str) -> None:
+        self.socketio.emit(event, data, to=to)
+
+    def _occupied(self, room_name: str) -> bool:
+        """Say whether a room may hold a connection (with a queue, other processes' may)."""
+        if not self.local_rooms_only:
+            return True
+        return any(True for _ in self.socketio.server.manager.get_participants("/", room_name))
+
     def forget(self, sid: str) -> None:
         """Forget a closed connection."""
+        self.takes_deltas.discard(sid)
         self.bindings.pop(sid, None)
         self.buckets.pop(sid, None)
         self.buckets.pop(f"f:{sid}", None)

@@ -138,6 +138,7 @@ class Realtime:
     def on_connect(self, auth: Any = None) -> bool:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
         self.edge.remember_address()
+        self.edge.announce(auth)
         try:
             if isinstance(auth, dict) and "code" in auth:
                 self._bind_from_auth(auth)
