@@ -74,9 +74,7 @@ class DeltaSender:
         # With several processes, a gap of more than one version means others broadcast
         # in between: their clients hold a version this process never saw, and a delta
         # from ours would make every one of them ask for a snapshot. Send it whole.
-        if before is None or (
-            not self.one_process and state["version"] > before["version"] + 1
-        ):
+        if before is None or (not self.one_process and state["version"] > before["version"] + 1):
             self.emit(STATE_CHANGED, state, to=deltas)
             return
         delta = {

@@ -29,15 +29,18 @@ class Audiences:
         with self.core.store.transaction() as tx:
             return self.snapshot_in(tx, self.core.workshop_in(tx, code), audience)
 
-    def snapshots(self, code: str) -> dict[str, dict[str, Any]]:
-        """Return every audience's snapshot from one consistent read."""
+    def snapshots(
+        self, code: str, which: tuple[str, ...] = ("phone", "screen", "facilitator")
+    ) -> dict[str, dict[str, Any]]:
+        """Return these audiences' snapshots from one consistent read."""
+        if which == ("phone",):  # a phone kept from results needs no count
+            return {"phone": self.snapshot(code, "phone")}
         with self.core.store.transaction() as tx:
-            loaded = self.load(tx, self.core.workshop_in(tx, code), earlier_rounds=True)
-            found = {
-                audience: self.render(loaded, audience)
-                for audience in ("phone", "screen", "facilitator")
-            }
-            self._add_room(tx, loaded.workshop, found["facilitator"])
+            console = "facilitator" in which
+            loaded = self.load(tx, self.core.workshop_in(tx, code), earlier_rounds=console)
+            found = {audience: self.render(loaded, audience) for audience in which}
+            if console:
+                self._add_room(tx, loaded.workshop, found["facilitator"])
             return found
 
     def _add_room(self, tx: Tx, workshop: Workshop, state: dict[str, Any]) -> None:
