@@ -28,7 +28,10 @@ from workshop.usecases.events import (
     ATTENDANCE_CHANGED,
     MY_STATE_CHANGED,
     TALLY_CHANGED,
+    AttendanceChanged,
+    ConsoleChanged,
     Event,
+    PersonalChanged,
 )
 from workshop.usecases.snapshots import head_count
 
@@ -44,6 +47,8 @@ class Lane:
 
     audiences: tuple[str, ...]
     interval: float
+    # Changes this lane sends nothing for: marking them would spend its leading edge.
+    ignores: tuple[type, ...] = ()
     coalescer: Coalescer = field(default_factory=Coalescer)
     last: float = field(default_factory=time.monotonic)
 
@@ -64,7 +69,10 @@ class Broadcaster:
         phones = float(settings["BROADCAST_INTERVAL"])
         wall = float(settings.get("SCREEN_BROADCAST_INTERVAL", phones))
         # 0 for phones sends everything at once (tests): the wall cannot wait longer.
-        self.lanes = [Lane(WALL, wall if phones > 0 else 0.0), Lane(PHONES, phones)]
+        self.lanes = [
+            Lane(WALL, wall if phones > 0 else 0.0, (PersonalChanged,)),
+            Lane(PHONES, phones, (AttendanceChanged, ConsoleChanged)),
+        ]
         self.interval = phones
         self._ticker_started = False
         self._flushing = threading.Lock()
@@ -73,7 +81,7 @@ class Broadcaster:
     def mark(self, events: list[Event]) -> None:
         """Record changes that need broadcasting, in every lane."""
         for lane in self.lanes:
-            lane.coalescer.mark(events)
+            lane.coalescer.mark([e for e in events if not isinstance(e, lane.ignores)])
 
     def start(self) -> None:
         """Start the ticker once (not when everything is sent at once)."""
