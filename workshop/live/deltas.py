@@ -21,7 +21,7 @@ from workshop.usecases.events import PROTOCOL_VERSION, STATE_CHANGED, STATE_DELT
 
 DELTAS = "deltas"
 SNAPSHOTS = "snapshots"
-REMEMBERED = 1000  # audiences' last snapshots kept per process (3 per busy workshop)
+REMEMBERED = 300  # audiences' last snapshots kept per process (3 per busy workshop)
 
 
 def half(code: str, audience: str, kind: str) -> str:

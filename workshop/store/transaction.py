@@ -39,3 +39,12 @@ class Tx:
         self.room = RoomStatements(run, self.tallies)
         self.care = CareStatements(run)
         self.themes = ThemeStatements(run)
+
+    def one_snapshot(self) -> None:
+        """Make every read of this transaction see one snapshot (call it first).
+
+        SQLite's transactions already do; PostgreSQL's READ COMMITTED gives each
+        statement its own, so two reads could straddle another process's commit.
+        """
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -12,7 +12,7 @@ from workshop.domain.model import Participant, Proposal, Workshop
 from workshop.domain.rounds import Round
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
-from workshop.usecases.counting import count_round, verify_sums
+from workshop.usecases.counting import count_round, verify_round
 from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
@@ -135,7 +135,8 @@ class Audiences:
         the check that they do, and it puts the sums right (from the ledger) if not.
         """
         with self.core.store.transaction() as tx:
-            return sum(not verify_sums(tx, round_) for round_ in tx.tallies.open_rounds())
+            rounds = tx.tallies.open_rounds()
+        return sum(not verify_round(self.core.store, round_) for round_ in rounds)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""

@@ -12,7 +12,7 @@ from workshop.domain.model import Proposal
 from workshop.domain.rounds import Round, support_round
 from workshop.domain.small_groups import fold_ballots, fold_map
 from workshop.domain.tallies import Ballot, tally_round
-from workshop.store.engine import Tx
+from workshop.store.engine import Store, Tx
 
 log = logging.getLogger(__name__)
 
@@ -100,19 +100,28 @@ def dot_support(tx: Tx, workshop_id: int, proposals: Mapping[int, Proposal]) -> 
     return count_round(tx, support_round(tx.rounds.rounds_of(workshop_id), chosen), proposals)
 
 
-def verify_sums(tx: Tx, round_: Round) -> bool:
-    """Recount a dot round from its ledger; if the running sums disagree, rebuild them.
-
-    Runs when results are revealed and when the server starts. The ledger is the truth:
-    a disagreement is a bug, logged loudly, and the sums are put right at once.
-    """
+def sums_agree(tx: Tx, round_: Round) -> bool:
+    """Say whether a dot round's running sums equal a recount of its ledger."""
     if round_.method is not Method.DOTS or round_.rules.spend_all:
         return True  # counted from the ledger or the ballots every time: nothing kept
-    kept, counted = tx.tallies.dot_sums(round_.id), tx.rounds.dot_sums(round_.id)
-    if _as_set(kept) == _as_set(counted):
-        return True
+    return _as_set(tx.tallies.dot_sums(round_.id)) == _as_set(tx.rounds.dot_sums(round_.id))
+
+
+def verify_round(store: Store, round_: Round) -> bool:
+    """Recount a dot round from its ledger; if the running sums disagree, rebuild them.
+
+    Runs when results are revealed and when the server starts. The two reads share one
+    snapshot (PostgreSQL's repeatable read), so a vote committing between them is not
+    taken for a disagreement. The ledger is the truth: a disagreement is a bug, logged
+    loudly, and the sums are rebuilt at once, in a transaction of their own.
+    """
+    with store.transaction() as tx:
+        tx.one_snapshot()
+        if sums_agree(tx, round_):
+            return True
     log.error("round %s: running sums disagreed with a recount; rebuilt", round_.id)
-    tx.tallies.rebuild(round_.id)
+    with store.transaction() as tx:
+        tx.tallies.rebuild(round_.id)
     return False
 
 
