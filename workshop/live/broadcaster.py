@@ -169,7 +169,8 @@ class Broadcaster:
         elif dirty.console and "facilitator" in audiences:  # the review queue
             self.deltas.send(code, "facilitator", self.audiences.snapshot(code, "facilitator"))
         if dirty.tally:
-            for audience, tally in (tallies or self.audiences.tally(code)).items():
+            found = tallies or self.audiences.tally(code, phones_only=audiences == PHONES)
+            for audience, tally in found.items():
                 # Phones hear nothing until results are revealed.
                 if audience in audiences and tally is not None:
                     emit(TALLY_CHANGED, tally, to=room(code, audience))

@@ -114,10 +114,16 @@ class Audiences:
             self.core.today(),
         )
 
-    def tally(self, code: str) -> dict[str, dict[str, Any] | None]:
-        """Return the live tally as each audience may see it (None: not to phones yet)."""
+    def tally(self, code: str, phones_only: bool = False) -> dict[str, dict[str, Any] | None]:
+        """Return the live tally as each audience may see it (None: not to phones yet).
+
+        phones_only: the phones' broadcast lane asks, and counts nothing while phones
+        may not see results.
+        """
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code)
+            if phones_only and not workshop.results_revealed:
+                return {"phone": None}
             round_ = self.core.current_round(tx, workshop)
             # The position first: a vote committed between the two reads is then counted
             # under a version that does not yet claim it, never the other way round.
