@@ -46,7 +46,7 @@ def test_a_wall_follows_changes_by_deltas_and_matches_a_fresh_snapshot(
         fac.call("add_proposal", {"text": f"Idea {n}", "request_id": f"i{n}"})["proposal_id"]
         for n in range(6)
     ]
-    fac.call("change_stage", {"stage": "vote"})
+    fac.call("reveal_proposals", {"revealed": True})  # the wall lists the ideas
     wall = pages.open("projector", viewport={"width": 1280, "height": 720})
     frames: list[str] = []
     wall.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
@@ -73,6 +73,8 @@ def test_a_wall_follows_changes_by_deltas_and_matches_a_fresh_snapshot(
     wall.wait_for_function(f"() => window.__state.version === {fresh['version']}")
     assert comparable(wall.evaluate("() => window.__state")) == comparable(fresh)
     assert any('"state_delta"' in frame for frame in frames)
+    wall.wait_for_function("() => document.body.innerText.includes('Idea zero, reworded')")
+    assert "Idea late" in wall.inner_text("body")
     pages.shot(wall, "wall-after-deltas")
     pages.assert_clean()
     watcher.close()
