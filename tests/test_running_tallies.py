@@ -160,3 +160,22 @@ def test_revealing_results_recounts_and_the_revealed_tally_is_the_ledgers(
         tx.conn.execute(text("DELETE FROM dot_voters"))
     service.facilitation.change_stage(code, Stage.RESULTS)  # the results stage reveals too
     assert service.audiences.snapshot(code, "phone")["tally"]["voters"] == 1
+
+
+def test_migration_8_fills_the_sums_from_a_ledger_that_predates_them(service: UseCases) -> None:
+    from workshop.store import migrations
+
+    store = service.core.store
+    code, people, ids = workshop_with_proposals(service, ["One", "Two", "Three"], attendees=4)
+    for n, person in enumerate(people):
+        service.workshops.cast_vote(code, person, ids[n % 3], 2, f"v{n}")
+    service.workshops.retract_vote(code, people[0], ids[0], 2, "back")  # no longer a voter
+    service.room.remove_attendee(code, people[1], True)  # their dots stop counting
+    service.facilitation.merge_proposals(code, ids[2], ids[0])
+    with store.transaction() as tx:  # the database as it was before migration 8
+        tx.conn.execute(text("DROP TABLE dot_sums"))
+        tx.conn.execute(text("DROP TABLE dot_voters"))
+        tx.conn.execute(text("DELETE FROM schema_version WHERE version = 8"))
+    assert migrations.upgrade(store.engine.begin) == 8
+    assert service.audiences.verify_open_rounds() == 0
+    assert_sums_equal_recount(service, code)
