@@ -15,6 +15,7 @@ from workshop.live.packets import StrictPacket
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
 from workshop.usecases import UseCases
+from workshop.usecases.batching import Batcher
 from workshop.web import net
 from workshop.web.json_provider import StrictJSONProvider
 
@@ -52,6 +53,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         ping_interval=10,
         ping_timeout=20,
     )
+
+    if settings["VOTE_BATCH"] and store.is_sqlite:
+        usecases.core.batcher = Batcher(
+            store, socketio.server.eio.create_event, lambda: socketio.sleep(0)
+        )
 
     def export_closed(code: str) -> None:
         export.write_exports(exports_dir, usecases.documents.series(code), code)

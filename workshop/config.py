@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     # The same for screens and facilitators' consoles (a handful per workshop), so the
     # wall follows the room closely while phones keep the longer interval above.
     "SCREEN_BROADCAST_INTERVAL": 0.02,
+    # 1: dot votes that arrive together (one turn of the event loop) commit in one
+    # SQLite transaction, each answered after that commit; 0: one transaction each.
+    # Only with SQLite: on PostgreSQL, batches from two processes could deadlock.
+    "VOTE_BATCH": 1,
     # Origins the Socket.IO server accepts besides its own; "*" for any.
     "CORS_ALLOWED_ORIGINS": None,
     # Per-connection flood control: a burst, then commands per second. A phone's
@@ -58,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
 
 INTEGER_KEYS = {
     "PORT",
+    "VOTE_BATCH",
     "RATE_BURST",
     "RATE_FACILITATOR_BURST",
     "JOIN_BURST",
