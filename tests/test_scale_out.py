@@ -99,17 +99,28 @@ def test_phones_taking_deltas_follow_changes_made_through_either_process(
             )
             phones.append(phone)
             states.append(joined["state"])
-        # Changes through both processes, one after the other, as two consoles would.
+
+        def settle() -> None:
+            state = consoles[0].ack("facilitate_workshop", {"code": code, "token": token})
+            for phone in phones:
+                phone.wait_for(
+                    lambda e, d: (
+                        e in ("state_changed", "state_delta")
+                        and d["version"] >= state["state"]["version"]
+                    )
+                )
+
+        # Two changes through each process in turn, as two consoles would: a process's
+        # second change follows its own last broadcast by one version, so it is a delta;
+        # its first follows the other process's changes, so it goes out whole.
         consoles[0].ack("hide_proposal", {"proposal_id": ids[1], "hidden": True})
-        consoles[1].ack("edit_proposal", {"proposal_id": ids[2], "text": "Idea two, reworded"})
-        consoles[0].ack("add_proposal", {"text": "Idea late", "request_id": "late"})
+        settle()
+        consoles[0].ack("edit_proposal", {"proposal_id": ids[2], "text": "Idea two, reworded"})
+        settle()
+        consoles[1].ack("add_proposal", {"text": "Idea late", "request_id": "late"})
+        settle()
         consoles[1].ack("hide_proposal", {"proposal_id": ids[1], "hidden": False})
-        final = consoles[0].ack("facilitate_workshop", {"code": code, "token": token})
-        version = final["state"]["version"]
-        for phone in phones:
-            phone.wait_for(
-                lambda e, d: e in ("state_changed", "state_delta") and d["version"] >= version
-            )
+        settle()
         fresh = Recorder(servers[1]).ack(
             "join_workshop", {"code": code, "device_id": "deltas-fresh-0000"}
         )["state"]
