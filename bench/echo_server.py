@@ -9,12 +9,15 @@ application work at all (no database, no Flask, no validation, no rate limits).
 - `join_workshop` and `watch_workshop` put the connection in a room and answer with
   a small ack; the phone's `state` is a fixed placeholder, not a snapshot.
 - `cast_vote` counts the vote in memory and answers `{"ok", "dots_left", "vote_id"}`.
-- Tallies are coalesced exactly like the real server's: a vote only marks the
+- Tallies are coalesced exactly like the real server's wall lane: a vote sends the
+  tally at once if none went out in the last `--interval` (20 ms, the app's
+  `SCREEN_BROADCAST_INTERVAL`; the leading edge), otherwise it only marks the
   workshop dirty and a background task sends at most one `tally_changed` to the
-  screens every 100 ms. A broadcast per vote would be a different (and much slower)
+  screens per interval. A broadcast per vote would be a different (and much slower)
   design, so it would not be a fair ceiling.
 - `POST /api/workshops`, `GET /api/workshops/<code>` and the facilitator commands
-  the driver uses (`change_stage`, `add_proposal`) answer as the real server would.
+  the driver uses (`change_stage`, `add_proposal`, `set_display`) answer as the real
+  server would.
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5001)
     parser.add_argument(
         "--server-mode", default="eventlet", choices=["eventlet", "gevent", "threading"]
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.02,
+        help="seconds between tallies to the screen (the app's SCREEN_BROADCAST_INTERVAL)",
     )
     args = parser.parse_args()
     if args.server_mode == "eventlet":
@@ -45,6 +54,7 @@ def main() -> None:
 
     import json
     import threading
+    import time
 
     import socketio
 
@@ -83,6 +93,10 @@ def main() -> None:
     def change_stage(sid: str, data: dict) -> dict:
         return {"ok": True, "stage": data.get("stage")}
 
+    @sio.on("set_display")
+    def set_display(sid: str, data: dict) -> dict:
+        return {"ok": True}
+
     @sio.on("add_proposal")
     def add_proposal(sid: str, data: dict) -> dict:
         with lock:
@@ -97,21 +111,28 @@ def main() -> None:
             key = str(data.get("proposal_id"))
             totals[key] = totals.get(key, 0) + 1
             counts["dirty"] = True
+        send_if_due()  # the leading edge, as the app's: a quiet room hears a vote at once
         return {"ok": True, "dots_left": 2, "vote_id": vote_id}
+
+    last_sent = [0.0]
+
+    def send_if_due() -> None:
+        with lock:
+            if not counts["dirty"] or time.monotonic() - last_sent[0] < args.interval:
+                return
+            counts["dirty"] = False
+            last_sent[0] = time.monotonic()
+            tally = {
+                "version": counts["votes"],
+                "votes": counts["votes"],
+                "totals": dict(totals),
+            }
+        sio.emit("tally_changed", tally, to="screen")
 
     def broadcaster() -> None:
         while True:
-            sio.sleep(0.1)
-            with lock:
-                if not counts["dirty"]:
-                    continue
-                counts["dirty"] = False
-                tally = {
-                    "version": counts["votes"],
-                    "votes": counts["votes"],
-                    "totals": dict(totals),
-                }
-            sio.emit("tally_changed", tally, to="screen")
+            sio.sleep(max(args.interval / 4, 0.005))
+            send_if_due()
 
     sio.start_background_task(broadcaster)
 

@@ -108,6 +108,9 @@ class Launched:
 
 def start_servers(args: argparse.Namespace, data: Path, database_url: str | None) -> list[Launched]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "WORKSHOP_EXPORTS_DIR": str(data / "exports")}
+    # Every phone of the driver comes from 127.0.0.1: the per-address limit on new
+    # attendees (a burst of 100, issue #14) would refuse the seating of a big room.
+    env.setdefault("WORKSHOP_JOIN_BURST", "1000000")
     servers = []
     for index in range(args.processes):
         port = free_port()
@@ -241,6 +244,9 @@ async def scenario(args: argparse.Namespace, urls: list[str], sampler: Sampler) 
         added = await facilitator.call("add_proposal", {"text": f"Idea {i}", "request_id": f"a{i}"})
         proposals.append(added["proposal_id"])
     await facilitator.call("change_stage", {"stage": "vote"})
+    # The wall counts live (results are hidden from it by default): the projector's
+    # tally_changed and the final tally over HTTP then carry the votes.
+    await facilitator.call("set_display", {"wall_mode": "results"})
 
     seen: list[tuple[float, int]] = []  # (time, tally version) at the projector
     projector = await client(urls[0], {"code": code, "role": "screen"})

@@ -59,7 +59,9 @@ def workshop_login(workshop: dict[str, Any]) -> dict[str, str]:
 def test_tally_and_attendance_go_out_even_when_the_snapshot_changed_in_the_same_tick(
     tmp_path: Path,
 ) -> None:
-    app = make_app(tmp_path, BROADCAST_INTERVAL=3600)  # the test decides when the tick is
+    app = make_app(
+        tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=3600
+    )  # the test decides when the tick is
     socketio, http = app.extensions["workshop.socketio"], app.test_client()
     made = http.post("/api/workshops", json={"title": "Tick"}).get_json()
     facilitator = socketio.test_client(app, flask_test_client=http)

@@ -439,7 +439,7 @@ def test_a_flooding_phone_is_slowed_with_a_sentence(tmp_path: Path) -> None:
 
 def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
     # A long interval keeps the ticker asleep, so the test decides when the tick happens.
-    app = make_app(tmp_path, BROADCAST_INTERVAL=3600)
+    app = make_app(tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=3600)
     socketio = app.extensions["workshop.socketio"]
     http = app.test_client()
     made = http.post("/api/workshops", json={"title": "Busy", "dots": 20, "max_per_proposal": 20})
@@ -472,7 +472,7 @@ def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
 def test_in_a_quiet_room_the_first_vote_reaches_the_wall_at_once(tmp_path: Path) -> None:
     """The leading edge: after a quiet spell a change goes out as soon as it commits;
     changes right behind it wait for the tick, so it is still one broadcast per interval."""
-    app = make_app(tmp_path, BROADCAST_INTERVAL=3600)
+    app = make_app(tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=3600)
     socketio = app.extensions["workshop.socketio"]
     edge = app.extensions["workshop.realtime"].edge
     http = app.test_client()
@@ -491,7 +491,8 @@ def test_in_a_quiet_room_the_first_vote_reaches_the_wall_at_once(tmp_path: Path)
     edge.flush()
     screen.get_received()
 
-    edge._last_flush -= 3600  # an hour of quiet since the last broadcast...
+    for lane in edge.broadcaster.lanes:
+        lane.last -= 3600  # an hour of quiet since the last broadcast...
     edge.flush_if_due()  # ...in which the ticker woke with nothing to send
     assert ack(phone, "cast_vote", {"proposal_id": 1, "request_id": "first"})["ok"]
     first = screen.get_received()
@@ -660,7 +661,7 @@ def test_a_deleted_workshop_does_not_silence_the_others_broadcasts(room: Room, a
 
     realtime = app.extensions["workshop.realtime"]
     room.clear()
-    realtime.edge.coalescer.mark([StateChanged(0, "ZZZZZZ"), StateChanged(0, room.code)])
+    realtime.edge.broadcaster.mark([StateChanged(0, "ZZZZZZ"), StateChanged(0, room.code)])
     realtime.flush()
     assert last(room.screen.get_received(), "state_changed")["code"] == room.code
 

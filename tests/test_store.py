@@ -41,6 +41,8 @@ TABLES = (
     "themes",
     "theme_suggestions",
     "facilitation",
+    "dot_sums",
+    "dot_voters",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another idea first."

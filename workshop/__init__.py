@@ -16,6 +16,7 @@ from workshop.live.packets import StrictPacket
 from workshop.live.server import Realtime
 from workshop.store.engine import Store
 from workshop.usecases import UseCases
+from workshop.usecases.batching import Batcher
 from workshop.usecases.language import Languages
 from workshop.web import language, net
 from workshop.web.json_provider import StrictJSONProvider
@@ -41,6 +42,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         store, lambda code: f"{base}/w/{code}", exports_dir, run_sheet_folders=folders
     )
 
+    usecases.audiences.verify_open_rounds()  # the running tallies agree with a recount
+
     socketio = SocketIO(
         app,
         async_mode=settings["SERVER_MODE"],
@@ -52,6 +55,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         ping_interval=10,
         ping_timeout=20,
     )
+
+    if settings["VOTE_BATCH"] and store.is_sqlite:
+        usecases.core.batcher = Batcher(
+            store, socketio.server.eio.create_event, lambda: socketio.sleep(0)
+        )
 
     def export_closed(code: str) -> None:
         export.write_exports(exports_dir, usecases.documents.series(code), code)

@@ -24,6 +24,13 @@ DEFAULTS: dict[str, Any] = {
     "PORT": 5000,
     # Seconds between coalesced broadcasts; 0 sends them at once (tests use that).
     "BROADCAST_INTERVAL": 0.1,
+    # The same for screens and facilitators' consoles (a handful per workshop), so the
+    # wall follows the room closely while phones keep the longer interval above.
+    "SCREEN_BROADCAST_INTERVAL": 0.02,
+    # 1: dot votes that arrive together (one turn of the event loop) commit in one
+    # SQLite transaction, each answered after that commit; 0: one transaction each.
+    # Only with SQLite: on PostgreSQL, batches from two processes could deadlock.
+    "VOTE_BATCH": 1,
     # Origins the Socket.IO server accepts besides its own; "*" for any.
     "CORS_ALLOWED_ORIGINS": None,
     # Per-connection flood control: a burst, then commands per second. A phone's
@@ -55,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
 
 INTEGER_KEYS = {
     "PORT",
+    "VOTE_BATCH",
     "RATE_BURST",
     "RATE_FACILITATOR_BURST",
     "JOIN_BURST",
@@ -65,6 +73,7 @@ INTEGER_KEYS = {
 }
 FLOAT_KEYS = {
     "BROADCAST_INTERVAL",
+    "SCREEN_BROADCAST_INTERVAL",
     "RATE_PER_SECOND",
     "RATE_FACILITATOR_PER_SECOND",
     "JOIN_PER_SECOND",

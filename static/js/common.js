@@ -166,6 +166,7 @@ var W = (function () {
   /* onConnect runs on every (re)connection to rejoin; lost() words the banner while away */
   W.connect = function (auth, onConnect, lost) {
     /* WebSocket first saves two round trips on slow venue Wi-Fi; polling is the fallback. */
+    auth.deltas = 1; /* this page applies state_delta (W.live): changes, not whole snapshots */
     var s = io({auth: auth, transports: ['websocket', 'polling'], tryAllTransports: true,
       reconnectionDelay: 500, reconnectionDelayMax: 5000, timeout: 10000});
     W.fire('socket', s);
@@ -236,6 +237,23 @@ var W = (function () {
     };
     live.version = function () { return live.state ? live.state.version : undefined; };
     sock.on('state_changed', function (s) { if (!live.state || s.version >= live.state.version) set(s); });
+    /* A delta applies to the version it names; missing one, ask for the snapshot again
+       (docs/protocol.md, "Deltas"). The tally stays the newest tally_changed gave. */
+    var syncing = false;
+    sock.on('state_delta', function (d) {
+      if (!live.state) return;
+      if (d.base === live.state.version) {
+        var s = W.applyOps(live.state, d.ops);
+        if (s.tally && live.tally && !d.ops.some(function (op) { return op.path[0] === 'tally'; })) s.tally = live.tally;
+        set(s);
+      } else if (d.version > live.state.version && !syncing) {
+        syncing = true;
+        sock.emit('sync_state', {}, function (ack) {
+          syncing = false;
+          if (ack && ack.ok) live.reset(ack.state);
+        });
+      }
+    });
     sock.on('tally_changed', function (t) {
       if (live.tally && t.version < live.tally.version) return;
       live.tally = t;
@@ -250,6 +268,29 @@ var W = (function () {
       });
     }
     return live;
+  };
+
+  /* The three operations of a state_delta, on a copy (a page may still hold the old state). */
+  function keyOf(x) { return x && typeof x === 'object' ? x.id : x; }
+  W.applyOps = function (state, ops) {
+    var out = JSON.parse(JSON.stringify(state));
+    ops.forEach(function (op) {
+      if (!op.path.length) { out = op.value; return; }
+      var at = out, last = op.path[op.path.length - 1];
+      for (var i = 0; i < op.path.length - 1; i++) at = at[op.path[i]];
+      if (op.op === 'set') at[last] = op.value;
+      else if (op.op === 'del') delete at[last];
+      else {
+        var list = at[last].filter(function (x) { return op.remove.indexOf(keyOf(x)) < 0; });
+        op.put.forEach(function (p) {
+          var k = keyOf(p[1]), where = -1;
+          for (var j = 0; j < list.length; j++) if (keyOf(list[j]) === k) { where = j; break; }
+          if (where < 0) list.splice(p[0], 0, p[1]); else list[where] = p[1];
+        });
+        at[last] = list;
+      }
+    });
+    return out;
   };
 
   function fmt(ms) {

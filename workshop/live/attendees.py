@@ -11,7 +11,7 @@ from typing import Any
 from workshop.domain import validation as valid
 from workshop.domain.errors import N_, Conflict, Forbidden, WorkshopError
 from workshop.live.bindings import Binding
-from workshop.live.edge import Edge
+from workshop.live.edge import NOT_JOINED, Edge
 from workshop.usecases import UseCases
 
 Command = Any  # (data) -> ack
@@ -33,6 +33,7 @@ class AttendeeHandlers:
             "join_workshop": self.join_workshop,
             "watch_workshop": self.watch_workshop,
             "facilitate_workshop": self.facilitate_workshop,
+            "sync_state": self.sync_state,
             "submit_proposal": self.submit_proposal,
             "cast_vote": self.cast_vote,
             "retract_vote": self.retract_vote,
@@ -66,6 +67,7 @@ class AttendeeHandlers:
         except WorkshopError as refusal:
             self.edge.missed(refusal)
             raise
+        self.edge.announce(data)
         self.edge.bind(Binding(code, "phone", joined.participant_id, joined.device_id))
         self.edge.publish(events)
         return {
@@ -84,6 +86,7 @@ class AttendeeHandlers:
         except WorkshopError as refusal:
             self.edge.missed(refusal)
             raise
+        self.edge.announce(data)
         self.edge.bind(Binding(code, "screen"))
         return {"ok": True, "state": state}
 
@@ -95,8 +98,18 @@ class AttendeeHandlers:
             raise Forbidden("Open the facilitator link you were given to steer this workshop.")
         self.app.core.check_facilitator(code, token)
         state = self.app.audiences.snapshot(code, "facilitator")
+        self.edge.announce(data)
         self.edge.bind(Binding(code, "facilitator", token=token))
         return {"ok": True, "state": state}
+
+    def sync_state(self, _data: dict[str, Any]) -> dict[str, Any]:
+        """A client that missed a `state_delta` asks for its audience's snapshot again."""
+        binding = self.edge.binding()
+        if binding is None:
+            raise Forbidden(NOT_JOINED)
+        if binding.role == "facilitator":
+            self.app.core.check_facilitator(binding.code, binding.token or "")
+        return {"ok": True, "state": self.app.audiences.snapshot(binding.code, binding.role)}
 
     def submit_proposal(self, data: dict[str, Any]) -> dict[str, Any]:
         """An attendee proposes a priority; screens see it once proposals are revealed."""

@@ -8,8 +8,6 @@ facilitators, and one per attendee (all of that attendee's tabs).
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,19 +17,16 @@ from flask_socketio import SocketIO, join_room, leave_room
 from workshop.domain.errors import N_, Forbidden, NotFound, WorkshopError
 from workshop.domain.flood import Guard, TokenBucket
 from workshop.live.bindings import Attendee, Binding, personal_room, room
-from workshop.live.coalescer import Coalescer, Dirty
+from workshop.live.broadcaster import Broadcaster
+from workshop.live.deltas import DELTAS, SNAPSHOTS, DeltaSender, half
 from workshop.usecases.audiences import Audiences
 from workshop.usecases.events import (
-    ATTENDANCE_CHANGED,
     MY_STATE_CHANGED,
-    STATE_CHANGED,
-    TALLY_CHANGED,
     Answer,
     Event,
     PersonalChanged,
     WorkshopClosed,
 )
-from workshop.usecases.snapshots import head_count
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +66,11 @@ class Edge:
             int(settings["RATE_FACILITATOR_BURST"]),
             float(settings["RATE_FACILITATOR_PER_SECOND"]),
         )
-        self.coalescer = Coalescer()
+        self.deltas = DeltaSender(self._emit, self._occupied, self.local_rooms_only)
+        self.broadcaster = Broadcaster(socketio, audiences, settings, self.deltas)
+        self.takes_deltas: set[str] = set()  # sids that announced "deltas": 1
         self.bindings: dict[str, Binding] = {}
         self.buckets: dict[str, TokenBucket] = {}
-        self._ticker_started = False
-        self._last_flush = time.monotonic()
-        self._flushing = threading.Lock()
-        self._hourly: list[Callable[[], object]] = []
         # Told of every binding, with its connection (live/care.py sends private words).
         self.on_bound: list[Callable[[Binding, str], None]] = []
 
@@ -138,20 +131,29 @@ class Edge:
     def binding(self) -> Binding | None:
         return self.bindings.get(current_sid())
 
+    def announce(self, data: Any) -> None:
+        """Note that this connection applies `state_delta` (`"deltas": 1` in auth or a join)."""
+        if isinstance(data, dict) and data.get("deltas") == 1:
+            self.takes_deltas.add(current_sid())
+
     def bind(self, binding: Binding) -> None:
         sid = current_sid()
         old = self.bindings.get(sid)
         if old is not None:
             leave_room(room(old.code, old.role))
+            for kind in (DELTAS, SNAPSHOTS):
+                leave_room(half(old.code, old.role, kind))
             if old.participant_id is not None:
                 leave_room(personal_room(old.code, old.participant_id))
         self.bindings[sid] = binding
         join_room(room(binding.code, binding.role))
+        kind = DELTAS if sid in self.takes_deltas else SNAPSHOTS
+        join_room(half(binding.code, binding.role, kind))
         if binding.participant_id is not None:
             join_room(personal_room(binding.code, binding.participant_id))
         for hook in self.on_bound:
             hook(binding, sid)
-        self._start_ticker()
+        self.broadcaster.start()
 
     def attendee(self) -> Attendee:
         """Return the attendee this connection is bound to, or refuse."""
@@ -175,7 +177,7 @@ class Edge:
             if isinstance(event, WorkshopClosed) and self.on_closed is not None:
                 # Writing files is slow next to a vote: do it off the command's path.
                 self.socketio.start_background_task(self._export_quietly, event.code)
-        self.coalescer.mark(events)
+        self.broadcaster.mark(events)
         if self.interval <= 0:
             self.flush()
 
@@ -185,7 +187,7 @@ class Edge:
 
     def own_vote(self, me: Attendee, answer: Answer) -> dict[str, Any]:
         """Answer a vote with the voter's new view, and tell their other tabs at once."""
-        self.coalescer.mark([e for e in answer.events if not isinstance(e, PersonalChanged)])
+        self.broadcaster.mark([e for e in answer.events if not isinstance(e, PersonalChanged)])
         # The voting tab learns its new dots from the ack; its other tabs from this emit.
         # A replayed request carries no view of its own: read a fresh one.
         mine = answer.me or self.audiences.me(me.code, me.participant_id)
@@ -218,99 +220,30 @@ class Edge:
 
     # -- broadcasting ----------------------------------------------------------
 
-    def _start_ticker(self) -> None:
-        if self.interval > 0 and not self._ticker_started:
-            self._ticker_started = True
-            self.socketio.start_background_task(self._tick_forever)
-
     def every_hour(self, job: Callable[[], object]) -> None:
         """Run job about once an hour on the broadcaster's task (retention, for example)."""
-        self._hourly.append(job)
-
-    def _tick_forever(self) -> None:
-        next_hourly = time.monotonic() + 3600
-        while True:
-            due = self._last_flush + self.interval - time.monotonic()
-            # Idle, a command sends its own change at once (flush_if_due): the ticker
-            # only owes the trailing edge of a busy spell, so a short nap will do.
-            self.socketio.sleep(max(due, self.interval / 4, 0.005))
-            self.flush_if_due()
-            if time.monotonic() >= next_hourly:
-                next_hourly += 3600
-                try:
-                    for job in self._hourly:
-                        job()
-                except Exception:  # keep ticking: one bad job must not silence the room
-                    log.exception("an hourly job failed")
+        self.broadcaster.every_hour(job)
 
     def flush_if_due(self) -> None:
-        """Flush if the interval has passed since the last broadcast, whoever calls first.
-
-        The ticker calls this, and so does every command when it is done: a burst of
-        commands all runs in one turn of the event loop, before the ticker's timer
-        fires, so without this the wall heard nothing until the burst was over. Still
-        at most one broadcast per interval. Only a flush that sends something restarts
-        the interval, so in a quiet room the first change goes out the moment it is
-        committed (the leading edge) instead of waiting for the next tick.
-        """
-        if time.monotonic() - self._last_flush < self.interval or not self.coalescer.pending():
-            return
-        if not self._flushing.acquire(blocking=False):
-            return  # another task is flushing right now
-        try:
-            if time.monotonic() - self._last_flush < self.interval:
-                return
-            self._last_flush = time.monotonic()
-            self.flush()
-        except Exception:  # keep ticking: one bad flush must not silence the room
-            log.exception("broadcast flush failed")
-        finally:
-            self._flushing.release()
+        """Send what each lane owes if its interval has passed (see live/broadcaster.py)."""
+        self.broadcaster.flush_if_due()
 
     def flush(self) -> None:
-        """Send each dirty workshop's broadcasts once, to the rooms allowed to see them."""
-        for code, dirty in self.coalescer.take().items():
-            try:
-                self._flush_one(code, dirty)
-            except WorkshopError:
-                continue  # deleted since it was marked: nothing left to tell anyone
-            except Exception:  # one workshop's failure must not silence the others
-                log.exception("broadcasting a workshop's changes failed")
+        """Send every pending broadcast now (tests, and a server with no interval)."""
+        self.broadcaster.flush()
 
-    def _flush_one(self, code: str, dirty: Dirty) -> None:
-        """Send what one workshop owes; a tally or head count that changed always goes out.
+    def _emit(self, event: str, data: Any, to: str) -> None:
+        self.socketio.emit(event, data, to=to)
 
-        A snapshot carries the tally and head count too, yet clients wait on
-        tally_changed and attendance_changed: when the state changed in the same tick,
-        those are taken from the snapshots already read instead of being read again.
-        """
-        emit = self.socketio.emit
-        tallies: dict[str, Any] = {}
-        attendance: dict[str, Any] | None = None
-        if dirty.state:
-            states = self.audiences.snapshots(code)
-            for audience, state in states.items():
-                emit(STATE_CHANGED, state, to=room(code, audience))
-            tallies = {audience: state["tally"] for audience, state in states.items()}
-            screen = states["screen"]
-            attendance = head_count(screen["by_group"])
-        elif dirty.console:  # the review queue: a snapshot for the console alone
-            console = self.audiences.snapshot(code, "facilitator")
-            emit(STATE_CHANGED, console, to=room(code, "facilitator"))
-        if dirty.tally:
-            for audience, tally in (tallies or self.audiences.tally(code)).items():
-                if tally is not None:  # phones hear nothing until results are revealed
-                    emit(TALLY_CHANGED, tally, to=room(code, audience))
-        if dirty.attendance:
-            attendance = attendance or self.audiences.attendance(code)
-            emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
-            emit(ATTENDANCE_CHANGED, attendance, to=room(code, "facilitator"))
-        for participant_id in sorted(dirty.people):
-            me = self.audiences.me(code, participant_id)
-            emit(MY_STATE_CHANGED, me, to=personal_room(code, participant_id))
+    def _occupied(self, room_name: str) -> bool:
+        """Say whether a room may hold a connection (with a queue, other processes' may)."""
+        if not self.local_rooms_only:
+            return True
+        return any(True for _ in self.socketio.server.manager.get_participants("/", room_name))
 
     def forget(self, sid: str) -> None:
         """Forget a closed connection."""
+        self.takes_deltas.discard(sid)
         self.bindings.pop(sid, None)
         self.buckets.pop(sid, None)
         self.buckets.pop(f"f:{sid}", None)

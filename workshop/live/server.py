@@ -147,6 +147,7 @@ class Realtime:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
         self.edge.remember_address()
         self.languages.remember(current_sid(), auth)
+        self.edge.announce(auth)
         try:
             if isinstance(auth, dict) and "code" in auth:
                 self._bind_from_auth(auth)

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select
 from workshop.domain.model import Participant
 from workshop.store.prepared import Prepared, Runner, inserting, updating
 from workshop.store.schema import participants
+from workshop.store.tallies import TallyStatements
 
 _SEAT = select(
     participants.c.id,
@@ -47,8 +48,9 @@ def _participant(row: Any) -> Participant:
 class AttendeeStatements:
     """Reads and writes of the participants table."""
 
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, sums: TallyStatements) -> None:
         self.run = run
+        self.sums = sums  # an attendee's dots follow their group and their removal
 
     def find_participant(
         self, workshop_id: int, device_id: str, for_update: bool = False
@@ -80,8 +82,10 @@ class AttendeeStatements:
         )
 
     def update_participant(self, participant_id: int, name: str | None, group: str | None) -> None:
-        """Replace an attendee's optional name and group."""
+        """Replace an attendee's optional name and group; their dots follow them to the group."""
+        old = self.sums.person_key(participant_id)
         self.run.change(UPDATE, key_id=participant_id, set_name=name, set_group_key=group)
+        self.sums.move_person(participant_id, old, self.sums.person_key(participant_id))
 
     def count_participants(self, workshop_id: int) -> int:
         """Return how many attendees joined (an index-only count, unlike attendance)."""

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from workshop.domain.model import Proposal
 from workshop.store.prepared import Prepared, Runner, inserting
 from workshop.store.schema import participants, proposals, votes
+from workshop.store.tallies import TallyStatements
 
 PROPOSALS = Prepared(
     select(
@@ -91,8 +92,9 @@ def _update_of(names: tuple[str, ...]) -> Prepared:
 class BoardStatements:
     """Reads and writes of proposals and of the dot ledger."""
 
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, sums: TallyStatements) -> None:
         self.run = run
+        self.sums = sums
 
     def proposals(self, workshop_id: int) -> dict[int, Proposal]:
         """Return every proposal of the workshop (hidden and merged included), by id."""
@@ -164,7 +166,12 @@ class BoardStatements:
         points: int,
         now_ms: int,
     ) -> int:
-        """Append a ledger row (negative points take dots back) and return its id."""
+        """Append a ledger row (negative points take dots back) and return its id.
+
+        The round's running sums move in the same transaction: every ledger row goes
+        through here, so they cannot miss one.
+        """
+        self.sums.record(round_id, participant_id, proposal_id, points)
         return self.run.insert(
             INSERT_VOTE,
             workshop_id=workshop_id,

@@ -323,6 +323,47 @@ def v8_languages(conn: Connection) -> None:
     )
 
 
+def v9_running_tallies(conn: Connection) -> None:
+    """Keep each dot round's sums as votes arrive, filled here from the ledger as it stands.
+
+    A broadcast then reads one row per group and proposal instead of grouping every
+    vote of the round; each ledger row updates the sums in its own transaction.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE dot_sums (
+            round_id INTEGER NOT NULL,
+            group_key TEXT NOT NULL,
+            proposal_id INTEGER NOT NULL,
+            points INTEGER NOT NULL,
+            PRIMARY KEY (round_id, group_key, proposal_id)
+        );
+        CREATE TABLE dot_voters (
+            round_id INTEGER NOT NULL,
+            group_key TEXT NOT NULL,
+            voters INTEGER NOT NULL,
+            PRIMARY KEY (round_id, group_key)
+        );
+        INSERT INTO dot_sums (round_id, group_key, proposal_id, points)
+            SELECT v.round_id, COALESCE(p.group_key, ''), v.proposal_id, SUM(v.points)
+            FROM votes v JOIN participants p ON p.id = v.participant_id
+            WHERE v.round_id IS NOT NULL AND p.removed_at IS NULL
+            GROUP BY v.round_id, COALESCE(p.group_key, ''), v.proposal_id;
+        INSERT INTO dot_voters (round_id, group_key, voters)
+            SELECT people.round_id, people.group_key, COUNT(*)
+            FROM (
+                SELECT v.round_id AS round_id, COALESCE(p.group_key, '') AS group_key
+                FROM votes v JOIN participants p ON p.id = v.participant_id
+                WHERE v.round_id IS NOT NULL AND p.removed_at IS NULL
+                GROUP BY v.round_id, COALESCE(p.group_key, ''), v.participant_id
+                HAVING SUM(v.points) > 0
+            ) AS people
+            GROUP BY people.round_id, people.group_key
+        """,
+    )
+
+
 STEPS: list[Step] = [
     v1_first_schema,
     v2_action_plans,
@@ -332,6 +373,7 @@ STEPS: list[Step] = [
     v6_duty_of_care,
     v7_facilitation_methods,
     v8_languages,
+    v9_running_tallies,
 ]
 
 

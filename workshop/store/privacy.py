@@ -11,6 +11,8 @@ from workshop.store.schema import (
     actions,
     ballots,
     command_log,
+    dot_sums,
+    dot_voters,
     facilitation,
     held_proposals,
     paper_counts,
@@ -28,6 +30,7 @@ from workshop.store.schema import (
 _W: Any = bindparam("workshop_id")
 _PEOPLE = select(participants.c.id).where(participants.c.workshop_id == _W)
 _ACTIONS = select(actions.c.id).where(actions.c.workshop_id == _W)
+_ROUNDS = select(rounds.c.id).where(rounds.c.workshop_id == _W)
 _OWN_PROPOSALS = select(proposals.c.id).where(proposals.c.workshop_id == _W)
 # Commands are logged per actor: "p:<participant id>" for phones, "f:<code>" for the console.
 ERASE_COMMANDS = Prepared(
@@ -62,6 +65,8 @@ DELETE_WORKSHOP = tuple(
         held_proposals.delete().where(held_proposals.c.workshop_id == _W),
         private_words.delete().where(private_words.c.workshop_id == _W),
         votes.delete().where(votes.c.workshop_id == _W),
+        dot_sums.delete().where(dot_sums.c.round_id.in_(_ROUNDS)),
+        dot_voters.delete().where(dot_voters.c.round_id.in_(_ROUNDS)),
         ballots.delete().where(ballots.c.workshop_id == _W),
         paper_counts.delete().where(paper_counts.c.workshop_id == _W),
         update(workshops).where(workshops.c.id == _W).values(current_round_id=None),

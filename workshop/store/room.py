@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, insert, select
 
 from workshop.store.prepared import Prepared, Runner, updating
 from workshop.store.schema import participants, proposals, room_settings
+from workshop.store.tallies import TallyStatements
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,9 @@ class Removal:
 class RoomStatements:
     """Reads and writes of the room's settings and of removals."""
 
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, sums: TallyStatements) -> None:
         self.run = run
+        self.sums = sums  # an attendee's dots follow their group and their removal
 
     def settings_of(self, workshop_id: int) -> RoomSettings:
         """Return the room's settings (unlocked, no head count, until the facilitator sets them)."""
@@ -109,13 +111,18 @@ class RoomStatements:
         return [(int(row.id), bool(row.hidden)) for row in rows]
 
     def mark_removed(self, participant_id: int, removed_at: int | None, hid: list[int]) -> None:
-        """Record (or with None, clear) an attendee's removal and the proposals it hid."""
+        """Record (or with None, clear) an attendee's removal and the proposals it hid.
+
+        A removed attendee's dots leave the running sums, and come back with them.
+        """
+        old = self.sums.person_key(participant_id)
         self.run.change(
             MARK_REMOVED,
             key_id=participant_id,
             set_removed_at=removed_at,
             set_removal_hid_json=json.dumps(hid) if removed_at is not None else None,
         )
+        self.sums.move_person(participant_id, old, self.sums.person_key(participant_id))
 
     def removal_of(self, participant_id: int) -> Removal | None:
         """Return the attendee's workshop and removal, or None if there is no such attendee."""

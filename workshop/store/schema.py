@@ -252,6 +252,25 @@ facilitation = Table(
     Column("updated_at", BigInteger, nullable=False),
 )
 
+# Running sums of each dot round, kept in every ledger row's own transaction (migration
+# 8): dots per group and proposal as cast (folded through merges and hides only when
+# counted), and how many people in each group have a dot placed. "" is "no group".
+dot_sums = Table(
+    "dot_sums",
+    metadata,
+    Column("round_id", Integer, primary_key=True, autoincrement=False),
+    Column("group_key", Text, primary_key=True),
+    Column("proposal_id", Integer, primary_key=True, autoincrement=False),
+    Column("points", Integer, nullable=False),
+)
+dot_voters = Table(
+    "dot_voters",
+    metadata,
+    Column("round_id", Integer, primary_key=True, autoincrement=False),
+    Column("group_key", Text, primary_key=True),
+    Column("voters", Integer, nullable=False),
+)
+
 schema_version = Table(
     "schema_version",
     metadata,

@@ -13,6 +13,7 @@ from workshop.store.prepared import Runner
 from workshop.store.privacy import PrivacyStatements
 from workshop.store.room import RoomStatements
 from workshop.store.rounds import RoundStatements
+from workshop.store.tallies import TallyStatements
 from workshop.store.themes import ThemeStatements
 from workshop.store.workshops import WorkshopStatements
 
@@ -28,12 +29,22 @@ class Tx:
         self.conn = conn  # for tests that look at the tables directly
         run = Runner(conn)
         self.rounds = RoundStatements(run)
+        self.tallies = TallyStatements(run)
         self.workshops = WorkshopStatements(run, self.rounds)
-        self.attendees = AttendeeStatements(run)
-        self.board = BoardStatements(run)
+        self.attendees = AttendeeStatements(run, self.tallies)
+        self.board = BoardStatements(run, self.tallies)
         self.plans = PlanStatements(run)
         self.privacy = PrivacyStatements(run)
         self.commands = CommandStatements(run)
-        self.room = RoomStatements(run)
+        self.room = RoomStatements(run, self.tallies)
         self.care = CareStatements(run)
         self.themes = ThemeStatements(run)
+
+    def one_snapshot(self) -> None:
+        """Make every read of this transaction see one snapshot (call it first).
+
+        SQLite's transactions already do; PostgreSQL's READ COMMITTED gives each
+        statement its own, so two reads could straddle another process's commit.
+        """
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -13,7 +13,7 @@ from workshop.domain.rounds import Round
 from workshop.exports.priority_tables import meeting_name
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
-from workshop.usecases.counting import ballot_items, carried_from, count_round
+from workshop.usecases.counting import ballot_items, carried_from, count_round, verify_round
 from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
@@ -30,15 +30,18 @@ class Audiences:
         with self.core.store.transaction() as tx:
             return self.snapshot_in(tx, self.core.workshop_in(tx, code), audience)
 
-    def snapshots(self, code: str) -> dict[str, dict[str, Any]]:
-        """Return every audience's snapshot from one consistent read."""
+    def snapshots(
+        self, code: str, which: tuple[str, ...] = ("phone", "screen", "facilitator")
+    ) -> dict[str, dict[str, Any]]:
+        """Return these audiences' snapshots from one consistent read."""
+        if which == ("phone",):  # a phone kept from results needs no count
+            return {"phone": self.snapshot(code, "phone")}
         with self.core.store.transaction() as tx:
-            loaded = self.load(tx, self.core.workshop_in(tx, code), earlier_rounds=True)
-            found = {
-                audience: self.render(loaded, audience)
-                for audience in ("phone", "screen", "facilitator")
-            }
-            self._add_room(tx, loaded.workshop, found["facilitator"])
+            console = "facilitator" in which
+            loaded = self.load(tx, self.core.workshop_in(tx, code), earlier_rounds=console)
+            found = {audience: self.render(loaded, audience) for audience in which}
+            if console:
+                self._add_room(tx, loaded.workshop, found["facilitator"])
             return found
 
     def _add_room(self, tx: Tx, workshop: Workshop, state: dict[str, Any]) -> None:
@@ -117,10 +120,16 @@ class Audiences:
             self.core.today(),
         )
 
-    def tally(self, code: str) -> dict[str, dict[str, Any] | None]:
-        """Return the live tally as each audience may see it (None: not to phones yet)."""
+    def tally(self, code: str, phones_only: bool = False) -> dict[str, dict[str, Any] | None]:
+        """Return the live tally as each audience may see it (None: not to phones yet).
+
+        phones_only: the phones' broadcast lane asks, and counts nothing while phones
+        may not see results.
+        """
         with self.core.store.transaction() as tx:
             workshop = self.core.workshop_in(tx, code)
+            if phones_only and not workshop.results_revealed:
+                return {"phone": None}
             round_ = self.core.current_round(tx, workshop)
             # The position first: a vote committed between the two reads is then counted
             # under a version that does not yet claim it, never the other way round.
@@ -130,6 +139,16 @@ class Audiences:
             full = tally(counted, position, attendance, notes=True)
             public = tally(counted, position, attendance, published=True)
             return tallies_by_audience(full, public, round_, workshop.results_revealed)
+
+    def verify_open_rounds(self) -> int:
+        """Recount every open workshop's dot round from its ledger (at start); return mismatches.
+
+        A ledger row and its sums commit together, so they should always agree; this is
+        the check that they do, and it puts the sums right (from the ledger) if not.
+        """
+        with self.core.store.transaction() as tx:
+            rounds = tx.tallies.open_rounds()
+        return sum(not verify_round(self.core.store, round_) for round_ in rounds)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""

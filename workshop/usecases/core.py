@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from workshop.domain.errors import UNKNOWN_WORKSHOP, Conflict, Forbidden, NotFound
 from workshop.domain.model import Workshop
@@ -17,6 +18,12 @@ from workshop.domain.rounds import Round
 from workshop.domain.tokens import token_matches
 from workshop.store.engine import IntegrityError, Store, Tx
 from workshop.usecases.events import Answer, Event, StateChanged
+
+if TYPE_CHECKING:
+    from workshop.usecases.batching import Batcher
+
+
+ALREADY_HANDLED = "That request was already handled: refresh to see the result."
 
 
 def now_ms() -> int:
@@ -46,6 +53,8 @@ class Core:
         self.join_url_for = join_url_for
         self.clock = clock
         self.today = today
+        # Set by the real-time edge: votes arriving together commit in one transaction.
+        self.batcher: Batcher | None = None
 
     def workshop_in(self, tx: Tx, code: str, for_update: bool = False) -> Workshop:
         """Return the workshop with this code inside tx, or refuse with a sentence."""
@@ -80,15 +89,29 @@ class Core:
         for _attempt in range(2):
             try:
                 with self.store.transaction() as tx:
-                    previous = tx.commands.find_answer(actor, request_id)
-                    if previous is not None:
-                        return Answer(previous, [])
-                    answer = command(tx)
-                    tx.commands.record_answer(actor, request_id, answer.ack, self.clock())
-                    return answer
+                    return self._answer(tx, actor, request_id, command)
             except IntegrityError:
                 continue  # the same request won a race on another connection: replay it
-        raise Conflict("That request was already handled: refresh to see the result.")
+        raise Conflict(ALREADY_HANDLED)
+
+    def once_batched(self, actor: str, request_id: str, command: Callable[[Tx], Answer]) -> Answer:
+        """Like once, but in the transaction of the votes arriving together (batching.py)."""
+        if self.batcher is None:
+            return self.once(actor, request_id, command)
+        try:
+            return self.batcher.run(lambda tx: self._answer(tx, actor, request_id, command))
+        except IntegrityError:
+            return self.once(actor, request_id, command)  # a race lost: replay on its own
+
+    def _answer(
+        self, tx: Tx, actor: str, request_id: str, command: Callable[[Tx], Answer]
+    ) -> Answer:
+        previous = tx.commands.find_answer(actor, request_id)
+        if previous is not None:
+            return Answer(previous, [])
+        answer = command(tx)
+        tx.commands.record_answer(actor, request_id, answer.ack, self.clock())
+        return answer
 
     def facilitator_change(
         self, code: str, change: Callable[[Tx, Workshop], list[Event]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,9 +11,11 @@ from workshop.domain.methods import Method
 from workshop.domain.model import Proposal, Workshop
 from workshop.domain.rounds import Round, support_round
 from workshop.domain.small_groups import fold_ballots, fold_map
-from workshop.domain.tallies import tally_round
+from workshop.domain.tallies import Ballot, tally_round
 from workshop.domain.themes import as_candidates
-from workshop.store.engine import Tx
+from workshop.store.engine import Store, Tx
+
+log = logging.getLogger(__name__)
 
 
 def _counts(choices: Any, method: Method) -> dict[str, int]:
@@ -33,17 +36,30 @@ def ballot_items(
     return proposals
 
 
-def count_round(tx: Tx, round_: Round, proposals: Mapping[int, Proposal]) -> Counted:
-    """Count one round: phones' ballots (or dots), assisted ballots and paper counts."""
+def dot_ballots(tx: Tx, round_: Round, recount: bool = False) -> list[Ballot]:
+    """Return a dot round's phone dots as ballots: from the running sums, or the ledger.
+
+    Spend-all needs each person's ballot to see whether it is complete, so it reads the
+    ledger per person; otherwise dots simply add up and the running sums (one row per
+    group and proposal, kept by each vote) count the same as the ledger does.
+    """
+    if round_.rules.spend_all:
+        return tx.rounds.dot_ballots(round_.id)
+    return tx.rounds.dot_sums(round_.id) if recount else tx.tallies.dot_sums(round_.id)
+
+
+def count_round(
+    tx: Tx, round_: Round, proposals: Mapping[int, Proposal], recount: bool = False
+) -> Counted:
+    """Count one round: phones' ballots (or dots), assisted ballots and paper counts.
+
+    recount reads a dot round from the ledger instead of its running sums.
+    """
     proposals = ballot_items(tx, round_, proposals)
     whole = tx.rounds.round_ballots(round_.id)
     ballots = [ballot for _, ballot, _ in whole]
     if round_.method is Method.DOTS:
-        # Spend-all needs each person's ballot to see whether it is complete.
-        per_person = round_.rules.spend_all
-        ballots = (
-            tx.rounds.dot_ballots(round_.id) if per_person else tx.rounds.dot_sums(round_.id)
-        ) + ballots
+        ballots = dot_ballots(tx, round_, recount) + ballots
     paper = tx.rounds.round_paper(round_.id)
     sheets = [count for _, count, _ in paper]
     result = tally_round(round_.rules, ballots, sheets, proposals)
@@ -119,3 +135,35 @@ def carried_from(tx: Tx, workshop: Workshop) -> list[dict[str, Any]]:
             )
         source = find(source.follows_id) if source.follows_id else None
     return found[::-1]
+
+
+def sums_agree(tx: Tx, round_: Round) -> bool:
+    """Say whether a dot round's running sums equal a recount of its ledger."""
+    if round_.method is not Method.DOTS or round_.rules.spend_all:
+        return True  # counted from the ledger or the ballots every time: nothing kept
+    return _as_set(tx.tallies.dot_sums(round_.id)) == _as_set(tx.rounds.dot_sums(round_.id))
+
+
+def verify_round(store: Store, round_: Round) -> bool:
+    """Recount a dot round from its ledger; if the running sums disagree, rebuild them.
+
+    Runs when results are revealed and when the server starts. The two reads share one
+    snapshot (PostgreSQL's repeatable read), so a vote committing between them is not
+    taken for a disagreement. The ledger is the truth: a disagreement is a bug, logged
+    loudly, and the sums are rebuilt at once, in a transaction of their own.
+    """
+    with store.transaction() as tx:
+        tx.one_snapshot()
+        if sums_agree(tx, round_):
+            return True
+    log.error("round %s: running sums disagreed with a recount; rebuilt", round_.id)
+    with store.transaction() as tx:
+        tx.tallies.rebuild(round_.id)
+    return False
+
+
+def _as_set(ballots: list[Ballot]) -> set[tuple[object, ...]]:
+    return {
+        (b.group, b.people, tuple(sorted(dict(b.choices).items())))  # type: ignore[arg-type]
+        for b in ballots
+    }

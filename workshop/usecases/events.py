@@ -17,12 +17,14 @@ PROTOCOL_VERSION = 1
 
 # Broadcast names (server to client), past tense.
 STATE_CHANGED = "state_changed"
+STATE_DELTA = "state_delta"  # to clients that announced "deltas": 1 (docs/protocol.md)
 TALLY_CHANGED = "tally_changed"
 ATTENDANCE_CHANGED = "attendance_changed"
 MY_STATE_CHANGED = "my_state_changed"
 PRIVATE_WORDS_CHANGED = "private_words_changed"
 BROADCASTS = (
     STATE_CHANGED,
+    STATE_DELTA,
     TALLY_CHANGED,
     ATTENDANCE_CHANGED,
     MY_STATE_CHANGED,

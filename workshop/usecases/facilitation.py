@@ -13,6 +13,7 @@ from workshop.domain.rounds import round_at
 from workshop.domain.voting import DotBudget
 from workshop.store.engine import Tx
 from workshop.usecases.core import Core
+from workshop.usecases.counting import verify_round
 from workshop.usecases.events import (
     Answer,
     Event,
@@ -28,6 +29,15 @@ class Facilitation:
 
     def __init__(self, core: Core) -> None:
         self.core = core
+
+    def recount(self, code: str) -> bool:
+        """Results are going public: recount the current round from its ledger.
+
+        The running sums must agree; if not, they are rebuilt (counting.verify_round).
+        """
+        with self.core.store.transaction() as tx:
+            round_ = self.core.current_round(tx, self.core.workshop_in(tx, code))
+        return verify_round(self.core.store, round_)
 
     def change_stage(self, code: str, stage: Stage, round_number: int | None = None) -> Answer:
         """Move the workshop to any stage, forward or back; nothing is lost.
@@ -54,6 +64,8 @@ class Facilitation:
             return [TallyChanged(workshop.id, code), *closed]
 
         answer = self.core.facilitator_change(code, change)
+        if stages.reveals_results(stage):  # before the broadcast, which follows the answer
+            self.recount(code)
         return Answer({"ok": True, "stage": stage.value}, answer.events)
 
     def reveal_proposals(self, code: str, revealed: bool) -> Answer:
@@ -76,7 +88,10 @@ class Facilitation:
             tx.workshops.save_workshop(workshop, self.core.clock())
             return [TallyChanged(workshop.id, code)]
 
-        return self.core.facilitator_change(code, change)
+        answer = self.core.facilitator_change(code, change)
+        if revealed:  # before the broadcast, which follows the answer
+            self.recount(code)
+        return answer
 
     def touched_by(self, tx: Tx, workshop: Workshop, proposal_ids: set[int]) -> list[Event]:
         """Return the personal updates owed to authors and voters of these proposals."""

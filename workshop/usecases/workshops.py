@@ -255,7 +255,7 @@ class Workshops:
                 self.audiences.me_after_vote(tx, workshop, round_, participant, proposals, raw),
             )
 
-        return self.core.once(f"p:{participant_id}", request_id, command)
+        return self.core.once_batched(f"p:{participant_id}", request_id, command)
 
     def retract_vote(
         self,
@@ -306,4 +306,4 @@ class Workshops:
                 self.audiences.me_after_vote(tx, workshop, round_, participant, proposals, raw),
             )
 
-        return self.core.once(f"p:{participant_id}", request_id, command)
+        return self.core.once_batched(f"p:{participant_id}", request_id, command)

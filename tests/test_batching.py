@@ -1,0 +1,109 @@
+"""Votes arriving together commit in one transaction; each is answered after the commit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.flows import workshop_with_proposals
+from workshop.domain.errors import WorkshopError
+from workshop.store.engine import Store
+from workshop.usecases import UseCases
+from workshop.usecases.batching import Batcher
+from workshop.usecases.counting import count_round
+
+
+@pytest.fixture
+def batched(tmp_path: Path) -> Any:
+    store = Store(f"sqlite:///{tmp_path / 'batch.sqlite3'}")
+    service = UseCases.build(store, join_url_for=lambda code: code)
+    # Long enough for every thread below to queue its vote behind the first.
+    service.core.batcher = Batcher(store, threading.Event, lambda: time.sleep(0.2))
+    commits: list[int] = []
+    opened = store.transaction
+
+    @contextmanager
+    def counted() -> Any:
+        with opened() as tx:
+            yield tx
+        commits.append(1)
+
+    store.transaction = counted  # type: ignore[method-assign]
+    yield service, commits
+    store.close()
+
+
+def at_once(calls: list[Any]) -> list[Any]:
+    """Run the calls on threads started together; return each one's answer or error."""
+    found: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            found[index] = calls[index]()
+        except (WorkshopError, OSError) as error:
+            found[index] = error
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return found
+
+
+def test_votes_arriving_together_share_a_commit_and_a_refusal_spoils_none_of_the_others(
+    batched: Any,
+) -> None:
+    service, commits = batched
+    code, people, ids = workshop_with_proposals(service, ["One", "Two"], attendees=6)
+    vote = service.workshops.cast_vote
+    calls = [
+        *(lambda p=p: vote(code, p, ids[0], 2, "same") for p in people[:5]),
+        lambda: vote(code, people[5], ids[0], 9, "too-many"),  # over the budget of 5
+        lambda: vote(code, people[0], ids[0], 2, "same"),  # a retry, in the same batch
+    ]
+    commits.clear()
+    answers = at_once(calls)
+
+    assert len(commits) < len(calls)  # batched: fewer commits than votes
+    assert [a.ack["ok"] for a in answers[:5]] == [True] * 5
+    assert isinstance(answers[5], WorkshopError)
+    assert answers[6].ack == answers[0].ack  # the retry gets the first answer, counts once
+    with service.core.store.transaction() as tx:
+        workshop = service.core.workshop_in(tx, code)
+        round_ = service.core.current_round(tx, workshop)
+        counted = count_round(tx, round_, tx.board.proposals(workshop.id), recount=True)
+    assert counted.result.totals[ids[0]] == 10
+    assert counted.result.voters == 5
+
+
+def test_a_failed_commit_answers_every_vote_of_the_batch_with_the_error_and_counts_none(
+    batched: Any,
+) -> None:
+    service, _ = batched
+    store = service.core.store
+    code, people, ids = workshop_with_proposals(service, ["One"], attendees=3)
+    working = store.transaction
+
+    @contextmanager
+    def failing() -> Any:
+        with working() as tx:
+            yield tx
+            raise OSError("disk full")  # as a failed COMMIT: nothing of it is written
+
+    store.transaction = failing
+    answers = at_once(
+        [lambda p=p: service.workshops.cast_vote(code, p, ids[0], 1, "v") for p in people]
+    )
+    store.transaction = working
+    assert all(isinstance(answer, OSError) for answer in answers), answers
+    assert service.audiences.snapshot(code, "facilitator")["tally"]["totals"][str(ids[0])] == 0
+    # Each phone retries its vote with the same request id: it counts once.
+    for person in people:
+        assert service.workshops.cast_vote(code, person, ids[0], 1, "v").ack["ok"]
+    assert service.audiences.snapshot(code, "facilitator")["tally"]["totals"][str(ids[0])] == 3
