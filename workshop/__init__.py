@@ -22,6 +22,21 @@ from workshop.web import language, net
 from workshop.web.json_provider import StrictJSONProvider
 
 
+def _socketio(app: Flask, settings: dict[str, Any]) -> SocketIO:
+    """Return the Socket.IO server: the server mode and message queue are settings."""
+    return SocketIO(
+        app,
+        async_mode=settings["SERVER_MODE"],
+        message_queue=settings["MESSAGE_QUEUE"],
+        cors_allowed_origins=config.allowed_origins(settings["CORS_ALLOWED_ORIGINS"]),
+        # Larger than any valid command, so an oversized one gets an ack with a sentence.
+        max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
+        serializer=StrictPacket,  # the same JSON rules; unreadable JSON still gets an answer
+        ping_interval=10,
+        ping_timeout=20,
+    )
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app with its store, use cases and Socket.IO server; no logic lives here."""
     settings = config.load(overrides)
@@ -44,17 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     usecases.audiences.verify_open_rounds()  # the running tallies agree with a recount
 
-    socketio = SocketIO(
-        app,
-        async_mode=settings["SERVER_MODE"],
-        message_queue=settings["MESSAGE_QUEUE"],
-        cors_allowed_origins=config.allowed_origins(settings["CORS_ALLOWED_ORIGINS"]),
-        # Larger than any valid command, so an oversized one gets an ack with a sentence.
-        max_http_buffer_size=settings["MAX_CONTENT_LENGTH"],
-        serializer=StrictPacket,  # the same JSON rules; unreadable JSON still gets an answer
-        ping_interval=10,
-        ping_timeout=20,
-    )
+    socketio = _socketio(app, settings)
 
     if settings["VOTE_BATCH"] and store.is_sqlite:
         usecases.core.batcher = Batcher(
