@@ -50,7 +50,9 @@ W.phonePlan = function (x) {
   }
   function updPrio(li, r) {
     x.updRank(li, r);
-    li.querySelector('.sug button').setAttribute('aria-label', 'Suggest an action for priority ' + r.rank);
+    /* the visible words first, so a voice user can say what they see (and Easy Read's words are said) */
+    var open = li.querySelector('.sug button');
+    open.setAttribute('aria-label', W.t('{action}, for priority {n}', {action: open.textContent, n: r.rank}));
     W.sync(li.querySelector('.plan ul'), W.acts(x.state(), r.p.id), function (a) { return a.id; }, act, updAct);
   }
   function btn(t, cls) { var b = el('button', 'btn' + (cls ? ' ' + cls : ''), t); b.type = 'button'; return b; }

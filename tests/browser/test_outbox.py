@@ -390,7 +390,7 @@ def test_ideas_ballots_suggestions_and_offers_wait_offline_and_are_sent_once(
     expect(phone.locator("#banner")).to_be_visible()
     helping.click()
     expect(helping).to_have_attribute("aria-pressed", "true")
-    phone.get_by_role("button", name="Suggest an action for priority 1").click()
+    phone.get_by_role("button", name="Suggest an action, for priority 1").click()
     phone.get_by_label("Your suggested action").fill("Ask the library for a room")
     phone.get_by_role("button", name="Send", exact=True).click()
     expect(box).to_have_text(
