@@ -175,7 +175,7 @@ def test_migration_9_fills_the_sums_from_a_ledger_that_predates_them(service: Us
     with store.transaction() as tx:  # the database as it was before migration 9
         tx.conn.execute(text("DROP TABLE dot_sums"))
         tx.conn.execute(text("DROP TABLE dot_voters"))
-        tx.conn.execute(text("DELETE FROM schema_version WHERE version = 9"))
-    assert migrations.upgrade(store.engine.begin) == 9
+        tx.conn.execute(text("DELETE FROM schema_version WHERE version >= 9"))
+    assert migrations.upgrade(store.engine.begin) == len(migrations.STEPS)
     assert service.audiences.verify_open_rounds() == 0
     assert_sums_equal_recount(service, code)

@@ -157,3 +157,22 @@ def v9_running_tallies(conn: Connection) -> None:
             GROUP BY people.round_id, people.group_key
         """,
     )
+
+
+def v10_votes_by_person_and_round(conn: Connection) -> None:
+    """Index a person's dots in a round, so checking their budget no longer reads the round.
+
+    Each dot vote reads the voter's own dots in the round; with only the round's index
+    SQLite's planner read every vote of the round to find them, so a vote cost more the
+    more votes came before it (a profile at 2,000 phones: a quarter of the server's time).
+    The new index leads with the person, so it also serves every lookup by person alone.
+    """
+    _run(
+        conn,
+        """
+        CREATE INDEX IF NOT EXISTS votes_by_participant_round
+            ON votes (participant_id, round_id, proposal_id);
+        DROP INDEX IF EXISTS votes_by_participant
+        """,
+    )
+
