@@ -159,20 +159,23 @@ def v9_running_tallies(conn: Connection) -> None:
     )
 
 
-def v10_votes_by_person_and_round(conn: Connection) -> None:
-    """Index a person's dots in a round, so checking their budget no longer reads the round.
+def v10_indexes_for_busy_rooms(conn: Connection) -> None:
+    """Index the two reads a busy room makes most: a person's dots in a round, and the head count.
 
     Each dot vote reads the voter's own dots in the round; with only the round's index
     SQLite's planner read every vote of the round to find them, so a vote cost more the
-    more votes came before it (a profile at 2,000 phones: a quarter of the server's time).
-    The new index leads with the person, so it also serves every lookup by person alone.
+    more votes came before it (a profile at 2,000 phones: a quarter of the server's
+    time). The new index leads with the person, so it also serves lookups by person.
+    Every broadcast and join counts the room by group: a covering index answers that
+    from the index alone (0.29 ms to 0.10 ms at 2,000 attendees).
     """
     _run(
         conn,
         """
         CREATE INDEX IF NOT EXISTS votes_by_participant_round
             ON votes (participant_id, round_id, proposal_id);
-        DROP INDEX IF EXISTS votes_by_participant
+        DROP INDEX IF EXISTS votes_by_participant;
+        CREATE INDEX IF NOT EXISTS participants_attendance
+            ON participants (workshop_id, removed_at, group_key)
         """,
     )
-

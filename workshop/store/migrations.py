@@ -20,7 +20,7 @@ from workshop.store.migration_steps import (
     v7_facilitation_methods,
     v8_languages,
     v9_running_tallies,
-    v10_votes_by_person_and_round,
+    v10_indexes_for_busy_rooms,
 )
 
 __all__ = ["PRIMARY_KEYS", "STEPS", "Step", "current_version", "upgrade"]
@@ -225,7 +225,7 @@ STEPS: list[Step] = [
     v7_facilitation_methods,
     v8_languages,
     v9_running_tallies,
-    v10_votes_by_person_and_round,
+    v10_indexes_for_busy_rooms,
 ]
 
 
