@@ -127,10 +127,20 @@
     li.appendChild(row);
     return li;
   }
+  /* Why an idea waits: the server's sentences (domain/personal_details.py, review.py),
+     marked here too so the console's catalogue carries them and W.t can say them. */
+  W.N_('It looks like it holds an email address.');
+  W.N_('It looks like it holds a phone number.');
+  W.N_('It looks like it holds a postcode.');
+  W.N_('It looks like it holds a street address.');
+  W.N_('It looks like it holds a date of birth.');
+  W.N_('It looks like it names a person.');
+  W.N_('Every idea waits for you before it is shared.');
   function updHeld(li, h) {
-    li.querySelector('.q-reason').textContent = h.reason;
+    var why = W.t(h.reason);
+    li.querySelector('.q-reason').textContent = why;
     if (editing !== h.id) marked(li.querySelector('.ptext'), h);
-    li.setAttribute('aria-label', 'Waiting: ' + W.short(h.text) + '. ' + h.reason);
+    li.setAttribute('aria-label', W.t('Waiting: {idea}. {reason}', {idea: W.short(h.text), reason: why}));
   }
   function declinedCard() {
     var li = el('li', 'card'), b = el('button', 'btn s', W.t('Approve after all'));

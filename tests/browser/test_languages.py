@@ -139,6 +139,12 @@ def test_every_page_speaks_welsh_and_polish(
     other.call("submit_proposal", {"text": ideas[1], "request_id": "i2"})
     read(phone, "phone-propose")
     read(wall, "wall-propose")
+    # An idea with a phone number waits for the facilitator, who reads why in their language.
+    held = "Ffoniwch / Zadzwoń 07700 900123"
+    typed.append(held)
+    other.call("submit_proposal", {"text": held, "request_id": "i3"})
+    console.locator(".q-item").first.wait_for()
+    read(console, "console-held")
 
     steer.call("change_stage", {"stage": "group"})
     steer.call("reveal_proposals", {"revealed": True})
