@@ -5,6 +5,7 @@ their round, and ties listed one per line."""
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 from typing import Any
 
 from workshop.domain.methods import Method
@@ -177,3 +178,15 @@ def test_a_tie_is_listed_one_proposal_per_line(service: UseCases) -> None:
         service.workshops.cast_vote(made.code, person, pid, 1, f"v{n}")
     markdown = export.markdown(service.documents.workshop(made.code))
     assert f"Tied in round 1, with the same score:\n\n- {TEXTS[0]}\n- {TEXTS[1]}\n" in markdown
+
+
+def test_the_svg_chart_keeps_a_quote_in_an_earlier_meetings_place_inside_its_attribute(
+    service: UseCases,
+) -> None:
+    code, _, _ = two_rounds(service)
+    follow = service.plans.create_follow_up(code, TOKENS[code], "Next", "Gravesend", None)
+    document = service.documents.workshop(follow.code)
+    document["ranked_at"]["place"] = 'x" onload="alert(1)'  # typed by an organiser
+    root = ElementTree.fromstring(export.svg_chart(document))  # it still parses
+    assert "onload" not in root.attrib  # the quote did not end the attribute
+    assert 'at x" onload="alert(1)' in root.attrib["aria-label"]

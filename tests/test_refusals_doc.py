@@ -727,6 +727,23 @@ DRIVERS: dict[str, Driver] = {
             w.rf("start_round", {"method": "approval", "on_themes": True, "request_id": "r"}),
         )
     ),
+    "`on_themes` with `proposal_ids`, `theme_id` or `from_round`": (
+        lambda w: w.rf(
+            "start_round",
+            {"method": "approval", "on_themes": True, "proposal_ids": w.ids[:2], "request_id": "r"},
+        )
+    ),
+    "`on_themes` with `runoff_of` a round on ideas": (
+        lambda w: then(
+            theme(w, "A"),
+            theme(w, "B"),
+            tied_round(w),
+            w.rf(
+                "start_round",
+                {"method": "approval", "on_themes": True, "runoff_of": 1, "request_id": "r"},
+            ),
+        )
+    ),
     "`from_round` names a round on themes": (
         lambda w: then(
             theme(w, "A"),

@@ -121,6 +121,22 @@ def test_a_tie_between_themes_goes_to_a_second_vote_on_those_themes(
     assert [c["text"] for c in state["round"]["candidates"]] == ["Community focus", "Communication"]
 
 
+def test_a_vote_on_themes_refuses_a_ballot_of_ideas_and_a_second_vote_on_tied_ideas(
+    service: UseCases, themes: Themes
+) -> None:
+    code, people, ids, _ = three_themes(service, themes)
+    for bad in ({"proposal_ids": ids[:2]}, {"theme_id": 1}, {"from_round": 1, "top": 2}):
+        with pytest.raises(InvalidInput, match="puts every theme on the ballot"):
+            service.rounds.start_round(code, Method.APPROVAL, "r", on_themes=True, **bad)
+    # A tie between ideas in round 1 goes to a second vote on those ideas, never on themes.
+    service.facilitation.change_stage(code, Stage.VOTE)
+    service.workshops.cast_vote(code, people[0], ids[0], 1, "v1")
+    service.workshops.cast_vote(code, people[1], ids[1], 1, "v2")
+    with pytest.raises(InvalidInput, match="Round 1 was a vote on ideas"):
+        service.rounds.start_round(code, Method.APPROVAL, "r2", on_themes=True, runoff_of=1)
+    assert service.audiences.snapshot(code, "facilitator")["round"]["number"] == 1
+
+
 def test_dots_and_a_single_theme_are_refused_for_a_vote_on_themes(
     service: UseCases, themes: Themes
 ) -> None:
@@ -155,6 +171,10 @@ def test_the_plan_names_a_round_on_themes_and_keeps_priorities_on_ideas(
     markdown = export.markdown(document)
     part = markdown.split("### Round 2: Approval (on themes)", 1)[1]
     assert "| 1 | Communication | 5 |" in part.split("###", 1)[0]
+    # The support-by-theme table reads a round on themes by its themes, not as idea ids.
+    by_theme = markdown.split("#### Each round's support by theme", 1)[1]
+    assert "| Communication | 0 | 5 |" in by_theme
+    assert "| Community focus | 0 | 0 |" in by_theme and "| Support | 0 | 0 |" in by_theme
     # The priorities are ideas: their table never takes numbers from the round on themes.
     assert "Ranked by round 2" not in markdown
     # A re-import keeps the themes and the ideas; the round on themes stays in the export.

@@ -31,6 +31,8 @@ W.consolePriorities = function (x) {
   }
   $('mark-top').addEventListener('click', function () {
     var n = parseInt($('top-n').value, 10), list = ranked();
+    /* a vote on themes ranks themes, and a theme id is not an idea's: priorities are ideas */
+    if ((x.state().round || {}).candidates) { W.showMsg(W.t('This round was a vote on themes, and priorities are ideas: mark them from a round on ideas.')); return; }
     if (!(n >= 1)) { W.showMsg(W.t('Type how many priorities to mark, for example 5.')); $('top-n').focus(); return; }
     if (!list.length) { W.showMsg(W.t('No idea has any votes in this round yet, so there is nothing to mark. Count some votes first.')); return; }
     var c = cut(list, n);

@@ -70,6 +70,16 @@ def test_a_vote_on_themes_lists_the_themes_on_the_phone_and_the_wall(
         expect(fac.locator("#r-results .r-col").first.locator(".r-t").first).to_have_text(
             HEADINGS[1]
         )
+        # Priorities are ideas: the console will not mark themes' ids as priorities.
+        fac.locator("#top-n").fill("1")
+        fac.locator("#mark-top").click()
+        expect(fac.locator("#msg-text")).to_contain_text("This round was a vote on themes")
+        assert (
+            fac_io.call("facilitate_workshop", {"code": code, "token": made["facilitator_token"]})[
+                "state"
+            ]["proposals"][0]["priority_rank"]
+            is None
+        )
         pages.shot(wall, "wall-results-on-themes", full_page=False)
         pages.shot(fac, "console-results-on-themes")
     finally:

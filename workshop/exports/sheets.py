@@ -106,7 +106,10 @@ def _svg_chart(document: dict[str, Any]) -> str:
         )
     height = top + 20 + len(table.rows) * row
     title = xml_escape(document["workshop"]["title"])
-    label = xml_escape(say("Support for each priority: {chart}", chart=_sentence(table.chart_name)))
+    label = xml_escape(  # an attribute: quotes escaped too (a meeting's place is typed text)
+        say("Support for each priority: {chart}", chart=_sentence(table.chart_name)),
+        {'"': "&quot;"},
+    )
     heading = xml_escape(
         say("{chart}, in the order of the priorities", chart=_sentence(table.chart_name))
     )

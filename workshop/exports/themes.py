@@ -45,12 +45,22 @@ def _dots(n: int) -> str:
     return say("1 dot") if n == 1 else say("{n} dots", n=n)
 
 
-def _round_columns(document: dict[str, Any]) -> list[tuple[str, dict[int, int]]]:
+def _round_columns(document: dict[str, Any]) -> list[tuple[str, dict[str, int]]]:
+    """Return each round's support per theme heading, by its column name.
+
+    A round on ideas gives a theme the sum of its ideas' scores; a round on themes gives
+    it its own score (its results' ids are themes', never ideas').
+    """
+    theme_of = {p["id"]: p.get("theme") for p in document["proposals"]}
     columns = []
     for entry in document.get("rounds") or []:
-        scores = {row["id"]: int(row["score"]) for row in entry.get("results", [])}
+        support: dict[str, int] = {}
+        for row in entry.get("results", []):
+            heading = row["text"] if entry.get("on_themes") else theme_of.get(row["id"])
+            if heading:
+                support[heading] = support.get(heading, 0) + int(row["score"])
         method = escape(say(entry["method_label"]))
-        columns.append((say("Round {n} ({method})", n=entry["number"], method=method), scores))
+        columns.append((say("Round {n} ({method})", n=entry["number"], method=method), support))
     return columns
 
 
@@ -95,13 +105,12 @@ def _rounds_by_theme(document: dict[str, Any], headings: list[str]) -> list[str]
     columns = _round_columns(document)
     if not columns:
         return []
-    theme_of = {p["id"]: p.get("theme") for p in document["proposals"]}
     head = [say("Theme"), *(name for name, _ in columns)]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * len(columns)]
     for heading in headings:
         cells = [escape(heading)]
-        for _, scores in columns:
-            cells.append(str(sum(n for pid, n in scores.items() if theme_of.get(pid) == heading)))
+        for _, support in columns:
+            cells.append(str(support.get(heading, 0)))
         lines.append("| " + " | ".join(cells) + " |")
     heading = say("Each round's support by theme")
     return [f"#### {heading}", "", *lines, ""]

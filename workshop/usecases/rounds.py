@@ -65,6 +65,11 @@ class VoteRounds:
         """
         if wall_mode not in WALL_MODES:
             raise InvalidInput("The wall shows either results or participation only.")
+        if on_themes and (theme_id is not None or proposal_ids or from_round is not None):
+            raise InvalidInput(
+                "A vote on themes puts every theme on the ballot: leave out the ideas, "
+                "the theme and the earlier round."
+            )
 
         def command(tx: Tx) -> Answer:
             workshop = self.core.workshop_in(tx, code, for_update=True)
@@ -75,10 +80,14 @@ class VoteRounds:
                     "A workshop can hold at most {max_rounds} rounds.", max_rounds=MAX_ROUNDS
                 )
             proposals: Mapping[int, Proposal] = tx.board.proposals(workshop.id)
-            # A second vote on tied themes is on themes too.
-            on = on_themes or bool(
-                runoff_of and _round_by_number(earlier, runoff_of).rules.on_themes
-            )
+            # A second vote is on what tied: themes after a vote on themes, else ideas.
+            tied_themes = bool(runoff_of and _round_by_number(earlier, runoff_of).rules.on_themes)
+            if runoff_of and on_themes and not tied_themes:
+                raise InvalidInput(
+                    "Round {number} was a vote on ideas: its second vote is on the tied ideas.",
+                    number=runoff_of,
+                )
+            on = on_themes or tied_themes
             if on:  # the themes are the ballot's items
                 proposals = themes.as_candidates(tx.themes.themes(workshop.id))
             ids: frozenset[int] | None
