@@ -5,8 +5,8 @@ their round, and ties listed one per line."""
 from __future__ import annotations
 
 import re
-from xml.etree import ElementTree
 from typing import Any
+from xml.etree import ElementTree
 
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
