@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from workshop import create_app
 from workshop.usecases import UseCases
+from workshop.usecases.themes import Themes
 
 BASE_URL = "http://testserver"
 
@@ -55,6 +56,12 @@ def client(app: Flask) -> FlaskClient:
 def service(app: Flask) -> UseCases:
     """Return the app's use cases."""
     return app.extensions["workshop.usecases"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def themes(service: UseCases) -> Themes:
+    """Return the app's theme and spotlight use cases."""
+    return service.themes
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from tests.flows import workshop_with_proposals
 from workshop.domain.errors import Conflict, NotFound
@@ -15,11 +14,6 @@ from workshop.usecases import UseCases
 from workshop.usecases.themes import Themes
 
 TEXTS = ["Reach the villages", "Go beyond the hub towns", "Better communication", "Peer mentors"]
-
-
-@pytest.fixture
-def themes(app: Flask) -> Themes:
-    return app.extensions["workshop.usecases"].themes  # type: ignore[no-any-return]
 
 
 def spot(service: UseCases, code: str, audience: str) -> Any:

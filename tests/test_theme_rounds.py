@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.flows import workshop_with_proposals
+from tests.test_themes import TEXTS
 from workshop.domain.errors import InvalidInput, WorkshopError
 from workshop.domain.methods import Method
 from workshop.domain.model import Stage
@@ -18,20 +19,6 @@ from workshop.exports import formats as export
 from workshop.usecases import UseCases
 from workshop.usecases.documents import import_document
 from workshop.usecases.themes import Themes
-
-TEXTS = [
-    "Reach the villages",
-    "Go beyond the hub towns",
-    "A newsletter for partners",
-    "Better communication",
-    "More training",
-    "Peer mentors",
-]
-
-
-@pytest.fixture
-def themes(app: Flask) -> Themes:
-    return app.extensions["workshop.usecases"].themes  # type: ignore[no-any-return]
 
 
 def three_themes(service: UseCases, themes: Themes) -> tuple[str, list[int], list[int], list[int]]:

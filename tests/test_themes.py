@@ -31,11 +31,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture
-def themes(app: Flask) -> Themes:
-    return app.extensions["workshop.usecases"].themes  # type: ignore[no-any-return]
-
-
 def board(service: UseCases, code: str, audience: str = "facilitator") -> dict[str, Any]:
     return service.audiences.snapshot(code, audience)
 
