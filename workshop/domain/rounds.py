@@ -54,6 +54,11 @@ class Round:
             "runoff_of": numbers.get(self.runoff_of) if self.runoff_of else None,
         }
 
+    def candidates(self, items: Mapping[int, Proposal]) -> list[dict[str, object]] | None:
+        """Return the themes on a round on themes' ballot, each with its number on paper
+        (as ideas have); None for a round on ideas, whose items are the proposals."""
+        return _candidates(self.rules, items) if self.rules.on_themes else None
+
     def as_dict(
         self, proposals: Mapping[int, Proposal], numbers: Mapping[int, int]
     ) -> dict[str, object]:
@@ -72,14 +77,13 @@ class Round:
             "on_themes": rules.on_themes,
             # A round on themes names its items here: phones and screens cannot look a
             # theme up among the ideas. Rounds on ideas have null.
-            "candidates": _candidates(rules, proposals) if rules.on_themes else None,
+            "candidates": self.candidates(proposals),
             "wall_mode": self.wall_mode,
             "how_counted": how_counted(rules.method.value),
         }
 
 
 def _candidates(rules: RoundRules, items: Mapping[int, Proposal]) -> list[dict[str, object]]:
-    """Return the themes on a round's ballot, each with its number on paper, as ideas have."""
     number_of = printed_numbers(items)
     return [
         {"id": pid, "number": number_of[pid], "text": items[pid].text}

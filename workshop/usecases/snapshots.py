@@ -224,9 +224,7 @@ def snapshot(
         for entry, counted in zip(rounds, loaded.earlier, strict=False):
             if counted is not None:
                 entry["result"] = tally(counted, loaded.position, loaded.attendance, notes=True)
-                entry["candidates"] = counted.round.as_dict(
-                    _items(loaded, counted.round), numbers
-                )["candidates"]
+                entry["candidates"] = counted.round.candidates(_items(loaded, counted.round))
     absorbed: dict[int, list[Action]] = {}
     for action in loaded.actions.values():
         if action.merged_into is not None:
