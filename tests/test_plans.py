@@ -291,6 +291,10 @@ def test_the_series_rolls_every_towns_actions_up_under_each_priority(kit: Kit) -
         rollup.count("Outreach") == 1 and "Tonbridge, Wednesday 23 April 2025 | Outreach" in rollup
     )
     assert "Swanley drop\\-in" not in rollup and "Swanley drop-in" in rollup
+    # Nobody voted at Gravesend: the dots the third meeting carries were counted at
+    # Maidstone only, and screens say so.
+    where = kit.core.audiences.snapshot(second.code, "phone")["series"]["carried_from"]
+    assert where == [{"name": "Maidstone, Wednesday 5 March 2025", "round": 1}]
 
 
 def test_the_same_workshop_exports_byte_identical_and_reimports_to_the_same_plan(

@@ -114,25 +114,32 @@ def dot_support(tx: Tx, workshop_id: int, proposals: Mapping[int, Proposal]) -> 
 def carried_from(tx: Tx, workshop: Workshop) -> list[dict[str, Any]]:
     """Return the earlier meetings whose dots a follow-up carries, each with its round.
 
-    Carried dots add up along the series, so every earlier meeting whose support
-    round had dots on the priorities is named, oldest first.
+    Carried dots add up along the series: a follow-up's priority carries its origin's
+    carried dots plus the dots it had at the origin's meeting. So a meeting is named when
+    its priorities carry more than their own origins did: read from the proposal rows
+    alone, with no recount, since every snapshot of a follow-up (each join) asks.
     """
     found: list[dict[str, Any]] = []
     find = tx.workshops.find_workshop_by_id
+    later = tx.board.proposals(workshop.id)
     source = find(workshop.follows_id) if workshop.follows_id else None
     while source is not None and len(found) < 50:
         proposals = tx.board.proposals(source.id)
-        counted = dot_support(tx, source.id, proposals)
-        chosen = {p.id for p in proposals.values() if p.priority_rank is not None}
-        if any(n for pid, n in counted.result.totals.items() if pid in chosen):
+        if any(
+            (p.carried_points or 0) > (proposals[p.origin_id].carried_points or 0)
+            for p in later.values()
+            if p.origin_id in proposals and p.carried_points is not None
+        ):
+            chosen = [p.id for p in proposals.values() if p.priority_rank is not None]
             found.append(
                 {
                     "title": source.title,
                     "place": source.place,
                     "held_on": source.held_on.isoformat() if source.held_on else None,
-                    "round": counted.round.number,
+                    "round": support_round(tx.rounds.rounds_of(source.id), chosen).number,
                 }
             )
+        later = proposals
         source = find(source.follows_id) if source.follows_id else None
     return found[::-1]
 
