@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from workshop.domain.rounds import Round
 from workshop.domain.tallies import Ballot
 from workshop.store.prepared import Prepared, Runner
-from workshop.store.rounds import ballots_from_group_sums, round_from_row
+from workshop.store.rounds import DOT_BALLOTS, ballots_from_group_sums, round_from_row
 from workshop.store.schema import dot_sums, dot_voters, participants, rounds, votes, workshops
 
 
@@ -70,17 +70,6 @@ VOTERS = Prepared(
 )
 CLEAR_SUMS = Prepared(delete(dot_sums).where(dot_sums.c.round_id == bindparam("round_id")))
 CLEAR_VOTERS = Prepared(delete(dot_voters).where(dot_voters.c.round_id == bindparam("round_id")))
-ROUND_LEDGER = Prepared(
-    select(
-        votes.c.participant_id,
-        participants.c.group_key,
-        votes.c.proposal_id,
-        func.sum(votes.c.points).label("points"),
-    )
-    .select_from(votes.join(participants, participants.c.id == votes.c.participant_id))
-    .where(votes.c.round_id == bindparam("round_id"), participants.c.removed_at.is_(None))
-    .group_by(votes.c.participant_id, participants.c.group_key, votes.c.proposal_id)
-)
 
 OPEN_ROUNDS = Prepared(
     select(rounds)
@@ -168,7 +157,8 @@ class TallyStatements:
         self.run.change(CLEAR_SUMS, round_id=round_id)
         self.run.change(CLEAR_VOTERS, round_id=round_id)
         totals: dict[tuple[int, str], int] = {}
-        for row in self.run.rows(ROUND_LEDGER, round_id=round_id):
+        # each person's dots in the round, as cast (the spend-all ballots' statement)
+        for row in self.run.rows(DOT_BALLOTS, round_id=round_id):
             key, points = row.group_key or "", int(row.points)
             if points:
                 self.run.change(
