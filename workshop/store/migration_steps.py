@@ -1,12 +1,13 @@
 """Migration steps 5 onwards (steps 1 to 4 and the runner are in migrations.py).
 
-Append new steps here; never edit a released one.
+Append new steps here and to LATER_STEPS at the end; never edit a released one.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from workshop.store.ddl import Step
 from workshop.store.ddl import run_ddl as _run
 
 
@@ -179,3 +180,14 @@ def v10_indexes_for_busy_rooms(conn: Connection) -> None:
             ON participants (workshop_id, removed_at, group_key)
         """,
     )
+
+
+# In order: a step's place in the whole list (after migrations.py's four) is its version.
+LATER_STEPS: list[Step] = [
+    v5_room_control,
+    v6_duty_of_care,
+    v7_facilitation_methods,
+    v8_languages,
+    v9_running_tallies,
+    v10_indexes_for_busy_rooms,
+]

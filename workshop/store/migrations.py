@@ -14,14 +14,7 @@ from sqlalchemy import Connection, text
 
 from workshop.store.ddl import PRIMARY_KEYS, Step
 from workshop.store.ddl import run_ddl as _run
-from workshop.store.migration_steps import (
-    v5_room_control,
-    v6_duty_of_care,
-    v7_facilitation_methods,
-    v8_languages,
-    v9_running_tallies,
-    v10_indexes_for_busy_rooms,
-)
+from workshop.store.migration_steps import LATER_STEPS
 
 __all__ = ["PRIMARY_KEYS", "STEPS", "Step", "current_version", "upgrade"]
 
@@ -220,12 +213,7 @@ STEPS: list[Step] = [
     v2_action_plans,
     v3_vote_rounds,
     v4_tally_position_indexes,
-    v5_room_control,
-    v6_duty_of_care,
-    v7_facilitation_methods,
-    v8_languages,
-    v9_running_tallies,
-    v10_indexes_for_busy_rooms,
+    *LATER_STEPS,  # 5 onwards, in migration_steps.py
 ]
 
 
