@@ -12,6 +12,7 @@ import pytest
 
 from tests.flows import workshop_with_proposals
 from workshop.domain.errors import WorkshopError
+from workshop.store.commands import CommandStatements
 from workshop.store.engine import Store
 from workshop.usecases import UseCases
 from workshop.usecases.batching import Batcher
@@ -107,3 +108,36 @@ def test_a_failed_commit_answers_every_vote_of_the_batch_with_the_error_and_coun
     for person in people:
         assert service.workshops.cast_vote(code, person, ids[0], 1, "v").ack["ok"]
     assert service.audiences.snapshot(code, "facilitator")["tally"]["totals"][str(ids[0])] == 3
+
+
+def test_a_vote_failing_after_its_writes_leaves_no_trace_and_the_others_count(
+    batched: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, commits = batched
+    code, people, ids = workshop_with_proposals(service, ["One"], attendees=4)
+    real = CommandStatements.record_answer
+
+    def record_answer(self: Any, actor: str, request_id: str, *rest: Any) -> None:
+        if request_id == "breaks":  # after its ledger row and running sums are written
+            raise OSError("lost between the vote and its answer")
+        real(self, actor, request_id, *rest)
+
+    monkeypatch.setattr(CommandStatements, "record_answer", record_answer)
+    vote = service.workshops.cast_vote
+    commits.clear()
+    answers = at_once(
+        [lambda p=p: vote(code, p, ids[0], 1, "fine") for p in people[:3]]
+        + [lambda: vote(code, people[3], ids[0], 2, "breaks")]
+    )
+    assert len(commits) < len(answers)  # they did share a transaction
+    assert [a.ack["ok"] for a in answers[:3]] == [True] * 3
+    assert isinstance(answers[3], OSError)
+    with service.core.store.transaction() as tx:
+        workshop = service.core.workshop_in(tx, code)
+        round_ = service.core.current_round(tx, workshop)
+        proposals = tx.board.proposals(workshop.id)
+        running = count_round(tx, round_, proposals)
+        recounted = count_round(tx, round_, proposals, recount=True)
+    assert recounted.result.totals[ids[0]] == 3 and recounted.result.voters == 3
+    assert running.result.totals == recounted.result.totals  # the sums were undone too
+    assert running.result.voters == 3

@@ -8,11 +8,12 @@ facilitators, and one per attendee (all of that attendee's tabs).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from flask import request
-from flask_socketio import SocketIO, join_room, leave_room
+from flask_socketio import SocketIO
 
 from workshop.domain.errors import N_, Forbidden, NotFound, WorkshopError
 from workshop.domain.flood import Guard, TokenBucket
@@ -31,9 +32,31 @@ from workshop.usecases.events import (
 log = logging.getLogger(__name__)
 
 
+# The connection a handler is serving. Handlers are registered on python-socketio
+# directly (live/server.py), without Flask-SocketIO's per-event request context: opening
+# the cookie session and matching a URL for every vote cost about a tenth of the
+# server's time at 2,000 phones, and no handler reads either. Each event runs in a green
+# thread (or thread) of its own; a handler that disconnects another connection runs
+# that connection's disconnect handler inside its own, which sets its own sid.
+_SERVING: ContextVar[str | None] = ContextVar("workshop_serving_sid", default=None)
+
+
+@contextmanager
+def serving(sid: str) -> Iterator[None]:
+    """Run a handler as the connection sid's."""
+    token = _SERVING.set(sid)
+    try:
+        yield
+    finally:
+        _SERVING.reset(token)
+
+
 def current_sid() -> str:
     """Return the Socket.IO session id of the connection being served."""
-    return str(request.sid)  # type: ignore[attr-defined]  # Flask-SocketIO adds it to the request
+    sid = _SERVING.get()
+    if sid is None:
+        raise RuntimeError("current_sid() outside a socket handler (see edge.serving)")
+    return sid
 
 
 NOT_JOINED = N_("Join the workshop first: scan the code on the screen or type it on the home page.")
@@ -112,11 +135,16 @@ class Edge:
 
     def address(self) -> str:
         """Return this connection's client address (read from its handshake)."""
-        return self.addresses.get(current_sid()) or self.guard.address(request.environ)
+        sid = current_sid()
+        return self.addresses.get(sid) or self.guard.address(self._environ(sid))
 
-    def remember_address(self) -> None:
+    def remember_address(self, environ: dict[str, Any]) -> None:
         """Read the client address of a connection once, from its handshake."""
-        self.addresses[current_sid()] = self.guard.address(request.environ)
+        self.addresses[current_sid()] = self.guard.address(environ)
+
+    def _environ(self, sid: str) -> dict[str, Any]:
+        """Return the WSGI environ of a connection's handshake (empty once it is gone)."""
+        return self.socketio.server.get_environ(sid, namespace="/") or {}
 
     def look_up(self, code: str) -> str:
         """Return the code, refusing an address that has tried too many unknown ones."""
@@ -139,18 +167,21 @@ class Edge:
     def bind(self, binding: Binding) -> None:
         sid = current_sid()
         old = self.bindings.get(sid)
+        server = self.socketio.server
         if old is not None:
-            leave_room(room(old.code, old.role))
+            server.leave_room(sid, room(old.code, old.role), namespace="/")
             for kind in (DELTAS, SNAPSHOTS):
-                leave_room(half(old.code, old.role, kind))
+                server.leave_room(sid, half(old.code, old.role, kind), namespace="/")
             if old.participant_id is not None:
-                leave_room(personal_room(old.code, old.participant_id))
+                server.leave_room(sid, personal_room(old.code, old.participant_id), namespace="/")
         self.bindings[sid] = binding
-        join_room(room(binding.code, binding.role))
+        server.enter_room(sid, room(binding.code, binding.role), namespace="/")
         kind = DELTAS if sid in self.takes_deltas else SNAPSHOTS
-        join_room(half(binding.code, binding.role, kind))
+        server.enter_room(sid, half(binding.code, binding.role, kind), namespace="/")
         if binding.participant_id is not None:
-            join_room(personal_room(binding.code, binding.participant_id))
+            server.enter_room(
+                sid, personal_room(binding.code, binding.participant_id), namespace="/"
+            )
         for hook in self.on_bound:
             hook(binding, sid)
         self.broadcaster.start()

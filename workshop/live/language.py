@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from werkzeug.http import parse_cookie
 
 from workshop.domain.errors import Translate
 from workshop.usecases.language import Languages, from_accept_language, known
@@ -24,15 +24,18 @@ class ConnectionLanguages:
         self.by_sid: dict[str, str] = {}
         self.easy: set[str] = set()  # connections whose phone has Easy Read switched on
 
-    def remember(self, sid: str, auth: Any) -> None:
-        """Note the language a connecting client asked for (auth, cookie, then browser)."""
+    def remember(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
+        """Note the language a connecting client asked for (auth, cookie, then browser).
+
+        environ is the handshake's: its `lang` cookie and Accept-Language header.
+        """
         asked = auth.get("lang") if isinstance(auth, dict) else None
         if isinstance(auth, dict) and auth.get("easy") is True:
             self.easy.add(sid)
         self.by_sid[sid] = (
             known(asked)
-            or known(request.cookies.get("lang"))
-            or from_accept_language(request.headers.get("Accept-Language"))
+            or known(parse_cookie(environ).get("lang"))
+            or from_accept_language(environ.get("HTTP_ACCEPT_LANGUAGE"))
         )
 
     def of(self, sid: str) -> str:

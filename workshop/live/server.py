@@ -19,7 +19,7 @@ from workshop.domain.flood import Guard
 from workshop.live.attendees import AttendeeHandlers
 from workshop.live.bindings import Binding, room
 from workshop.live.care import CareHandlers
-from workshop.live.edge import Edge, current_sid
+from workshop.live.edge import Edge, current_sid, serving
 from workshop.live.facilitation import FacilitationHandlers
 from workshop.live.language import ConnectionLanguages
 from workshop.live.packets import MALFORMED_EVENT
@@ -59,8 +59,8 @@ class Realtime:
         self.edge = Edge(socketio, app.audiences, settings, on_closed, guard)
         self.commands: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
         self.facilitator_only: set[str] = set()
-        socketio.on_event("connect", self.on_connect)
-        socketio.on_event("disconnect", self.on_disconnect)
+        self._on("connect", self.on_connect)
+        self._on("disconnect", self.on_disconnect)
         attendees = AttendeeHandlers(self.edge, app)
         facilitation = FacilitationHandlers(self.edge, app)
         rounds = RoundHandlers(self.edge, app)
@@ -76,7 +76,7 @@ class Realtime:
             **themes.commands(),
         }.items():
             self._register(name, command)
-        socketio.on_event(
+        self._on(
             MALFORMED_EVENT,
             lambda *_: InvalidInput(MALFORMED).as_dict(self.languages.say(current_sid())),
         )
@@ -139,14 +139,27 @@ class Realtime:
                 self.socketio.sleep(0)
 
         handler.__name__ = name
-        self.socketio.on_event(name, handler)
+        self._on(name, handler)
+
+    def _on(self, event: str, handler: Callable[..., Any]) -> None:
+        """Register a handler straight onto python-socketio, run as its connection's.
+
+        Not through Flask-SocketIO's on_event: see edge.serving for what that costs.
+        """
+
+        def on_event(sid: str, *args: Any) -> Any:
+            with serving(sid):
+                return handler(*args)
+
+        on_event.__name__ = event
+        self.socketio.server.on(event, on_event, namespace="/")
 
     # -- connection ------------------------------------------------------------
 
-    def on_connect(self, auth: Any = None) -> bool:
+    def on_connect(self, environ: dict[str, Any], auth: Any = None) -> bool:
         """Bind a (re)connecting client from its `auth`, so buffered commands work at once."""
-        self.edge.remember_address()
-        self.languages.remember(current_sid(), auth)
+        self.edge.remember_address(environ)
+        self.languages.remember(current_sid(), environ, auth)
         self.edge.announce(auth)
         try:
             if isinstance(auth, dict) and "code" in auth:

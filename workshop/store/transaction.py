@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, text
 
 from workshop.store.attendees import AttendeeStatements
 from workshop.store.board import BoardStatements
 from workshop.store.care import CareStatements
 from workshop.store.commands import CommandStatements
 from workshop.store.plans import PlanStatements
-from workshop.store.prepared import Runner
+from workshop.store.prepared import Prepared, Runner
 from workshop.store.privacy import PrivacyStatements
 from workshop.store.room import RoomStatements
 from workshop.store.rounds import RoundStatements
 from workshop.store.tallies import TallyStatements
 from workshop.store.themes import ThemeStatements
 from workshop.store.workshops import WorkshopStatements
+
+# Straight to the driver, as every statement of the store is (prepared.py): through
+# SQLAlchemy's begin_nested a savepoint and its release cost a tenth of a batched vote.
+SAVEPOINT = Prepared(text("SAVEPOINT one_command"))
+RELEASE = Prepared(text("RELEASE SAVEPOINT one_command"))
+ROLLBACK_TO = Prepared(text("ROLLBACK TO SAVEPOINT one_command"))
 
 
 class Tx:
@@ -27,7 +36,7 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn  # for tests that look at the tables directly
-        run = Runner(conn)
+        run = self._run = Runner(conn)
         self.rounds = RoundStatements(run)
         self.tallies = TallyStatements(run)
         self.workshops = WorkshopStatements(run, self.rounds)
@@ -48,3 +57,15 @@ class Tx:
         """
         if self.conn.dialect.name == "postgresql":
             self.conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo only what the block wrote if it raises; the rest of the transaction stays."""
+        self._run.change(SAVEPOINT)
+        try:
+            yield
+        except BaseException:
+            self._run.change(ROLLBACK_TO)
+            self._run.change(RELEASE)
+            raise
+        self._run.change(RELEASE)

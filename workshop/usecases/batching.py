@@ -82,12 +82,10 @@ class Batcher:
         try:
             with self.store.transaction() as tx:
                 for vote in batch:
-                    savepoint = tx.conn.begin_nested()
                     try:
-                        vote.answer = vote.work(tx)
-                        savepoint.commit()
+                        with tx.savepoint():
+                            vote.answer = vote.work(tx)
                     except Exception as error:  # this vote only: the others still count
-                        savepoint.rollback()
                         vote.error = error
         except Exception as error:  # the commit failed: none of the batch counted
             for vote in batch:
