@@ -12,8 +12,10 @@ import pytest
 
 from tests.flows import workshop_with_proposals
 from workshop.domain.errors import WorkshopError
+from workshop.store.board import BoardStatements
 from workshop.store.commands import CommandStatements
 from workshop.store.engine import Store
+from workshop.store.workshops import WorkshopStatements
 from workshop.usecases import UseCases
 from workshop.usecases.batching import Batcher
 from workshop.usecases.counting import count_round
@@ -141,3 +143,26 @@ def test_a_vote_failing_after_its_writes_leaves_no_trace_and_the_others_count(
     assert recounted.result.totals[ids[0]] == 3 and recounted.result.voters == 3
     assert running.result.totals == recounted.result.totals  # the sums were undone too
     assert running.result.voters == 3
+
+
+def test_the_votes_of_a_batch_read_the_workshop_and_its_ideas_once_between_them(
+    batched: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, commits = batched
+    code, people, ids = workshop_with_proposals(service, ["One", "Two"], attendees=5)
+    reads: list[str] = []
+    for cls, name in ((WorkshopStatements, "find_workshop"), (BoardStatements, "proposals")):
+        real = getattr(cls, name)
+        monkeypatch.setattr(
+            cls, name, lambda *a, real=real, name=name, **k: reads.append(name) or real(*a, **k)
+        )
+    vote = service.workshops.cast_vote
+    commits.clear()
+    answers = at_once([lambda p=p: vote(code, p, ids[p % 2], 1, "v") for p in people])
+    assert [a.ack["ok"] for a in answers] == [True] * 5
+    assert len(commits) < len(people)
+    # One read of each per transaction, not one per vote.
+    assert reads.count("find_workshop") == len(commits)
+    assert reads.count("proposals") == len(commits)
+    # An ordinary transaction still reads afresh: the snapshot sees all five votes.
+    assert service.audiences.snapshot(code, "facilitator")["tally"]["voters"] == 5

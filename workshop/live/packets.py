@@ -32,3 +32,7 @@ class StrictPacket(Packet):
     """Socket.IO packets read and written with this module's rules."""
 
     json = _SocketJson
+    # Every message of the protocol is JSON text. Left True, python-socketio walks each
+    # outgoing payload looking for bytes to send as attachments: a twentieth of the
+    # server's time at 2,000 phones, spent finding none.
+    uses_binary_events = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -36,6 +37,9 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn  # for tests that look at the tables directly
+        # Reads that every command of this transaction may share (see Core.read_once):
+        # None in an ordinary transaction, a dict in a batch of votes (batching.py).
+        self.shared: dict[Any, Any] | None = None
         run = self._run = Runner(conn)
         self.rounds = RoundStatements(run)
         self.tallies = TallyStatements(run)

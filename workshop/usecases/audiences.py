@@ -181,7 +181,9 @@ class Audiences:
             mine,
             ballot,
             tx.board.my_proposals(participant.id),
-            tx.plans.actions(workshop.id),
+            self.core.read_once(
+                tx, ("actions", workshop.id), lambda: tx.plans.actions(workshop.id)
+            ),
             tx.care.my_held(participant.id),
         )
 

@@ -8,6 +8,9 @@ vote. Each vote runs in a savepoint of the shared transaction, so a refused vote
 the same batch finds the first one's answer, as it would after its commit. Nothing
 is answered before the commit: if the commit fails, every vote of the batch is
 answered with the error and none counted, so a phone's retry counts once.
+
+The votes of a batch also share their reads of what no vote changes (the workshop, its
+round, its ideas and actions: Core.read_once), so a batch of ten reads them once.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class Batcher:
     def _commit(self, batch: list[_Vote]) -> None:
         try:
             with self.store.transaction() as tx:
+                tx.shared = {}  # a vote changes no workshop, round, idea or action
                 for vote in batch:
                     try:
                         with tx.savepoint():

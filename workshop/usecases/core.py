@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workshop.domain.errors import UNKNOWN_WORKSHOP, Conflict, Forbidden, NotFound
 from workshop.domain.model import Workshop
@@ -22,6 +22,8 @@ from workshop.usecases.events import Answer, Event, StateChanged
 if TYPE_CHECKING:
     from workshop.usecases.batching import Batcher
 
+
+T = TypeVar("T")
 
 ALREADY_HANDLED = "That request was already handled: refresh to see the result."
 
@@ -62,6 +64,19 @@ class Core:
         if workshop is None:
             raise NotFound(UNKNOWN_WORKSHOP)
         return workshop
+
+    def read_once(self, tx: Tx, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        """Return load(), shared by the commands of a batch of votes (tx.shared).
+
+        Only for what no vote changes (the workshop, its round, ideas and actions): a
+        batch's votes then read it once between them. Elsewhere it is read every time.
+        """
+        if tx.shared is None:
+            return load()
+        if key not in tx.shared:
+            tx.shared[key] = load()
+        found: T = tx.shared[key]  # stored by this key's load
+        return found
 
     def find_workshop(self, code: str) -> Workshop | None:
         """Return the workshop with this code, or None."""

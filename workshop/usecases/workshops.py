@@ -15,7 +15,7 @@ from workshop.domain import stages
 from workshop.domain.errors import Conflict, InvalidInput, LimitReached
 from workshop.domain.limits import MAX_ATTENDEES_PER_WORKSHOP, MAX_PROPOSALS_PER_ATTENDEE
 from workshop.domain.methods import Method
-from workshop.domain.model import Group, Participant, Stage, Workshop
+from workshop.domain.model import Group, Participant, Proposal, Stage, Workshop
 from workshop.domain.rounds import Round, check_round_is, on_ballot
 from workshop.domain.tokens import hash_token, new_device_id, new_token
 from workshop.domain.voting import DotBudget, counts_for, votable_target
@@ -205,17 +205,27 @@ class Workshops:
 
         return self.core.once(f"p:{participant_id}", request_id, command)
 
-    def _dot_round(self, tx: Tx, workshop: Workshop, round_id: int | None) -> Round:
-        """Return the current round if it is a dot round the attendee may vote in."""
+    def _dot_round(
+        self, tx: Tx, code: str, round_id: int | None
+    ) -> tuple[Workshop, Round, dict[int, Proposal]]:
+        """Return the workshop, its current round if it is a dot round the attendee may
+        vote in, and its ideas (read once per batch of votes: Core.read_once)."""
+        core = self.core
+        workshop = core.read_once(tx, ("workshop", code), lambda: core.workshop_in(tx, code))
         stages.require_voting_open(workshop.stage)
-        round_ = self.core.current_round(tx, workshop)
+        round_ = core.read_once(
+            tx, ("round", workshop.id), lambda: core.current_round(tx, workshop)
+        )
         check_round_is(round_, round_id)
         if round_.method is not Method.DOTS:
             raise Conflict(
                 "This round is {value}, not dot voting: refresh to see its ballot.",
                 value=round_.method.label.lower(),
             )
-        return round_
+        proposals = core.read_once(
+            tx, ("proposals", workshop.id), lambda: tx.board.proposals(workshop.id)
+        )
+        return workshop, round_, proposals
 
     def cast_vote(
         self,
@@ -229,12 +239,10 @@ class Workshops:
         """Place dots on a proposal, within the attendee's budget, as one ledger row."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self.core.workshop_in(tx, code)
-            round_ = self._dot_round(tx, workshop, round_id)
+            workshop, round_, proposals = self._dot_round(tx, code, round_id)
             rules = round_.rules
             # Two tabs of one attendee queue here; a removed attendee is refused.
             participant = require_present(tx.attendees.lock_participant(participant_id))
-            proposals = tx.board.proposals(workshop.id)
             target = on_ballot(proposal_id, rules, proposals)
             raw = tx.board.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
@@ -269,11 +277,9 @@ class Workshops:
         """Take dots back from a proposal, as ledger rows of negative points."""
 
         def command(tx: Tx) -> Answer:
-            workshop = self.core.workshop_in(tx, code)
-            round_ = self._dot_round(tx, workshop, round_id)
+            workshop, round_, proposals = self._dot_round(tx, code, round_id)
             rules = round_.rules
             participant = require_present(tx.attendees.lock_participant(participant_id))
-            proposals = tx.board.proposals(workshop.id)
             target = votable_target(proposal_id, proposals)
             raw = tx.board.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
