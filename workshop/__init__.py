@@ -61,7 +61,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     socketio = _socketio(app, settings)
 
-    if settings["VOTE_BATCH"] and store.is_sqlite:
+    if settings["VOTE_BATCH"]:
         usecases.core.batcher = Batcher(
             store, socketio.server.eio.create_event, lambda: socketio.sleep(0)
         )

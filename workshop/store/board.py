@@ -165,13 +165,16 @@ class BoardStatements:
         proposal_id: int,
         points: int,
         now_ms: int,
+        known: tuple[str, int] | None = None,
     ) -> int:
         """Append a ledger row (negative points take dots back) and return its id.
 
         The round's running sums move in the same transaction: every ledger row goes
-        through here, so they cannot miss one.
+        through here, so they cannot miss one. known: the attendee's group key and
+        their total in the round before this row, when the caller read both under the
+        attendee's row lock (a vote does), so the sums need not read them again.
         """
-        self.sums.record(round_id, participant_id, proposal_id, points)
+        self.sums.record(round_id, participant_id, proposal_id, points, known)
         return self.run.insert(
             INSERT_VOTE,
             workshop_id=workshop_id,

@@ -50,7 +50,9 @@ class Store:
         """Yield a Tx; everything done through it commits together or not at all."""
         if self._lock is None:
             with self.engine.begin() as conn:
-                yield Tx(conn)
+                tx = Tx(conn)
+                yield tx
+                tx.finish()
             return
         with self._lock:
             # SQLite: keep the one connection checked out instead of a pool checkout,
@@ -60,7 +62,9 @@ class Store:
                 held = self._sqlite_conn = self.engine.connect()
             conn = held
             with conn.begin():
-                yield Tx(conn)
+                tx = Tx(conn)
+                yield tx
+                tx.finish()
 
     def close(self) -> None:
         """Release the connections."""

@@ -9,6 +9,14 @@ changing group or being taken out or brought back (`move_person`). Each runs in 
 transaction that changes the ledger or the attendee, under the attendee's row lock,
 so two processes on PostgreSQL add up exactly (an upsert adds to the row in place;
 it never reads a total and writes it back).
+
+The sums are few and hot: every vote on an idea adds to the same row. So the adds of
+a transaction are gathered and written last, just before its commit (`flush`, called
+by Store.transaction), one upsert per row however many votes moved it, and in one
+order every transaction shares. A row is then locked only for the end of a
+transaction, never while it waits on other statements, and two transactions (or two
+processes' batches of votes) cannot lock sum rows in opposite orders. A read of the
+sums in the same transaction flushes first, so it sees them.
 """
 
 from __future__ import annotations
@@ -84,33 +92,66 @@ def key_of(row: Any) -> str | None:
     return None if row is None or row.removed_at is not None else (row.group_key or "")
 
 
+POINTS, VOTERS_ROW = 0, 1  # which table a pending add goes to; points rows sort first
+
+
 class TallyStatements:
     """The running sums of dot rounds: kept by every ledger row, read by every broadcast."""
 
     def __init__(self, run: Runner) -> None:
         self.run = run
+        # (table, round_id, group_key, proposal_id or 0) -> amount, not yet written
+        self.pending: dict[tuple[int, int, str, int], int] = {}
 
-    def record(self, round_id: int, participant_id: int, proposal_id: int, points: int) -> None:
+    def _add(self, table: int, round_id: int, key: str, proposal_id: int, amount: int) -> None:
+        at = (table, round_id, key, proposal_id)
+        self.pending[at] = self.pending.get(at, 0) + amount
+
+    def flush(self) -> None:
+        """Write the adds gathered so far, one upsert per row, in the shared order."""
+        pending, self.pending = self.pending, {}
+        for (table, round_id, key, proposal_id), amount in sorted(pending.items()):
+            if amount == 0:
+                continue  # moved and moved back within the transaction
+            if table == POINTS:
+                self.run.change(
+                    ADD_POINTS,
+                    round_id=round_id,
+                    group_key=key,
+                    proposal_id=proposal_id,
+                    amount=amount,
+                )
+            else:
+                self.run.change(ADD_VOTERS, round_id=round_id, group_key=key, amount=amount)
+
+    def record(
+        self,
+        round_id: int,
+        participant_id: int,
+        proposal_id: int,
+        points: int,
+        known: tuple[str, int] | None = None,
+    ) -> None:
         """Add a ledger row to the sums; call it before the row is inserted.
 
         The attendee's row is locked first (a vote already holds it), so the attendee's
         total read here is the one the new row adds to, whichever process wrote the last.
+        known: (group key, total before this row), read by a caller holding that lock.
         """
-        key = key_of(self.run.first(PERSON, id=participant_id))
-        if key is None:
-            return  # a removed attendee counts again, whole, when brought back
-        self.run.change(
-            ADD_POINTS, round_id=round_id, group_key=key, proposal_id=proposal_id, amount=points
-        )
-        before = int(self.run.value(PERSON_TOTAL, participant_id=participant_id, round_id=round_id))
+        if known is None:
+            key = key_of(self.run.first(PERSON, id=participant_id))
+            if key is None:
+                return  # a removed attendee counts again, whole, when brought back
+            total = self.run.value(PERSON_TOTAL, participant_id=participant_id, round_id=round_id)
+            known = (key, int(total))
+        key, before = known
+        self._add(POINTS, round_id, key, proposal_id, points)
         self._voter(round_id, key, before, before + points)
 
     def _voter(self, round_id: int, key: str, before: int, after: int) -> None:
         """Count a person in (or out of) their group's voters when their total crosses 0."""
         if (before > 0) != (after > 0):
-            self.run.change(
-                ADD_VOTERS, round_id=round_id, group_key=key, amount=1 if after > 0 else -1
-            )
+            self._add(VOTERS_ROW, round_id, key, 0, 1 if after > 0 else -1)
 
     def person_key(self, participant_id: int) -> str | None:
         """Return the group key an attendee's dots are summed under now (None: not counted)."""
@@ -130,13 +171,7 @@ class TallyStatements:
             totals[round_id] = totals.get(round_id, 0) + points
             for key, sign in ((old, -1), (new, 1)):
                 if key is not None and points:
-                    self.run.change(
-                        ADD_POINTS,
-                        round_id=round_id,
-                        group_key=key,
-                        proposal_id=int(row.proposal_id),
-                        amount=sign * points,
-                    )
+                    self._add(POINTS, round_id, key, int(row.proposal_id), sign * points)
         for round_id, total in sorted(totals.items()):
             if old is not None:
                 self._voter(round_id, old, total, 0)
@@ -149,11 +184,13 @@ class TallyStatements:
         The same ballots `RoundStatements.dot_sums` reads from the ledger (a property
         test checks it), in one row per group and proposal however many voted.
         """
+        self.flush()  # this transaction's own adds first
         people = self.run.rows(VOTERS, round_id=round_id)
         return ballots_from_group_sums(people, self.run.rows(SUMS, round_id=round_id))
 
     def rebuild(self, round_id: int) -> None:
         """Recompute a round's sums from its ledger (the ledger is the truth)."""
+        self.flush()  # adds gathered before the clear belong to the old sums
         self.run.change(CLEAR_SUMS, round_id=round_id)
         self.run.change(CLEAR_VOTERS, round_id=round_id)
         totals: dict[tuple[int, str], int] = {}
@@ -161,17 +198,12 @@ class TallyStatements:
         for row in self.run.rows(DOT_BALLOTS, round_id=round_id):
             key, points = row.group_key or "", int(row.points)
             if points:
-                self.run.change(
-                    ADD_POINTS,
-                    round_id=round_id,
-                    group_key=key,
-                    proposal_id=int(row.proposal_id),
-                    amount=points,
-                )
+                self._add(POINTS, round_id, key, int(row.proposal_id), points)
             person = (int(row.participant_id), key)
             totals[person] = totals.get(person, 0) + points
         for (_, key), total in sorted(totals.items()):
             self._voter(round_id, key, 0, total)
+        self.flush()
 
     def open_rounds(self) -> list[Round]:
         """Return the current dot round of every workshop not closed (checked at start)."""

@@ -65,11 +65,17 @@ class Tx:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Undo only what the block wrote if it raises; the rest of the transaction stays."""
+        gathered = dict(self.tallies.pending)  # sums not yet written roll back with it
         self._run.change(SAVEPOINT)
         try:
             yield
         except BaseException:
             self._run.change(ROLLBACK_TO)
             self._run.change(RELEASE)
+            self.tallies.pending = gathered
             raise
         self._run.change(RELEASE)
+
+    def finish(self) -> None:
+        """Write what was gathered for the end of the transaction (the running sums)."""
+        self.tallies.flush()

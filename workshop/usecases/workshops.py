@@ -248,7 +248,13 @@ class Workshops:
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
             tx.board.insert_vote(
-                workshop.id, round_.id, participant_id, target, points, self.core.clock()
+                workshop.id,
+                round_.id,
+                participant_id,
+                target,
+                points,
+                self.core.clock(),
+                known=(participant.group or "", sum(raw.values())),  # read under the lock
             )
             raw[target] = raw.get(target, 0) + points
             # The tally's position, not the row's id: comparable with tally.version
@@ -294,7 +300,13 @@ class Workshops:
             for source in sources:
                 taken = min(remaining, raw[source])
                 tx.board.insert_vote(
-                    workshop.id, round_.id, participant_id, source, -taken, self.core.clock()
+                    workshop.id,
+                    round_.id,
+                    participant_id,
+                    source,
+                    -taken,
+                    self.core.clock(),
+                    known=(participant.group or "", sum(raw.values())),
                 )
                 raw[source] -= taken
                 remaining -= taken
