@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 import run
@@ -35,3 +37,16 @@ def test_a_flag_on_the_command_line_still_turns_a_switch_on(
     monkeypatch.delenv("WORKSHOP_DEMO", raising=False)
     assert run.parse_args([]).demo is False
     assert run.parse_args(["--demo"]).demo is True
+
+
+def test_the_listener_hands_out_connections_that_send_small_messages_at_once() -> None:
+    """TCP_NODELAY: a tally 20 ms after the last must not wait for the wall's late ACK."""
+    listening = run.listener("127.0.0.1", 0)
+    try:
+        port = listening.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            accepted, _ = listening.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listening.close()
