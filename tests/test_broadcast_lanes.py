@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import make_app, names
-from tests.test_realtime import ack
+from tests.test_realtime import ack, voting_on_one_idea
 
 
 def test_the_wall_hears_each_vote_at_its_own_interval_while_phones_wait_for_theirs(
@@ -14,20 +14,9 @@ def test_the_wall_hears_each_vote_at_its_own_interval_while_phones_wait_for_thei
     # The phones' interval is an hour (the test decides when their tick is); the wall's
     # is 0, so every vote reaches the screen and the console as soon as it commits.
     app = make_app(tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=0)
-    socketio, http = app.extensions["workshop.socketio"], app.test_client()
-    made = http.post("/api/workshops", json={"title": "Lanes", "dots": 5, "max_per_proposal": 5})
-    code, token = made.get_json()["code"], made.get_json()["facilitator_token"]
-    console = socketio.test_client(app, flask_test_client=http)
-    ack(console, "facilitate_workshop", {"code": code, "token": token})
-    ack(console, "change_stage", {"stage": "propose"})
-    ack(console, "add_proposal", {"text": "One", "request_id": "a"})
-    ack(console, "change_stage", {"stage": "vote"})
+    code, console, screen, voter = voting_on_one_idea(app, dots=5)
     ack(console, "reveal_results", {"revealed": True})  # phones see the tally too
-    screen = socketio.test_client(app, flask_test_client=http)
-    ack(screen, "watch_workshop", {"code": code})
-    voter = socketio.test_client(app, flask_test_client=http)
-    ack(voter, "join_workshop", {"code": code})
-    watcher = socketio.test_client(app, flask_test_client=http)
+    watcher = app.extensions["workshop.socketio"].test_client(app)
     ack(watcher, "join_workshop", {"code": code})
     app.extensions["workshop.realtime"].flush()
     for client in (console, screen, voter, watcher):

@@ -437,25 +437,34 @@ def test_a_flooding_phone_is_slowed_with_a_sentence(tmp_path: Path) -> None:
     phone.disconnect()
 
 
-def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
-    # A long interval keeps the ticker asleep, so the test decides when the tick happens.
-    app = make_app(tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=3600)
-    socketio = app.extensions["workshop.socketio"]
-    http = app.test_client()
-    made = http.post("/api/workshops", json={"title": "Busy", "dots": 20, "max_per_proposal": 20})
+def voting_on_one_idea(app: Flask, dots: int) -> tuple[str, Any, Any, Any]:
+    """Return (code, console, screen, phone) of a workshop voting on one idea, the wall
+    counting live, with everything sent so far flushed and read."""
+    socketio, http = app.extensions["workshop.socketio"], app.test_client()
+    made = http.post(
+        "/api/workshops", json={"title": "Live", "dots": dots, "max_per_proposal": dots}
+    )
     code, token = made.get_json()["code"], made.get_json()["facilitator_token"]
-    facilitator = socketio.test_client(app, flask_test_client=http)
-    ack(facilitator, "facilitate_workshop", {"code": code, "token": token})
-    ack(facilitator, "change_stage", {"stage": "propose"})
-    ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
-    ack(facilitator, "change_stage", {"stage": "vote"})
-    ack(facilitator, "set_display", {"wall_mode": "results"})  # the wall counts live
+    console = socketio.test_client(app, flask_test_client=http)
+    ack(console, "facilitate_workshop", {"code": code, "token": token})
+    ack(console, "change_stage", {"stage": "propose"})
+    ack(console, "add_proposal", {"text": "One", "request_id": "a"})
+    ack(console, "change_stage", {"stage": "vote"})
+    ack(console, "set_display", {"wall_mode": "results"})  # the wall counts live
     screen = socketio.test_client(app, flask_test_client=http)
     ack(screen, "watch_workshop", {"code": code})
     phone = socketio.test_client(app, flask_test_client=http)
     ack(phone, "join_workshop", {"code": code})
     app.extensions["workshop.realtime"].flush()
-    screen.get_received()
+    for client in (console, screen, phone):
+        client.get_received()
+    return code, console, screen, phone
+
+
+def test_votes_are_coalesced_into_one_tally_per_tick(tmp_path: Path) -> None:
+    # A long interval keeps the ticker asleep, so the test decides when the tick happens.
+    app = make_app(tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=3600)
+    _, facilitator, screen, phone = voting_on_one_idea(app, dots=20)
 
     for index in range(20):
         assert ack(phone, "cast_vote", {"proposal_id": 1, "request_id": f"v{index}"})["ok"]
@@ -473,23 +482,8 @@ def test_in_a_quiet_room_the_first_vote_reaches_the_wall_at_once(tmp_path: Path)
     """The leading edge: after a quiet spell a change goes out as soon as it commits;
     changes right behind it wait for the tick, so it is still one broadcast per interval."""
     app = make_app(tmp_path, BROADCAST_INTERVAL=3600, SCREEN_BROADCAST_INTERVAL=3600)
-    socketio = app.extensions["workshop.socketio"]
     edge = app.extensions["workshop.realtime"].edge
-    http = app.test_client()
-    made = http.post("/api/workshops", json={"title": "Quiet", "dots": 5, "max_per_proposal": 5})
-    code, token = made.get_json()["code"], made.get_json()["facilitator_token"]
-    facilitator = socketio.test_client(app, flask_test_client=http)
-    ack(facilitator, "facilitate_workshop", {"code": code, "token": token})
-    ack(facilitator, "change_stage", {"stage": "propose"})
-    ack(facilitator, "add_proposal", {"text": "One", "request_id": "a"})
-    ack(facilitator, "change_stage", {"stage": "vote"})
-    ack(facilitator, "set_display", {"wall_mode": "results"})  # the wall counts live
-    screen = socketio.test_client(app, flask_test_client=http)
-    ack(screen, "watch_workshop", {"code": code})
-    phone = socketio.test_client(app, flask_test_client=http)
-    ack(phone, "join_workshop", {"code": code})
-    edge.flush()
-    screen.get_received()
+    _, facilitator, screen, phone = voting_on_one_idea(app, dots=5)
 
     for lane in edge.broadcaster.lanes:
         lane.last -= 3600  # an hour of quiet since the last broadcast...
