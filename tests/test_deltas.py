@@ -58,6 +58,16 @@ def big_board(service: UseCases, workshop: dict[str, Any]) -> list[int]:
     return ids
 
 
+def console_of(connect: Connect, workshop: dict[str, Any], deltas: bool) -> Any:
+    """Return a facilitator's console on the workshop, announcing deltas or not."""
+    client = connect()
+    payload: dict[str, Any] = {"code": workshop["code"], "token": workshop["facilitator_token"]}
+    if deltas:
+        payload["deltas"] = 1
+    assert ack(client, "facilitate_workshop", payload)["ok"]
+    return client
+
+
 def phone(connect: Connect, code: str, device: str, deltas: bool) -> tuple[Any, dict[str, Any]]:
     client = connect()
     payload: dict[str, Any] = {"code": code, "device_id": device}
@@ -74,12 +84,7 @@ def test_a_hide_on_a_board_of_500_reaches_a_phone_in_under_2_kb_and_rebuilds_its
 ) -> None:
     code = workshop["code"]
     ids = big_board(service, workshop)
-    console = connect()
-    assert ack(
-        console,
-        "facilitate_workshop",
-        {"code": code, "token": workshop["facilitator_token"], "deltas": 1},
-    )["ok"]
+    console = console_of(connect, workshop, deltas=True)
     new, state = phone(connect, code, "delta-phone-0001", deltas=True)
     old, _ = phone(connect, code, "plain-phone-0001", deltas=False)
     assert len(json.dumps(state)) > 40_000  # what a whole snapshot of this board weighs
@@ -108,12 +113,7 @@ def test_a_client_that_missed_a_delta_asks_for_a_snapshot_and_gets_the_current_o
 ) -> None:
     code = workshop["code"]
     ids = big_board(service, workshop)[:3]
-    console = connect()
-    assert ack(
-        console,
-        "facilitate_workshop",
-        {"code": code, "token": workshop["facilitator_token"], "deltas": 1},
-    )["ok"]
+    console = console_of(connect, workshop, deltas=True)
     client, state = phone(connect, code, "delta-phone-0002", deltas=True)
     assert ack(console, "hide_proposal", {"proposal_id": ids[0], "hidden": True})["ok"]
     client.get_received()  # lost: this phone never applies it
@@ -144,10 +144,7 @@ def test_a_client_announcing_deltas_in_auth_gets_deltas_after_its_snapshot(
 ) -> None:
     code = workshop["code"]
     screen = connect(auth={"code": code, "role": "screen", "deltas": 1})
-    console = connect()
-    assert ack(
-        console, "facilitate_workshop", {"code": code, "token": workshop["facilitator_token"]}
-    )["ok"]
+    console = console_of(connect, workshop, deltas=False)
     assert ack(console, "change_stage", {"stage": "propose"})["ok"]  # the first: a snapshot
     assert ack(console, "change_stage", {"stage": "group"})["ok"]  # then a delta
     heard = screen.get_received()
