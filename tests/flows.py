@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from workshop.domain.model import Stage
 from workshop.usecases import UseCases
 
@@ -28,3 +31,14 @@ def workshop_with_proposals(
     ]
     service.facilitation.change_stage(created.code, stage)
     return created.code, people, ids
+
+
+def console_and_phone(connect: Callable[..., Any], workshop: dict[str, Any]) -> tuple[Any, Any]:
+    """Open the facilitator's console and one joined phone over the socket, with the
+    workshop collecting ideas; return (console, phone)."""
+    code = workshop["code"]
+    facilitator = connect({"code": code, "token": workshop["facilitator_token"]})
+    phone = connect()
+    phone.emit("join_workshop", {"code": code}, callback=True)
+    facilitator.emit("change_stage", {"stage": "propose"}, callback=True)
+    return facilitator, phone

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.flows import workshop_with_proposals
+from tests.flows import console_and_phone, workshop_with_proposals
 from workshop.domain.errors import Conflict, NotFound
 from workshop.domain.model import Stage
 from workshop.usecases import UseCases
@@ -87,11 +87,7 @@ def test_a_dissolved_theme_leaves_the_wall(service: UseCases, themes: Themes) ->
 def test_spotlight_over_the_socket_reaches_phones(
     connect: Callable[..., Any], workshop: dict[str, Any]
 ) -> None:
-    code = workshop["code"]
-    facilitator = connect({"code": code, "token": workshop["facilitator_token"]})
-    phone = connect()
-    phone.emit("join_workshop", {"code": code}, callback=True)
-    facilitator.emit("change_stage", {"stage": "propose"}, callback=True)
+    facilitator, phone = console_and_phone(connect, workshop)
     made = phone.emit(
         "submit_proposal", {"text": "Peer mentors", "request_id": "p1"}, callback=True
     )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.flows import workshop_with_proposals
+from tests.flows import console_and_phone, workshop_with_proposals
 from tests.test_themes import TEXTS
 from workshop.domain.errors import InvalidInput, WorkshopError
 from workshop.domain.methods import Method
@@ -174,11 +174,7 @@ def test_the_plan_names_a_round_on_themes_and_keeps_priorities_on_ideas(
 def test_a_round_on_themes_over_the_socket(
     connect: Callable[..., Any], workshop: dict[str, Any]
 ) -> None:
-    code = workshop["code"]
-    facilitator = connect({"code": code, "token": workshop["facilitator_token"]})
-    phone = connect()
-    phone.emit("join_workshop", {"code": code}, callback=True)
-    facilitator.emit("change_stage", {"stage": "propose"}, callback=True)
+    facilitator, phone = console_and_phone(connect, workshop)
     ideas = [
         phone.emit("submit_proposal", {"text": text, "request_id": f"p{n}"}, callback=True)[
             "proposal_id"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from tests.conftest import make_app
-from tests.flows import workshop_with_proposals
+from tests.flows import console_and_phone, workshop_with_proposals
 from workshop.domain.actions import ActionFields
 from workshop.domain.errors import Conflict, Forbidden, NotFound, WorkshopError, WrongStage
 from workshop.domain.model import Stage
@@ -176,11 +176,7 @@ def test_themes_survive_a_restart(tmp_path: Path) -> None:
 def test_theme_commands_over_the_socket(
     connect: Callable[..., Any], workshop: dict[str, Any]
 ) -> None:
-    code = workshop["code"]
-    facilitator = connect({"code": code, "token": workshop["facilitator_token"]})
-    phone = connect()
-    phone.emit("join_workshop", {"code": code}, callback=True)
-    facilitator.emit("change_stage", {"stage": "propose"}, callback=True)
+    facilitator, phone = console_and_phone(connect, workshop)
     made = phone.emit(
         "submit_proposal", {"text": "Reach the villages", "request_id": "p1"}, callback=True
     )
