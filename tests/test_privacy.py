@@ -45,6 +45,17 @@ def count_rows(service: UseCases, table: str, workshop_code: str | None = None) 
         return int(tx.conn.execute(text(query), {"code": workshop_code}).scalar_one())
 
 
+def workshop_id(service: UseCases, code: str) -> int:
+    with service.core.store.transaction() as tx:
+        return service.core.workshop_in(tx, code).id
+
+
+def head_count_rows(service: UseCases, workshop_id: int) -> int:
+    with service.core.store.transaction() as tx:
+        query = text("SELECT COUNT(*) FROM head_counts WHERE workshop_id = :w")
+        return int(tx.conn.execute(query, {"w": workshop_id}).scalar_one())
+
+
 def filled(service: UseCases, app: Flask, title: str = "Review") -> tuple[Any, int]:
     """Return a workshop with an attendee, a proposal, a vote and an action, and the attendee."""
     created = service.workshops.create_workshop(title, 5, 3, ["Staff"])
@@ -127,11 +138,14 @@ def test_deleting_a_workshop_removes_all_its_data_and_files(
     folder = Path(app.config["WORKSHOP_SETTINGS"]["EXPORTS_DIR"])
     assert [(folder / f).exists() for f in written.get_json()["files"]] == [True] * 4
 
+    ids = {c: workshop_id(service, c.code) for c in (created, keep)}
     answer = client.delete(f"/api/workshops/{created.code}", headers=bearer(created.token))
 
     assert answer.get_json() == {"ok": True}
     assert client.get(f"/api/workshops/{created.code}").status_code == 404
     assert [count_rows(service, t, created.code) for t in TABLES] == [0] * len(TABLES)
+    # The running head counts name the workshop by id alone: none are left for it.
+    assert head_count_rows(service, ids[created]) == 0 < head_count_rows(service, ids[keep])
     assert list(folder.iterdir()) == []
     # One of each, but two rounds and two ballots (the attendee's and an assisted one).
     assert [count_rows(service, t, keep.code) for t in TABLES] == [1, 1, 1, 1, 2, 2, 1]

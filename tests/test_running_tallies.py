@@ -1,10 +1,11 @@
-"""The running sums of dot rounds (migration 8) always equal a full recount from the ledger.
+"""The running sums of dot rounds (migration 9) always equal a full recount from the ledger,
+and the running head counts (migration 11) one from the attendees.
 
 Hypothesis drives random sequences of what moves a tally (dots placed and taken back,
 paper counts entered and withdrawn, assisted ballots, merges, unmerges, hides, unhides,
-attendees changing group, taken out and brought back) and after every step compares
-the tally the broadcasts read (from the sums) with one counted from the ledger, on
-SQLite and on PostgreSQL.
+attendees joining, changing group, taken out and brought back) and after every step
+compares the tally the broadcasts read (from the sums) with one counted from the
+ledger, and the head count with one counted from the seats, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ step = st.one_of(
     st.tuples(st.just("unmerge"), st.integers(0, PROPOSALS - 1)),
     st.tuples(st.just("remove"), st.integers(0, PEOPLE - 1), st.booleans()),
     st.tuples(st.just("regroup"), st.integers(0, PEOPLE - 1), st.sampled_from(GROUPS)),
+    st.tuples(st.just("join"), st.sampled_from(GROUPS)),
     st.tuples(
         st.just("paper"), st.sampled_from(GROUPS), st.integers(1, 4), st.integers(0, PROPOSALS - 1)
     ),
@@ -74,6 +76,8 @@ def apply(service: UseCases, code: str, people: list[int], ids: list[int], move:
             service.room.remove_attendee(code, people[move[1]], move[2])
         elif kind == "regroup":
             service.workshops.join(code, f"device-{move[1]:012d}", None, move[2])
+        elif kind == "join":  # a newcomer, who holds no dots yet
+            service.workshops.join(code, f"newcomer-{request}", None, move[1])
         elif kind == "paper":
             counts = {str(ids[move[3]]): move[2]}
             service.rounds.enter_paper(code, "wall_chart", move[1], move[2], counts, "", request)
@@ -103,6 +107,19 @@ def assert_sums_equal_recount(service: UseCases, code: str) -> None:
         assert by_group(tx.tallies.dot_sums(round_.id)) == by_group(tx.rounds.dot_sums(round_.id))
 
 
+def assert_head_counts_equal_recount(service: UseCases, code: str) -> None:
+    with service.core.store.transaction() as tx:
+        workshop = service.core.workshop_in(tx, code)
+        counted = tx.heads.recount(workshop.id)
+        assert tx.heads.counts(workshop.id) == counted
+        present = {key: n for key, (n, _removed) in counted.items() if n}
+        assert tx.attendees.attendance(workshop.id) == present
+        everyone = tx.conn.execute(
+            text("SELECT COUNT(*) FROM participants WHERE workshop_id = :w"), {"w": workshop.id}
+        ).scalar_one()
+        assert tx.attendees.count_participants(workshop.id) == everyone
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UseCases]:
     url = f"sqlite:///{tmp_path / 'sums.sqlite3'}"
@@ -117,7 +134,9 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UseCases
 # PostgreSQL something outside the strategy (a driver or pool thread) sometimes does,
 # which says nothing about the sums, and the warnings-as-errors setting failed the run.
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
-def test_the_running_sums_equal_a_full_recount_after_every_step(service: UseCases) -> None:
+def test_the_running_sums_and_head_counts_equal_a_full_recount_after_every_step(
+    service: UseCases,
+) -> None:
     @settings(
         max_examples=40,
         deadline=None,
@@ -131,6 +150,7 @@ def test_the_running_sums_equal_a_full_recount_after_every_step(service: UseCase
         for move in moves:
             apply(service, code, people, ids, move)
             assert_sums_equal_recount(service, code)
+            assert_head_counts_equal_recount(service, code)
 
     run()
 
@@ -179,7 +199,36 @@ def test_migration_9_fills_the_sums_from_a_ledger_that_predates_them(service: Us
     with store.transaction() as tx:  # the database as it was before migration 9
         tx.conn.execute(text("DROP TABLE dot_sums"))
         tx.conn.execute(text("DROP TABLE dot_voters"))
+        tx.conn.execute(text("DROP TABLE head_counts"))  # migration 11, after it
         tx.conn.execute(text("DELETE FROM schema_version WHERE version >= 9"))
     assert migrations.upgrade(store.engine.begin) == len(migrations.STEPS)
     assert service.audiences.verify_open_rounds() == 0
     assert_sums_equal_recount(service, code)
+
+
+def test_a_restart_finds_head_counts_that_disagree_and_recounts_them(service: UseCases) -> None:
+    code, people, _ids = workshop_with_proposals(service, ["One"], attendees=4)
+    service.room.remove_attendee(code, people[0], True)
+    assert service.audiences.verify_head_counts() == 0
+    with service.core.store.transaction() as tx:  # a count gone wrong (as a bug would leave it)
+        tx.conn.execute(text("UPDATE head_counts SET present = present + 7"))
+    assert service.audiences.attendance(code)["joined"] == 3 + 14  # two groups, 7 each
+    assert service.audiences.verify_head_counts() == 1
+    assert service.audiences.verify_head_counts() == 0
+    assert service.audiences.attendance(code)["joined"] == 3
+    assert_head_counts_equal_recount(service, code)
+
+
+def test_migration_11_fills_the_head_counts_from_the_seats(service: UseCases) -> None:
+    from workshop.store import migrations
+
+    store = service.core.store
+    code, people, _ids = workshop_with_proposals(service, ["One"], attendees=5)
+    service.workshops.join(code, "no-group-device", None, None)
+    service.room.remove_attendee(code, people[1], True)
+    with store.transaction() as tx:  # the database as it was before migration 11
+        tx.conn.execute(text("DROP TABLE head_counts"))
+        tx.conn.execute(text("DELETE FROM schema_version WHERE version >= 11"))
+    assert migrations.upgrade(store.engine.begin) == len(migrations.STEPS)
+    assert service.audiences.attendance(code)["by_group"] == {"g1": 1, "g2": 3, "": 1}
+    assert_head_counts_equal_recount(service, code)

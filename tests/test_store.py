@@ -43,6 +43,7 @@ TABLES = (
     "facilitation",
     "dot_sums",
     "dot_voters",
+    "head_counts",
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO_DOTS = "You have no dots left: take one back from another idea first."

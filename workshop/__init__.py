@@ -58,6 +58,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     usecases.audiences.verify_open_rounds()  # the running tallies agree with a recount
+    usecases.audiences.verify_head_counts()  # and so do the running head counts
 
     socketio = _socketio(app, settings)
 

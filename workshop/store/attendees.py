@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 
 from workshop.domain.model import Participant
+from workshop.store.head_counts import HeadCountStatements
 from workshop.store.prepared import Prepared, Runner, inserting, updating
 from workshop.store.schema import participants
 from workshop.store.tallies import TallyStatements
@@ -28,17 +29,6 @@ BY_ID = Prepared(_SEAT.where(participants.c.id == bindparam("id")))
 BY_ID_FOR_UPDATE = Prepared(_SEAT.where(participants.c.id == bindparam("id")).with_for_update())
 INSERT = inserting(participants, "workshop_id", "device_id", "name", "group_key", "joined_at")
 UPDATE = updating(participants, "id", "name", "group_key")
-COUNT = Prepared(
-    select(func.count().label("n")).where(participants.c.workshop_id == bindparam("workshop_id"))
-)
-BY_GROUP = Prepared(
-    select(participants.c.group_key, func.count().label("n"))
-    .where(
-        participants.c.workshop_id == bindparam("workshop_id"),
-        participants.c.removed_at.is_(None),  # a removed attendee is not counted in the room
-    )
-    .group_by(participants.c.group_key)
-)
 
 
 def _participant(row: Any) -> Participant:
@@ -48,9 +38,10 @@ def _participant(row: Any) -> Participant:
 class AttendeeStatements:
     """Reads and writes of the participants table."""
 
-    def __init__(self, run: Runner, sums: TallyStatements) -> None:
+    def __init__(self, run: Runner, sums: TallyStatements, heads: HeadCountStatements) -> None:
         self.run = run
         self.sums = sums  # an attendee's dots follow their group and their removal
+        self.heads = heads  # and so does the room's head count
 
     def find_participant(
         self, workshop_id: int, device_id: str, for_update: bool = False
@@ -72,6 +63,7 @@ class AttendeeStatements:
         self, workshop_id: int, device_id: str, name: str | None, group: str | None, now_ms: int
     ) -> int:
         """Insert an attendee and return the id."""
+        self.heads.seated(workshop_id, group)
         return self.run.insert(
             INSERT,
             workshop_id=workshop_id,
@@ -84,17 +76,20 @@ class AttendeeStatements:
     def update_participant(self, participant_id: int, name: str | None, group: str | None) -> None:
         """Replace an attendee's optional name and group; their dots follow them to the group."""
         old = self.sums.person_key(participant_id)
+        seat = self.heads.seat(participant_id)
         self.run.change(UPDATE, key_id=participant_id, set_name=name, set_group_key=group)
         self.sums.move_person(participant_id, old, self.sums.person_key(participant_id))
+        self.heads.moved(seat, seat._replace(key=group or ""))
 
     def count_participants(self, workshop_id: int) -> int:
-        """Return how many attendees joined (an index-only count, unlike attendance)."""
-        return int(self.run.value(COUNT, workshop_id=workshop_id))
+        """Return how many attendees joined, those taken out since included (the cap's count)."""
+        counts = self.heads.counts(workshop_id).values()
+        return sum(present + removed for present, removed in counts)
 
     def attendance(self, workshop_id: int) -> dict[str, int]:
-        """Return how many attendees joined, per group key ('' for none)."""
-        rows = self.run.rows(BY_GROUP, workshop_id=workshop_id)
-        return {(row.group_key or ""): int(row.n) for row in rows}
+        """Return how many attendees are in the room, per group key ('' for none)."""
+        counts = self.heads.counts(workshop_id)
+        return {key: present for key, (present, _removed) in counts.items() if present}
 
     def first_names(self, participant_ids: set[int]) -> dict[int, str | None]:
         """Return the optional names of these attendees."""

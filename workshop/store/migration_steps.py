@@ -182,6 +182,33 @@ def v10_indexes_for_busy_rooms(conn: Connection) -> None:
     )
 
 
+def v11_head_counts(conn: Connection) -> None:
+    """Keep each workshop's head count per group as people join, filled here from the seats.
+
+    Every broadcast of a tally and every join counted the whole room by group, and the
+    cap on attendees counted it again: at 2,000 phones that was the one read of a join
+    that grew with the room. Each seat now moves these rows in its own transaction.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE head_counts (
+            workshop_id INTEGER NOT NULL,
+            group_key TEXT NOT NULL,
+            present INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (workshop_id, group_key)
+        );
+        INSERT INTO head_counts (workshop_id, group_key, present, removed)
+            SELECT workshop_id, COALESCE(group_key, ''),
+                SUM(CASE WHEN removed_at IS NULL THEN 1 ELSE 0 END),
+                SUM(CASE WHEN removed_at IS NULL THEN 0 ELSE 1 END)
+            FROM participants
+            GROUP BY workshop_id, COALESCE(group_key, '')
+        """,
+    )
+
+
 # In order: a step's place in the whole list (after migrations.py's four) is its version.
 LATER_STEPS: list[Step] = [
     v5_room_control,
@@ -190,4 +217,5 @@ LATER_STEPS: list[Step] = [
     v8_languages,
     v9_running_tallies,
     v10_indexes_for_busy_rooms,
+    v11_head_counts,
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, insert, select
 
+from workshop.store.head_counts import HeadCountStatements
 from workshop.store.prepared import Prepared, Runner, updating
 from workshop.store.schema import participants, proposals, room_settings
 from workshop.store.tallies import TallyStatements
@@ -81,9 +82,10 @@ class Removal:
 class RoomStatements:
     """Reads and writes of the room's settings and of removals."""
 
-    def __init__(self, run: Runner, sums: TallyStatements) -> None:
+    def __init__(self, run: Runner, sums: TallyStatements, heads: HeadCountStatements) -> None:
         self.run = run
         self.sums = sums  # an attendee's dots follow their group and their removal
+        self.heads = heads  # and so does the room's head count
 
     def settings_of(self, workshop_id: int) -> RoomSettings:
         """Return the room's settings (unlocked, no head count, until the facilitator sets them)."""
@@ -116,6 +118,7 @@ class RoomStatements:
         A removed attendee's dots leave the running sums, and come back with them.
         """
         old = self.sums.person_key(participant_id)
+        seat = self.heads.seat(participant_id)
         self.run.change(
             MARK_REMOVED,
             key_id=participant_id,
@@ -123,6 +126,7 @@ class RoomStatements:
             set_removal_hid_json=json.dumps(hid) if removed_at is not None else None,
         )
         self.sums.move_person(participant_id, old, self.sums.person_key(participant_id))
+        self.heads.moved(seat, seat._replace(removed=removed_at is not None))
 
     def removal_of(self, participant_id: int) -> Removal | None:
         """Return the attendee's workshop and removal, or None if there is no such attendee."""

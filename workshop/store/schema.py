@@ -271,6 +271,19 @@ dot_voters = Table(
     Column("voters", Integer, nullable=False),
 )
 
+# Running head counts of each workshop (migration 11), kept in the transaction of every
+# join, regroup, removal and return: people present and people taken out, per group
+# ("" is "no group"). The room's head count and the cap on attendees read these few
+# rows instead of counting every attendee.
+head_counts = Table(
+    "head_counts",
+    metadata,
+    Column("workshop_id", Integer, primary_key=True, autoincrement=False),
+    Column("group_key", Text, primary_key=True),
+    Column("present", Integer, nullable=False, server_default="0"),
+    Column("removed", Integer, nullable=False, server_default="0"),
+)
+
 schema_version = Table(
     "schema_version",
     metadata,

@@ -12,6 +12,7 @@ from workshop.store.attendees import AttendeeStatements
 from workshop.store.board import BoardStatements
 from workshop.store.care import CareStatements
 from workshop.store.commands import CommandStatements
+from workshop.store.head_counts import HeadCountStatements
 from workshop.store.plans import PlanStatements
 from workshop.store.prepared import Prepared, Runner
 from workshop.store.privacy import PrivacyStatements
@@ -43,13 +44,14 @@ class Tx:
         run = self._run = Runner(conn)
         self.rounds = RoundStatements(run)
         self.tallies = TallyStatements(run)
+        self.heads = HeadCountStatements(run)
         self.workshops = WorkshopStatements(run, self.rounds)
-        self.attendees = AttendeeStatements(run, self.tallies)
+        self.attendees = AttendeeStatements(run, self.tallies, self.heads)
         self.board = BoardStatements(run, self.tallies)
         self.plans = PlanStatements(run)
         self.privacy = PrivacyStatements(run)
         self.commands = CommandStatements(run)
-        self.room = RoomStatements(run, self.tallies)
+        self.room = RoomStatements(run, self.tallies, self.heads)
         self.care = CareStatements(run)
         self.themes = ThemeStatements(run)
 
@@ -65,17 +67,20 @@ class Tx:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Undo only what the block wrote if it raises; the rest of the transaction stays."""
-        gathered = dict(self.tallies.pending)  # sums not yet written roll back with it
+        # Sums and head counts not yet written roll back with it.
+        gathered = dict(self.tallies.pending), dict(self.heads.pending)
         self._run.change(SAVEPOINT)
         try:
             yield
         except BaseException:
             self._run.change(ROLLBACK_TO)
             self._run.change(RELEASE)
-            self.tallies.pending = gathered
+            self.tallies.pending, self.heads.pending = gathered
             raise
         self._run.change(RELEASE)
 
     def finish(self) -> None:
-        """Write what was gathered for the end of the transaction (the running sums)."""
+        """Write what was gathered for the end of the transaction: the running sums, then
+        the head counts (always in this order, so no two transactions wait on each other)."""
         self.tallies.flush()
+        self.heads.flush()

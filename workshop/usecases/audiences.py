@@ -150,6 +150,15 @@ class Audiences:
             rounds = tx.tallies.open_rounds()
         return sum(not verify_round(self.core.store, round_) for round_ in rounds)
 
+    def verify_head_counts(self) -> int:
+        """Recount every open workshop's head count (at start); return how many disagreed.
+
+        Like the running sums, each seat and its count commit together; this checks they
+        do, and puts a count right (from the attendees) if not.
+        """
+        with self.core.store.transaction() as tx:
+            return tx.heads.verify_open()
+
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""
         with self.core.store.transaction() as tx:
