@@ -159,6 +159,34 @@ def test_hiding_updates_the_author_and_the_voters_own_view(voting: tuple[Room, l
     assert voter["dots_left"] == 5 and voter["my_votes"] == {}
 
 
+def test_the_voters_a_hide_touches_have_their_views_read_in_one_transaction(
+    voting: tuple[Room, list[int]], app: Flask, monkeypatch: Any
+) -> None:
+    room, ids = voting
+    for n, phone in enumerate(room.phones):
+        ack(phone, "cast_vote", {"proposal_id": ids[1], "points": 1, "request_id": f"v{n}"})
+    audiences = app.extensions["workshop.usecases"].audiences
+    store = app.extensions["workshop.store"]
+    opened: list[str] = []
+    real_transaction = store.transaction
+
+    def counted_transaction() -> Any:
+        opened.append("transaction")
+        return real_transaction()
+
+    monkeypatch.setattr(store, "transaction", counted_transaction)
+    people = [joined["participant_id"] for joined in room.joins]
+    views = audiences.views_of(room.code, people)
+    assert len(opened) == 1
+    for participant_id, view in views.items():  # each the same as read alone
+        assert view == audiences.me(room.code, participant_id)
+    room.clear()
+    monkeypatch.setattr(audiences, "me", None)  # the phones' lane must not read them one by one
+    ack(room.facilitator, "hide_proposal", {"proposal_id": ids[1], "hidden": True})
+    for phone in room.phones:  # both voted on it, and one wrote it
+        assert last(phone.get_received(), "my_state_changed")["my_votes"] == {}
+
+
 def test_merge_keeps_both_proposals_dots_and_is_shown(voting: tuple[Room, list[int]]) -> None:
     room, ids = voting
     ack(room.phones[0], "cast_vote", {"proposal_id": ids[0], "points": 2, "request_id": "a"})

@@ -178,7 +178,7 @@ class Broadcaster:
             attendance = attendance or self.audiences.attendance(code)
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "screen"))
             emit(ATTENDANCE_CHANGED, attendance, to=room(code, "facilitator"))
-        if "phone" in audiences:
-            for participant_id in sorted(dirty.people):
-                me = self.audiences.me(code, participant_id)
+        if "phone" in audiences and dirty.people:
+            views = self.audiences.views_of(code, sorted(dirty.people))
+            for participant_id, me in views.items():
                 emit(MY_STATE_CHANGED, me, to=personal_room(code, participant_id))

@@ -196,18 +196,38 @@ class Audiences:
             tx.care.my_held(participant.id),
         )
 
+    def views_of(self, code: str, participant_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Return several attendees' own views, read in one transaction.
+
+        A hide or a merge can touch hundreds of voters at once; the phones' lane then
+        reads all their views together, the workshop, round, ideas and actions once.
+        """
+        with self.core.store.transaction() as tx:
+            tx.shared = {}  # nothing is written here: every view may share those reads
+            workshop = self.core.workshop_in(tx, code)
+            return {
+                pid: self.me_in(tx, workshop, tx.attendees.get_participant(pid))
+                for pid in participant_ids
+            }
+
     def me_in(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
-        round_ = self.core.current_round(tx, workshop)
+        core = self.core
+        round_ = core.read_once(
+            tx, ("round", workshop.id), lambda: core.current_round(tx, workshop)
+        )
+        proposals = core.read_once(
+            tx, ("proposals", workshop.id), lambda: tx.board.proposals(workshop.id)
+        )
         return me_view(
             participant,
             round_,
-            ballot_items(tx, round_, tx.board.proposals(workshop.id)),
+            ballot_items(tx, round_, proposals),
             tx.board.points_of(participant.id, round_.id),
             # Dot rounds keep a ledger, not whole ballots: no ballot to look for.
             None
             if round_.method is Method.DOTS
             else tx.rounds.my_ballot(participant.id, round_.id),
             tx.board.my_proposals(participant.id),
-            tx.plans.actions(workshop.id),
+            core.read_once(tx, ("actions", workshop.id), lambda: tx.plans.actions(workshop.id)),
             tx.care.my_held(participant.id),
         )
