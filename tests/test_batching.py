@@ -12,10 +12,11 @@ import pytest
 
 from tests.flows import workshop_with_proposals
 from tests.test_running_tallies import assert_sums_equal_recount
-from workshop.domain.errors import WorkshopError
+from workshop.domain.errors import Conflict, WorkshopError
 from workshop.store.board import BoardStatements
 from workshop.store.commands import CommandStatements
 from workshop.store.engine import Store
+from workshop.store.transaction import Tx
 from workshop.store.workshops import WorkshopStatements
 from workshop.usecases import UseCases
 from workshop.usecases.batching import Batcher
@@ -138,6 +139,44 @@ def test_a_vote_failing_after_its_writes_leaves_no_trace_and_the_others_count(
     tally = service.audiences.snapshot(code, "facilitator")["tally"]
     assert tally["totals"][str(ids[0])] == 3 and tally["voters"] == 3
     assert_sums_equal_recount(service, code)  # the sums were undone too
+
+
+def test_a_batch_runs_without_savepoints_unless_a_vote_fails_after_writing(
+    batched: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, commits = batched
+    code, people, ids = workshop_with_proposals(service, ["One"], attendees=4)
+    savepoints: list[int] = []
+    real_savepoint = Tx.savepoint
+    monkeypatch.setattr(Tx, "savepoint", lambda tx: savepoints.append(1) or real_savepoint(tx))
+    vote = service.workshops.cast_vote
+    commits.clear()
+    answers = at_once(
+        [lambda p=p: vote(code, p, ids[0], 1, "a") for p in people[:3]]
+        + [lambda: vote(code, people[3], ids[0], 9, "over")]  # refused by its checks
+    )
+    assert [a.ack["ok"] for a in answers[:3]] == [True] * 3
+    assert isinstance(answers[3], WorkshopError)
+    assert len(commits) < len(answers) and savepoints == []  # shared, and no savepoint
+
+    real_record = CommandStatements.record_answer
+
+    def record_answer(self: Any, actor: str, request_id: str, *rest: Any) -> None:
+        if request_id == "breaks":  # a refusal after its ledger row and sums are written
+            raise Conflict("Refused at the last moment.")
+        real_record(self, actor, request_id, *rest)
+
+    monkeypatch.setattr(CommandStatements, "record_answer", record_answer)
+    answers = at_once(
+        [lambda p=p: vote(code, p, ids[0], 1, "b") for p in people[:3]]
+        + [lambda: vote(code, people[3], ids[0], 1, "breaks")]
+    )
+    assert [a.ack["ok"] for a in answers[:3]] == [True] * 3
+    assert isinstance(answers[3], Conflict)
+    assert len(savepoints) >= len(answers)  # run again, each vote in a savepoint
+    tally = service.audiences.snapshot(code, "facilitator")["tally"]
+    assert tally["totals"][str(ids[0])] == 6 and tally["voters"] == 3  # each counted once
+    assert_sums_equal_recount(service, code)
 
 
 def test_the_votes_of_a_batch_read_the_workshop_and_its_ideas_once_between_them(

@@ -93,6 +93,7 @@ class HeadCountStatements:
 
     def seated(self, workshop_id: int, group: str | None) -> None:
         """Count a new attendee in."""
+        self.run.writes += 1  # gathered now, written at the commit: a write all the same
         at = (workshop_id, group or "", False)
         self.pending[at] = self.pending.get(at, 0) + 1
 
@@ -104,6 +105,7 @@ class HeadCountStatements:
         """Move an attendee from one place in the head count to another."""
         if old == new:
             return
+        self.run.writes += 1
         for (workshop_id, key, removed), amount in ((old, -1), (new, 1)):
             at = (workshop_id, key, removed)
             self.pending[at] = self.pending.get(at, 0) + amount

@@ -95,6 +95,8 @@ class Runner:
         self.conn = conn
         self.dialect = conn.dialect
         self._dbapi: Any = None  # the driver's connection, found on first use
+        # Grows with every write, done or gathered for the commit (Tx.writes).
+        self.writes = 0
 
     def _cursor(self, prepared: Prepared, params: Mapping[str, Any]) -> Any:
         sql, order, defaults, _returning = prepared.for_dialect(self.dialect)
@@ -150,6 +152,7 @@ class Runner:
 
     def insert(self, prepared: Prepared, **params: Any) -> int:
         """Run an INSERT made by `inserting` and return the new row's id."""
+        self.writes += 1
         cursor = self._cursor(prepared, params)
         try:
             if prepared.for_dialect(self.dialect).returning:
@@ -160,6 +163,7 @@ class Runner:
 
     def change(self, prepared: Prepared, **params: Any) -> int:
         """Run an UPDATE or DELETE and return how many rows it changed."""
+        self.writes += 1
         cursor = self._cursor(prepared, params)
         try:
             return int(cursor.rowcount)
@@ -168,4 +172,5 @@ class Runner:
 
     def core(self, statement: Executable) -> Result[Any]:
         """Run a statement SQLAlchemy must finish at run time (lists of ids, chosen columns)."""
+        self.writes += 1  # it may be a write: counted as one, to be safe
         return self.conn.execute(statement)

@@ -104,6 +104,7 @@ class TallyStatements:
         self.pending: dict[tuple[int, int, str, int], int] = {}
 
     def _add(self, table: int, round_id: int, key: str, proposal_id: int, amount: int) -> None:
+        self.run.writes += 1  # gathered now, written at the commit: a write all the same
         at = (table, round_id, key, proposal_id)
         self.pending[at] = self.pending.get(at, 0) + amount
 

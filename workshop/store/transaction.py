@@ -64,6 +64,10 @@ class Tx:
         if self.conn.dialect.name == "postgresql":
             self.conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
+    def writes(self) -> int:
+        """Return a number that grows with every write of this transaction, gathered ones too."""
+        return self._run.writes
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Undo only what the block wrote if it raises; the rest of the transaction stays."""

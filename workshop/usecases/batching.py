@@ -3,11 +3,16 @@
 A SQLite commit writes the pages a transaction touched to the log; a burst of votes
 touches the same few pages (the ledger's tail, the round's sums), so one commit for
 the votes read in one turn of the event loop writes them once instead of once per
-vote. Each vote runs in a savepoint of the shared transaction, so a refused vote
-(no dots left) changes nothing and the others still count; a retry of a request in
-the same batch finds the first one's answer, as it would after its commit. Nothing
-is answered before the commit: if the commit fails, every vote of the batch is
-answered with the error and none counted, so a phone's retry counts once.
+vote. A refused vote (no dots left) changes nothing and the others still count; a
+retry of a request in the same batch finds the first one's answer, as it would after
+its commit. Nothing is answered before the commit: if the commit fails, every vote of
+the batch is answered with the error and none counted, so a phone's retry counts once.
+
+A vote is refused by its checks, which all come before its first write, so a batch
+first runs its votes without savepoints (two statements fewer per vote). Only if a
+vote fails after writing something, or the database itself raised (which on
+PostgreSQL spoils the rest of the transaction), is that attempt rolled back whole and
+the batch run again with each vote in a savepoint of its own.
 
 The votes of a batch also share their reads of what no vote changes (the workshop, its
 round, its ideas and actions: Core.read_once), so a batch of ten reads them once.
@@ -19,6 +24,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from workshop.domain.errors import WorkshopError
 from workshop.store.engine import Store, Tx
 from workshop.usecases.events import Answer
 
@@ -83,14 +89,10 @@ class Batcher:
 
     def _commit(self, batch: list[_Vote]) -> None:
         try:
-            with self.store.transaction() as tx:
-                tx.shared = {}  # a vote changes no workshop, round, idea or action
-                for vote in batch:
-                    try:
-                        with tx.savepoint():
-                            vote.answer = vote.work(tx)
-                    except Exception as error:  # this vote only: the others still count
-                        vote.error = error
+            try:
+                self._attempt(batch, savepoints=False)
+            except _Spoilt:  # nothing of that attempt was committed: again, more carefully
+                self._attempt(batch, savepoints=True)
         except Exception as error:  # the commit failed: none of the batch counted
             for vote in batch:
                 if vote.error is None:
@@ -98,3 +100,33 @@ class Batcher:
         for vote in batch:
             vote.leads = False
             vote.done.set()
+
+    def _attempt(self, batch: list[_Vote], savepoints: bool) -> None:
+        """Run the batch's votes in one transaction and commit it.
+
+        Without savepoints, a vote that fails after writing (or by a database error)
+        raises _Spoilt, rolling the whole attempt back.
+        """
+        with self.store.transaction() as tx:
+            tx.shared = {}  # a vote changes no workshop, round, idea or action
+            for vote in batch:
+                vote.answer, vote.error = None, None
+                writes = tx.writes()
+                try:
+                    if savepoints:
+                        with tx.savepoint():
+                            vote.answer = vote.work(tx)
+                    else:
+                        vote.answer = vote.work(tx)
+                except WorkshopError as refusal:
+                    if not savepoints and tx.writes() != writes:
+                        raise _Spoilt() from refusal
+                    vote.error = refusal  # this vote only: the others still count
+                except Exception as error:
+                    if not savepoints:
+                        raise _Spoilt() from error
+                    vote.error = error
+
+
+class _Spoilt(Exception):
+    """A vote failed part-way through a batch run without savepoints."""
