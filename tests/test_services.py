@@ -136,6 +136,33 @@ def test_the_same_device_rejoins_as_the_same_attendee(service: UseCases) -> None
     assert service.audiences.attendance(code) == {"joined": 1, "by_group": {"": 1}}
 
 
+def test_a_join_reads_the_ideas_actions_and_round_once_for_its_snapshot_and_own_view(
+    service: UseCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workshop.store.board import BoardStatements
+    from workshop.store.plans import PlanStatements
+    from workshop.store.rounds import RoundStatements
+
+    code, _people, ids = workshop_with_proposals(service, ["One", "Two"])
+    reads: list[str] = []
+    for cls, name in (
+        (BoardStatements, "proposals"),
+        (PlanStatements, "actions"),
+        (RoundStatements, "round_by_id"),
+    ):
+        real = getattr(cls, name)
+        monkeypatch.setattr(
+            cls, name, lambda *a, real=real, name=name, **k: reads.append(name) or real(*a, **k)
+        )
+    joined, _ = service.workshops.join(code, "device-newcomer-01", None, "g1")
+    assert sorted(reads) == ["actions", "proposals"]  # the round comes with the snapshot's
+    assert [p["id"] for p in joined.state["proposals"]] == ids
+    assert joined.me["dots_left"] == 5 and joined.me["round_id"] == joined.state["round"]["id"]
+    reads.clear()
+    service.audiences.snapshot(code, "phone")  # another transaction reads afresh
+    assert sorted(reads) == ["actions", "proposals"]
+
+
 def test_a_join_without_a_device_id_gets_a_fresh_one(service: UseCases) -> None:
     code = service.workshops.create_workshop("Review", 5, 3, []).code
     one, _ = service.workshops.join(code, None)

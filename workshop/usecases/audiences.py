@@ -53,13 +53,19 @@ class Audiences:
     ) -> Loaded:
         # The position before the count (see tally): a version never claims a vote it lacks.
         position = tx.rounds.tally_position(workshop.id) if count else 0
-        proposals = tx.board.proposals(workshop.id)
-        actions = tx.plans.actions(workshop.id)
+        # Shared with the attendee's own view when a join reads both (Core.read_once).
+        once, wid = self.core.read_once, workshop.id
+        proposals = once(tx, ("proposals", wid), lambda: tx.board.proposals(wid))
+        actions = once(tx, ("actions", wid), lambda: tx.plans.actions(wid))
         helpers = {
             pid for action in actions.values() for pid, show in action.volunteers.items() if show
         }
         rounds = tx.rounds.rounds_of(workshop.id)  # the current round is among them: one read
-        current = next(round_ for round_ in rounds if round_.id == workshop.current_round_id)
+        current = once(
+            tx,
+            ("round", wid),
+            lambda: next(round_ for round_ in rounds if round_.id == workshop.current_round_id),
+        )
         earlier = [
             count_round(tx, round_, proposals) if earlier_rounds else None
             for round_ in rounds

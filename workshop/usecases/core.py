@@ -66,10 +66,12 @@ class Core:
         return workshop
 
     def read_once(self, tx: Tx, key: tuple[Any, ...], load: Callable[[], T]) -> T:
-        """Return load(), shared by the commands of a batch of votes (tx.shared).
+        """Return load(), shared within a transaction that set tx.shared.
 
-        Only for what no vote changes (the workshop, its round, ideas and actions): a
-        batch's votes then read it once between them. Elsewhere it is read every time.
+        Only for what the transaction does not change (the workshop, its round, ideas
+        and actions): a batch of votes, a join (its snapshot and the attendee's own
+        view), and the own views the phones' lane reads together each read it once.
+        Elsewhere it is read every time.
         """
         if tx.shared is None:
             return load()

@@ -127,6 +127,9 @@ class Workshops:
         admit: Callable[[], None] | None,
     ) -> tuple[Joined, list[Event]]:
         with self.core.store.transaction() as tx:
+            # A join writes only the attendee: the snapshot and their own view may share
+            # their reads of the ideas, actions and round (Core.read_once).
+            tx.shared = {}
             workshop = self.core.workshop_in(tx, code)
             if group and group not in workshop.group_keys():
                 raise InvalidInput(
