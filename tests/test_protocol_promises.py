@@ -43,12 +43,14 @@ def test_a_dot_votes_vote_id_is_the_tally_position_after_ballots_and_paper(
         t for t in tallies(room.facilitator.get_received()) if t["version"] >= voted["vote_id"]
     )
     assert first["totals"][str(ids[1])] == 1
+    assert first["version"] == voted["vote_id"]  # one process: the very same number
     taken = ack(room.phones[0], "retract_vote", {"proposal_id": ids[1], "request_id": "t"})
     assert taken["vote_id"] > voted["vote_id"]
     after = next(
         t for t in tallies(room.facilitator.get_received()) if t["version"] >= taken["vote_id"]
     )
     assert after["totals"][str(ids[1])] == 0
+    assert after["version"] == taken["vote_id"]
 
 
 def workshop_login(workshop: dict[str, Any]) -> dict[str, str]:

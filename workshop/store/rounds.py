@@ -156,6 +156,19 @@ TALLY_POSITION = Prepared(
     )
 )
 
+# The newest ballot and paper count of a workshop: tally_position without the ledger.
+NEWEST_ENTRIES = Prepared(
+    select(
+        *(
+            select(func.coalesce(func.max(table.c.id), 0))
+            .where(table.c.workshop_id == bindparam(f"w{n}"))
+            .scalar_subquery()
+            .label(f"newest_{table.name}")
+            for n, table in enumerate((ballots, paper_counts))
+        )
+    )
+)
+
 
 def round_from_row(row: Any) -> Round:
     """Return the Round a database row describes."""
@@ -361,3 +374,8 @@ class RoundStatements:
         """
         ids = {f"w{n}": workshop_id for n in range(3)}
         return sum(int(found) for found in self.run.one(TALLY_POSITION, **ids))
+
+    def position_beside_ledger(self, workshop_id: int) -> int:
+        """Return the part of tally_position that is not the ledger's (ballots, paper)."""
+        ids = {f"w{n}": workshop_id for n in range(2)}
+        return sum(int(found) for found in self.run.one(NEWEST_ENTRIES, **ids))

@@ -230,6 +230,26 @@ class Workshops:
         )
         return workshop, round_, proposals
 
+    def _position_after(self, tx: Tx, workshop_id: int, row_id: int) -> int:
+        """Return the tally's position just after this ledger row: the ack's vote_id.
+
+        Not the row's id alone: the position (tally_position) adds the newest ballot and
+        paper count to the ledger's newest row, so it compares with tally.version
+        whatever else the workshop holds. With one process the row just written is the
+        ledger's newest, so this equals tally_position; a batch of votes adds no ballot
+        or paper count, so that part is read once per batch (Core.read_once) instead
+        of the whole position once per vote. On PostgreSQL another process's vote may
+        hold a higher id, committed first: tallies then count past this, and every
+        tally after the ack still has a version of at least this (docs/protocol.md,
+        `vote_id`).
+        """
+        rest = self.core.read_once(
+            tx,
+            ("beside the ledger", workshop_id),
+            lambda: tx.rounds.position_beside_ledger(workshop_id),
+        )
+        return row_id + rest
+
     def cast_vote(
         self,
         code: str,
@@ -250,7 +270,7 @@ class Workshops:
             raw = tx.board.points_of(participant_id, round_.id)
             budget = DotBudget.from_votes(rules.dots, rules.max_per_proposal, raw, proposals)
             budget.check_cast(target, points)
-            tx.board.insert_vote(
+            row_id = tx.board.insert_vote(
                 workshop.id,
                 round_.id,
                 participant_id,
@@ -260,9 +280,7 @@ class Workshops:
                 known=(participant.group or "", sum(raw.values())),  # read under the lock
             )
             raw[target] = raw.get(target, 0) + points
-            # The tally's position, not the row's id: comparable with tally.version
-            # whatever else (ballots, paper counts) the workshop holds.
-            vote_id = tx.rounds.tally_position(workshop.id)
+            vote_id = self._position_after(tx, workshop.id, row_id)
             return Answer(
                 {"ok": True, "dots_left": budget.left - points, "vote_id": vote_id},
                 [
@@ -299,10 +317,10 @@ class Workshops:
                 (pid for pid, n in raw.items() if n > 0 and counts_for(pid, proposals) == target),
                 key=lambda pid: (pid != target, pid),
             )
-            remaining = points
+            remaining, row_id = points, 0
             for source in sources:
                 taken = min(remaining, raw[source])
-                tx.board.insert_vote(
+                row_id = tx.board.insert_vote(
                     workshop.id,
                     round_.id,
                     participant_id,
@@ -317,7 +335,7 @@ class Workshops:
                     break
             # Not budget.left + points: after an unhide more dots may count than the budget.
             dots_left = max(0, rules.dots - (budget.used - points))
-            vote_id = tx.rounds.tally_position(workshop.id)
+            vote_id = self._position_after(tx, workshop.id, row_id)
             return Answer(
                 {"ok": True, "dots_left": dots_left, "vote_id": vote_id},
                 [
