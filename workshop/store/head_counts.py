@@ -131,19 +131,23 @@ class HeadCountStatements:
         rows = self.run.rows(RECOUNT, workshop_id=workshop_id)
         return {row.group_key: (int(row.present), int(row.removed)) for row in rows}
 
-    def verify_open(self) -> int:
-        """Recount every open workshop's head count (at start), put right any that disagree,
-        and return how many did. A seat and its count commit together, so none should."""
+    def disagreeing(self) -> list[int]:
+        """Return the open workshops whose stored head count differs from a recount.
+
+        Read in one snapshot (Tx.one_snapshot first), so a join committing between the
+        two reads is not taken for a disagreement.
+        """
+        return [
+            int(row.id)
+            for row in self.run.rows(OPEN_WORKSHOPS)
+            if self.counts(int(row.id)) != self.recount(int(row.id))
+        ]
+
+    def rebuild(self, workshop_id: int) -> None:
+        """Recount a workshop's head count from its attendees (they are the truth)."""
         self.flush()
-        wrong = 0
-        for row in self.run.rows(OPEN_WORKSHOPS):
-            workshop_id = int(row.id)
-            counted = self.recount(workshop_id)
-            if self.counts(workshop_id) != counted:
-                wrong += 1
-                self.run.change(CLEAR, workshop_id=workshop_id)
-                for key, (present, removed) in sorted(counted.items()):
-                    self.pending[(workshop_id, key, False)] = present
-                    self.pending[(workshop_id, key, True)] = removed
-                self.flush()
-        return wrong
+        self.run.change(CLEAR, workshop_id=workshop_id)
+        for key, (present, removed) in sorted(self.recount(workshop_id).items()):
+            self.pending[(workshop_id, key, False)] = present
+            self.pending[(workshop_id, key, True)] = removed
+        self.flush()

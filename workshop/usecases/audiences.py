@@ -5,6 +5,7 @@ The rendering itself is pure (usecases/snapshots.py); this module loads what it 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from workshop.domain.methods import Method
@@ -17,6 +18,8 @@ from workshop.usecases.counting import ballot_items, carried_from, count_round, 
 from workshop.usecases.room import room_view
 from workshop.usecases.snapshots import Loaded, head_count, snapshot, tallies_by_audience, tally
 from workshop.usecases.snapshots import me as me_view
+
+log = logging.getLogger(__name__)
 
 
 class Audiences:
@@ -159,11 +162,18 @@ class Audiences:
     def verify_head_counts(self) -> int:
         """Recount every open workshop's head count (at start); return how many disagreed.
 
-        Like the running sums, each seat and its count commit together; this checks they
-        do, and puts a count right (from the attendees) if not.
+        Like the running sums (verify_round), each seat and its count commit together;
+        this checks they do, in one snapshot, and a disagreement (a bug) is logged
+        loudly and the count rebuilt from the attendees in a transaction of its own.
         """
         with self.core.store.transaction() as tx:
-            return tx.heads.verify_open()
+            tx.one_snapshot()
+            wrong = tx.heads.disagreeing()
+        for workshop_id in wrong:
+            log.error("workshop %s: head count disagreed with a recount; rebuilt", workshop_id)
+            with self.core.store.transaction() as tx:
+                tx.heads.rebuild(workshop_id)
+        return len(wrong)
 
     def attendance(self, code: str) -> dict[str, Any]:
         """Return the head count, overall and per group."""
