@@ -143,31 +143,27 @@ WITHDRAW_ASSISTED = Prepared(
     )
     .values(_STANDING)
 )
-# The newest id of each append-only table in one statement (see tally_position).
-TALLY_POSITION = Prepared(
-    select(
-        *(
-            select(func.coalesce(func.max(table.c.id), 0))
-            .where(table.c.workshop_id == bindparam(f"w{n}"))
-            .scalar_subquery()
-            .label(f"newest_{table.name}")
-            for n, table in enumerate((votes, ballots, paper_counts))
-        )
-    )
-)
 
-# The newest ballot and paper count of a workshop: tally_position without the ledger.
-NEWEST_ENTRIES = Prepared(
-    select(
-        *(
-            select(func.coalesce(func.max(table.c.id), 0))
-            .where(table.c.workshop_id == bindparam(f"w{n}"))
-            .scalar_subquery()
-            .label(f"newest_{table.name}")
-            for n, table in enumerate((ballots, paper_counts))
+
+def _newest(*tables: Any) -> Prepared:
+    """Return one statement reading the newest id of each table in a workshop (w0, w1...)."""
+    return Prepared(
+        select(
+            *(
+                select(func.coalesce(func.max(table.c.id), 0))
+                .where(table.c.workshop_id == bindparam(f"w{n}"))
+                .scalar_subquery()
+                .label(f"newest_{table.name}")
+                for n, table in enumerate(tables)
+            )
         )
     )
-)
+
+
+# The newest id of each append-only table (see tally_position), and the same without
+# the ledger (a vote's own row stands in for it: Workshops._position_after).
+TALLY_POSITION = _newest(votes, ballots, paper_counts)
+NEWEST_ENTRIES = _newest(ballots, paper_counts)
 
 
 def round_from_row(row: Any) -> Round:
