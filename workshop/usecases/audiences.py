@@ -57,18 +57,13 @@ class Audiences:
         # The position before the count (see tally): a version never claims a vote it lacks.
         position = tx.rounds.tally_position(workshop.id) if count else 0
         # Shared with the attendee's own view when a join reads both (Core.read_once).
-        once, wid = self.core.read_once, workshop.id
-        proposals = once(tx, ("proposals", wid), lambda: tx.board.proposals(wid))
-        actions = once(tx, ("actions", wid), lambda: tx.plans.actions(wid))
+        proposals = self.core.proposals_once(tx, workshop.id)
+        actions = self.core.actions_once(tx, workshop.id)
         helpers = {
             pid for action in actions.values() for pid, show in action.volunteers.items() if show
         }
         rounds = tx.rounds.rounds_of(workshop.id)  # the current round is among them: one read
-        current = once(
-            tx,
-            ("round", wid),
-            lambda: next(round_ for round_ in rounds if round_.id == workshop.current_round_id),
-        )
+        current = self.core.round_once(tx, workshop, among=rounds)
         earlier = [
             count_round(tx, round_, proposals) if earlier_rounds else None
             for round_ in rounds
@@ -206,9 +201,7 @@ class Audiences:
             mine,
             ballot,
             tx.board.my_proposals(participant.id),
-            self.core.read_once(
-                tx, ("actions", workshop.id), lambda: tx.plans.actions(workshop.id)
-            ),
+            self.core.actions_once(tx, workshop.id),
             tx.care.my_held(participant.id),
         )
 
@@ -228,12 +221,8 @@ class Audiences:
 
     def me_in(self, tx: Tx, workshop: Workshop, participant: Participant) -> dict[str, Any]:
         core = self.core
-        round_ = core.read_once(
-            tx, ("round", workshop.id), lambda: core.current_round(tx, workshop)
-        )
-        proposals = core.read_once(
-            tx, ("proposals", workshop.id), lambda: tx.board.proposals(workshop.id)
-        )
+        round_ = core.round_once(tx, workshop)
+        proposals = core.proposals_once(tx, workshop.id)
         return me_view(
             participant,
             round_,
@@ -244,6 +233,6 @@ class Audiences:
             if round_.method is Method.DOTS
             else tx.rounds.my_ballot(participant.id, round_.id),
             tx.board.my_proposals(participant.id),
-            core.read_once(tx, ("actions", workshop.id), lambda: tx.plans.actions(workshop.id)),
+            core.actions_once(tx, workshop.id),
             tx.care.my_held(participant.id),
         )

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from workshop.domain.actions import Action
 from workshop.domain.errors import UNKNOWN_WORKSHOP, Conflict, Forbidden, NotFound
-from workshop.domain.model import Workshop
+from workshop.domain.model import Proposal, Workshop
 from workshop.domain.rounds import Round
 from workshop.domain.tokens import token_matches
 from workshop.store.engine import IntegrityError, Store, Tx
@@ -79,6 +80,29 @@ class Core:
             tx.shared[key] = load()
         found: T = tx.shared[key]  # stored by this key's load
         return found
+
+    def round_once(self, tx: Tx, workshop: Workshop, among: list[Round] | None = None) -> Round:
+        """Return the workshop's current round, read once where tx shares its reads.
+
+        among: the workshop's rounds when the caller has read them already.
+        """
+
+        def load() -> Round:
+            if among is None:
+                return self.current_round(tx, workshop)
+            return next(round_ for round_ in among if round_.id == workshop.current_round_id)
+
+        return self.read_once(tx, ("round", workshop.id), load)
+
+    def proposals_once(self, tx: Tx, workshop_id: int) -> dict[int, Proposal]:
+        """Return the workshop's ideas, read once where tx shares its reads."""
+        return self.read_once(
+            tx, ("proposals", workshop_id), lambda: tx.board.proposals(workshop_id)
+        )
+
+    def actions_once(self, tx: Tx, workshop_id: int) -> dict[int, Action]:
+        """Return the workshop's actions, read once where tx shares its reads."""
+        return self.read_once(tx, ("actions", workshop_id), lambda: tx.plans.actions(workshop_id))
 
     def find_workshop(self, code: str) -> Workshop | None:
         """Return the workshop with this code, or None."""

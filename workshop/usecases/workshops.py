@@ -216,18 +216,14 @@ class Workshops:
         core = self.core
         workshop = core.read_once(tx, ("workshop", code), lambda: core.workshop_in(tx, code))
         stages.require_voting_open(workshop.stage)
-        round_ = core.read_once(
-            tx, ("round", workshop.id), lambda: core.current_round(tx, workshop)
-        )
+        round_ = core.round_once(tx, workshop)
         check_round_is(round_, round_id)
         if round_.method is not Method.DOTS:
             raise Conflict(
                 "This round is {value}, not dot voting: refresh to see its ballot.",
                 value=round_.method.label.lower(),
             )
-        proposals = core.read_once(
-            tx, ("proposals", workshop.id), lambda: tx.board.proposals(workshop.id)
-        )
+        proposals = core.proposals_once(tx, workshop.id)
         return workshop, round_, proposals
 
     def _position_after(self, tx: Tx, workshop_id: int, row_id: int) -> int:
